@@ -1,0 +1,37 @@
+# lembas-bench: LEMBAS-RNN vs MLR vs XGBRF, from TF expression to target-gene expression.
+# Entry point: config + schema validation, then one rule file per stage. See README.md.
+import os
+import sys
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import min_version, validate
+
+sys.path.insert(0, workflow.basedir)
+from lembas_core.config_errors import describe_validation_error
+
+min_version("9.0")
+
+
+configfile: os.path.join(workflow.basedir, "config", "config.yaml")
+
+
+try:
+    validate(config, os.path.join(workflow.basedir, "config", "config.schema.yaml"))
+except WorkflowError as error:
+    raise WorkflowError(describe_validation_error(error)) from None
+
+# Workflow scripts import lembas_core from this checkout, also inside SLURM jobs.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (workflow.basedir, os.environ.get("PYTHONPATH")) if p
+)
+
+
+include: "rules/common.smk"
+include: "rules/data.smk"
+
+
+rule all:
+    default_target: True
+    localrule: True
+    input:
+        "results/dataset",
