@@ -37,7 +37,8 @@ def timed(fn):
 def upstream_read(path: Path, fmt: str) -> np.ndarray:
     """What every upstream notebook did: parse the text matrix with pandas."""
     if fmt == "parquet":
-        return pd.read_parquet(path).to_numpy(np.float32)
+        frame = pd.read_parquet(path)
+        return frame.set_index(frame.columns[0]).to_numpy(np.float32)
     return pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", header=0, index_col=0).to_numpy(np.float32)
 
 
