@@ -28,6 +28,10 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 
 include: "rules/common.smk"
 include: "rules/data.smk"
+include: "rules/mlr.smk"
+include: "rules/baselines.smk"
+include: "rules/xgbrf.smk"
+include: "rules/rnn.smk"
 
 
 rule all:
@@ -35,3 +39,4 @@ rule all:
     localrule: True
     input:
         "results/dataset",
+        model_outputs(),

@@ -48,7 +48,10 @@ def fit_mlr(x: np.ndarray, y: np.ndarray, features: list[str], targets: list[str
         solver = "lstsq-min-norm"
         reason = f"p={p} >= n={n}" if n <= p else "ill-conditioned X^T X"
         LOG.warning("MLR: %s; using the minimum-norm least-squares solver (as sklearn LinearRegression)", reason)
-        coef = sla.lstsq(xc, np.asarray(y, dtype=np.float64) - y_mean, lapack_driver="gelsd", check_finite=False)[0]
+        # Singular values below max(n, p) * eps count as zero, as in LinearRegression; centring X
+        # leaves one numerically-zero singular value when p >= n, which must not be inverted.
+        cond = max(n, p) * np.finfo(np.float64).eps
+        coef = sla.lstsq(xc, np.asarray(y, dtype=np.float64) - y_mean, cond=cond, lapack_driver="gelsd", check_finite=False)[0]
     LOG.info("MLR fitted with solver=%s on %d samples x %d features -> %d targets", solver, n, p, y.shape[1])
     coef = np.ascontiguousarray(coef.T)
     return LinearModel("mlr", coef, y_mean - coef @ x_mean, list(features), list(targets), {"solver": np.array(solver)})

@@ -1,4 +1,5 @@
 # Helpers shared by the rule files: code dependencies and input paths.
+import json
 import os
 
 CORE_DIR = os.path.join(workflow.basedir, "lembas_core")
@@ -32,3 +33,30 @@ def cohort_format():
     if config["data"]["source"] == "synthetic":
         return config["data"]["synthetic"]["file_format"]
     return config["data"]["files"]["format"]
+
+
+wildcard_constraints:
+    batch=r"[0-9]+",
+
+
+def xgbrf_batch_files(wildcards):
+    """Batch model files, derived from the number of targets once the dataset exists (checkpoint)."""
+    from lembas_core.xgbrf import batch_name, batch_ranges
+
+    dataset = checkpoints.preprocess.get().output[0]
+    with open(os.path.join(dataset, "targets.json"), encoding="utf-8") as handle:
+        n_targets = len(json.load(handle))
+    n_batches = len(batch_ranges(n_targets, config["models"]["xgbrf"]["batch_size"]))
+    return [f"results/models/xgbrf/batch_{batch_name(i)}.ubj" for i in range(n_batches)]
+
+
+def model_outputs():
+    """Trained-model files of the models listed in models.include."""
+    files = {
+        "mlr": "results/models/mlr.npz",
+        "ridge": "results/models/ridge.npz",
+        "mean": "results/models/mean.npz",
+        "xgbrf": "results/models/xgbrf/index.json",
+        "rnn": "results/models/rnn.pt",
+    }
+    return [files[m] for m in config["models"]["include"]]

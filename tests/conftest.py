@@ -54,3 +54,14 @@ def rewrite_lines(path: str | Path, edit) -> None:
     path = Path(path)
     lines = path.read_text().splitlines()
     path.write_text("\n".join(edit(lines)) + "\n")
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> Path:
+    """A complete pipeline run on the tiny preset (real snakemake), shared by workflow tests."""
+    from workflow_helpers import snakemake
+
+    workdir = tmp_path_factory.mktemp("tiny")
+    result = snakemake(workdir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return workdir

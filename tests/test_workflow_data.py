@@ -20,14 +20,6 @@ def test_default_config_dry_run_shows_data_stages(tmp_path):
         assert rule in result.stdout
 
 
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("tiny")
-    result = snakemake(workdir)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return workdir
-
-
 def test_tiny_pipeline_writes_dataset(tiny_run):
     manifest = json.loads((tiny_run / "results/dataset/manifest.json").read_text())
     assert manifest["kind"] == "dataset"
@@ -44,6 +36,10 @@ def test_rerun_is_byte_identical(tiny_run, tmp_path):
         first = json.loads((tiny_run / f"results/{store}/manifest.json").read_text())["arrays"]
         second = json.loads((tmp_path / f"results/{store}/manifest.json").read_text())["arrays"]
         assert {k: v["sha256"] for k, v in first.items()} == {k: v["sha256"] for k, v in second.items()}
+    models = sorted(p.relative_to(tiny_run) for p in (tiny_run / "results/models").rglob("*.*") if p.suffix in (".npz", ".ubj"))
+    assert len(models) == 6
+    for path in models:
+        assert (tiny_run / path).read_bytes() == (tmp_path / path).read_bytes(), f"{path} differs between identical runs"
 
 
 def test_nothing_to_do_after_complete_run(tiny_run):
@@ -78,7 +74,7 @@ def _files_config(tmp_path, files):
 
 def test_user_files_run_end_to_end(tmp_path):
     files = write_small_cohort(tmp_path / "in", "csv")
-    result = snakemake(tmp_path, configfiles=(TINY, _files_config(tmp_path, files)))
+    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, _files_config(tmp_path, files)))
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (tmp_path / "results/cohort").exists(), "user data must not trigger synthesis"
     features = json.loads((tmp_path / "results/dataset/features.json").read_text())
@@ -95,7 +91,7 @@ def test_bad_user_file_fails_clearly_and_leaves_nothing(tmp_path):
         return lines[:3] + ["\t".join(cells)] + lines[4:]
 
     rewrite_lines(files.gene_expression, put_nan)
-    result = snakemake(tmp_path, configfiles=(TINY, _files_config(tmp_path, files)))
+    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, _files_config(tmp_path, files)))
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "gene_expression.tsv" in output and "missing (empty or NaN)" in output and "line 4" in output

@@ -1,0 +1,36 @@
+"""Shared helpers for the benchmark scripts: the full-scale dataset and result tables."""
+
+from __future__ import annotations
+
+import csv
+import platform
+import resource
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FULL_DATASET = HERE / "work" / "full_parquet" / "dataset"
+
+
+def require_full_dataset() -> Path:
+    if not (FULL_DATASET / "manifest.json").exists():
+        raise SystemExit(f"{FULL_DATASET} is missing: run `python benchmarks/data_stages.py --preset full --format parquet` first")
+    return FULL_DATASET
+
+
+def timed(fn):
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def write_table(name: str, command: str, threads: int, rows: list[tuple]) -> Path:
+    """Write rows (first row = header) to benchmarks/results/<name>.tsv with a provenance line."""
+    out = HERE / "results" / f"{name}.tsv"
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    with open(out, "w", newline="") as handle:
+        handle.write(f"# {date.today()} {platform.machine()} {threads} threads; {command}; peak RSS {peak_gb:.1f} GB\n")
+        csv.writer(handle, delimiter="\t").writerows(rows)
+    print(out.read_text())
+    return out

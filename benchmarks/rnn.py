@@ -1,0 +1,153 @@
+"""LEMBAS-RNN at the upstream network size: our sparse model vs a dense implementation of the same
+architecture (dense W, autograd through every step, as the upstream code does), same machine.
+
+Usage: python benchmarks/rnn.py [--threads 2] [--dense-steps 2]   (needs the full dataset: data_stages.py)
+Each implementation runs in its own process so that peak memory is measured separately.
+Writes benchmarks/results/rnn.tsv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+from common import require_full_dataset, write_table
+from lembas_core.dataset import load_dataset
+from lembas_core.rnn_dense import DenseLembasRNN
+from lembas_core.rnn_io import graph_from_dataset
+from lembas_core.rnn_model import LembasRNN, mml
+from lembas_core.rnn_sparse import CSRPattern
+from lembas_core.rnn_train import TrainConfig, loss_terms
+from lembas_core.runtime import configure_threads
+
+BATCH = 25
+
+
+def median_ms(fn, repeats: int, warmup: int = 3) -> tuple[float, float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times), float(np.percentile(times, 95))
+
+
+def run_ours(x, y, x_val) -> dict:
+    start = time.perf_counter()
+    graph, features, targets = graph_from_dataset(require_full_dataset())
+    model = LembasRNN(graph)
+    build = time.perf_counter() - start
+    cfg = TrainConfig()
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=2e-3)
+    generator = torch.Generator().manual_seed(0)
+
+    def step():
+        noise = cfg.noise_level * 2e-3 * torch.randn((graph.n_nodes, BATCH), generator=generator)
+        x_full, z = model.states(model.project_input(x, noise))
+        terms = loss_terms(model, x_full, z, model.readout(x_full), y, 2e-3, cfg, generator)
+        loss = sum(v for k, v in terms.items() if not k.startswith("_"))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    step_ms, _ = median_ms(step, repeats=10)
+    with torch.no_grad():
+        single = median_ms(lambda: model(x_val[:1]), repeats=50)
+        batch = median_ms(lambda: model(x_val), repeats=20)
+    # the floor: the sparse products one step must do at least once (W @ X, W^T @ G, SDDMM) at batch 25
+    pattern = CSRPattern(graph.crow, graph.full_to_core_cols(), (graph.n_nodes, graph.core.size))
+    values, xs, g = model.w.detach(), torch.rand(graph.core.size, BATCH), torch.rand(graph.n_nodes, BATCH)
+    floor_ms, _ = median_ms(lambda: (pattern.matrix(values) @ xs, pattern.transposed(values) @ g, pattern.sddmm(g, xs)), repeats=20)
+    return {"build_s": build, "step_ms": step_ms, "single_ms": single, "batch_ms": batch, "floor_ms": floor_ms,
+            "nodes": graph.n_nodes, "edges": graph.n_edges, "core": int(graph.core.size), "inputs": len(features), "outputs": len(targets)}
+
+
+def run_dense(x, y, x_val, steps: int) -> dict:
+    graph, features, targets = graph_from_dataset(require_full_dataset())
+    sparse = LembasRNN(graph, initialize=False)
+    start = time.perf_counter()
+    dense, inputs, outputs = DenseLembasRNN.from_sparse(sparse, features, targets)
+    with torch.no_grad():  # upstream prescale_weights: eigs on the dense matrix converted to CSR
+        import scipy.sparse as sp
+        import scipy.sparse.linalg as spla
+
+        w = dense.signaling_network.weights
+        w[torch.as_tensor(graph.row), torch.as_tensor(graph.col)] = torch.as_tensor((0.1 + 0.1 * np.random.default_rng(0).random(graph.n_edges)) * graph.sign, dtype=w.dtype)
+        radius = abs(spla.eigs(sp.csr_matrix(w.numpy()), k=1, return_eigenvectors=False)[0])
+        w *= 0.8 / radius
+    mask_moa = torch.zeros_like(w, dtype=torch.int64)  # upstream keeps a dense n x n mode-of-action matrix
+    mask_moa[torch.as_tensor(graph.row), torch.as_tensor(graph.col)] = torch.as_tensor(graph.sign, dtype=torch.int64)
+    build = time.perf_counter() - start
+    optimizer = torch.optim.Adam([p for p in dense.parameters() if p.requires_grad], lr=2e-3)
+    target = torch.linspace(0, 1 / 1.2, BATCH)
+
+    def step():  # MSE + sign L1 + L2 + uniform (the dense spectral term needs S x n x n: infeasible)
+        state = dense.node_states(x)
+        y_hat = (dense.output_layer.weights[:, None] * state[dense.output_idx] + dense.output_layer.bias[:, None]).t()
+        weights = dense.signaling_network.weights
+        violations = (torch.sign(weights) != mask_moa) & (mask_moa != 0)
+        loss = torch.mean((y_hat - y) ** 2) + 0.1 * weights[violations].abs().sum() + 1e-6 * (weights**2).sum()
+        loss = loss + 1e-4 * 2e-3 * ((torch.sort(state, dim=1).values - target) ** 2).sum()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    step_ms, _ = median_ms(step, repeats=steps, warmup=1)
+    with torch.no_grad():
+        single = median_ms(lambda: dense(x_val[:1]), repeats=5, warmup=1)
+        batch = median_ms(lambda: dense(x_val), repeats=3, warmup=1)
+    return {"build_s": build, "step_ms": step_ms, "single_ms": single, "batch_ms": batch}
+
+
+def child(impl: str, threads: int, dense_steps: int) -> None:
+    configure_threads(threads)
+    torch.manual_seed(0)
+    ds = load_dataset(require_full_dataset())
+    x = torch.as_tensor(np.array(ds.x["train"][:BATCH]))
+    y = torch.as_tensor(np.array(ds.y["train"][:BATCH]))
+    x_val = torch.as_tensor(np.array(ds.x["validation"]))
+    result = run_ours(x, y, x_val) if impl == "ours" else run_dense(x, y, x_val, dense_steps)
+    result["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    print("RESULT " + json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--dense-steps", type=int, default=2)
+    parser.add_argument("--child", choices=["ours", "dense"])
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.threads, args.dense_steps)
+        return
+    results = {}
+    for impl in ("ours", "dense"):
+        out = subprocess.run([sys.executable, __file__, "--child", impl, "--threads", str(args.threads), "--dense-steps", str(args.dense_steps)], capture_output=True, text=True, check=True).stdout
+        results[impl] = json.loads(out.split("RESULT ", 1)[1])
+        print(impl, results[impl], flush=True)
+    o, d = results["ours"], results["dense"]
+    rows = [
+        ("measure", "ours (sparse)", "dense (upstream approach)", "dense / ours"),
+        ("network", f"{o['nodes']} nodes, {o['edges']} edges, core {o['core']}, {o['inputs']} in, {o['outputs']} out", "same", ""),
+        ("construction (s)", f"{o['build_s']:.2f}", f"{d['build_s']:.2f}", f"{d['build_s'] / o['build_s']:.1f}"),
+        ("training step, batch 25 (ms)", f"{o['step_ms']:.1f}", f"{d['step_ms']:.0f}", f"{d['step_ms'] / o['step_ms']:.0f}"),
+        ("sparse-product floor of one step (ms)", f"{o['floor_ms']:.1f}", "", f"step / floor {o['step_ms'] / o['floor_ms']:.1f}"),
+        ("inference, 1 sample, median / p95 (ms)", f"{o['single_ms'][0]:.2f} / {o['single_ms'][1]:.2f}", f"{d['single_ms'][0]:.0f} / {d['single_ms'][1]:.0f}", f"{d['single_ms'][0] / o['single_ms'][0]:.0f}"),
+        ("inference, 262 samples, median (ms)", f"{o['batch_ms'][0]:.1f}", f"{d['batch_ms'][0]:.0f}", f"{d['batch_ms'][0] / o['batch_ms'][0]:.0f}"),
+        ("peak RSS of the process (GB)", f"{o['peak_rss_gb']:.2f}", f"{d['peak_rss_gb']:.2f}", ""),
+    ]
+    write_table("rnn", f"python benchmarks/rnn.py --threads {args.threads} --dense-steps {args.dense_steps}", args.threads, rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""XGBoost random forests (XGBRF), trained per batch of targets.
+
+Upstream (``upstream_spec.md`` 3.2) wrapped one ``XGBRFRegressor`` per gene in a
+``MultiOutputRegressor``: 16,100 separate fits, each re-quantising the same training matrix. Here a
+single ``XGBRFRegressor`` is fitted on a 2-D block of targets (XGBoost's default
+``multi_strategy='one_output_per_tree'``): the same kind of model (each target gets its own
+``n_estimators`` trees), with the quantised matrix built once per batch.
+
+A batch is saved in XGBoost's UBJSON format; the feature and target names live inside the model file
+(booster attributes), so a batch file is self-describing and loads without executing code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import xgboost as xgb
+
+from .atomic import atomic_file
+from .errors import InputDataError
+
+LOG = logging.getLogger("lembas_core.xgbrf")
+
+UPSTREAM_PARAMS = {"n_estimators": 3, "objective": "reg:squarederror", "random_state": 888}
+
+
+def batch_ranges(n_targets: int, batch_size: int) -> list[tuple[int, int]]:
+    """[start, stop) target ranges of consecutive batches; the last one may be shorter."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    return [(start, min(start + batch_size, n_targets)) for start in range(0, n_targets, batch_size)]
+
+
+def batch_name(index: int) -> str:
+    return f"{index:03d}"
+
+
+def train_batch(x: np.ndarray, y_block: np.ndarray, features: list[str], targets: list[str], params: dict, threads: int) -> xgb.Booster:
+    """Fit one XGBRFRegressor on all targets of a batch; return its booster with names attached."""
+    if y_block.shape[1] != len(targets):
+        raise ValueError("y_block columns and target names differ in length")
+    model = xgb.XGBRFRegressor(**{**UPSTREAM_PARAMS, **params, "n_jobs": threads})
+    y = y_block[:, 0] if y_block.shape[1] == 1 else y_block
+    model.fit(np.asarray(x, dtype=np.float32), np.asarray(y, dtype=np.float32))
+    booster = model.get_booster()
+    booster.feature_names = list(features)
+    booster.set_attr(targets=json.dumps(list(targets)), params=json.dumps({**UPSTREAM_PARAMS, **params}, sort_keys=True))
+    return booster
+
+
+def save_batch(booster: xgb.Booster, path: str | Path) -> None:
+    """Write the booster as UBJSON, atomically."""
+    with atomic_file(path, "wb") as handle:
+        handle.write(booster.save_raw("ubj"))
+
+
+def load_batch(path: str | Path, threads: int = 1) -> tuple[xgb.Booster, list[str]]:
+    """Load a batch file; return (booster, target names). A damaged file raises a clear error."""
+    path = Path(path)
+    if not path.exists():
+        raise InputDataError(path, "XGBRF batch model not found", "rerun snakemake to train the missing batch")
+    data = path.read_bytes()
+    if not data:  # XGBoost aborts the process on an empty buffer instead of raising
+        raise InputDataError(path, "XGBRF batch model file is empty", "delete the file and rerun snakemake to retrain this batch")
+    booster = xgb.Booster(params={"nthread": threads})
+    try:
+        booster.load_model(bytearray(data))
+        targets = json.loads(booster.attr("targets") or "null")
+    except (xgb.core.XGBoostError, json.JSONDecodeError, ValueError) as exc:
+        raise InputDataError(path, f"not a readable XGBRF batch model ({str(exc).splitlines()[0][:200]})", "delete the file and rerun snakemake to retrain this batch") from None
+    if not isinstance(targets, list):
+        raise InputDataError(path, "XGBRF model has no target names (not written by lembas-bench?)", "delete the file and rerun snakemake to retrain this batch")
+    return booster, targets
+
+
+def predict_batch(booster: xgb.Booster, x: np.ndarray) -> np.ndarray:
+    """Predictions of one batch as (samples x targets) float32."""
+    pred = booster.inplace_predict(np.asarray(x, dtype=np.float32))
+    return np.asarray(pred, dtype=np.float32).reshape(x.shape[0], -1)
+
+
+def predict_all(paths: list[str | Path], x: np.ndarray, threads: int = 1) -> tuple[np.ndarray, list[str]]:
+    """Predict every target by concatenating the batches in the given (target) order."""
+    blocks, names = [], []
+    for path in paths:
+        booster, targets = load_batch(path, threads)
+        block = predict_batch(booster, x)
+        if block.shape[1] != len(targets):
+            raise InputDataError(path, f"model predicts {block.shape[1]} targets but names {len(targets)}", "delete the file and rerun snakemake")
+        blocks.append(block)
+        names.extend(targets)
+    return np.concatenate(blocks, axis=1), names
+
+
+def single_target_booster(booster: xgb.Booster, targets: list[str], gene: str) -> xgb.Booster:
+    """A booster for one gene of a multi-target batch: that gene's trees and base score only.
+
+    Its predictions equal the batch model's column for `gene` (used by SHAP's TreeExplainer).
+    """
+    if gene not in targets:
+        raise KeyError(f"gene {gene!r} is not among this batch's {len(targets)} targets")
+    j = targets.index(gene)
+    model = json.loads(booster.save_raw("json"))
+    learner = model["learner"]
+    params = learner["learner_model_param"]
+    n_targets = int(params["num_target"])
+    if n_targets != len(targets):
+        raise ValueError(f"booster has {n_targets} outputs but {len(targets)} target names")
+    if n_targets > 1:
+        trees_model = learner["gradient_booster"]["model"]
+        keep = [t for t, info in zip(trees_model["trees"], trees_model["tree_info"]) if info == j]
+        for new_id, tree in enumerate(keep):
+            tree["id"] = new_id
+        trees_model["trees"] = keep
+        trees_model["tree_info"] = [0] * len(keep)
+        trees_model["iteration_indptr"] = [0, len(keep)]
+        trees_model["gbtree_model_param"]["num_trees"] = str(len(keep))
+        base = json.loads(params["base_score"].replace("E", "e"))
+        params["base_score"] = f"[{base[j]!r}]" if isinstance(base, list) else params["base_score"]
+        params["num_target"] = "1"
+    learner["attributes"] = {"targets": json.dumps([gene])}
+    single = xgb.Booster()
+    single.load_model(bytearray(json.dumps(model).encode()))
+    return single
+
+
+def train_batch_from_dataset(dataset_dir: str | Path, batch_index: int, batch_size: int, params: dict, threads: int) -> xgb.Booster:
+    """Train batch `batch_index` (targets [start, stop)) of the dataset's training split."""
+    from .dataset import load_dataset
+
+    ds = load_dataset(dataset_dir)
+    ranges = batch_ranges(len(ds.targets), batch_size)
+    if not 0 <= batch_index < len(ranges):
+        raise ValueError(f"batch {batch_index} does not exist: {len(ds.targets)} targets make {len(ranges)} batches of {batch_size}")
+    start, stop = ranges[batch_index]
+    LOG.info("XGBRF batch %d: targets %d-%d of %d (%s ... %s), params %s, %d threads", batch_index, start, stop - 1, len(ds.targets), ds.targets[start], ds.targets[stop - 1], {**UPSTREAM_PARAMS, **params}, threads)
+    return train_batch(ds.x["train"], np.asarray(ds.y["train"][:, start:stop]), ds.features, ds.targets[start:stop], params, threads)
+
+
+def write_index(batch_paths: list[str | Path], out: str | Path) -> dict:
+    """Record the batch files in target order with their target ranges (the assembled model)."""
+    entries, start = [], 0
+    for path in batch_paths:
+        _, targets = load_batch(path)
+        entries.append({"file": str(path), "start": start, "stop": start + len(targets), "first": targets[0], "last": targets[-1]})
+        start += len(targets)
+    index = {"kind": "xgbrf", "n_targets": start, "batches": entries}
+    with atomic_file(out) as handle:
+        json.dump(index, handle, indent=1)
+    return index

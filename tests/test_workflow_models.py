@@ -1,0 +1,51 @@
+"""Workflow tests of the model stages on the tiny preset (real snakemake)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from lembas_core.dataset import load_dataset
+from lembas_core.linear import LinearModel
+from lembas_core.rnn_io import load_rnn
+from lembas_core.xgbrf import predict_all
+from workflow_helpers import TINY, snakemake, write_config
+
+pytestmark = pytest.mark.workflow
+
+
+def test_all_models_trained(tiny_run):
+    ds = load_dataset(tiny_run / "results/dataset")
+    for kind in ("mlr", "ridge", "mean"):
+        model = LinearModel.load(tiny_run / f"results/models/{kind}.npz")
+        assert model.targets == ds.targets and model.features == ds.features
+    index = json.loads((tiny_run / "results/models/xgbrf/index.json").read_text())
+    assert [b["stop"] - b["start"] for b in index["batches"]] == [60, 60, 30]  # tiny: 150 targets, batch 60
+    pred, names = predict_all([tiny_run / b["file"] for b in index["batches"]], ds.x["test"])
+    assert names == ds.targets and pred.shape == (len(ds.samples["test"]), 150)
+    rnn, features, targets = load_rnn(tiny_run / "results/models/rnn.pt")
+    assert features == ds.features and targets == ds.targets
+    assert rnn.predict(ds.x["validation"]).shape == (len(ds.samples["validation"]), 150)
+    history = (tiny_run / "results/models/rnn_training.tsv").read_text().splitlines()
+    assert history[0].startswith("epoch\tloss\tmse") and len(history) == 1 + 3
+    assert not (tiny_run / "results/models/rnn.checkpoint.pt").exists()
+    assert "RNN test MSE" in (tiny_run / "logs/models/rnn.log").read_text()
+
+
+def test_rnn_job_asks_for_a_gpu(tiny_run):
+    result = snakemake(tiny_run, "-n", "--forcerun", "train_rnn", configfiles=(TINY,))
+    assert result.returncode == 0, result.stdout + result.stderr
+    job = result.stdout[result.stdout.index("rule train_rnn") :]
+    assert re.search(r"resources: .*gpu=1", job.split("\n\n")[0])
+
+
+def test_batch_jobs_are_separate_jobs_derived_from_data(tiny_run, tmp_path):
+    bigger = write_config(tmp_path / "b.yaml", {"models": {"xgbrf": {"batch_size": 40}}})
+    result = snakemake(tiny_run, "-n", configfiles=(TINY, bigger))
+    assert result.returncode == 0, result.stdout + result.stderr
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
+    assert counts.get("train_xgbrf_batch") == "4"  # ceil(150 / 40)
+    assert "fit_mlr" not in counts and "train_rnn" not in counts
