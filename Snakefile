@@ -32,6 +32,7 @@ include: "rules/mlr.smk"
 include: "rules/baselines.smk"
 include: "rules/xgbrf.smk"
 include: "rules/rnn.smk"
+include: "rules/evaluate.smk"
 
 
 rule all:
@@ -40,3 +41,4 @@ rule all:
     input:
         "results/dataset",
         model_outputs(),
+        "results/metrics/summary.tsv",

@@ -36,6 +36,8 @@ def test_rerun_is_byte_identical(tiny_run, tmp_path):
         first = json.loads((tiny_run / f"results/{store}/manifest.json").read_text())["arrays"]
         second = json.loads((tmp_path / f"results/{store}/manifest.json").read_text())["arrays"]
         assert {k: v["sha256"] for k, v in first.items()} == {k: v["sha256"] for k, v in second.items()}
+    summary = "results/metrics/summary.tsv"
+    assert (tiny_run / summary).read_text() == (tmp_path / summary).read_text(), "metrics differ between identical runs"
     models = sorted(p.relative_to(tiny_run) for p in (tiny_run / "results/models").rglob("*.*") if p.suffix in (".npz", ".ubj"))
     assert len(models) == 6
     for path in models:

@@ -49,3 +49,22 @@ def test_batch_jobs_are_separate_jobs_derived_from_data(tiny_run, tmp_path):
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert counts.get("train_xgbrf_batch") == "4"  # ceil(150 / 40)
     assert "fit_mlr" not in counts and "train_rnn" not in counts
+
+
+def test_every_model_scored_on_every_split(tiny_run):
+    import pandas as pd
+
+    summary = pd.read_csv(tiny_run / "results/metrics/summary.tsv", sep="\t")
+    assert len(summary) == 5 * 3
+    assert {"model", "split", "n_samples", "n_genes", "r2_flat", "r2_uniform", "pearson", "rmse", "mae", "r2_flat_lo", "r2_flat_hi"} <= set(summary.columns)
+    validation = summary[summary.split == "validation"]
+    assert (validation.n_genes < 150).all(), "zero-filled validation genes are excluded from headline numbers"
+    per_gene = pd.read_csv(tiny_run / "results/metrics/per_gene/rnn_validation.tsv", sep="\t")
+    assert len(per_gene) == 150 and per_gene.zero_filled.sum() == 150 - validation.n_genes.iloc[0]
+    mlr_test = summary[(summary.model == "mlr") & (summary.split == "test")].iloc[0]
+    mean_test = summary[(summary.model == "mean") & (summary.split == "test")].iloc[0]
+    assert mlr_test.r2_uniform > mean_test.r2_uniform
+    strata = pd.read_csv(tiny_run / "results/metrics/strata.tsv", sep="\t")
+    assert len(strata) == 5 * 3 * 3
+    paired = pd.read_csv(tiny_run / "results/metrics/paired.tsv", sep="\t")
+    assert len(paired) == 3 * 10

@@ -1,0 +1,62 @@
+"""Evaluation steps of the pipeline: score one (model, split), then gather every score into tables."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .atomic import atomic_file
+from .dataset import load_dataset
+from .metrics import gene_table, headline_genes, paired_comparison, strata_table, summary_metrics
+
+LOG = logging.getLogger("lembas_core.evaluate")
+
+
+def _write_tsv(frame: pd.DataFrame, path: str | Path) -> None:
+    with atomic_file(path) as handle:
+        frame.to_csv(handle, sep="\t", index=False, float_format="%.6g")
+
+
+def _zero_filled(ds, split: str) -> np.ndarray | None:
+    return ds.validation_missing_targets if split == "validation" else None
+
+
+def score_split(model: str, split: str, predictions: str | Path, dataset_dir: str | Path, per_gene_out: str | Path, summary_out: str | Path,
+                n_boot: int = 200, seed: int = 888, include_zero_filled: bool = False) -> dict:
+    """Per-gene table and the headline row (with bootstrap intervals) of one model on one split."""
+    ds = load_dataset(dataset_dir)
+    y, p = np.asarray(ds.y[split]), np.load(predictions)
+    table = gene_table(y, p, ds.targets, _zero_filled(ds, split))
+    _write_tsv(table, per_gene_out)
+    mask = headline_genes(table, include_zero_filled)
+    row = {"model": model, "split": split, **summary_metrics(y, p, mask, n_boot, seed)}
+    LOG.info("%s on %s: r2_flat %.4f, r2_uniform %.4f, pearson %.4f, rmse %.4f, mae %.4f (%d genes%s)", model, split, row["r2_flat"], row["r2_uniform"],
+             row["pearson"], row["rmse"], row["mae"], row["n_genes"], "" if mask.all() else f"; {int((~mask).sum())} zero-filled genes excluded")
+    _write_tsv(pd.DataFrame([row]), summary_out)
+    return row
+
+
+def summarize(rows: list[str | Path], models: list[str], splits: list[str], dataset_dir: str | Path, prediction_path: str,
+              summary_out: str | Path, strata_out: str | Path, paired_out: str | Path, include_zero_filled: bool = False) -> pd.DataFrame:
+    """Gather the per-job rows into summary.tsv; compute CV strata and paired comparisons per split."""
+    summary = pd.concat([pd.read_csv(r, sep="\t") for r in rows], ignore_index=True)
+    _write_tsv(summary, summary_out)
+    ds = load_dataset(dataset_dir)
+    strata, paired = [], []
+    for split in splits:
+        y = np.asarray(ds.y[split])
+        reference = gene_table(y, y, ds.targets, _zero_filled(ds, split))  # observed-only columns (mean, CV, flags)
+        mask = headline_genes(reference, include_zero_filled)
+        per_gene_r2 = {}
+        for model in models:
+            p = np.load(prediction_path.format(model=model, split=split))
+            per_gene_r2[model] = gene_table(y, p, ds.targets)["r2"].to_numpy()
+            strata.append(strata_table(y, p, reference, mask).assign(model=model, split=split))
+        paired.append(paired_comparison(per_gene_r2, mask).assign(split=split))
+    columns = ["model", "split", "stratum", "cv_range", "n_genes", "rmse", "mae", "pearson", "mean_bias", "residual_sd"]
+    _write_tsv(pd.concat(strata, ignore_index=True)[columns], strata_out)
+    _write_tsv(pd.concat(paired, ignore_index=True)[["split", "model_a", "model_b", "n_genes", "median_r2_difference", "fraction_a_better", "wilcoxon_p"]], paired_out)
+    return summary

@@ -1,0 +1,93 @@
+# Evaluation: predictions per (model, split), scores with bootstrap intervals, gathered tables.
+
+
+def model_file(wildcards):
+    return {
+        "mlr": "results/models/mlr.npz",
+        "ridge": "results/models/ridge.npz",
+        "mean": "results/models/mean.npz",
+        "xgbrf": "results/models/xgbrf/index.json",
+        "rnn": "results/models/rnn.pt",
+    }[wildcards.model]
+
+
+EVALUATE_CODE = core_code("atomic", "errors", "store", "dataset", "predictors", "linear", "xgbrf", "rnn_graph", "rnn_sparse", "rnn_model", "rnn_io")
+KEPT_SPLITS = config["evaluate"]["keep_predictions"]
+
+
+rule predict:
+    input:
+        model=model_file,
+        dataset="results/dataset",
+        code=EVALUATE_CODE,
+    output:
+        "results/predictions/{model}_{split}.npy",
+    wildcard_constraints:
+        split="|".join(KEPT_SPLITS) or "(?!)",
+    log:
+        "logs/predict/{model}_{split}.log",
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    conda:
+        "../envs/lembas.yaml"
+    script:
+        "../workflow_scripts/predict.py"
+
+
+use rule predict as predict_temporary with:
+    output:
+        temp("results/predictions/{model}_{split}.npy"),
+    wildcard_constraints:
+        split="|".join(s for s in ("train", "test", "validation") if s not in KEPT_SPLITS) or "(?!)",
+
+
+rule score:
+    input:
+        predictions="results/predictions/{model}_{split}.npy",
+        dataset="results/dataset",
+        code=core_code("atomic", "store", "dataset", "metrics", "evaluate"),
+    output:
+        per_gene="results/metrics/per_gene/{model}_{split}.tsv",
+        summary="results/metrics/rows/{model}_{split}.tsv",
+    params:
+        n_boot=config["evaluate"]["bootstrap"],
+        seed=config["evaluate"]["bootstrap_seed"],
+        include_zero_filled=config["evaluate"]["include_zero_filled"],
+    log:
+        "logs/score/{model}_{split}.log",
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    conda:
+        "../envs/lembas.yaml"
+    script:
+        "../workflow_scripts/score.py"
+
+
+rule summarize_metrics:
+    input:
+        rows=expand("results/metrics/rows/{model}_{split}.tsv", model=config["models"]["include"], split=config["evaluate"]["splits"]),
+        predictions=expand("results/predictions/{model}_{split}.npy", model=config["models"]["include"], split=config["evaluate"]["splits"]),
+        dataset="results/dataset",
+        code=core_code("atomic", "store", "dataset", "metrics", "evaluate"),
+    output:
+        summary="results/metrics/summary.tsv",
+        strata="results/metrics/strata.tsv",
+        paired="results/metrics/paired.tsv",
+    params:
+        models=config["models"]["include"],
+        splits=config["evaluate"]["splits"],
+        include_zero_filled=config["evaluate"]["include_zero_filled"],
+    log:
+        "logs/summarize_metrics.log",
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    conda:
+        "../envs/lembas.yaml"
+    script:
+        "../workflow_scripts/summarize_metrics.py"

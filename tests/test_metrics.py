@@ -1,0 +1,86 @@
+"""Metrics against the reference definitions in sklearn/scipy, flags, bootstrap, strata, comparisons."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import pearsonr
+from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+
+from lembas_core.metrics import gene_table, headline_genes, paired_comparison, strata_table, summary_metrics
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    y = rng.gamma(2.0, 1.0, (300, 40)) + np.linspace(0, 5, 40)  # genes at different mean levels
+    p = y + rng.normal(0, 0.5, y.shape)
+    return y, p, [f"g{i}" for i in range(40)]
+
+
+def test_headline_metrics_match_reference_definitions(data):
+    y, p, _ = data
+    row = summary_metrics(y, p, np.ones(40, bool), n_boot=0)
+    assert row["r2_flat"] == pytest.approx(r2_score(y.ravel(), p.ravel()), rel=1e-10)
+    assert row["r2_uniform"] == pytest.approx(r2_score(y, p, multioutput="uniform_average"), rel=1e-10)
+    assert row["pearson"] == pytest.approx(pearsonr(y.ravel(), p.ravel())[0], rel=1e-10)
+    assert row["rmse"] == pytest.approx(np.sqrt(mean_squared_error(y, p)), rel=1e-10)
+    assert row["mae"] == pytest.approx(mean_absolute_error(y, p), rel=1e-10)
+    assert row["r2_flat"] > row["r2_uniform"], "pooling around one global mean inflates R^2"
+
+
+def test_per_gene_table_matches_sklearn(data):
+    y, p, genes = data
+    table = gene_table(y, p, genes)
+    np.testing.assert_allclose(table.r2, r2_score(y, p, multioutput="raw_values"), rtol=1e-10)
+    assert table.pearson[3] == pytest.approx(pearsonr(y[:, 3], p[:, 3])[0])
+    assert table.cv[5] == pytest.approx(y[:, 5].std(ddof=1) / y[:, 5].mean())
+
+
+def test_constant_gene_is_kept_and_flagged(data):
+    y, p, genes = data
+    y, p = y.copy(), p.copy()
+    y[:, 7] = 0.0
+    table = gene_table(y, p, genes)
+    assert len(table) == 40 and bool(table.low_variance[7]) and np.isnan(table.r2[7])
+    row = summary_metrics(y, p, np.ones(40, bool), n_boot=0)
+    keep = np.arange(40) != 7
+    assert row["r2_uniform"] == pytest.approx(r2_score(y[:, keep], p[:, keep], multioutput="uniform_average"), rel=1e-10)
+
+
+def test_zero_filled_genes_excluded_by_default(data):
+    y, p, genes = data
+    flags = np.zeros(40, bool)
+    flags[[1, 2]] = True
+    table = gene_table(y, p, genes, flags)
+    assert headline_genes(table).sum() == 38 and headline_genes(table, include_zero_filled=True).sum() == 40
+    assert summary_metrics(y, p, headline_genes(table), n_boot=0)["n_genes"] == 38
+
+
+def test_bootstrap_intervals(data):
+    y, p, _ = data
+    first = summary_metrics(y, p, np.ones(40, bool), n_boot=100, seed=1)
+    again = summary_metrics(y, p, np.ones(40, bool), n_boot=100, seed=1)
+    assert first == again
+    for name in ("r2_flat", "r2_uniform", "pearson", "rmse", "mae"):
+        assert first[f"{name}_lo"] < first[name] < first[f"{name}_hi"]
+    small = summary_metrics(y[:60], p[:60], np.ones(40, bool), n_boot=100, seed=1)
+    assert small["rmse_hi"] - small["rmse_lo"] > first["rmse_hi"] - first["rmse_lo"]
+
+
+def test_cv_strata_split_genes_in_thirds(data):
+    y, p, genes = data
+    table = gene_table(y, p, genes)
+    strata = strata_table(y, p, table, np.ones(40, bool))
+    assert list(strata.stratum) == ["low", "medium", "high"] and strata.n_genes.sum() == 40
+    assert abs(strata.n_genes.max() - strata.n_genes.min()) <= 1
+    assert (strata.residual_sd > 0).all()
+
+
+def test_paired_comparison_detects_the_better_model(data):
+    y, p, genes = data
+    worse = p + np.random.default_rng(1).normal(0, 0.5, p.shape)
+    r2 = {"good": gene_table(y, p, genes).r2.to_numpy(), "bad": gene_table(y, worse, genes).r2.to_numpy()}
+    row = paired_comparison(r2, np.ones(40, bool)).iloc[0]
+    assert (row.model_a, row.model_b) == ("good", "bad")
+    assert row.fraction_a_better > 0.9 and row.median_r2_difference > 0 and row.wilcoxon_p < 1e-6
