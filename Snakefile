@@ -26,6 +26,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 
+report: "rules/captions/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/data.smk"
 include: "rules/mlr.smk"
@@ -33,6 +36,9 @@ include: "rules/baselines.smk"
 include: "rules/xgbrf.smk"
 include: "rules/rnn.smk"
 include: "rules/evaluate.smk"
+include: "rules/latency.smk"
+include: "rules/shap.smk"
+include: "rules/figures.smk"
 
 
 rule all:
@@ -42,3 +48,6 @@ rule all:
         "results/dataset",
         model_outputs(),
         "results/metrics/summary.tsv",
+        "results/latency.tsv",
+        shap_outputs(),
+        figure_outputs().values(),

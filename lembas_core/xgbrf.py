@@ -145,7 +145,7 @@ def write_index(batch_paths: list[str | Path], out: str | Path) -> dict:
     entries, start = [], 0
     for path in batch_paths:
         _, targets = load_batch(path)
-        entries.append({"file": str(path), "start": start, "stop": start + len(targets), "first": targets[0], "last": targets[-1]})
+        entries.append({"file": str(path), "start": start, "stop": start + len(targets), "targets": targets})
         start += len(targets)
     index = {"kind": "xgbrf", "n_targets": start, "batches": entries}
     with atomic_file(out) as handle:

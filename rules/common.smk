@@ -3,6 +3,7 @@ import json
 import os
 
 CORE_DIR = os.path.join(workflow.basedir, "lembas_core")
+MODEL_KINDS = ["mlr", "ridge", "mean", "xgbrf", "rnn"]
 COHORT_DIR = "results/cohort"
 
 
@@ -37,6 +38,8 @@ def cohort_format():
 
 wildcard_constraints:
     batch=r"[0-9]+",
+    model="|".join(MODEL_KINDS),
+    split="train|test|validation",
 
 
 def xgbrf_batch_files(wildcards):
@@ -50,13 +53,15 @@ def xgbrf_batch_files(wildcards):
     return [f"results/models/xgbrf/batch_{batch_name(i)}.ubj" for i in range(n_batches)]
 
 
+MODEL_FILES = {
+    "mlr": "results/models/mlr.npz",
+    "ridge": "results/models/ridge.npz",
+    "mean": "results/models/mean.npz",
+    "xgbrf": "results/models/xgbrf/index.json",
+    "rnn": "results/models/rnn.pt",
+}
+
+
 def model_outputs():
     """Trained-model files of the models listed in models.include."""
-    files = {
-        "mlr": "results/models/mlr.npz",
-        "ridge": "results/models/ridge.npz",
-        "mean": "results/models/mean.npz",
-        "xgbrf": "results/models/xgbrf/index.json",
-        "rnn": "results/models/rnn.pt",
-    }
-    return [files[m] for m in config["models"]["include"]]
+    return [MODEL_FILES[m] for m in config["models"]["include"]]

@@ -2,13 +2,7 @@
 
 
 def model_file(wildcards):
-    return {
-        "mlr": "results/models/mlr.npz",
-        "ridge": "results/models/ridge.npz",
-        "mean": "results/models/mean.npz",
-        "xgbrf": "results/models/xgbrf/index.json",
-        "rnn": "results/models/rnn.pt",
-    }[wildcards.model]
+    return MODEL_FILES[wildcards.model]
 
 
 EVALUATE_CODE = core_code("atomic", "errors", "store", "dataset", "predictors", "linear", "xgbrf", "rnn_graph", "rnn_sparse", "rnn_model", "rnn_io")
@@ -74,9 +68,9 @@ rule summarize_metrics:
         dataset="results/dataset",
         code=core_code("atomic", "store", "dataset", "metrics", "evaluate"),
     output:
-        summary="results/metrics/summary.tsv",
-        strata="results/metrics/strata.tsv",
-        paired="results/metrics/paired.tsv",
+        summary=report("results/metrics/summary.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "summary"}),
+        strata=report("results/metrics/strata.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "CV strata"}),
+        paired=report("results/metrics/paired.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "paired comparison"}),
     params:
         models=config["models"]["include"],
         splits=config["evaluate"]["splits"],

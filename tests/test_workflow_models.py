@@ -68,3 +68,30 @@ def test_every_model_scored_on_every_split(tiny_run):
     assert len(strata) == 5 * 3 * 3
     paired = pd.read_csv(tiny_run / "results/metrics/paired.tsv", sep="\t")
     assert len(paired) == 3 * 10
+
+
+def test_shap_figures_and_report(tiny_run):
+    for model in ("mlr", "xgbrf", "rnn"):
+        for gene in ("ALB", "AFP"):
+            with np.load(tiny_run / f"results/shap/{model}_{gene}.npz", allow_pickle=False) as data:
+                assert data["values"].shape == (40, 24) and str(data["gene"]) == gene
+            assert (tiny_run / f"results/figures/shap/{model}_{gene}_waterfall.png").stat().st_size > 1000
+    for name in ("metrics", "strata", "latency", "per_gene_test", "observed_vs_predicted_validation", "rnn_training"):
+        assert (tiny_run / f"results/figures/{name}.png").read_bytes()[:4] == b"\x89PNG"
+        assert (tiny_run / f"results/figures/{name}.svg").exists()
+    import pandas as pd
+
+    latency = pd.read_csv(tiny_run / "results/latency.tsv", sep="\t")
+    assert set(latency["mode"]) == {"single_sample", "batch"} and len(latency) == 10 and (latency.threads == 1).all()
+    result = snakemake(tiny_run, "--report", "results/report.html", configfiles=(TINY,))
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (tiny_run / "results/report.html").read_text(errors="ignore")
+    assert "observed_vs_predicted_test" in html and "waterfall" in html
+
+
+def test_adding_a_shap_gene_schedules_only_its_jobs(tiny_run, tmp_path):
+    more = write_config(tmp_path / "g.yaml", {"shap": {"genes": ["ALB", "AFP", "TF"]}})
+    result = snakemake(tiny_run, "-n", configfiles=(TINY, more))
+    assert result.returncode == 0, result.stdout + result.stderr
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
+    assert counts.pop("shap") == "3" and set(counts) <= {"all", "total"}

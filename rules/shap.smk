@@ -1,0 +1,31 @@
+# SHAP: one job per (model, gene); adding a gene to shap.genes adds only that gene's jobs.
+
+
+def shap_outputs():
+    models = [m for m in config["shap"]["models"] if m in config["models"]["include"]]
+    return expand("results/shap/{model}_{gene}.npz", model=models, gene=config["shap"]["genes"])
+
+
+rule shap:
+    input:
+        model=model_file,
+        dataset="results/dataset",
+        code=EVALUATE_CODE + core_code("explain", "figures"),
+    output:
+        npz="results/shap/{model}_{gene}.npz",
+        waterfall=report("results/figures/shap/{model}_{gene}_waterfall.png", caption="captions/shap.rst", category="SHAP", labels={"model": "{model}", "gene": "{gene}", "plot": "waterfall"}),
+        beeswarm=report("results/figures/shap/{model}_{gene}_beeswarm.png", caption="captions/shap.rst", category="SHAP", labels={"model": "{model}", "gene": "{gene}", "plot": "beeswarm"}),
+    params:
+        background=config["shap"]["background"],
+        nsamples=config["shap"]["nsamples"],
+        seed=config["shap"]["seed"],
+    log:
+        "logs/shap/{model}_{gene}.log",
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    conda:
+        "../envs/lembas.yaml"
+    script:
+        "../workflow_scripts/shap.py"
