@@ -50,4 +50,5 @@ rule all:
         "results/metrics/summary.tsv",
         "results/latency.tsv",
         shap_outputs(),
+        ["results/metrics/truth_recovery.tsv"] if config["data"]["source"] == "synthetic" else [],
         figure_outputs().values(),

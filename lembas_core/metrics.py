@@ -22,12 +22,23 @@ LOW_VARIANCE = 1e-10
 SUMMARY_METRICS = ("r2_flat", "r2_uniform", "pearson", "rmse", "mae")
 
 
+def check_pair(y: np.ndarray, p: np.ndarray) -> None:
+    """Observed and predicted must be same-shaped (samples x genes) finite arrays."""
+    if np.shape(y) != np.shape(p):
+        raise ValueError(f"observed {np.shape(y)} and predicted {np.shape(p)} differ in shape (samples x genes expected; transposed?)")
+    if not np.all(np.isfinite(p)):
+        raise ValueError(f"predictions contain {int((~np.isfinite(p)).sum())} NaN or infinite value(s)")
+
+
 def gene_table(y: np.ndarray, p: np.ndarray, genes: list[str], zero_filled: np.ndarray | None = None) -> pd.DataFrame:
     """Per-gene r2, pearson, rmse, mae and the observed mean, variance and CV, with flags.
 
     Genes with (near-)zero observed variance get NaN r2/pearson and `low_variance = True`; they are
     kept, never dropped. `zero_filled` marks genes absent from the validation cohort.
     """
+    check_pair(y, p)
+    if len(genes) != np.shape(y)[1]:
+        raise ValueError(f"{len(genes)} gene names for {np.shape(y)[1]} columns")
     y, p = np.asarray(y, np.float64), np.asarray(p, np.float64)
     err = y - p
     mean, var = y.mean(axis=0), y.var(axis=0)
@@ -72,6 +83,7 @@ def _pooled(sums: np.ndarray, n_values: float) -> dict[str, np.ndarray]:
 
 def summary_metrics(y: np.ndarray, p: np.ndarray, genes_mask: np.ndarray, n_boot: int = 200, seed: int = 888) -> dict[str, float]:
     """Headline metrics on the masked genes, with 95% bootstrap intervals over samples (`*_lo`, `*_hi`)."""
+    check_pair(y, p)
     y = np.asarray(y, np.float64)[:, genes_mask]
     p = np.asarray(p, np.float64)[:, genes_mask]
     n, g = y.shape

@@ -1,6 +1,6 @@
 # Figures and report tables (SHAP plots come from rules/shap.smk).
 
-FIGURE_SPLITS = ["test", "validation"]
+FIGURE_SPLITS = config["evaluate"]["splits"]
 
 
 def figure_outputs():

@@ -29,3 +29,23 @@ rule shap:
         "../envs/lembas.yaml"
     script:
         "../workflow_scripts/shap.py"
+
+
+rule truth_recovery:
+    input:
+        truth=synthetic_cohort_files()["truth_edges"],
+        shap=shap_outputs(),
+        rnn=[MODEL_FILES["rnn"]] if "rnn" in config["models"]["include"] else [],
+        code=core_code("atomic", "tables", "truth", "rnn_graph", "rnn_sparse", "rnn_model", "rnn_io"),
+    output:
+        report("results/metrics/truth_recovery.tsv", caption="captions/truth.rst", category="Tables", labels={"table": "ground-truth recovery"}),
+    log:
+        "logs/truth_recovery.log",
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    conda:
+        "../envs/lembas.yaml"
+    script:
+        "../workflow_scripts/truth_recovery.py"

@@ -60,3 +60,12 @@ def test_rnn_expected_gradients_shape_and_rough_additivity(tmp_path):
     assert np.abs(result["values"].sum(1) + result["expected_value"] - prediction).mean() < 0.1 * np.abs(prediction - prediction.mean()).mean() + 1e-3
     again = explain_gene("rnn", tmp_path / "rnn.pt", outputs[0], x, features, [f"s{i}" for i in range(30)], tmp_path / "r2.npz", background=20, nsamples=200)
     np.testing.assert_array_equal(result["values"], again["values"])
+
+
+def test_linear_shap_equals_coef_times_centred_input(data, tmp_path):
+    x, y, features, targets = data
+    model = fit_mlr(x, y, features, targets)
+    model.save(tmp_path / "mlr.npz")
+    result = explain_gene("mlr", tmp_path / "mlr.npz", "ALB", x, features, [f"s{i}" for i in range(80)], tmp_path / "m.npz")
+    expected = model.coef[0] * (x.astype(np.float64) - x.astype(np.float64).mean(axis=0))
+    np.testing.assert_allclose(result["values"], expected, rtol=1e-4, atol=1e-5)

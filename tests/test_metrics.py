@@ -84,3 +84,36 @@ def test_paired_comparison_detects_the_better_model(data):
     row = paired_comparison(r2, np.ones(40, bool)).iloc[0]
     assert (row.model_a, row.model_b) == ("good", "bad")
     assert row.fraction_a_better > 0.9 and row.median_r2_difference > 0 and row.wilcoxon_p < 1e-6
+
+
+def test_known_answers_on_small_arrays():
+    y = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 4.0]])
+    perfect = summary_metrics(y, y, np.ones(2, bool), n_boot=0)
+    assert (perfect["r2_flat"], perfect["r2_uniform"], perfect["pearson"], perfect["rmse"], perfect["mae"]) == (1.0, 1.0, pytest.approx(1.0), 0.0, 0.0)
+    column_means = np.broadcast_to(y.mean(axis=0), y.shape)
+    constant = summary_metrics(y, column_means, np.ones(2, bool), n_boot=0)
+    assert constant["r2_uniform"] == pytest.approx(0.0, abs=1e-12)
+    # pooled: 1 - SSE / SST around the global mean 3.5: SSE = 8 + 8, SST = 6.25+2.25+0.25+6.25+2.25+0.25 = 17.5
+    assert constant["r2_flat"] == pytest.approx(1 - 16 / 17.5)
+    assert constant["mae"] == pytest.approx((2 + 0 + 2 + 2 + 2 + 0) / 6)
+
+
+def test_transposed_or_nan_predictions_are_rejected(data):
+    y, p, genes = data
+    with pytest.raises(ValueError, match="transposed"):
+        gene_table(y, p.T, genes)
+    bad = p.copy()
+    bad[3, 4] = np.nan
+    with pytest.raises(ValueError, match="1 NaN or infinite"):
+        summary_metrics(y, bad, np.ones(40, bool))
+
+
+def test_summary_markdown_table(data):
+    import pandas as pd
+
+    from lembas_core.summary_table import markdown_table
+
+    y, p, _ = data
+    row = {"model": "mlr", "split": "test", **summary_metrics(y, p, np.ones(40, bool), n_boot=20)}
+    text = markdown_table(pd.DataFrame([row]))
+    assert text.splitlines()[2].startswith("| mlr | test | 300 x 40 | ") and f"{row['r2_uniform']:.3f} [" in text

@@ -83,6 +83,8 @@ def test_shap_figures_and_report(tiny_run):
 
     latency = pd.read_csv(tiny_run / "results/latency.tsv", sep="\t")
     assert set(latency["mode"]) == {"single_sample", "batch"} and len(latency) == 10 and (latency.threads == 1).all()
+    truth = pd.read_csv(tiny_run / "results/metrics/truth_recovery.tsv", sep="\t")
+    assert len(truth) == 5 * 2 + 1 and truth.auroc.dropna().between(0, 1).all()
     result = snakemake(tiny_run, "--report", "results/report.html", configfiles=(TINY,))
     assert result.returncode == 0, result.stdout + result.stderr
     html = (tiny_run / "results/report.html").read_text(errors="ignore")
@@ -94,4 +96,4 @@ def test_adding_a_shap_gene_schedules_only_its_jobs(tiny_run, tmp_path):
     result = snakemake(tiny_run, "-n", configfiles=(TINY, more))
     assert result.returncode == 0, result.stdout + result.stderr
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
-    assert counts.pop("shap") == "3" and set(counts) <= {"all", "total"}
+    assert counts.pop("shap") == "5" and set(counts) <= {"all", "total", "truth_recovery"}
