@@ -23,7 +23,7 @@ from common import require_full_dataset, write_table
 from lembas_core.dataset import load_dataset
 from lembas_core.rnn_dense import DenseLembasRNN
 from lembas_core.rnn_io import graph_from_dataset
-from lembas_core.rnn_model import LembasRNN, mml
+from lembas_core.rnn_model import LembasRNN
 from lembas_core.rnn_sparse import CSRPattern
 from lembas_core.rnn_train import TrainConfig, loss_terms
 from lembas_core.runtime import configure_threads

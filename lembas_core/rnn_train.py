@@ -17,7 +17,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -202,7 +202,3 @@ def write_history(history: list[dict], path: str | Path) -> None:
         handle.write("\t".join(HISTORY_COLUMNS) + "\n")
         for row in history:
             handle.write("\t".join(f"{row[c]:.6g}" if isinstance(row[c], float) else str(row[c]) for c in HISTORY_COLUMNS) + "\n")
-
-
-def config_dict(cfg: TrainConfig) -> dict:
-    return asdict(cfg)
