@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .layout import SPLITS
 from .store import Store
 
-SPLITS = ("train", "test", "validation")
 
 
 @dataclass

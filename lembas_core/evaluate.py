@@ -39,23 +39,24 @@ def score_split(model: str, split: str, predictions: str | Path, dataset_dir: st
     return row
 
 
-def summarize(rows: list[str | Path], models: list[str], splits: list[str], dataset_dir: str | Path, prediction_path: str,
+def summarize(rows: list[str | Path], per_gene: dict[tuple[str, str], str | Path], predictions: dict[tuple[str, str], str | Path], dataset_dir: str | Path,
               summary_out: str | Path, strata_out: str | Path, paired_out: str | Path, include_zero_filled: bool = False) -> pd.DataFrame:
-    """Gather the per-job rows into summary.tsv; compute CV strata and paired comparisons per split."""
+    """Gather the per-job rows into summary.tsv; CV strata and paired comparisons per split.
+
+    `per_gene` and `predictions` map (model, split) to the score and predict jobs' outputs.
+    """
     summary = pd.concat([pd.read_csv(r, sep="\t") for r in rows], ignore_index=True)
     _write_tsv(summary, summary_out)
     ds = load_dataset(dataset_dir)
     strata, paired = [], []
-    for split in splits:
+    for split in dict.fromkeys(s for _, s in per_gene):
         y = np.asarray(ds.y[split])
-        reference = gene_table(y, y, ds.targets, _zero_filled(ds, split))  # observed-only columns (mean, CV, flags)
+        tables = {m: pd.read_csv(path, sep="\t") for (m, s), path in per_gene.items() if s == split}
+        reference = next(iter(tables.values()))  # observed-only columns (mean, CV, flags) are the same for every model
         mask = headline_genes(reference, include_zero_filled)
-        per_gene_r2 = {}
-        for model in models:
-            p = np.load(prediction_path.format(model=model, split=split))
-            per_gene_r2[model] = gene_table(y, p, ds.targets)["r2"].to_numpy()
-            strata.append(strata_table(y, p, reference, mask).assign(model=model, split=split))
-        paired.append(paired_comparison(per_gene_r2, mask).assign(split=split))
+        for model in tables:
+            strata.append(strata_table(y, np.load(predictions[(model, split)]), reference, mask).assign(model=model, split=split))
+        paired.append(paired_comparison({m: t["r2"].to_numpy() for m, t in tables.items()}, mask).assign(split=split))
     columns = ["model", "split", "stratum", "cv_range", "n_genes", "rmse", "mae", "pearson", "mean_bias", "residual_sd"]
     _write_tsv(pd.concat(strata, ignore_index=True)[columns], strata_out)
     _write_tsv(pd.concat(paired, ignore_index=True)[["split", "model_a", "model_b", "n_genes", "median_r2_difference", "fraction_a_better", "wilcoxon_p"]], paired_out)

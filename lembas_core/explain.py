@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -33,13 +32,12 @@ def _linear_values(model_path: Path, gene: str, x: np.ndarray) -> tuple[np.ndarr
 def _xgbrf_values(index_path: Path, gene: str, x: np.ndarray, threads: int) -> tuple[np.ndarray, float]:
     import shap
 
-    from .xgbrf import load_batch, single_target_booster
+    from .xgbrf import index_batches, load_batch, single_target_booster
 
-    index = json.loads(index_path.read_text())
-    entry = next((b for b in index["batches"] if gene in b["targets"]), None)  # no model file is read here
-    if entry is None:
+    batch = next((path for path, targets in index_batches(index_path) if gene in targets), None)  # reads no model file
+    if batch is None:
         raise KeyError(f"gene {gene!r} is not a target of the XGBRF model")
-    booster, targets = load_batch(index_path.parent / Path(entry["file"]).name, threads)
+    booster, targets = load_batch(batch, threads)
     explainer = shap.TreeExplainer(single_target_booster(booster, targets, gene))
     return np.asarray(explainer.shap_values(x, check_additivity=False)), float(np.ravel(explainer.expected_value)[0])
 

@@ -33,6 +33,17 @@ def measure(model: str, predict: Callable[[np.ndarray], np.ndarray], x: np.ndarr
     return rows
 
 
+def write_latency_table(models: dict[str, str], dataset_dir: str, out: str, threads: int, repeats: int = 20) -> pd.DataFrame:
+    """Measure every model on the dataset's validation inputs and write the TSV."""
+    from .atomic import atomic_file
+    from .dataset import load_dataset
+
+    table = latency_table(models, np.asarray(load_dataset(dataset_dir).x["validation"]), threads, repeats)
+    with atomic_file(out) as handle:
+        table.to_csv(handle, sep="\t", index=False, float_format="%.6g")
+    return table
+
+
 def latency_table(models: dict[str, str], x: np.ndarray, threads: int, repeats: int = 20, warmup: int = 3) -> pd.DataFrame:
     """Measure every model (name -> model file) one after the other, in this process."""
     from .predictors import load_predictor

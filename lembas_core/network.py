@@ -46,9 +46,6 @@ class Network:
     def source_names(self) -> set[str]:
         return {self.nodes[i] for i in np.unique(self.source)}
 
-    def target_names(self) -> set[str]:
-        return {self.nodes[i] for i in np.unique(self.target)}
-
 
 def read_network(path: str | Path, fmt: str, self_loops: str = "keep") -> Network:
     """Read and validate a network file; see the module docstring for the rules."""

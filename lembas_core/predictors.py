@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-MODEL_KINDS = ("mlr", "ridge", "mean", "xgbrf", "rnn")
+from .layout import MODEL_KINDS
 
 
 def load_predictor(kind: str, path: str | Path, threads: int = 1) -> tuple[Callable[[np.ndarray], np.ndarray], list[str]]:
@@ -20,10 +19,9 @@ def load_predictor(kind: str, path: str | Path, threads: int = 1) -> tuple[Calla
         model = LinearModel.load(path)
         return model.predict, model.targets
     if kind == "xgbrf":
-        from .xgbrf import load_batch, predict_batch
+        from .xgbrf import index_batches, load_batch, predict_batch
 
-        index = json.loads(path.read_text())
-        boosters = [load_batch(path.parent / Path(entry["file"]).name, threads) for entry in index["batches"]]
+        boosters = [load_batch(batch, threads) for batch, _ in index_batches(path)]
         names = [name for _, targets in boosters for name in targets]
         return (lambda x: np.concatenate([predict_batch(b, x) for b, _ in boosters], axis=1)), names
     if kind == "rnn":

@@ -24,6 +24,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .atomic import atomic_directory
+from .layout import cohort_file_names
 from .names import gene_symbols, tf_symbols
 from .synthetic_expression import FAMILIES, BatchEffect, draw_gene_model, gene_log_tpm, programs, tf_activity, to_log10_tpm1
 from .synthetic_network import make_network
@@ -31,8 +32,6 @@ from .tables import write_matrix, write_table
 
 LOG = logging.getLogger("lembas_core.synthetic")
 
-COHORT_FILES = ("tf_expression", "gene_expression", "network", "validation")
-TRUTH_FILES = ("truth_edges", "truth_genes")
 ANCHOR_GENES = {"ALB": (10.8, 0.4), "AFP": (1.6, 0.9), "TF": (4.2, 0.8)}  # natural-log TPM mean, sd: liver-like levels
 
 
@@ -243,12 +242,6 @@ def generate_cohort(spec: SyntheticSpec) -> SyntheticCohort:
         truth_genes=truth_genes,
         summary=summary,
     )
-
-
-def cohort_file_names(fmt: str) -> dict[str, str]:
-    """File names of a written cohort, by role."""
-    ext = {"tsv": "tsv", "csv": "csv", "parquet": "parquet"}[fmt]
-    return {role: f"{role}.{ext}" for role in (*COHORT_FILES, *TRUTH_FILES)} | {"summary": "cohort.json"}
 
 
 def write_cohort(cohort: SyntheticCohort, out_dir: str | Path, fmt: str = "tsv") -> dict[str, Path]:

@@ -21,21 +21,11 @@ import xgboost as xgb
 
 from .atomic import atomic_file
 from .errors import InputDataError
+from .layout import batch_ranges
 
 LOG = logging.getLogger("lembas_core.xgbrf")
 
 UPSTREAM_PARAMS = {"n_estimators": 3, "objective": "reg:squarederror", "random_state": 888}
-
-
-def batch_ranges(n_targets: int, batch_size: int) -> list[tuple[int, int]]:
-    """[start, stop) target ranges of consecutive batches; the last one may be shorter."""
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    return [(start, min(start + batch_size, n_targets)) for start in range(0, n_targets, batch_size)]
-
-
-def batch_name(index: int) -> str:
-    return f"{index:03d}"
 
 
 def train_batch(x: np.ndarray, y_block: np.ndarray, features: list[str], targets: list[str], params: dict, threads: int) -> xgb.Booster:
@@ -138,6 +128,13 @@ def train_batch_from_dataset(dataset_dir: str | Path, batch_index: int, batch_si
     start, stop = ranges[batch_index]
     LOG.info("XGBRF batch %d: targets %d-%d of %d (%s ... %s), params %s, %d threads", batch_index, start, stop - 1, len(ds.targets), ds.targets[start], ds.targets[stop - 1], {**UPSTREAM_PARAMS, **params}, threads)
     return train_batch(ds.x["train"], np.asarray(ds.y["train"][:, start:stop]), ds.features, ds.targets[start:stop], params, threads)
+
+
+def index_batches(index_path: str | Path) -> list[tuple[Path, list[str]]]:
+    """(batch file, its target names) for every batch listed in an index, without loading a model."""
+    index_path = Path(index_path)
+    index = json.loads(index_path.read_text())
+    return [(index_path.parent / Path(entry["file"]).name, entry["targets"]) for entry in index["batches"]]
 
 
 def write_index(batch_paths: list[str | Path], out: str | Path) -> dict:

@@ -2,8 +2,9 @@
 import json
 import os
 
+from lembas_core.layout import MODEL_KINDS, SPLITS, batch_name, batch_ranges, cohort_file_names
+
 CORE_DIR = os.path.join(workflow.basedir, "lembas_core")
-MODEL_KINDS = ["mlr", "ridge", "mean", "xgbrf", "rnn"]
 COHORT_DIR = "results/cohort"
 
 
@@ -14,11 +15,8 @@ def core_code(*modules):
 
 def synthetic_cohort_files():
     """Files the synthesize_cohort rule writes, by role."""
-    ext = config["data"]["synthetic"]["file_format"]
-    roles = ["tf_expression", "gene_expression", "network", "validation", "truth_edges", "truth_genes"]
-    files = {role: f"{COHORT_DIR}/{role}.{ext}" for role in roles}
-    files["summary"] = f"{COHORT_DIR}/cohort.json"
-    return files
+    names = cohort_file_names(config["data"]["synthetic"]["file_format"])
+    return {role: f"{COHORT_DIR}/{name}" for role, name in names.items()}
 
 
 def cohort_inputs(wildcards=None):
@@ -39,13 +37,11 @@ def cohort_format():
 wildcard_constraints:
     batch=r"[0-9]+",
     model="|".join(MODEL_KINDS),
-    split="train|test|validation",
+    split="|".join(SPLITS),
 
 
 def xgbrf_batch_files(wildcards):
     """Batch model files, derived from the number of targets once the dataset exists (checkpoint)."""
-    from lembas_core.xgbrf import batch_name, batch_ranges
-
     dataset = checkpoints.preprocess.get().output[0]
     with open(os.path.join(dataset, "targets.json"), encoding="utf-8") as handle:
         n_targets = len(json.load(handle))

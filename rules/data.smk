@@ -5,7 +5,7 @@ rule synthesize_cohort:
     output:
         **synthetic_cohort_files(),
     input:
-        code=core_code("atomic", "names", "synthetic", "synthetic_network", "synthetic_expression", "tables"),
+        code=core_code("atomic", "layout", "names", "synthetic", "synthetic_network", "synthetic_expression", "tables"),
     params:
         preset=config["data"]["synthetic"]["preset"],
         overrides=config["data"]["synthetic"]["overrides"],

@@ -5,7 +5,8 @@ def model_file(wildcards):
     return MODEL_FILES[wildcards.model]
 
 
-EVALUATE_CODE = core_code("atomic", "errors", "store", "dataset", "predictors", "linear", "xgbrf", "rnn_graph", "rnn_sparse", "rnn_model", "rnn_io")
+# modules needed to load any model and predict with it (predict, latency and shap rules)
+PREDICT_MODULES = ("atomic", "errors", "store", "dataset", "layout", "predictors", "linear", "xgbrf", "rnn_graph", "rnn_sparse", "rnn_model", "rnn_io")
 KEPT_SPLITS = config["evaluate"]["keep_predictions"]
 
 
@@ -13,7 +14,7 @@ rule predict:
     input:
         model=model_file,
         dataset="results/dataset",
-        code=EVALUATE_CODE,
+        code=core_code(*PREDICT_MODULES),
     output:
         "results/predictions/{model}_{split}.npy",
     wildcard_constraints:
@@ -34,7 +35,7 @@ use rule predict as predict_temporary with:
     output:
         temp("results/predictions/{model}_{split}.npy"),
     wildcard_constraints:
-        split="|".join(s for s in ("train", "test", "validation") if s not in KEPT_SPLITS) or "(?!)",
+        split="|".join(s for s in SPLITS if s not in KEPT_SPLITS) or "(?!)",
 
 
 rule score:
@@ -64,6 +65,7 @@ rule score:
 rule summarize_metrics:
     input:
         rows=expand("results/metrics/rows/{model}_{split}.tsv", model=config["models"]["include"], split=config["evaluate"]["splits"]),
+        per_gene=expand("results/metrics/per_gene/{model}_{split}.tsv", model=config["models"]["include"], split=config["evaluate"]["splits"]),
         predictions=expand("results/predictions/{model}_{split}.npy", model=config["models"]["include"], split=config["evaluate"]["splits"]),
         dataset="results/dataset",
         code=core_code("atomic", "store", "dataset", "metrics", "evaluate"),

@@ -5,7 +5,7 @@ rule latency:
     input:
         models=model_outputs(),
         dataset="results/dataset",
-        code=EVALUATE_CODE + core_code("latency"),
+        code=core_code(*PREDICT_MODULES, "latency"),
     output:
         report("results/latency.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "latency"}),
     params:

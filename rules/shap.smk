@@ -10,7 +10,7 @@ rule shap:
     input:
         model=model_file,
         dataset="results/dataset",
-        code=EVALUATE_CODE + core_code("explain", "figures"),
+        code=core_code(*PREDICT_MODULES, "explain", "figures"),
     output:
         npz="results/shap/{model}_{gene}.npz",
         waterfall=report("results/figures/shap/{model}_{gene}_waterfall.png", caption="captions/shap.rst", category="SHAP", labels={"model": "{model}", "gene": "{gene}", "plot": "waterfall"}),

@@ -4,7 +4,7 @@
 rule train_xgbrf_batch:
     input:
         dataset="results/dataset",
-        code=core_code("atomic", "errors", "store", "dataset", "xgbrf"),
+        code=core_code("atomic", "errors", "store", "dataset", "layout", "xgbrf"),
     output:
         "results/models/xgbrf/batch_{batch}.ubj",
     params:

@@ -10,7 +10,8 @@ from lembas_core.explain import explain_gene
 from lembas_core.figures import shap_plots
 from lembas_core.mlr import fit_mlr
 from lembas_core.rnn_io import save_rnn
-from lembas_core.xgbrf import batch_ranges, save_batch, train_batch, write_index
+from lembas_core.layout import batch_ranges
+from lembas_core.xgbrf import save_batch, train_batch, write_index
 from test_rnn import make_model
 
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from lembas_core.errors import InputDataError
-from lembas_core.xgbrf import batch_ranges, load_batch, predict_all, predict_batch, save_batch, single_target_booster, train_batch
+from lembas_core.layout import batch_ranges
+from lembas_core.xgbrf import load_batch, predict_all, predict_batch, save_batch, single_target_booster, train_batch
 
 
 def test_batch_ranges_upstream_shape():

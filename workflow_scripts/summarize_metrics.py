@@ -5,5 +5,6 @@ from lembas_core.runtime import job
 
 with job(snakemake.log[0], snakemake.threads):
     p = snakemake.params
-    summarize(list(snakemake.input.rows), p.models, p.splits, snakemake.input.dataset, "results/predictions/{model}_{split}.npy",
-              snakemake.output.summary, snakemake.output.strata, snakemake.output.paired, p.include_zero_filled)
+    keys = [(m, s) for m in p.models for s in p.splits]  # the order of expand() in the rule
+    summarize(list(snakemake.input.rows), dict(zip(keys, snakemake.input.per_gene)), dict(zip(keys, snakemake.input.predictions)),
+              snakemake.input.dataset, snakemake.output.summary, snakemake.output.strata, snakemake.output.paired, p.include_zero_filled)
