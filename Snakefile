@@ -21,15 +21,22 @@ except WorkflowError as error:
     raise WorkflowError(describe_validation_error(error)) from None
 
 # Workflow scripts import lembas_core from this checkout, also inside SLURM jobs.
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (workflow.basedir, os.environ.get("PYTHONPATH")) if p
-)
+# (Extends an optional variable: nothing to assert with `envvars:`.)
+os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (workflow.basedir, os.environ.get("PYTHONPATH")) if p))
 
 
 report: "rules/captions/workflow.rst"
 
 
 include: "rules/common.smk"
+
+
+wildcard_constraints:
+    batch=r"[0-9]+",
+    model="|".join(MODEL_KINDS),
+    split="|".join(SPLITS),
+
+
 include: "rules/data.smk"
 include: "rules/mlr.smk"
 include: "rules/baselines.smk"
@@ -43,12 +50,13 @@ include: "rules/figures.smk"
 
 rule all:
     default_target: True
-    localrule: True
     input:
         "results/dataset",
         model_outputs(),
+        included_xgbrf_parts,
         "results/metrics/summary.tsv",
         "results/latency.tsv",
         shap_outputs(),
         ["results/metrics/truth_recovery.tsv"] if config["data"]["source"] == "synthetic" else [],
         figure_outputs().values(),
+    localrule: True

@@ -7,17 +7,18 @@ rule fit_ridge:
         code=LINEAR_MODEL_CODE,
     output:
         "results/models/ridge.npz",
+    log:
+        "logs/models/ridge.log",
+    benchmark:
+        "logs/benchmarks/models/ridge.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 2
+    resources:
+        **job_resources("fit_ridge"),
     params:
         kind="ridge",
         options=config["models"]["ridge"],
-    log:
-        "logs/models/ridge.log",
-    threads: 2
-    resources:
-        mem_mb=8000,
-        runtime=60,
-    conda:
-        "../envs/lembas.yaml"
     script:
         "../workflow_scripts/fit_linear.py"
 
@@ -28,16 +29,17 @@ rule fit_mean:
         code=LINEAR_MODEL_CODE,
     output:
         "results/models/mean.npz",
+    log:
+        "logs/models/mean.log",
+    benchmark:
+        "logs/benchmarks/models/mean.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("fit_mean"),
     params:
         kind="mean",
         options={},
-    log:
-        "logs/models/mean.log",
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    conda:
-        "../envs/lembas.yaml"
     script:
         "../workflow_scripts/fit_linear.py"

@@ -1,16 +1,37 @@
-# Helpers shared by the rule files: code dependencies and input paths.
+# Helpers shared by the rule files (code dependencies, input paths, job resources); no rules here.
 import json
 import os
 
 from lembas_core.layout import MODEL_KINDS, SPLITS, batch_name, batch_ranges, cohort_file_names
+from lembas_core.resources import cohort_size, memory_mb, runtime_min
 
 CORE_DIR = os.path.join(workflow.basedir, "lembas_core")
 COHORT_DIR = "results/cohort"
 
 
 def core_code(*modules):
-    """lembas_core source files a rule depends on: editing one reruns the rule's jobs."""
+    """lembas_core source files a rule depends on; editing one reruns that rule's jobs."""
     return [os.path.join(CORE_DIR, f"{m}.py") for m in ("__init__", "runtime", *modules)]
+
+
+COHORT_SIZE = cohort_size(config)
+
+
+def job_resources(rule):
+    """mem_mb and runtime of `rule`'s jobs, sized from the cohort; both grow on each retry."""
+    scale = config["resources"]
+    models, test_fraction = config["models"], config["preprocess"]["test_fraction"]
+
+    def size(wildcards):  # jobs on one split ({split} wildcard) hold only that split's rows
+        return COHORT_SIZE.split(getattr(wildcards, "split", None), test_fraction)
+
+    def mem_mb(wildcards, attempt):
+        return memory_mb(rule, size(wildcards), attempt, scale["memory_scale"])
+
+    def runtime(wildcards, attempt):
+        return runtime_min(rule, size(wildcards), models, test_fraction, attempt, scale["runtime_scale"])
+
+    return {"mem_mb": mem_mb, "runtime": runtime}
 
 
 def synthetic_cohort_files():
@@ -34,12 +55,6 @@ def cohort_format():
     return config["data"]["files"]["format"]
 
 
-wildcard_constraints:
-    batch=r"[0-9]+",
-    model="|".join(MODEL_KINDS),
-    split="|".join(SPLITS),
-
-
 def xgbrf_batch_files(wildcards):
     """Batch model files, derived from the number of targets once the dataset exists (checkpoint)."""
     dataset = checkpoints.preprocess.get().output[0]
@@ -61,3 +76,43 @@ MODEL_FILES = {
 def model_outputs():
     """Trained-model files of the models listed in models.include."""
     return [MODEL_FILES[m] for m in config["models"]["include"]]
+
+
+def model_file(wildcards):
+    """Trained-model file of the {model} wildcard."""
+    return MODEL_FILES[wildcards.model]
+
+
+def model_parts(wildcards):
+    """Further files the {model} wildcard's model is read from: XGBRF's batch models."""
+    return xgbrf_batch_files(wildcards) if wildcards.model == "xgbrf" else []
+
+
+def included_xgbrf_parts(wildcards):
+    """XGBRF batch models when XGBRF is trained: requested by `all`, so a deleted one is retrained."""
+    return xgbrf_batch_files(wildcards) if "xgbrf" in config["models"]["include"] else []
+
+
+def shap_outputs():
+    """SHAP files of every explained model x gene (shap.models that are trained)."""
+    models = [m for m in config["shap"]["models"] if m in config["models"]["include"]]
+    return expand("results/shap/{model}_{gene}.npz", model=models, gene=config["shap"]["genes"])
+
+
+FIGURE_SPLITS = config["evaluate"]["splits"]
+
+
+def figure_outputs():
+    """Figure PNGs by name (an SVG is written next to each)."""
+    names = ["metrics", "strata", "latency"] + [
+        f"{kind}_{split}" for kind in ("per_gene", "observed_vs_predicted") for split in FIGURE_SPLITS
+    ]
+    if "rnn" in config["models"]["include"]:
+        names.append("rnn_training")
+    return {name: f"results/figures/{name}.png" for name in names}
+
+
+def figure_caption(name):
+    """Caption file of a figure; per-split figures share their kind's caption."""
+    kind, _, suffix = name.rpartition("_")
+    return f"captions/{kind if suffix in SPLITS else name}.rst"

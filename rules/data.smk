@@ -2,23 +2,33 @@
 
 
 rule synthesize_cohort:
+    input:
+        code=core_code(
+            "atomic",
+            "layout",
+            "names",
+            "synthetic",
+            "synthetic_spec",
+            "synthetic_network",
+            "synthetic_expression",
+            "tables",
+        ),
     output:
         **synthetic_cohort_files(),
-    input:
-        code=core_code("atomic", "layout", "names", "synthetic", "synthetic_network", "synthetic_expression", "tables"),
+    log:
+        "logs/synthesize_cohort.log",
+    benchmark:
+        "logs/benchmarks/synthesize_cohort.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("synthesize_cohort"),
     params:
         preset=config["data"]["synthetic"]["preset"],
         overrides=config["data"]["synthetic"]["overrides"],
         file_format=config["data"]["synthetic"]["file_format"],
         seed=config["seed"],
-    log:
-        "logs/synthesize_cohort.log",
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=30,
-    conda:
-        "../envs/lembas.yaml"
     script:
         "../workflow_scripts/synthesize_cohort.py"
 
@@ -29,17 +39,18 @@ rule ingest:
         code=core_code("atomic", "errors", "tables", "network", "store", "ingest"),
     output:
         directory("results/ingest"),
+    log:
+        "logs/ingest.log",
+    benchmark:
+        "logs/benchmarks/ingest.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 2
+    resources:
+        **job_resources("ingest"),
     params:
         format=cohort_format(),
         self_loops=config["data"]["self_loops"],
-    log:
-        "logs/ingest.log",
-    threads: 2
-    resources:
-        mem_mb=4000,
-        runtime=30,
-    conda:
-        "../envs/lembas.yaml"
     script:
         "../workflow_scripts/ingest.py"
 
@@ -50,15 +61,16 @@ checkpoint preprocess:
         code=core_code("atomic", "errors", "store", "preprocess"),
     output:
         directory("results/dataset"),
-    params:
-        **config["preprocess"],
     log:
         "logs/preprocess.log",
-    threads: 1
-    resources:
-        mem_mb=4000,
-        runtime=30,
+    benchmark:
+        "logs/benchmarks/preprocess.tsv"
     conda:
         "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("preprocess"),
+    params:
+        **config["preprocess"],
     script:
         "../workflow_scripts/preprocess.py"

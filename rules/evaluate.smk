@@ -1,32 +1,43 @@
 # Evaluation: predictions per (model, split), scores with bootstrap intervals, gathered tables.
 
 
-def model_file(wildcards):
-    return MODEL_FILES[wildcards.model]
-
-
 # modules needed to load any model and predict with it (predict, latency and shap rules)
-PREDICT_MODULES = ("atomic", "errors", "store", "dataset", "layout", "predictors", "linear", "xgbrf", "rnn_graph", "rnn_sparse", "rnn_model", "rnn_io")
+PREDICT_MODULES = (
+    "atomic",
+    "errors",
+    "store",
+    "dataset",
+    "layout",
+    "predictors",
+    "linear",
+    "xgbrf",
+    "rnn_graph",
+    "rnn_sparse",
+    "rnn_model",
+    "rnn_io",
+)
 KEPT_SPLITS = config["evaluate"]["keep_predictions"]
 
 
 rule predict:
     input:
         model=model_file,
+        parts=model_parts,
         dataset="results/dataset",
         code=core_code(*PREDICT_MODULES),
     output:
         "results/predictions/{model}_{split}.npy",
-    wildcard_constraints:
-        split="|".join(KEPT_SPLITS) or "(?!)",
     log:
         "logs/predict/{model}_{split}.log",
-    threads: 2
-    resources:
-        mem_mb=4000,
-        runtime=60,
+    benchmark:
+        "logs/benchmarks/predict/{model}_{split}.tsv"
+    wildcard_constraints:
+        split="|".join(KEPT_SPLITS) or "(?!)",
     conda:
         "../envs/lembas.yaml"
+    threads: 2
+    resources:
+        **job_resources("predict"),
     script:
         "../workflow_scripts/predict.py"
 
@@ -46,44 +57,73 @@ rule score:
     output:
         per_gene="results/metrics/per_gene/{model}_{split}.tsv",
         summary="results/metrics/rows/{model}_{split}.tsv",
+    log:
+        "logs/score/{model}_{split}.log",
+    benchmark:
+        "logs/benchmarks/score/{model}_{split}.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 2
+    resources:
+        **job_resources("score"),
     params:
         n_boot=config["evaluate"]["bootstrap"],
         seed=config["evaluate"]["bootstrap_seed"],
         include_zero_filled=config["evaluate"]["include_zero_filled"],
-    log:
-        "logs/score/{model}_{split}.log",
-    threads: 2
-    resources:
-        mem_mb=4000,
-        runtime=60,
-    conda:
-        "../envs/lembas.yaml"
     script:
         "../workflow_scripts/score.py"
 
 
 rule summarize_metrics:
     input:
-        rows=expand("results/metrics/rows/{model}_{split}.tsv", model=config["models"]["include"], split=config["evaluate"]["splits"]),
-        per_gene=expand("results/metrics/per_gene/{model}_{split}.tsv", model=config["models"]["include"], split=config["evaluate"]["splits"]),
-        predictions=expand("results/predictions/{model}_{split}.npy", model=config["models"]["include"], split=config["evaluate"]["splits"]),
+        rows=expand(
+            "results/metrics/rows/{model}_{split}.tsv",
+            model=config["models"]["include"],
+            split=config["evaluate"]["splits"],
+        ),
+        per_gene=expand(
+            "results/metrics/per_gene/{model}_{split}.tsv",
+            model=config["models"]["include"],
+            split=config["evaluate"]["splits"],
+        ),
+        predictions=expand(
+            "results/predictions/{model}_{split}.npy",
+            model=config["models"]["include"],
+            split=config["evaluate"]["splits"],
+        ),
         dataset="results/dataset",
         code=core_code("atomic", "store", "dataset", "metrics", "evaluate"),
     output:
-        summary=report("results/metrics/summary.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "summary"}),
-        strata=report("results/metrics/strata.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "CV strata"}),
-        paired=report("results/metrics/paired.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "paired comparison"}),
+        summary=report(
+            "results/metrics/summary.tsv",
+            caption="captions/tables.rst",
+            category="Tables",
+            labels={"table": "summary"},
+        ),
+        strata=report(
+            "results/metrics/strata.tsv",
+            caption="captions/tables.rst",
+            category="Tables",
+            labels={"table": "CV strata"},
+        ),
+        paired=report(
+            "results/metrics/paired.tsv",
+            caption="captions/tables.rst",
+            category="Tables",
+            labels={"table": "paired comparison"},
+        ),
+    log:
+        "logs/summarize_metrics.log",
+    benchmark:
+        "logs/benchmarks/summarize_metrics.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("summarize_metrics"),
     params:
         models=config["models"]["include"],
         splits=config["evaluate"]["splits"],
         include_zero_filled=config["evaluate"]["include_zero_filled"],
-    log:
-        "logs/summarize_metrics.log",
-    threads: 1
-    resources:
-        mem_mb=4000,
-        runtime=30,
-    conda:
-        "../envs/lembas.yaml"
     script:
         "../workflow_scripts/summarize_metrics.py"

@@ -4,20 +4,22 @@
 rule latency:
     input:
         models=model_outputs(),
+        parts=included_xgbrf_parts,
         dataset="results/dataset",
         code=core_code(*PREDICT_MODULES, "latency"),
     output:
         report("results/latency.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "latency"}),
+    log:
+        "logs/latency.log",
+    benchmark:
+        "logs/benchmarks/latency.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: config["latency"]["threads"]
+    resources:
+        **job_resources("latency"),
     params:
         models=config["models"]["include"],
         repeats=config["latency"]["repeats"],
-    log:
-        "logs/latency.log",
-    threads: config["latency"]["threads"]
-    resources:
-        mem_mb=4000,
-        runtime=30,
-    conda:
-        "../envs/lembas.yaml"
     script:
         "../workflow_scripts/latency.py"

@@ -10,16 +10,17 @@ rule fit_mlr:
         code=LINEAR_MODEL_CODE,
     output:
         "results/models/mlr.npz",
+    log:
+        "logs/models/mlr.log",
+    benchmark:
+        "logs/benchmarks/models/mlr.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 2
+    resources:
+        **job_resources("fit_mlr"),
     params:
         kind="mlr",
         options=config["models"]["mlr"],
-    log:
-        "logs/models/mlr.log",
-    threads: 2
-    resources:
-        mem_mb=4000,
-        runtime=30,
-    conda:
-        "../envs/lembas.yaml"
     script:
         "../workflow_scripts/fit_linear.py"

@@ -4,22 +4,34 @@
 rule train_rnn:
     input:
         dataset="results/dataset",
-        code=core_code("atomic", "errors", "store", "dataset", "rnn_graph", "rnn_sparse", "rnn_model", "rnn_train", "rnn_io", "rnn_fit"),
+        code=core_code(
+            "atomic",
+            "errors",
+            "store",
+            "dataset",
+            "rnn_graph",
+            "rnn_sparse",
+            "rnn_model",
+            "rnn_train",
+            "rnn_io",
+            "rnn_fit",
+        ),
     output:
         model="results/models/rnn.pt",
         history="results/models/rnn_training.tsv",
+    log:
+        "logs/models/rnn.log",
+    benchmark:
+        "logs/benchmarks/models/rnn.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 2
+    resources:
+        **job_resources("train_rnn"),
+        gpu=1,
     params:
         options=config["models"]["rnn"],
         # not an output: it must survive a killed job so that the rerun resumes from it
         checkpoint="results/models/rnn.checkpoint.pt",
-    log:
-        "logs/models/rnn.log",
-    threads: 2
-    resources:
-        gpu=1,
-        mem_mb=8000,
-        runtime=720,
-    conda:
-        "../envs/lembas.yaml"
     script:
         "../workflow_scripts/train_rnn.py"

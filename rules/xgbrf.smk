@@ -7,17 +7,18 @@ rule train_xgbrf_batch:
         code=core_code("atomic", "errors", "store", "dataset", "layout", "xgbrf"),
     output:
         "results/models/xgbrf/batch_{batch}.ubj",
+    log:
+        "logs/models/xgbrf/batch_{batch}.log",
+    benchmark:
+        "logs/benchmarks/models/xgbrf/batch_{batch}.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 2
+    resources:
+        **job_resources("train_xgbrf_batch"),
     params:
         batch_size=config["models"]["xgbrf"]["batch_size"],
         params=config["models"]["xgbrf"]["params"],
-    log:
-        "logs/models/xgbrf/batch_{batch}.log",
-    threads: 2
-    resources:
-        mem_mb=4000,
-        runtime=120,
-    conda:
-        "../envs/lembas.yaml"
     script:
         "../workflow_scripts/train_xgbrf_batch.py"
 
@@ -30,9 +31,13 @@ rule assemble_xgbrf:
         "results/models/xgbrf/index.json",
     log:
         "logs/models/xgbrf/assemble.log",
+    benchmark:
+        "logs/benchmarks/models/xgbrf/assemble.tsv"
     localrule: True
-    threads: 1
     conda:
         "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("assemble_xgbrf"),
     script:
         "../workflow_scripts/assemble_xgbrf.py"

@@ -89,11 +89,3 @@ def test_shap_figures_and_report(tiny_run):
     assert result.returncode == 0, result.stdout + result.stderr
     html = (tiny_run / "results/report.html").read_text(errors="ignore")
     assert "observed_vs_predicted_test" in html and "waterfall" in html
-
-
-def test_adding_a_shap_gene_schedules_only_its_jobs(tiny_run, tmp_path):
-    more = write_config(tmp_path / "g.yaml", {"shap": {"genes": ["ALB", "AFP", "TF"]}})
-    result = snakemake(tiny_run, "-n", configfiles=(TINY, more))
-    assert result.returncode == 0, result.stdout + result.stderr
-    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
-    assert counts.pop("shap") == "5" and set(counts) <= {"all", "total", "truth_recovery"}

@@ -12,15 +12,47 @@ REPO = Path(__file__).resolve().parent.parent
 TINY = REPO / "config" / "presets" / "tiny.yaml"
 
 
-def snakemake(workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,), timeout: int = 600) -> subprocess.CompletedProcess:
-    """`python -m snakemake` with the repo Snakefile, no workflow profile, 2 cores."""
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir), "--workflow-profile", "none", "--cores", "2"]
+def snakemake_command(workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,), profile: tuple[str, ...] = ("--workflow-profile", "none", "--cores", "2")) -> list[str]:
+    """`python -m snakemake` on the repo Snakefile in `workdir`; by default no profile and 2 cores."""
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir), *profile]
     cmd += list(args)  # targets and flags before --configfile, which takes a list of files
     if configfiles:
         cmd += ["--configfile", *map(str, configfiles)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    return cmd
+
+
+def snakemake(workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,), timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run `snakemake_command` and capture its output."""
+    return subprocess.run(snakemake_command(workdir, *args, configfiles=configfiles), capture_output=True, text=True, timeout=timeout)
 
 
 def write_config(path: Path, config: dict) -> Path:
     path.write_text(yaml.safe_dump(config))
     return path
+
+
+def result_files(workdir: Path) -> list[Path]:
+    """Deterministic result files of a run (relative paths): data stores, models, predictions, metrics, SHAP.
+
+    Left out: latency.tsv (timings), figures and the report (rendering metadata), the RNN's training
+    checkpoint (state, not a result), and hidden scratch files (`.name.tmp-*`) of killed jobs.
+    """
+    keep = (".tsv", ".npz", ".npy", ".ubj", ".json", ".pt")
+    files = [p.relative_to(workdir) for p in sorted((workdir / "results").rglob("*")) if p.is_file() and p.suffix in keep]
+    files = [p for p in files if p.name != "latency.tsv" and not p.name.endswith(".checkpoint.pt")]  # timings; training state
+    return [p for p in files if not any(part.startswith(".") for part in p.parts)]
+
+
+def comparable_bytes(path: Path) -> bytes:
+    """A result file's content, without the wall-clock `seconds` column of the RNN training history."""
+    if path.name != "rnn_training.tsv":
+        return path.read_bytes()
+    rows = [line.split("\t") for line in path.read_text().splitlines()]
+    keep = [i for i, name in enumerate(rows[0]) if name != "seconds"]
+    return "\n".join("\t".join(row[i] for i in keep) for row in rows).encode()
+
+
+def differing_results(reference: Path, other: Path, files: list[Path] | None = None) -> list[str]:
+    """Result files (default: all of `reference`'s) missing from `other` or differing in any byte."""
+    files = result_files(reference) if files is None else files
+    return [str(p) for p in files if not (other / p).is_file() or comparable_bytes(reference / p) != comparable_bytes(other / p)]

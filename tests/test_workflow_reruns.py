@@ -1,0 +1,139 @@
+"""Partial reruns: after one complete tiny run, a change schedules exactly the jobs it touches.
+
+The scheduled work is read from `snakemake --summary` (one TSV row per output file with its rule
+and plan), never from timings.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from workflow_helpers import REPO, TINY, differing_results, result_files, snakemake, snakemake_command, write_config
+
+pytestmark = pytest.mark.workflow
+
+# every model's downstream beside its own training: predictions, scores, SHAP and the gathered outputs
+GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery"}
+
+
+def pending(workdir: Path, *configfiles: Path) -> dict[str, set[str]]:
+    """Outputs that a run would (re)create, by rule, from the machine-readable `--summary`."""
+    result = snakemake(workdir, "--summary", configfiles=(TINY, *configfiles))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout[result.stdout.index("output_file\tdate\trule") :].splitlines()
+    header = lines[0].split("\t")
+    plans: dict[str, set[str]] = {}
+    for line in lines[1:]:
+        row = dict(zip(header, line.split("\t")))
+        if row.get("plan") == "update pending":
+            plans.setdefault(row["rule"], set()).add(row["output_file"])
+    return plans
+
+
+def model_downstream(model: str, genes=("ALB", "AFP")) -> dict[str, set[str]]:
+    """Per-model outputs downstream of a model's training (its predictions, scores and SHAP)."""
+    splits = ("train", "test", "validation")
+    return {
+        "predict": {f"results/predictions/{model}_{s}.npy" for s in splits},
+        "score": {f"results/metrics/{kind}/{model}_{s}.tsv" for kind in ("per_gene", "rows") for s in splits},
+        "shap": {f"results/{d}{model}_{g}{suffix}" for g in genes for d, suffix in (("shap/", ".npz"), ("figures/shap/", "_waterfall.png"), ("figures/shap/", "_beeswarm.png"))},
+    }
+
+
+def test_complete_run_has_nothing_pending(tiny_run):
+    assert pending(tiny_run) == {}
+
+
+def test_xgbrf_hyperparameter_reruns_only_xgbrf_and_downstream(tiny_run, tmp_path):
+    deeper = write_config(tmp_path / "x.yaml", {"models": {"xgbrf": {"params": {"max_depth": 4}}}})
+    plans = pending(tiny_run, deeper)
+    batches = {f"results/models/xgbrf/batch_{b}.ubj" for b in ("000", "001", "002")}
+    assert plans.pop("train_xgbrf_batch") == batches
+    assert plans.pop("assemble_xgbrf") == {"results/models/xgbrf/index.json"}
+    for rule, outputs in model_downstream("xgbrf").items():
+        assert plans.pop(rule) == outputs, rule
+    assert set(plans) == GATHERED  # no MLR, ridge, mean or RNN training, no data stage
+
+
+def test_rnn_hyperparameter_reruns_only_rnn_and_downstream(tiny_run, tmp_path):
+    stronger = write_config(tmp_path / "r.yaml", {"models": {"rnn": {"l2_lambda": 2.0e-6}}})
+    plans = pending(tiny_run, stronger)
+    assert plans.pop("train_rnn") == {"results/models/rnn.pt", "results/models/rnn_training.tsv"}
+    for rule, outputs in model_downstream("rnn").items():
+        assert plans.pop(rule) == outputs, rule
+    assert set(plans) == GATHERED
+
+
+def test_adding_a_shap_gene_schedules_only_its_jobs(tiny_run, tmp_path):
+    more = write_config(tmp_path / "g.yaml", {"shap": {"genes": ["ALB", "AFP", "TF"]}})
+    plans = pending(tiny_run, more)
+    assert {p for p in plans.pop("shap") if p.endswith(".npz")} == {f"results/shap/{m}_TF.npz" for m in ("mlr", "ridge", "mean", "xgbrf", "rnn")}
+    assert set(plans) == {"truth_recovery"}  # it gathers the SHAP files
+
+
+def test_deleted_batch_model_reruns_only_that_batch(tiny_run):
+    batch = tiny_run / "results/models/xgbrf/batch_001.ubj"
+    aside = batch.with_suffix(".aside")
+    os.replace(batch, aside)
+    try:
+        plans = pending(tiny_run)
+    finally:
+        os.replace(aside, batch)
+    assert plans.pop("train_xgbrf_batch") == {"results/models/xgbrf/batch_001.ubj"}
+    assert plans.pop("assemble_xgbrf") == {"results/models/xgbrf/index.json"}
+    for rule, outputs in model_downstream("xgbrf").items():
+        assert plans.pop(rule) == outputs, rule
+    assert set(plans) == GATHERED
+
+
+def test_edited_library_module_reruns_the_rules_that_use_it(tiny_run):
+    """lembas_core/metrics.py is declared as code input of scoring only: an edit reruns just that.
+
+    The edit is real (Snakemake compares checksums, so a newer mtime alone is not enough) and is
+    undone byte for byte, mtime included, whatever happens.
+    """
+    module = REPO / "lembas_core" / "metrics.py"
+    original, stat = module.read_bytes(), module.stat()
+    try:
+        module.write_bytes(original + b"\n# edited by tests/test_workflow_reruns.py\n")
+        plans = pending(tiny_run)
+    finally:
+        module.write_bytes(original)
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert len(plans.pop("score")) == 5 * 3 * 2  # per-gene table and summary row of every model x split
+    assert set(plans) == {"summarize_metrics", "figures"}  # downstream of the scores; no training, no predictions
+
+
+def test_killed_run_resumes_to_identical_results(tiny_run, tmp_path):
+    """SIGKILL snakemake and its jobs mid-run (RNN training under way), rerun, compare with tiny_run."""
+    checkpoint = tmp_path / "results/models/rnn.checkpoint.pt"
+    process = subprocess.Popen(snakemake_command(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not checkpoint.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # snakemake and every job it started (same session)
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run finished before it could be interrupted"
+    assert not (tmp_path / "results/metrics/summary.tsv").exists()
+    redo = set().union(*pending(tmp_path).values())
+    assert "results/models/rnn.pt" in redo, "the interrupted RNN training must be redone"
+    kept = [p for p in result_files(tmp_path) if not any(str(p) == out or str(p).startswith(out + "/") for out in redo)]
+    assert kept, "some jobs finished before the kill"
+    truncated = differing_results(tiny_run, tmp_path, kept)
+    assert not truncated, f"files the rerun would keep differ from a complete run: {truncated}"
+
+    unlock = snakemake(tmp_path, "--unlock")  # a killed snakemake cannot release its lock
+    assert unlock.returncode == 0, unlock.stdout + unlock.stderr
+    result = snakemake(tmp_path, "--rerun-incomplete")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "resuming from results/models/rnn.checkpoint.pt" in (tmp_path / "logs/models/rnn.log").read_text()
+    assert len(result_files(tiny_run)) > 100
+    assert not differing_results(tiny_run, tmp_path), "the resumed run differs from the uninterrupted one"
