@@ -3,7 +3,7 @@
 The rules ask for `mem_mb` and `runtime` from these estimates, so a cluster job of the `full`
 preset requests what it needs while a `tiny` job stays small. Each estimate is a base cost plus
 costs per MB of the dominant arrays, calibrated from the `benchmark:` files of pipeline runs on
-the tiny, demo and full presets (README, "Job resources"). Dependency-free: the workflow imports
+the demo and full presets (benchmarks/README.md, "Job resources"). Dependency-free: the workflow imports
 it while it builds the DAG, also inside every cluster job.
 """
 
@@ -118,7 +118,7 @@ def synthetic_size(preset: str, overrides: Mapping | None = None) -> CohortSize:
 
 
 def table_shape(path: str | os.PathLike) -> tuple[int, int]:
-    """(rows, columns) of a data table: exact for Parquet, estimated from the first rows for text."""
+    """(rows, columns) of a data table: exact for Parquet; for text, from rows at its start and end."""
     path = os.fspath(path)
     if path.lower().endswith((".parquet", ".pq")):
         import pyarrow.parquet as pq  # only for user Parquet files
