@@ -16,7 +16,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 LOW_VARIANCE = 1e-10
 SUMMARY_METRICS = ("r2_flat", "r2_uniform", "pearson", "rmse", "mae")
@@ -134,12 +133,14 @@ def strata_table(y: np.ndarray, p: np.ndarray, table: pd.DataFrame, genes_mask: 
 
 def paired_comparison(per_gene_r2: dict[str, np.ndarray], genes_mask: np.ndarray) -> pd.DataFrame:
     """For each pair of models: per-gene R^2 difference (A - B), share of genes where A wins, Wilcoxon p."""
+    from scipy.stats import wilcoxon  # here, not at the top: scipy.stats adds ~1 s to every scoring job's start
+
     rows = []
     for a, b in combinations(per_gene_r2, 2):
         ra, rb = per_gene_r2[a][genes_mask], per_gene_r2[b][genes_mask]
         ok = np.isfinite(ra) & np.isfinite(rb)
         diff = ra[ok] - rb[ok]
-        p_value = float(stats.wilcoxon(diff).pvalue) if ok.sum() > 0 and np.any(diff != 0) else np.nan
+        p_value = float(wilcoxon(diff).pvalue) if ok.sum() > 0 and np.any(diff != 0) else np.nan
         rows.append({"model_a": a, "model_b": b, "n_genes": int(ok.sum()), "median_r2_difference": float(np.median(diff)) if diff.size else np.nan,
                      "fraction_a_better": float(np.mean(diff > 0)) if diff.size else np.nan, "wilcoxon_p": p_value})
     return pd.DataFrame(rows)
