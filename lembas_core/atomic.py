@@ -8,6 +8,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @contextmanager
@@ -52,3 +56,9 @@ def atomic_file(final: str | Path, mode: str = "w") -> Iterator:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_tsv(frame: pd.DataFrame, path: str | Path, float_format: str = "%.6g") -> None:
+    """Write a pandas DataFrame as a tab-separated table without index, atomically."""
+    with atomic_file(path) as handle:
+        frame.to_csv(handle, sep="\t", index=False, float_format=float_format)

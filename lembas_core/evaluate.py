@@ -8,16 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .atomic import atomic_file
+from .atomic import write_tsv
 from .dataset import load_dataset
 from .metrics import gene_table, headline_genes, paired_comparison, strata_table, summary_metrics
 
 LOG = logging.getLogger("lembas_core.evaluate")
-
-
-def _write_tsv(frame: pd.DataFrame, path: str | Path) -> None:
-    with atomic_file(path) as handle:
-        frame.to_csv(handle, sep="\t", index=False, float_format="%.6g")
 
 
 def _zero_filled(ds, split: str) -> np.ndarray | None:
@@ -30,12 +25,12 @@ def score_split(model: str, split: str, predictions: str | Path, dataset_dir: st
     ds = load_dataset(dataset_dir)
     y, p = np.asarray(ds.y[split]), np.load(predictions)
     table = gene_table(y, p, ds.targets, _zero_filled(ds, split))
-    _write_tsv(table, per_gene_out)
+    write_tsv(table, per_gene_out)
     mask = headline_genes(table, include_zero_filled)
     row = {"model": model, "split": split, **summary_metrics(y, p, mask, n_boot, seed)}
     LOG.info("%s on %s: r2_flat %.4f, r2_uniform %.4f, pearson %.4f, rmse %.4f, mae %.4f (%d genes%s)", model, split, row["r2_flat"], row["r2_uniform"],
              row["pearson"], row["rmse"], row["mae"], row["n_genes"], "" if mask.all() else f"; {int((~mask).sum())} zero-filled genes excluded")
-    _write_tsv(pd.DataFrame([row]), summary_out)
+    write_tsv(pd.DataFrame([row]), summary_out)
     return row
 
 
@@ -46,7 +41,7 @@ def summarize(rows: list[str | Path], per_gene: dict[tuple[str, str], str | Path
     `per_gene` and `predictions` map (model, split) to the score and predict jobs' outputs.
     """
     summary = pd.concat([pd.read_csv(r, sep="\t") for r in rows], ignore_index=True)
-    _write_tsv(summary, summary_out)
+    write_tsv(summary, summary_out)
     ds = load_dataset(dataset_dir)
     strata, paired = [], []
     for split in dict.fromkeys(s for _, s in per_gene):
@@ -58,6 +53,6 @@ def summarize(rows: list[str | Path], per_gene: dict[tuple[str, str], str | Path
             strata.append(strata_table(y, np.load(predictions[(model, split)]), reference, mask).assign(model=model, split=split))
         paired.append(paired_comparison({m: t["r2"].to_numpy() for m, t in tables.items()}, mask).assign(split=split))
     columns = ["model", "split", "stratum", "cv_range", "n_genes", "rmse", "mae", "pearson", "mean_bias", "residual_sd"]
-    _write_tsv(pd.concat(strata, ignore_index=True)[columns], strata_out)
-    _write_tsv(pd.concat(paired, ignore_index=True)[["split", "model_a", "model_b", "n_genes", "median_r2_difference", "fraction_a_better", "wilcoxon_p"]], paired_out)
+    write_tsv(pd.concat(strata, ignore_index=True)[columns], strata_out)
+    write_tsv(pd.concat(paired, ignore_index=True)[["split", "model_a", "model_b", "n_genes", "median_r2_difference", "fraction_a_better", "wilcoxon_p"]], paired_out)
     return summary

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_file
+from .layout import LINEAR_KINDS
 
 
 def _linear_values(model_path: Path, gene: str, x: np.ndarray) -> tuple[np.ndarray, float]:
@@ -78,7 +79,7 @@ def explain_gene(model: str, model_path: str | Path, gene: str, x: np.ndarray, f
     """Compute SHAP values of `model` for `gene` on inputs `x` and save them as `.npz`."""
     model_path = Path(model_path)
     x = np.ascontiguousarray(x, dtype=np.float32)
-    if model in ("mlr", "ridge", "mean"):
+    if model in LINEAR_KINDS:
         values, expected = _linear_values(model_path, gene, x)
     elif model == "xgbrf":
         values, expected = _xgbrf_values(model_path, gene, x, threads)

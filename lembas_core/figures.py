@@ -14,16 +14,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .atomic import atomic_file  # noqa: E402
+
 COLOURS = {"rnn": "#1f77b4", "xgbrf": "#ff7f0e", "mlr": "#2ca02c", "ridge": "#9467bd", "mean": "#7f7f7f"}
 LABELS = {"rnn": "LEMBAS-RNN", "xgbrf": "XGBRF", "mlr": "MLR", "ridge": "Ridge (CV)", "mean": "Training mean"}
 
 
 def save(fig: plt.Figure, png: str | Path) -> None:
-    """Write `png` (150 dpi) and the same figure as SVG next to it."""
+    """Write `png` (150 dpi) and the same figure as SVG next to it, each atomically."""
     png = Path(png)
-    png.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png, dpi=150, bbox_inches="tight")
-    fig.savefig(png.with_suffix(".svg"), bbox_inches="tight")
+    with atomic_file(png, "wb") as handle:
+        fig.savefig(handle, format="png", dpi=150, bbox_inches="tight")
+    with atomic_file(png.with_suffix(".svg"), "wb") as handle:
+        fig.savefig(handle, format="svg", bbox_inches="tight")
     plt.close(fig)
 
 

@@ -17,13 +17,12 @@ import numpy as np
 
 from .atomic import atomic_directory
 from .errors import InputDataError, preview
+from .layout import format_from_extension
 from .network import Network, read_network
 from .store import StoreWriter, sha256_file
 from .tables import FORMATS, LabeledMatrix, read_matrix
 
 LOG = logging.getLogger("lembas_core.ingest")
-
-_EXTENSIONS = {".tsv": "tsv", ".txt": "tsv", ".tab": "tsv", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
 @dataclass
@@ -39,10 +38,10 @@ class CohortFiles:
     def format_of(self, path: str | Path) -> str:
         if self.format != "auto":
             return self.format
-        suffix = Path(path).suffix.lower()
-        if suffix not in _EXTENSIONS:
-            raise InputDataError(path, f"cannot infer the table format from the extension {suffix!r}", f"set data.files.format to one of {', '.join(FORMATS)}")
-        return _EXTENSIONS[suffix]
+        fmt = format_from_extension(path)
+        if fmt is None:
+            raise InputDataError(path, f"cannot infer the table format from the extension {Path(path).suffix.lower()!r}", f"set data.files.format to one of {', '.join(FORMATS)}")
+        return fmt
 
 
 def align_samples(tf: LabeledMatrix, genes: LabeledMatrix) -> tuple[LabeledMatrix, dict]:

@@ -35,12 +35,11 @@ def measure(model: str, predict: Callable[[np.ndarray], np.ndarray], x: np.ndarr
 
 def write_latency_table(models: dict[str, str], dataset_dir: str, out: str, threads: int, repeats: int = 20) -> pd.DataFrame:
     """Measure every model on the dataset's validation inputs and write the TSV."""
-    from .atomic import atomic_file
+    from .atomic import write_tsv
     from .dataset import load_dataset
 
     table = latency_table(models, np.asarray(load_dataset(dataset_dir).x["validation"]), threads, repeats)
-    with atomic_file(out) as handle:
-        table.to_csv(handle, sep="\t", index=False, float_format="%.6g")
+    write_tsv(table, out)
     return table
 
 

@@ -6,10 +6,9 @@ from pathlib import Path
 
 from .baselines import fit_mean, fit_ridge
 from .dataset import load_dataset
+from .layout import LINEAR_KINDS
 from .linear import LinearModel
 from .mlr import fit_mlr
-
-LINEAR_KINDS = ("mlr", "ridge", "mean")
 
 
 def fit_linear(kind: str, dataset_dir: str | Path, options: dict | None = None) -> LinearModel:

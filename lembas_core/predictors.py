@@ -7,23 +7,22 @@ from pathlib import Path
 
 import numpy as np
 
-from .layout import MODEL_KINDS
+from .layout import LINEAR_KINDS, MODEL_KINDS
 
 
 def load_predictor(kind: str, path: str | Path, threads: int = 1) -> tuple[Callable[[np.ndarray], np.ndarray], list[str]]:
     """(predict function (samples x features -> samples x targets, float32), target names)."""
     path = Path(path)
-    if kind in ("mlr", "ridge", "mean"):
+    if kind in LINEAR_KINDS:
         from .linear import LinearModel
 
         model = LinearModel.load(path)
         return model.predict, model.targets
     if kind == "xgbrf":
-        from .xgbrf import index_batches, load_batch, predict_batch
+        from .xgbrf import index_batches, load_batches, predict_batches
 
-        boosters = [load_batch(batch, threads) for batch, _ in index_batches(path)]
-        names = [name for _, targets in boosters for name in targets]
-        return (lambda x: np.concatenate([predict_batch(b, x) for b, _ in boosters], axis=1)), names
+        batches = load_batches([batch for batch, _ in index_batches(path)], threads)
+        return (lambda x: predict_batches(batches, x)), [name for _, _, targets in batches for name in targets]
     if kind == "rnn":
         import torch
 

@@ -14,11 +14,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from .layout import DELIMITERS, format_from_extension
 from .synthetic_spec import spec_from_config
 
 _MB = 1e6
 _FLOAT32 = 4
-_TEXT_SEPARATORS = {".tsv": "\t", ".txt": "\t", ".tab": "\t", ".csv": ","}
 
 
 @dataclass(frozen=True)
@@ -119,13 +119,13 @@ def synthetic_size(preset: str, overrides: Mapping | None = None) -> CohortSize:
 
 def table_shape(path: str | os.PathLike) -> tuple[int, int]:
     """(rows, columns) of a data table: exact for Parquet; for text, from rows at its start and end."""
-    path = os.fspath(path)
-    if path.lower().endswith((".parquet", ".pq")):
+    fmt = format_from_extension(path) or "tsv"
+    if fmt == "parquet":
         import pyarrow.parquet as pq  # only for user Parquet files
 
         meta = pq.read_metadata(path)
         return meta.num_rows, meta.num_columns - 1
-    sep = _TEXT_SEPARATORS.get(os.path.splitext(path)[1].lower(), "\t").encode()
+    sep = DELIMITERS[fmt].encode()
     total = os.path.getsize(path)
     with open(path, "rb") as handle:
         header = handle.readline()

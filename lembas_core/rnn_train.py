@@ -14,7 +14,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 import sys
 import time
 from dataclasses import dataclass, fields
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .atomic import atomic_file
 from .rnn_model import LembasRNN, mml_derivative
 from .rnn_sparse import csr_matmul
 
@@ -126,9 +126,8 @@ def config_fingerprint(*parts: dict) -> str:
 
 
 def _save_checkpoint(path: Path, model: LembasRNN, optimizer: torch.optim.Optimizer, epoch: int, history: list[dict], fingerprint: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch, "history": history, "fingerprint": fingerprint}, tmp)
-    os.replace(tmp, path)
+    with atomic_file(path, "wb") as handle:
+        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch, "history": history, "fingerprint": fingerprint}, handle)
 
 
 def train(model: LembasRNN, x_train: np.ndarray, y_train: np.ndarray, cfg: TrainConfig, checkpoint: str | Path | None = None, fingerprint: str = "", stop_after: int | None = None) -> list[dict]:
@@ -196,8 +195,6 @@ def train(model: LembasRNN, x_train: np.ndarray, y_train: np.ndarray, cfg: Train
 
 
 def write_history(history: list[dict], path: str | Path) -> None:
-    from .atomic import atomic_file
-
     with atomic_file(path) as handle:
         handle.write("\t".join(HISTORY_COLUMNS) + "\n")
         for row in history:

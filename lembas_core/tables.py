@@ -18,9 +18,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import InputDataError, preview
-
-DELIMITERS = {"tsv": "\t", "csv": ","}
-FORMATS = ("tsv", "csv", "parquet")
+from .layout import DELIMITERS, FORMATS
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 

@@ -49,16 +49,14 @@ def rnn_edge_recovery(model_path: str | Path, truth_edges: pd.DataFrame) -> pd.D
 
 
 def truth_recovery(truth_edges_path: str | Path, shap_files: list[str | Path], rnn_model: str | Path | None, out: str | Path) -> pd.DataFrame:
-    from .atomic import atomic_file
-
+    from .atomic import write_tsv
+    from .layout import format_from_extension
     from .tables import read_table
 
-    fmt = {".tsv": "tsv", ".csv": "csv", ".parquet": "parquet"}[Path(truth_edges_path).suffix]
-    truth = read_table(truth_edges_path, fmt, "truth edges", string_columns=("TF", "Gene"))
+    truth = read_table(truth_edges_path, format_from_extension(truth_edges_path), "truth edges", string_columns=("TF", "Gene"))
     frames = [shap_recovery(shap_files, truth)]
     if rnn_model:
         frames.append(rnn_edge_recovery(rnn_model, truth))
     table = pd.concat(frames, ignore_index=True)
-    with atomic_file(out) as handle:
-        table.to_csv(handle, sep="\t", index=False, float_format="%.4g")
+    write_tsv(table, out, float_format="%.4g")
     return table

@@ -72,17 +72,26 @@ def predict_batch(booster: xgb.Booster, x: np.ndarray) -> np.ndarray:
     return np.asarray(pred, dtype=np.float32).reshape(x.shape[0], -1)
 
 
-def predict_all(paths: list[str | Path], x: np.ndarray, threads: int = 1) -> tuple[np.ndarray, list[str]]:
-    """Predict every target by concatenating the batches in the given (target) order."""
-    blocks, names = [], []
-    for path in paths:
-        booster, targets = load_batch(path, threads)
+def load_batches(paths: list[str | Path], threads: int = 1) -> list[tuple[Path, xgb.Booster, list[str]]]:
+    """(file, booster, target names) of every batch, in the given (target) order."""
+    return [(Path(path), *load_batch(path, threads)) for path in paths]
+
+
+def predict_batches(batches: list[tuple[Path, xgb.Booster, list[str]]], x: np.ndarray) -> np.ndarray:
+    """Every target's predictions (samples x targets), the loaded batches side by side."""
+    blocks = []
+    for path, booster, targets in batches:
         block = predict_batch(booster, x)
         if block.shape[1] != len(targets):
             raise InputDataError(path, f"model predicts {block.shape[1]} targets but names {len(targets)}", "delete the file and rerun snakemake")
         blocks.append(block)
-        names.extend(targets)
-    return np.concatenate(blocks, axis=1), names
+    return np.concatenate(blocks, axis=1)
+
+
+def predict_all(paths: list[str | Path], x: np.ndarray, threads: int = 1) -> tuple[np.ndarray, list[str]]:
+    """Predict every target by concatenating the batches in the given (target) order."""
+    batches = load_batches(paths, threads)
+    return predict_batches(batches, x), [name for _, _, targets in batches for name in targets]
 
 
 def single_target_booster(booster: xgb.Booster, targets: list[str], gene: str) -> xgb.Booster:
