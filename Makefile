@@ -21,6 +21,8 @@ run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --report results/report.html
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 clean-results:

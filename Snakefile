@@ -7,7 +7,8 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
 sys.path.insert(0, workflow.basedir)
-from lembas_core.config_errors import describe_validation_error
+from lembas_core.workflow.config_errors import describe_validation_error
+from lembas_core.workflow.settings import Settings
 
 min_version("9.0")
 
@@ -19,6 +20,8 @@ try:
     validate(config, os.path.join(workflow.basedir, "config", "config.schema.yaml"))
 except WorkflowError as error:
     raise WorkflowError(describe_validation_error(error)) from None
+# Typed settings of every stage and model, built once; rules pass their parts as `params`.
+SETTINGS = Settings.from_config(config)
 
 # Workflow scripts import lembas_core from this checkout, also inside SLURM jobs.
 # (Extends an optional variable: nothing to assert with `envvars:`.)
@@ -38,8 +41,7 @@ wildcard_constraints:
 
 
 include: "rules/data.smk"
-include: "rules/mlr.smk"
-include: "rules/baselines.smk"
+include: "rules/linear.smk"
 include: "rules/xgbrf.smk"
 include: "rules/rnn.smk"
 include: "rules/evaluate.smk"

@@ -9,13 +9,25 @@ import time
 from datetime import date
 from pathlib import Path
 
+import yaml
+
+from lembas_core.workflow.settings import Settings, default_config
+
 HERE = Path(__file__).resolve().parent
 FULL_DATASET = HERE / "work" / "full_parquet" / "dataset"
 
 
+def upstream_settings() -> Settings:
+    """Typed settings of the `full` preset (config/presets/full.yaml): the upstream hyperparameters."""
+    full = yaml.safe_load((HERE.parent / "config" / "presets" / "full.yaml").read_text())
+    return Settings.from_config(default_config(full))
+
+
 def require_full_dataset() -> Path:
     if not (FULL_DATASET / "manifest.json").exists():
-        raise SystemExit(f"{FULL_DATASET} is missing: run `python benchmarks/data_stages.py --preset full --format parquet` first")
+        raise SystemExit(
+            f"{FULL_DATASET} is missing: run `python benchmarks/data_stages.py --preset full --format parquet` first"
+        )
     return FULL_DATASET
 
 
@@ -28,6 +40,7 @@ def timed(fn):
 def write_table(name: str, command: str, threads: int, rows: list[tuple]) -> Path:
     """Write rows (first row = header) to benchmarks/results/<name>.tsv with a provenance line."""
     out = HERE / "results" / f"{name}.tsv"
+    out.parent.mkdir(parents=True, exist_ok=True)
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     with open(out, "w", newline="") as handle:
         handle.write(f"# {date.today()} {platform.machine()} {threads} threads; {command}; peak RSS {peak_gb:.1f} GB\n")

@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lembas_core.ingest import CohortFiles, ingest_cohort
-from lembas_core.preprocess import preprocess
-from lembas_core.runtime import configure_threads
-from lembas_core.store import Store
-from lembas_core.synthetic import PRESETS, synthesize
+from lembas_core.data.ingest import CohortFiles, ingest_cohort
+from lembas_core.data.preprocess import preprocess
+from lembas_core.io.store import Store
+from lembas_core.steps.runtime import configure_threads
+from lembas_core.synthetic.cohort import synthesize
+from lembas_core.synthetic.spec import PRESETS
 
 HERE = Path(__file__).resolve().parent
 
@@ -55,20 +56,25 @@ def main() -> None:
     rows = []
     t, paths = timed(lambda: synthesize(PRESETS[args.preset], work / "cohort", args.format))
     rows.append(("synthesize", t))
-    files = CohortFiles(paths["tf_expression"], paths["gene_expression"], paths["network"], paths["validation"], args.format)
+    files = CohortFiles(
+        paths["tf_expression"], paths["gene_expression"], paths["network"], paths["validation"], args.format
+    )
     t, _ = timed(lambda: ingest_cohort(files, work / "ingest"))
     rows.append(("ingest (parse + validate + write store)", t))
     t, _ = timed(lambda: preprocess(work / "ingest", work / "dataset"))
     rows.append(("preprocess", t))
     t_text, reference = timed(lambda: upstream_read(paths["gene_expression"], args.format))
     rows.append(("read gene matrix, upstream pandas parse", t_text))
-    t_mmap, mapped = timed(lambda: float(np.asarray(Store(work / "ingest").array("gene_expression")).sum(dtype=np.float64)))
+    t_mmap, mapped = timed(
+        lambda: float(np.asarray(Store(work / "ingest").array("gene_expression")).sum(dtype=np.float64))
+    )
     rows.append(("read gene matrix, store mmap (touch every value)", t_mmap))
     assert np.isclose(mapped, reference.sum(dtype=np.float64))
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
     out = HERE / "results" / f"data_stages_{args.preset}_{args.format}.tsv"
-    meta = f"# {date.today()} {platform.machine()} {args.threads} threads; python benchmarks/data_stages.py --preset {args.preset} --format {args.format}; peak RSS {peak_gb:.1f} GB"
+    command = f"python benchmarks/data_stages.py --preset {args.preset} --format {args.format}"
+    meta = f"# {date.today()} {platform.machine()} {args.threads} threads; {command}; peak RSS {peak_gb:.1f} GB"
     with open(out, "w", newline="") as handle:
         handle.write(meta + "\n")
         writer = csv.writer(handle, delimiter="\t")

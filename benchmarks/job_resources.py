@@ -1,8 +1,8 @@
 """Measured peak memory and wall time of pipeline jobs against the memory the rules request.
 
 Reads the Snakemake `benchmark:` files (logs/benchmarks/...) of a finished run and prints, per job,
-the sampled max_rss and seconds next to the mem_mb that lembas_core.resources requests for the
-run's cohort. Used to calibrate lembas_core/resources.py (README, "Job resources").
+the sampled max_rss and seconds next to the mem_mb that lembas_core.workflow.resources requests for the
+run's cohort. Used to calibrate lembas_core/workflow/resources.py (README, "Job resources").
 
     python benchmarks/job_resources.py --workdir RUN_DIR --preset full   # run dir of a full-preset run
 """
@@ -14,11 +14,18 @@ import csv
 from pathlib import Path
 
 from common import write_table
-from lembas_core.resources import memory_mb, synthetic_size
+
+from lembas_core.workflow.resources import memory_mb, synthetic_size
 
 # benchmark file (relative to logs/benchmarks, without wildcards) -> rule
-RULE_OF = {"models/mlr": "fit_mlr", "models/ridge": "fit_ridge", "models/mean": "fit_mean", "models/rnn": "train_rnn",
-           "models/xgbrf/assemble": "assemble_xgbrf", "models/xgbrf": "train_xgbrf_batch"}
+RULE_OF = {
+    "models/mlr": "fit_mlr",
+    "models/ridge": "fit_ridge",
+    "models/mean": "fit_mean",
+    "models/rnn": "train_rnn",
+    "models/xgbrf/assemble": "assemble_xgbrf",
+    "models/xgbrf": "train_xgbrf_batch",
+}
 SPLITS = ("train", "test", "validation")
 
 
@@ -47,8 +54,15 @@ def main() -> None:
         record = list(csv.DictReader(path.open(), delimiter="\t"))[-1]
         rss = float(record["max_rss"])
         requested = memory_mb(rule, size.split(split, args.test_fraction))
-        rows.append((relative, rule, f"{float(record['s']):.1f}", f"{rss:.0f}", requested, f"{requested / max(rss, 1):.1f}"))
-    write_table(f"job_resources_{args.preset}", f"python benchmarks/job_resources.py --workdir RUN_DIR --preset {args.preset}", 2, rows)
+        rows.append(
+            (relative, rule, f"{float(record['s']):.1f}", f"{rss:.0f}", requested, f"{requested / max(rss, 1):.1f}")
+        )
+    write_table(
+        f"job_resources_{args.preset}",
+        f"python benchmarks/job_resources.py --workdir RUN_DIR --preset {args.preset}",
+        2,
+        rows,
+    )
 
 
 if __name__ == "__main__":

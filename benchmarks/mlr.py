@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+from common import require_full_dataset, timed, upstream_settings, write_table
 from sklearn.linear_model import LinearRegression
 
-from common import require_full_dataset, timed, write_table
-from lembas_core.dataset import load_dataset
-from lembas_core.mlr import fit_mlr
-from lembas_core.runtime import configure_threads
+from lembas_core.data.dataset import load_dataset
+from lembas_core.models.linear import fit_mlr
+from lembas_core.steps.runtime import configure_threads
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
     print(f"train {x.shape} -> {y.shape[1]} targets")
 
     t_gemm, _ = timed(lambda: x.T @ y)
-    t_ours, ours = timed(lambda: fit_mlr(x, y, ds.features, ds.targets))
+    t_ours, ours = timed(lambda: fit_mlr(x, y, ds.features, ds.targets, upstream_settings().models["mlr"]))
     t_sk, sk = timed(lambda: LinearRegression(n_jobs=-1).fit(x, y))
     diff = float(np.abs(ours.predict(x_test) - sk.predict(x_test)).max())
     rows = [

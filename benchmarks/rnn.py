@@ -18,15 +18,15 @@ import time
 
 import numpy as np
 import torch
+from common import require_full_dataset, upstream_settings, write_table
 
-from common import require_full_dataset, write_table
-from lembas_core.dataset import load_dataset
-from lembas_core.rnn_dense import DenseLembasRNN
-from lembas_core.rnn_io import graph_from_dataset
-from lembas_core.rnn_model import LembasRNN
-from lembas_core.rnn_sparse import CSRPattern
-from lembas_core.rnn_train import TrainConfig, loss_terms
-from lembas_core.runtime import configure_threads
+from lembas_core.data.dataset import load_dataset
+from lembas_core.models.rnn.dense import DenseLembasRNN
+from lembas_core.models.rnn.io import graph_from_dataset
+from lembas_core.models.rnn.model import LembasRNN
+from lembas_core.models.rnn.sparse import CSRPattern
+from lembas_core.models.rnn.training import loss_terms
+from lembas_core.steps.runtime import configure_threads
 
 BATCH = 25
 
@@ -45,9 +45,10 @@ def median_ms(fn, repeats: int, warmup: int = 3) -> tuple[float, float]:
 def run_ours(x, y, x_val) -> dict:
     start = time.perf_counter()
     graph, features, targets = graph_from_dataset(require_full_dataset())
-    model = LembasRNN(graph)
+    rnn = upstream_settings().models["rnn"]
+    model = LembasRNN(graph, rnn.architecture, seed=rnn.training.seed)
     build = time.perf_counter() - start
-    cfg = TrainConfig()
+    cfg = rnn.training
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=2e-3)
     generator = torch.Generator().manual_seed(0)
 
@@ -67,14 +68,26 @@ def run_ours(x, y, x_val) -> dict:
     # the floor: the sparse products one step must do at least once (W @ X, W^T @ G, SDDMM) at batch 25
     pattern = CSRPattern(graph.crow, graph.full_to_core_cols(), (graph.n_nodes, graph.core.size))
     values, xs, g = model.w.detach(), torch.rand(graph.core.size, BATCH), torch.rand(graph.n_nodes, BATCH)
-    floor_ms, _ = median_ms(lambda: (pattern.matrix(values) @ xs, pattern.transposed(values) @ g, pattern.sddmm(g, xs)), repeats=20)
-    return {"build_s": build, "step_ms": step_ms, "single_ms": single, "batch_ms": batch, "floor_ms": floor_ms,
-            "nodes": graph.n_nodes, "edges": graph.n_edges, "core": int(graph.core.size), "inputs": len(features), "outputs": len(targets)}
+    floor_ms, _ = median_ms(
+        lambda: (pattern.matrix(values) @ xs, pattern.transposed(values) @ g, pattern.sddmm(g, xs)), repeats=20
+    )
+    return {
+        "build_s": build,
+        "step_ms": step_ms,
+        "single_ms": single,
+        "batch_ms": batch,
+        "floor_ms": floor_ms,
+        "nodes": graph.n_nodes,
+        "edges": graph.n_edges,
+        "core": int(graph.core.size),
+        "inputs": len(features),
+        "outputs": len(targets),
+    }
 
 
 def run_dense(x, y, x_val, steps: int) -> dict:
     graph, features, targets = graph_from_dataset(require_full_dataset())
-    sparse = LembasRNN(graph, initialize=False)
+    sparse = LembasRNN(graph, upstream_settings().models["rnn"].architecture, initialize=False)
     start = time.perf_counter()
     dense, inputs, outputs = DenseLembasRNN.from_sparse(sparse, features, targets)
     with torch.no_grad():  # upstream prescale_weights: eigs on the dense matrix converted to CSR
@@ -82,7 +95,9 @@ def run_dense(x, y, x_val, steps: int) -> dict:
         import scipy.sparse.linalg as spla
 
         w = dense.signaling_network.weights
-        w[torch.as_tensor(graph.row), torch.as_tensor(graph.col)] = torch.as_tensor((0.1 + 0.1 * np.random.default_rng(0).random(graph.n_edges)) * graph.sign, dtype=w.dtype)
+        w[torch.as_tensor(graph.row), torch.as_tensor(graph.col)] = torch.as_tensor(
+            (0.1 + 0.1 * np.random.default_rng(0).random(graph.n_edges)) * graph.sign, dtype=w.dtype
+        )
         radius = abs(spla.eigs(sp.csr_matrix(w.numpy()), k=1, return_eigenvectors=False)[0])
         w *= 0.8 / radius
     mask_moa = torch.zeros_like(w, dtype=torch.int64)  # upstream keeps a dense n x n mode-of-action matrix
@@ -132,21 +147,62 @@ def main() -> None:
         return
     results = {}
     for impl in ("ours", "dense"):
-        out = subprocess.run([sys.executable, __file__, "--child", impl, "--threads", str(args.threads), "--dense-steps", str(args.dense_steps)], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                impl,
+                "--threads",
+                str(args.threads),
+                "--dense-steps",
+                str(args.dense_steps),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         results[impl] = json.loads(out.split("RESULT ", 1)[1])
         print(impl, results[impl], flush=True)
     o, d = results["ours"], results["dense"]
     rows = [
         ("measure", "ours (sparse)", "dense (upstream approach)", "dense / ours"),
-        ("network", f"{o['nodes']} nodes, {o['edges']} edges, core {o['core']}, {o['inputs']} in, {o['outputs']} out", "same", ""),
+        (
+            "network",
+            f"{o['nodes']} nodes, {o['edges']} edges, core {o['core']}, {o['inputs']} in, {o['outputs']} out",
+            "same",
+            "",
+        ),
         ("construction (s)", f"{o['build_s']:.2f}", f"{d['build_s']:.2f}", f"{d['build_s'] / o['build_s']:.1f}"),
-        ("training step, batch 25 (ms)", f"{o['step_ms']:.1f}", f"{d['step_ms']:.0f}", f"{d['step_ms'] / o['step_ms']:.0f}"),
-        ("sparse-product floor of one step (ms)", f"{o['floor_ms']:.1f}", "", f"step / floor {o['step_ms'] / o['floor_ms']:.1f}"),
-        ("inference, 1 sample, median / p95 (ms)", f"{o['single_ms'][0]:.2f} / {o['single_ms'][1]:.2f}", f"{d['single_ms'][0]:.0f} / {d['single_ms'][1]:.0f}", f"{d['single_ms'][0] / o['single_ms'][0]:.0f}"),
-        ("inference, 262 samples, median (ms)", f"{o['batch_ms'][0]:.1f}", f"{d['batch_ms'][0]:.0f}", f"{d['batch_ms'][0] / o['batch_ms'][0]:.0f}"),
+        (
+            "training step, batch 25 (ms)",
+            f"{o['step_ms']:.1f}",
+            f"{d['step_ms']:.0f}",
+            f"{d['step_ms'] / o['step_ms']:.0f}",
+        ),
+        (
+            "sparse-product floor of one step (ms)",
+            f"{o['floor_ms']:.1f}",
+            "",
+            f"step / floor {o['step_ms'] / o['floor_ms']:.1f}",
+        ),
+        (
+            "inference, 1 sample, median / p95 (ms)",
+            f"{o['single_ms'][0]:.2f} / {o['single_ms'][1]:.2f}",
+            f"{d['single_ms'][0]:.0f} / {d['single_ms'][1]:.0f}",
+            f"{d['single_ms'][0] / o['single_ms'][0]:.0f}",
+        ),
+        (
+            "inference, 262 samples, median (ms)",
+            f"{o['batch_ms'][0]:.1f}",
+            f"{d['batch_ms'][0]:.0f}",
+            f"{d['batch_ms'][0] / o['batch_ms'][0]:.0f}",
+        ),
         ("peak RSS of the process (GB)", f"{o['peak_rss_gb']:.2f}", f"{d['peak_rss_gb']:.2f}", ""),
     ]
-    write_table("rnn", f"python benchmarks/rnn.py --threads {args.threads} --dense-steps {args.dense_steps}", args.threads, rows)
+    write_table(
+        "rnn", f"python benchmarks/rnn.py --threads {args.threads} --dense-steps {args.dense_steps}", args.threads, rows
+    )
 
 
 if __name__ == "__main__":

@@ -1,35 +1,51 @@
 # Helpers shared by the rule files (code dependencies, input paths, job resources); no rules here.
 import json
 import os
+from dataclasses import asdict
 
-from lembas_core.layout import MODEL_KINDS, SPLITS, batch_name, batch_ranges, cohort_file_names
-from lembas_core.resources import cohort_size, memory_mb, runtime_min
+from lembas_core.models.base import LINEAR_FITS, MODEL_KINDS, REGISTRY, model_file
+from lembas_core.workflow.code_deps import code_inputs
+from lembas_core.workflow.layout import SPLITS, batch_name, batch_ranges, cohort_file_names
+from lembas_core.workflow.resources import cohort_size, memory_mb, runtime_min
 
-CORE_DIR = os.path.join(workflow.basedir, "lembas_core")
+SCRIPTS_DIR = os.path.join(workflow.basedir, "workflow_scripts")
 COHORT_DIR = "results/cohort"
+INCLUDED = config["models"]["include"]
 
 
-def core_code(*modules):
-    """lembas_core source files a rule depends on; editing one reruns that rule's jobs."""
-    return [os.path.join(CORE_DIR, f"{m}.py") for m in ("__init__", "runtime", *modules)]
+def script_code(script, *modules):
+    """lembas_core files that workflow script `script` (and the dotted `modules`) import, derived from
+    the imports; a rule lists them as inputs, so editing any of them reruns that rule's jobs."""
+    return code_inputs(os.path.join(SCRIPTS_DIR, f"{script}.py"), *modules)
+
+
+def model_code(script):
+    """Code inputs of jobs with a {model} wildcard: the script plus that model kind's implementation."""
+    return lambda wildcards: script_code(script, REGISTRY[wildcards.model].module)
 
 
 COHORT_SIZE = cohort_size(config)
 
 
 def job_resources(rule):
-    """mem_mb and runtime of `rule`'s jobs, sized from the cohort; both grow on each retry."""
+    """mem_mb and runtime of `rule`'s jobs, sized from the cohort; both grow on each retry.
+
+    The fit_linear jobs are costed by their model kind (`fit_mlr`, `fit_ridge`, `fit_mean` in the tables).
+    """
     scale = config["resources"]
     models, test_fraction = config["models"], config["preprocess"]["test_fraction"]
 
     def size(wildcards):  # jobs on one split ({split} wildcard) hold only that split's rows
         return COHORT_SIZE.split(getattr(wildcards, "split", None), test_fraction)
 
+    def name(wildcards):
+        return f"fit_{wildcards.model}" if rule == "fit_linear" else rule
+
     def mem_mb(wildcards, attempt):
-        return memory_mb(rule, size(wildcards), attempt, scale["memory_scale"])
+        return memory_mb(name(wildcards), size(wildcards), attempt, scale["memory_scale"])
 
     def runtime(wildcards, attempt):
-        return runtime_min(rule, size(wildcards), models, test_fraction, attempt, scale["runtime_scale"])
+        return runtime_min(name(wildcards), size(wildcards), models, test_fraction, attempt, scale["runtime_scale"])
 
     return {"mem_mb": mem_mb, "runtime": runtime}
 
@@ -50,6 +66,7 @@ def cohort_inputs(wildcards=None):
 
 
 def cohort_format():
+    """Table format of the cohort files (`auto`: from each file's extension)."""
     if config["data"]["source"] == "synthetic":
         return config["data"]["synthetic"]["file_format"]
     return config["data"]["files"]["format"]
@@ -64,23 +81,14 @@ def xgbrf_batch_files(wildcards):
     return [f"results/models/xgbrf/batch_{batch_name(i)}.ubj" for i in range(n_batches)]
 
 
-MODEL_FILES = {
-    "mlr": "results/models/mlr.npz",
-    "ridge": "results/models/ridge.npz",
-    "mean": "results/models/mean.npz",
-    "xgbrf": "results/models/xgbrf/index.json",
-    "rnn": "results/models/rnn.pt",
-}
-
-
 def model_outputs():
-    """Trained-model files of the models listed in models.include."""
-    return [MODEL_FILES[m] for m in config["models"]["include"]]
+    """Trained-model files of the models listed in models.include (from the model registry)."""
+    return [model_file(m) for m in INCLUDED]
 
 
-def model_file(wildcards):
+def wildcard_model_file(wildcards):
     """Trained-model file of the {model} wildcard."""
-    return MODEL_FILES[wildcards.model]
+    return model_file(wildcards.model)
 
 
 def model_parts(wildcards):
@@ -90,12 +98,12 @@ def model_parts(wildcards):
 
 def included_xgbrf_parts(wildcards):
     """XGBRF batch models when XGBRF is trained: requested by `all`, so a deleted one is retrained."""
-    return xgbrf_batch_files(wildcards) if "xgbrf" in config["models"]["include"] else []
+    return xgbrf_batch_files(wildcards) if "xgbrf" in INCLUDED else []
 
 
 def shap_outputs():
     """SHAP files of every explained model x gene (shap.models that are trained)."""
-    models = [m for m in config["shap"]["models"] if m in config["models"]["include"]]
+    models = [m for m in config["shap"]["models"] if m in INCLUDED]
     return expand("results/shap/{model}_{gene}.npz", model=models, gene=config["shap"]["genes"])
 
 
@@ -107,7 +115,7 @@ def figure_outputs():
     names = ["metrics", "strata", "latency"] + [
         f"{kind}_{split}" for kind in ("per_gene", "observed_vs_predicted") for split in FIGURE_SPLITS
     ]
-    if "rnn" in config["models"]["include"]:
+    if "rnn" in INCLUDED:
         names.append("rnn_training")
     return {name: f"results/figures/{name}.png" for name in names}
 

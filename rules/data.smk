@@ -3,16 +3,7 @@
 
 rule synthesize_cohort:
     input:
-        code=core_code(
-            "atomic",
-            "layout",
-            "names",
-            "synthetic",
-            "synthetic_spec",
-            "synthetic_network",
-            "synthetic_expression",
-            "tables",
-        ),
+        code=script_code("synthesize_cohort"),
     output:
         **synthetic_cohort_files(),
     log:
@@ -36,7 +27,7 @@ rule synthesize_cohort:
 rule ingest:
     input:
         **cohort_inputs(),
-        code=core_code("atomic", "errors", "tables", "network", "store", "ingest"),
+        code=script_code("ingest"),
     output:
         directory("results/ingest"),
     log:
@@ -58,7 +49,7 @@ rule ingest:
 checkpoint preprocess:
     input:
         ingest="results/ingest",
-        code=core_code("atomic", "errors", "store", "preprocess"),
+        code=script_code("preprocess"),
     output:
         directory("results/dataset"),
     log:
@@ -71,6 +62,6 @@ checkpoint preprocess:
     resources:
         **job_resources("preprocess"),
     params:
-        **config["preprocess"],
+        settings=asdict(SETTINGS.preprocess),
     script:
         "../workflow_scripts/preprocess.py"

@@ -1,30 +1,15 @@
 # Evaluation: predictions per (model, split), scores with bootstrap intervals, gathered tables.
 
 
-# modules needed to load any model and predict with it (predict, latency and shap rules)
-PREDICT_MODULES = (
-    "atomic",
-    "errors",
-    "store",
-    "dataset",
-    "layout",
-    "predictors",
-    "linear",
-    "xgbrf",
-    "rnn_graph",
-    "rnn_sparse",
-    "rnn_model",
-    "rnn_io",
-)
 KEPT_SPLITS = config["evaluate"]["keep_predictions"]
 
 
 rule predict:
     input:
-        model=model_file,
+        model=wildcard_model_file,
         parts=model_parts,
         dataset="results/dataset",
-        code=core_code(*PREDICT_MODULES),
+        code=model_code("predict"),
     output:
         "results/predictions/{model}_{split}.npy",
     log:
@@ -53,7 +38,7 @@ rule score:
     input:
         predictions="results/predictions/{model}_{split}.npy",
         dataset="results/dataset",
-        code=core_code("atomic", "store", "dataset", "metrics", "evaluate"),
+        code=script_code("score"),
     output:
         per_gene="results/metrics/per_gene/{model}_{split}.tsv",
         summary="results/metrics/rows/{model}_{split}.tsv",
@@ -67,9 +52,7 @@ rule score:
     resources:
         **job_resources("score"),
     params:
-        n_boot=config["evaluate"]["bootstrap"],
-        seed=config["evaluate"]["bootstrap_seed"],
-        include_zero_filled=config["evaluate"]["include_zero_filled"],
+        settings=asdict(SETTINGS.score),
     script:
         "../workflow_scripts/score.py"
 
@@ -78,21 +61,21 @@ rule summarize_metrics:
     input:
         rows=expand(
             "results/metrics/rows/{model}_{split}.tsv",
-            model=config["models"]["include"],
+            model=INCLUDED,
             split=config["evaluate"]["splits"],
         ),
         per_gene=expand(
             "results/metrics/per_gene/{model}_{split}.tsv",
-            model=config["models"]["include"],
+            model=INCLUDED,
             split=config["evaluate"]["splits"],
         ),
         predictions=expand(
             "results/predictions/{model}_{split}.npy",
-            model=config["models"]["include"],
+            model=INCLUDED,
             split=config["evaluate"]["splits"],
         ),
         dataset="results/dataset",
-        code=core_code("atomic", "store", "dataset", "metrics", "evaluate"),
+        code=script_code("summarize_metrics"),
     output:
         summary=report(
             "results/metrics/summary.tsv",
@@ -122,7 +105,7 @@ rule summarize_metrics:
     resources:
         **job_resources("summarize_metrics"),
     params:
-        models=config["models"]["include"],
+        models=INCLUDED,
         splits=config["evaluate"]["splits"],
         include_zero_filled=config["evaluate"]["include_zero_filled"],
     script:

@@ -6,15 +6,11 @@ rule figures:
         summary="results/metrics/summary.tsv",
         strata="results/metrics/strata.tsv",
         latency="results/latency.tsv",
-        per_gene=expand(
-            "results/metrics/per_gene/{model}_{split}.tsv", model=config["models"]["include"], split=FIGURE_SPLITS
-        ),
-        predictions=expand(
-            "results/predictions/{model}_{split}.npy", model=config["models"]["include"], split=FIGURE_SPLITS
-        ),
-        history=["results/models/rnn_training.tsv"] if "rnn" in config["models"]["include"] else [],
+        per_gene=expand("results/metrics/per_gene/{model}_{split}.tsv", model=INCLUDED, split=FIGURE_SPLITS),
+        predictions=expand("results/predictions/{model}_{split}.npy", model=INCLUDED, split=FIGURE_SPLITS),
+        history=["results/models/rnn_training.tsv"] if "rnn" in INCLUDED else [],
         dataset="results/dataset",
-        code=core_code("store", "dataset", "figures"),
+        code=script_code("figures"),
     output:
         **{
             name: report(path, caption=figure_caption(name), category="Figures", labels={"figure": name})
@@ -30,7 +26,7 @@ rule figures:
     resources:
         **job_resources("figures"),
     params:
-        models=config["models"]["include"],
+        models=INCLUDED,
         splits=FIGURE_SPLITS,
     script:
         "../workflow_scripts/figures.py"

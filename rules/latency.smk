@@ -6,7 +6,7 @@ rule latency:
         models=model_outputs(),
         parts=included_xgbrf_parts,
         dataset="results/dataset",
-        code=core_code(*PREDICT_MODULES, "latency"),
+        code=script_code("latency", *(REGISTRY[m].module for m in INCLUDED)),
     output:
         report("results/latency.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "latency"}),
     log:
@@ -19,7 +19,7 @@ rule latency:
     resources:
         **job_resources("latency"),
     params:
-        models=config["models"]["include"],
-        repeats=config["latency"]["repeats"],
+        models=INCLUDED,
+        repeats=SETTINGS.latency.repeats,
     script:
         "../workflow_scripts/latency.py"

@@ -4,18 +4,7 @@
 rule train_rnn:
     input:
         dataset="results/dataset",
-        code=core_code(
-            "atomic",
-            "errors",
-            "store",
-            "dataset",
-            "rnn_graph",
-            "rnn_sparse",
-            "rnn_model",
-            "rnn_train",
-            "rnn_io",
-            "rnn_fit",
-        ),
+        code=script_code("train_rnn"),
     output:
         model="results/models/rnn.pt",
         history="results/models/rnn_training.tsv",
@@ -30,7 +19,8 @@ rule train_rnn:
         **job_resources("train_rnn"),
         gpu=1,
     params:
-        options=config["models"]["rnn"],
+        # only what defines the model: the device and checkpoint period (models.rnn) rerun nothing
+        settings=SETTINGS.model_params("rnn"),
         # not an output: it must survive a killed job so that the rerun resumes from it
         checkpoint="results/models/rnn.checkpoint.pt",
     script:

@@ -3,10 +3,10 @@
 
 rule shap:
     input:
-        model=model_file,
+        model=wildcard_model_file,
         parts=model_parts,
         dataset="results/dataset",
-        code=core_code(*PREDICT_MODULES, "explain", "figures"),
+        code=model_code("shap"),
     output:
         npz="results/shap/{model}_{gene}.npz",
         waterfall=report(
@@ -31,9 +31,7 @@ rule shap:
     resources:
         **job_resources("shap"),
     params:
-        background=config["shap"]["background"],
-        nsamples=config["shap"]["nsamples"],
-        seed=config["shap"]["seed"],
+        settings=asdict(SETTINGS.shap),
     script:
         "../workflow_scripts/shap.py"
 
@@ -42,8 +40,8 @@ rule truth_recovery:
     input:
         truth=synthetic_cohort_files()["truth_edges"],
         shap=shap_outputs(),
-        rnn=[MODEL_FILES["rnn"]] if "rnn" in config["models"]["include"] else [],
-        code=core_code("atomic", "tables", "truth", "rnn_graph", "rnn_sparse", "rnn_model", "rnn_io"),
+        rnn=[model_file("rnn")] if "rnn" in INCLUDED else [],
+        code=script_code("truth_recovery"),
     output:
         report(
             "results/metrics/truth_recovery.tsv",

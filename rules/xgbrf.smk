@@ -4,7 +4,7 @@
 rule train_xgbrf_batch:
     input:
         dataset="results/dataset",
-        code=core_code("atomic", "errors", "store", "dataset", "layout", "xgbrf"),
+        code=script_code("train_xgbrf_batch"),
     output:
         "results/models/xgbrf/batch_{batch}.ubj",
     log:
@@ -17,8 +17,7 @@ rule train_xgbrf_batch:
     resources:
         **job_resources("train_xgbrf_batch"),
     params:
-        batch_size=config["models"]["xgbrf"]["batch_size"],
-        params=config["models"]["xgbrf"]["params"],
+        settings=SETTINGS.model_params("xgbrf"),
     script:
         "../workflow_scripts/train_xgbrf_batch.py"
 
@@ -26,7 +25,7 @@ rule train_xgbrf_batch:
 rule assemble_xgbrf:
     input:
         batches=xgbrf_batch_files,
-        code=core_code("atomic", "errors", "xgbrf"),
+        code=script_code("assemble_xgbrf"),
     output:
         "results/models/xgbrf/index.json",
     log:

@@ -1,47 +1,14 @@
-"""Shared fixtures: a small hand-written cohort in the upstream formats, and repository paths."""
+"""Shared fixtures: a small cohort written in a temporary folder, and one complete tiny pipeline run."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from lembas_core.ingest import CohortFiles
-from lembas_core.tables import write_matrix, write_table
-
-REPO = Path(__file__).resolve().parent.parent
-
-SAMPLES = [f"S{i:02d}" for i in range(1, 21)]
-TF_COLUMNS = ["TFB", "TFA", "TFC", "NOTNODE"]  # deliberately not sorted; NOTNODE is not in the network
-GENE_COLUMNS = ["G3", "G1", "TFB", "G2", "ORPHAN"]  # TFB is also a target; ORPHAN is not a network node
-NETWORK = pd.DataFrame(
-    {
-        "TF": ["TFA", "TFA", "TFB", "TFB", "TFD", "TFC"],
-        "Gene": ["G1", "G2", "G3", "TFA", "G1", "G2"],
-        "Interaction": [1, -1, 1, 1, 1, -1],
-    }
-)
-VALIDATION_COLUMNS = ["TFA", "TFB", "G1", "G2", "TFB_EXTRA", "G9"]  # lacks TFC, G3 and NOTNODE
-
-
-def _values(rows: int, cols: int, seed: int) -> np.ndarray:
-    return np.round(np.random.default_rng(seed).uniform(0, 5, (rows, cols)), 4)
-
-
-def write_small_cohort(directory: Path, fmt: str = "tsv") -> CohortFiles:
-    """Write the small cohort in `fmt` and return its CohortFiles."""
-    ext = {"tsv": "tsv", "csv": "csv", "parquet": "parquet"}[fmt]
-    paths = {role: directory / f"{role}.{ext}" for role in ("tf_expression", "gene_expression", "network", "validation")}
-    tf = _values(len(SAMPLES), len(TF_COLUMNS), 1)
-    genes = _values(len(SAMPLES), len(GENE_COLUMNS), 2)
-    genes[:, GENE_COLUMNS.index("TFB")] = tf[:, TF_COLUMNS.index("TFB")]
-    write_matrix(paths["tf_expression"], tf, SAMPLES, TF_COLUMNS, fmt)
-    write_matrix(paths["gene_expression"], genes, SAMPLES, GENE_COLUMNS, fmt)
-    write_table(paths["network"], NETWORK, fmt)
-    write_matrix(paths["validation"], _values(6, len(VALIDATION_COLUMNS), 3), [f"V{i}" for i in range(6)], VALIDATION_COLUMNS, fmt)
-    return CohortFiles(**{k: str(v) for k, v in paths.items()}, format=fmt)
+from cohort_helpers import write_small_cohort
+from lembas_core.data.ingest import CohortFiles
+from workflow_helpers import snakemake
 
 
 @pytest.fixture
@@ -49,18 +16,9 @@ def small_cohort(tmp_path: Path) -> CohortFiles:
     return write_small_cohort(tmp_path / "in")
 
 
-def rewrite_lines(path: str | Path, edit) -> None:
-    """Apply `edit(lines) -> lines` to a text file (lines without newlines)."""
-    path = Path(path)
-    lines = path.read_text().splitlines()
-    path.write_text("\n".join(edit(lines)) + "\n")
-
-
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory) -> Path:
     """A complete pipeline run on the tiny preset (real snakemake), shared by workflow tests."""
-    from workflow_helpers import snakemake
-
     workdir = tmp_path_factory.mktemp("tiny")
     result = snakemake(workdir)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -6,7 +6,8 @@ default path, /etc/slurm/slurm.conf: inside a job, Snakemake's jobstep plugin dr
 (with every other SLURM_* variable) before it calls srun. The copy is written only where no other
 configuration exists and removed again by `stop`. Daemons already running on the machine are left
 alone, and `stop` signals only the PIDs this cluster started. The node advertises more CPUs than the
-machine has (SlurmdParameters=config_overrides) so that a few small jobs run side by side, and one fake GPU (a character device,
+machine has (SlurmdParameters=config_overrides) so that a few small jobs run side by side, and one fake GPU
+(a character device,
 so SLURM sets CUDA_VISIBLE_DEVICES) in a `gpu` partition next to the default `main` partition.
 """
 
@@ -51,7 +52,10 @@ def ensure_packages(timeout: int = 600) -> None:
         policy.chmod(0o755)
     env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
     try:
-        for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *PACKAGES]):
+        for cmd in (
+            ["apt-get", "update", "-qq"],
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *PACKAGES],
+        ):
             done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
             if done.returncode != 0:
                 raise ClusterUnavailable(f"`{' '.join(cmd)}` failed: {done.stderr.strip()[-500:]}")
@@ -120,7 +124,10 @@ class LocalSlurm:
         try:
             self._start()
         except ClusterError as error:
-            logs = "".join(f"\n--- {p.name}\n" + "\n".join(p.read_text(errors="replace").splitlines()[-15:]) for p in sorted((self.root / "log").glob("*.log")))
+            logs = "".join(
+                f"\n--- {p.name}\n" + "\n".join(p.read_text(errors="replace").splitlines()[-15:])
+                for p in sorted((self.root / "log").glob("*.log"))
+            )
             raise ClusterError(f"{error}{logs}") from None
 
     def _start(self) -> None:
@@ -132,7 +139,11 @@ class LocalSlurm:
         self._daemon("slurmctld", ["slurmctld", "-i", "-f", str(self.conf)])
         _wait(lambda: "UP" in self.run("scontrol", "ping", check=False).stdout, 30, "slurmctld")
         self._daemon("slurmd", ["slurmd", "-f", str(self.conf)])
-        _wait(lambda: self.run("sinfo", "-h", "-o", "%T", check=False).stdout.strip().startswith("idle"), 60, "an idle node")
+        _wait(
+            lambda: self.run("sinfo", "-h", "-o", "%T", check=False).stdout.strip().startswith("idle"),
+            60,
+            "an idle node",
+        )
 
     def stop(self) -> None:
         """SIGTERM (then SIGKILL) the daemons this cluster started, newest first, checking each PID's name."""
@@ -142,7 +153,7 @@ class LocalSlurm:
                 continue
             os.kill(pid, signal.SIGTERM)
             try:
-                _wait(lambda: not _alive(pid), 20, f"{name} to stop")
+                _wait(lambda pid=pid: not _alive(pid), 20, f"{name} to stop")
             except ClusterError:
                 os.kill(pid, signal.SIGKILL)
         self.started.clear()
@@ -174,8 +185,17 @@ class LocalSlurm:
         key.write_bytes(os.urandom(1024))
         key.chmod(0o400)
         run = self.root / "run"
-        self._daemon("munged", ["munged", f"--socket={run / 'munge.sock'}", f"--key-file={key}", f"--pid-file={run / 'munged.pid'}",
-                                f"--log-file={self.root / 'log' / 'munged.log'}", f"--seed-file={self.root / 'munged.seed'}"])
+        self._daemon(
+            "munged",
+            [
+                "munged",
+                f"--socket={run / 'munge.sock'}",
+                f"--key-file={key}",
+                f"--pid-file={run / 'munged.pid'}",
+                f"--log-file={self.root / 'log' / 'munged.log'}",
+                f"--seed-file={self.root / 'munged.seed'}",
+            ],
+        )
 
     def _write_config(self) -> None:
         r = self.root

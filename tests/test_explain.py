@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
 
-from lembas_core.explain import explain_gene
-from lembas_core.figures import shap_plots
-from lembas_core.mlr import fit_mlr
-from lembas_core.rnn_io import save_rnn
-from lembas_core.layout import batch_ranges
-from lembas_core.xgbrf import save_batch, train_batch, write_index
-from test_rnn import make_model
+from cohort_helpers import DEFAULTS
+from lembas_core.evaluation.shap import explain_gene
+from lembas_core.models.linear import fit_mlr
+from lembas_core.models.rnn.io import save_rnn
+from lembas_core.models.xgbrf import save_batch, train_batch, write_index
+from lembas_core.reporting.figures import shap_plots
+from lembas_core.workflow.layout import batch_ranges
+from rnn_helpers import make_model
 
 
 @pytest.fixture(scope="module")
@@ -25,48 +28,98 @@ def data():
 
 def test_linear_values_are_additive_and_saved(data, tmp_path):
     x, y, features, targets = data
-    model = fit_mlr(x, y, features, targets)
+    model = fit_mlr(x, y, features, targets, DEFAULTS.models["mlr"])
     model.save(tmp_path / "mlr.npz")
-    result = explain_gene("mlr", tmp_path / "mlr.npz", "AFP", x, features, [f"s{i}" for i in range(80)], tmp_path / "mlr_AFP.npz")
+    result = explain_gene(
+        "mlr",
+        tmp_path / "mlr.npz",
+        "AFP",
+        x,
+        features,
+        [f"s{i}" for i in range(80)],
+        tmp_path / "mlr_AFP.npz",
+        DEFAULTS.shap,
+    )
     np.testing.assert_allclose(result["values"].sum(1) + result["expected_value"], model.predict(x)[:, 1], atol=1e-4)
     with np.load(tmp_path / "mlr_AFP.npz", allow_pickle=False) as saved:
-        assert saved["values"].shape == (80, 6) and saved["feature_names"].tolist() == features and str(saved["gene"]) == "AFP"
+        assert (
+            saved["values"].shape == (80, 6)
+            and saved["feature_names"].tolist() == features
+            and str(saved["gene"]) == "AFP"
+        )
     shap_plots(tmp_path / "mlr_AFP.npz", 3, tmp_path / "w.png", tmp_path / "b.png")
     assert (tmp_path / "w.png").read_bytes()[:4] == b"\x89PNG" and (tmp_path / "b.svg").exists()
 
 
 def test_tree_values_use_one_batch_and_are_additive(data, tmp_path):
-    from lembas_core.xgbrf import load_batch, predict_batch
+    from lembas_core.models.xgbrf import load_batch, predict_batch
 
     x, y, features, targets = data
     paths = []
     for i, (start, stop) in enumerate(batch_ranges(3, 2)):  # batch 0: ALB, AFP; batch 1: G3
         paths.append(tmp_path / f"batch_{i:03d}.ubj")
-        save_batch(train_batch(x, y[:, start:stop], features, targets[start:stop], {}, 1), paths[-1])
+        save_batch(
+            train_batch(x, y[:, start:stop], features, targets[start:stop], DEFAULTS.models["xgbrf"].params, 1),
+            paths[-1],
+        )
     write_index(paths, tmp_path / "index.json")
     paths[1].write_bytes(b"")  # explaining ALB must not read any other batch
-    result = explain_gene("xgbrf", tmp_path / "index.json", "AFP", x, features, [f"s{i}" for i in range(80)], tmp_path / "x.npz")
+    result = explain_gene(
+        "xgbrf",
+        tmp_path / "index.json",
+        "AFP",
+        x,
+        features,
+        [f"s{i}" for i in range(80)],
+        tmp_path / "x.npz",
+        DEFAULTS.shap,
+    )
     booster, _ = load_batch(paths[0])
-    np.testing.assert_allclose(result["values"].sum(1) + result["expected_value"], predict_batch(booster, x)[:, 1], atol=1e-4)
+    np.testing.assert_allclose(
+        result["values"].sum(1) + result["expected_value"], predict_batch(booster, x)[:, 1], atol=1e-4
+    )
 
 
 def test_rnn_expected_gradients_shape_and_rough_additivity(tmp_path):
     model, features, outputs = make_model(0, dtype=torch.float32)
     save_rnn(model, tmp_path / "rnn.pt", features, outputs)
     x = np.random.default_rng(2).uniform(0, 3, (30, len(features))).astype(np.float32)
-    result = explain_gene("rnn", tmp_path / "rnn.pt", outputs[0], x, features, [f"s{i}" for i in range(30)], tmp_path / "r.npz", background=20, nsamples=200)
+    result = explain_gene(
+        "rnn",
+        tmp_path / "rnn.pt",
+        outputs[0],
+        x,
+        features,
+        [f"s{i}" for i in range(30)],
+        tmp_path / "r.npz",
+        replace(DEFAULTS.shap, background=20, nsamples=200),
+    )
     assert result["values"].shape == (30, len(features))
     prediction = model.predict(x)[:, 0]
     # expected gradients are additive in expectation: the error shrinks with nsamples
-    assert np.abs(result["values"].sum(1) + result["expected_value"] - prediction).mean() < 0.1 * np.abs(prediction - prediction.mean()).mean() + 1e-3
-    again = explain_gene("rnn", tmp_path / "rnn.pt", outputs[0], x, features, [f"s{i}" for i in range(30)], tmp_path / "r2.npz", background=20, nsamples=200)
+    assert (
+        np.abs(result["values"].sum(1) + result["expected_value"] - prediction).mean()
+        < 0.1 * np.abs(prediction - prediction.mean()).mean() + 1e-3
+    )
+    again = explain_gene(
+        "rnn",
+        tmp_path / "rnn.pt",
+        outputs[0],
+        x,
+        features,
+        [f"s{i}" for i in range(30)],
+        tmp_path / "r2.npz",
+        replace(DEFAULTS.shap, background=20, nsamples=200),
+    )
     np.testing.assert_array_equal(result["values"], again["values"])
 
 
 def test_linear_shap_equals_coef_times_centred_input(data, tmp_path):
     x, y, features, targets = data
-    model = fit_mlr(x, y, features, targets)
+    model = fit_mlr(x, y, features, targets, DEFAULTS.models["mlr"])
     model.save(tmp_path / "mlr.npz")
-    result = explain_gene("mlr", tmp_path / "mlr.npz", "ALB", x, features, [f"s{i}" for i in range(80)], tmp_path / "m.npz")
+    result = explain_gene(
+        "mlr", tmp_path / "mlr.npz", "ALB", x, features, [f"s{i}" for i in range(80)], tmp_path / "m.npz", DEFAULTS.shap
+    )
     expected = model.coef[0] * (x.astype(np.float64) - x.astype(np.float64).mean(axis=0))
     np.testing.assert_allclose(result["values"], expected, rtol=1e-4, atol=1e-5)

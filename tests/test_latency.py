@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lembas_core.latency import measure
+from lembas_core.evaluation.latency import measure
 
 
 def test_measure_reports_both_modes():

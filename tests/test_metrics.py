@@ -7,7 +7,7 @@ import pytest
 from scipy.stats import pearsonr
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
-from lembas_core.metrics import gene_table, headline_genes, paired_comparison, strata_table, summary_metrics
+from lembas_core.evaluation.metrics import gene_table, headline_genes, paired_comparison, strata_table, summary_metrics
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,9 @@ def test_constant_gene_is_kept_and_flagged(data):
     assert len(table) == 40 and bool(table.low_variance[7]) and np.isnan(table.r2[7])
     row = summary_metrics(y, p, np.ones(40, bool), n_boot=0)
     keep = np.arange(40) != 7
-    assert row["r2_uniform"] == pytest.approx(r2_score(y[:, keep], p[:, keep], multioutput="uniform_average"), rel=1e-10)
+    assert row["r2_uniform"] == pytest.approx(
+        r2_score(y[:, keep], p[:, keep], multioutput="uniform_average"), rel=1e-10
+    )
 
 
 def test_zero_filled_genes_excluded_by_default(data):
@@ -89,7 +91,13 @@ def test_paired_comparison_detects_the_better_model(data):
 def test_known_answers_on_small_arrays():
     y = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 4.0]])
     perfect = summary_metrics(y, y, np.ones(2, bool), n_boot=0)
-    assert (perfect["r2_flat"], perfect["r2_uniform"], perfect["pearson"], perfect["rmse"], perfect["mae"]) == (1.0, 1.0, pytest.approx(1.0), 0.0, 0.0)
+    assert (perfect["r2_flat"], perfect["r2_uniform"], perfect["pearson"], perfect["rmse"], perfect["mae"]) == (
+        1.0,
+        1.0,
+        pytest.approx(1.0),
+        0.0,
+        0.0,
+    )
     column_means = np.broadcast_to(y.mean(axis=0), y.shape)
     constant = summary_metrics(y, column_means, np.ones(2, bool), n_boot=0)
     assert constant["r2_uniform"] == pytest.approx(0.0, abs=1e-12)
@@ -111,7 +119,7 @@ def test_transposed_or_nan_predictions_are_rejected(data):
 def test_summary_markdown_table(data):
     import pandas as pd
 
-    from lembas_core.summary_table import markdown_table
+    from lembas_core.reporting.results_table import markdown_table
 
     y, p, _ = data
     row = {"model": "mlr", "split": "test", **summary_metrics(y, p, np.ones(40, bool), n_boot=20)}

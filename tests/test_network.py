@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import NETWORK
-from lembas_core.errors import InputDataError
-from lembas_core.network import read_network
-from lembas_core.tables import write_table
+from cohort_helpers import NETWORK
+from lembas_core.io.errors import InputDataError
+from lembas_core.io.network import read_network
+from lembas_core.io.tables import write_table
 
 
 def _write(tmp_path, frame, fmt="tsv"):

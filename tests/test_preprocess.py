@@ -7,23 +7,23 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import train_test_split
 
-from conftest import GENE_COLUMNS, SAMPLES
-from lembas_core.dataset import load_dataset
-from lembas_core.errors import InputDataError
-from lembas_core.ingest import ingest_cohort
-from lembas_core.preprocess import preprocess, split_rows
-from lembas_core.tables import read_matrix
+from cohort_helpers import GENE_COLUMNS, PREPROCESS, SAMPLES
+from lembas_core.data.dataset import load_dataset
+from lembas_core.data.ingest import ingest_cohort
+from lembas_core.data.preprocess import preprocess, split_rows
+from lembas_core.io.errors import InputDataError
+from lembas_core.io.tables import read_matrix
 
 
 @pytest.fixture
 def ingested(small_cohort, tmp_path):
-    ingest_cohort(small_cohort, tmp_path / "ingest")
+    ingest_cohort(small_cohort, tmp_path / "ingest", self_loops="keep")
     return small_cohort, tmp_path / "ingest"
 
 
 def test_features_are_network_nodes_in_file_order(ingested, tmp_path):
     _, ingest_dir = ingested
-    preprocess(ingest_dir, tmp_path / "ds")
+    preprocess(ingest_dir, tmp_path / "ds", **PREPROCESS)
     ds = load_dataset(tmp_path / "ds")
     assert ds.features == ["TFB", "TFA", "TFC"]  # file order, NOTNODE dropped
     assert ds.targets == ["G3", "G1", "TFB", "G2"]  # ORPHAN is not a node: dropped by default
@@ -44,7 +44,7 @@ def test_upstream_split_sizes():
 
 def test_split_rows_and_values_follow_sklearn(ingested, tmp_path):
     files, ingest_dir = ingested
-    preprocess(ingest_dir, tmp_path / "ds", test_fraction=0.25, split_seed=7)
+    preprocess(ingest_dir, tmp_path / "ds", **(PREPROCESS | {"test_fraction": 0.25, "split_seed": 7}))
     ds = load_dataset(tmp_path / "ds")
     genes = read_matrix(files.gene_expression, "tsv", "genes")
     frame = pd.DataFrame(genes.values, index=genes.rows, columns=genes.columns)
@@ -55,19 +55,21 @@ def test_split_rows_and_values_follow_sklearn(ingested, tmp_path):
 
 def test_zero_policy_fills_and_flags(ingested, tmp_path):
     files, ingest_dir = ingested
-    report = preprocess(ingest_dir, tmp_path / "ds", validation_missing="zero")
+    report = preprocess(ingest_dir, tmp_path / "ds", **(PREPROCESS | {"validation_missing": "zero"}))
     ds = load_dataset(tmp_path / "ds")
     assert ds.validation_missing_features.tolist() == [False, False, True]  # TFC absent
     assert ds.validation_missing_targets.tolist() == [True, False, False, False]  # G3 absent
     assert not ds.x["validation"][:, 2].any() and not ds.y["validation"][:, 0].any()
     val = read_matrix(files.validation, "tsv", "val")
     np.testing.assert_array_equal(ds.x["validation"][:, 1], val.values[:, val.columns.index("TFA")])
-    assert report["validation"]["missing_features"] == ["TFC"] and report["validation"]["fraction_missing_targets"] == 0.25
+    assert (
+        report["validation"]["missing_features"] == ["TFC"] and report["validation"]["fraction_missing_targets"] == 0.25
+    )
 
 
 def test_drop_policy_restricts_every_split(ingested, tmp_path):
     _, ingest_dir = ingested
-    preprocess(ingest_dir, tmp_path / "ds", validation_missing="drop")
+    preprocess(ingest_dir, tmp_path / "ds", **(PREPROCESS | {"validation_missing": "drop"}))
     ds = load_dataset(tmp_path / "ds")
     assert ds.features == ["TFB", "TFA"] and ds.targets == ["G1", "TFB", "G2"]
     assert ds.x["train"].shape == (16, 2) and ds.y["validation"].shape == (6, 3)
@@ -76,14 +78,18 @@ def test_drop_policy_restricts_every_split(ingested, tmp_path):
 
 def test_error_policy_names_missing(ingested, tmp_path):
     _, ingest_dir = ingested
-    with pytest.raises(InputDataError, match="lacks 1 TF feature\\(s\\) \\('TFC'\\) and 1 target gene\\(s\\) \\('G3'\\)"):
-        preprocess(ingest_dir, tmp_path / "ds", validation_missing="error")
+    with pytest.raises(
+        InputDataError, match="lacks 1 TF feature\\(s\\) \\('TFC'\\) and 1 target gene\\(s\\) \\('G3'\\)"
+    ):
+        preprocess(ingest_dir, tmp_path / "ds", **(PREPROCESS | {"validation_missing": "error"}))
     assert not (tmp_path / "ds").exists()
 
 
 def test_exclude_tf_targets_and_keep_outside_network(ingested, tmp_path):
     _, ingest_dir = ingested
-    preprocess(ingest_dir, tmp_path / "ds", exclude_tf_targets=True, targets_outside_network="keep")
+    preprocess(
+        ingest_dir, tmp_path / "ds", **(PREPROCESS | {"exclude_tf_targets": True, "targets_outside_network": "keep"})
+    )
     ds = load_dataset(tmp_path / "ds")
     assert ds.targets == ["G3", "G1", "G2", "ORPHAN"]
     assert ds.report["targets"]["exclude_tf_targets"] is True
@@ -91,7 +97,7 @@ def test_exclude_tf_targets_and_keep_outside_network(ingested, tmp_path):
 
 def test_dataset_arrays_are_memory_mapped_float32(ingested, tmp_path):
     _, ingest_dir = ingested
-    preprocess(ingest_dir, tmp_path / "ds")
+    preprocess(ingest_dir, tmp_path / "ds", **PREPROCESS)
     ds = load_dataset(tmp_path / "ds")
     for split in ("train", "test", "validation"):
         assert isinstance(ds.x[split], np.memmap) and ds.x[split].dtype == np.float32

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import GENE_COLUMNS, SAMPLES, TF_COLUMNS, write_small_cohort
-from lembas_core.resources import MEMORY_MB, RUNTIME_MIN, CohortSize, cohort_size, files_size, memory_mb, runtime_min, synthetic_size, table_shape
+from cohort_helpers import GENE_COLUMNS, SAMPLES, TF_COLUMNS, write_small_cohort
+from lembas_core.workflow.resources import (
+    MEMORY_MB,
+    RUNTIME_MIN,
+    CohortSize,
+    cohort_size,
+    files_size,
+    memory_mb,
+    runtime_min,
+    synthetic_size,
+    table_shape,
+)
 
 MODELS = {"xgbrf": {"batch_size": 1000, "params": {"n_estimators": 3}}, "rnn": {"epochs": 600, "batch_size": 25}}
 RULES = sorted(set(MEMORY_MB) | set(RUNTIME_MIN) | {"train_xgbrf_batch", "train_rnn"})
@@ -43,7 +53,9 @@ def test_runtime_follows_training_hyperparameters():
     fewer_epochs = {**MODELS, "rnn": {"epochs": 60, "batch_size": 25}}
     assert runtime_min("train_rnn", full, fewer_epochs, 0.2) < runtime_min("train_rnn", full, MODELS, 0.2) / 5
     small_batches = {**MODELS, "xgbrf": {"batch_size": 100, "params": {"n_estimators": 3}}}
-    assert runtime_min("train_xgbrf_batch", full, small_batches, 0.2) < runtime_min("train_xgbrf_batch", full, MODELS, 0.2)
+    assert runtime_min("train_xgbrf_batch", full, small_batches, 0.2) < runtime_min(
+        "train_xgbrf_batch", full, MODELS, 0.2
+    )
     # 1,000 targets x 1.22 s on two threads (benchmarks/README.md): about 20 min, requested with a 2x margin
     assert 40 <= runtime_min("train_xgbrf_batch", full, MODELS, 0.2) <= 50
 
@@ -51,13 +63,17 @@ def test_runtime_follows_training_hyperparameters():
 def test_scales_multiply_the_requests():
     size = synthetic_size("full")
     assert memory_mb("fit_mlr", size, scale=2.0) >= 2 * memory_mb("fit_mlr", size) - 100
-    assert runtime_min("train_rnn", size, MODELS, 0.2, scale=3.0) / runtime_min("train_rnn", size, MODELS, 0.2) == pytest.approx(3, rel=0.01)
+    assert runtime_min("train_rnn", size, MODELS, 0.2, scale=3.0) / runtime_min(
+        "train_rnn", size, MODELS, 0.2
+    ) == pytest.approx(3, rel=0.01)
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "csv", "parquet"])
 def test_user_files_are_sized_from_their_headers(tmp_path, fmt):
     files = write_small_cohort(tmp_path, fmt)
-    size = files_size({role: getattr(files, role) for role in ("tf_expression", "gene_expression", "network", "validation")})
+    size = files_size(
+        {role: getattr(files, role) for role in ("tf_expression", "gene_expression", "network", "validation")}
+    )
     assert (size.tfs, size.genes, size.edges, size.validation) == (len(TF_COLUMNS), len(GENE_COLUMNS), 6, 6)
     assert abs(size.samples - len(SAMPLES)) <= 2  # text files: estimated from the first rows' length
 
@@ -70,14 +86,22 @@ def test_large_text_table_row_estimate_is_close(tmp_path):
 
 
 def test_unreadable_user_files_fall_back_to_upstream_size(tmp_path):
-    missing = {role: str(tmp_path / f"{role}.tsv") for role in ("tf_expression", "gene_expression", "network", "validation")}
+    missing = {
+        role: str(tmp_path / f"{role}.tsv") for role in ("tf_expression", "gene_expression", "network", "validation")
+    }
     assert files_size(missing) == synthetic_size("full")
 
 
 def test_explicit_cohort_size_wins():
-    config = {"data": {"source": "files", "files": {}}, "resources": {"cohort": {"samples": 10, "tfs": 2, "genes": 3, "edges": 4, "validation": 5}}}
+    config = {
+        "data": {"source": "files", "files": {}},
+        "resources": {"cohort": {"samples": 10, "tfs": 2, "genes": 3, "edges": 4, "validation": 5}},
+    }
     assert cohort_size(config) == CohortSize(10, 2, 3, 4, 5)
-    preset = {"data": {"source": "synthetic", "synthetic": {"preset": "demo", "overrides": {}}}, "resources": {"cohort": None}}
+    preset = {
+        "data": {"source": "synthetic", "synthetic": {"preset": "demo", "overrides": {}}},
+        "resources": {"cohort": None},
+    }
     assert cohort_size(preset) == synthetic_size("demo")
 
 

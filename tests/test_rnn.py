@@ -9,49 +9,21 @@ import numpy as np
 import pytest
 import torch
 
-from lembas_core.errors import InputDataError
-from lembas_core.rnn_dense import DenseLembasRNN
-from lembas_core.rnn_graph import build_graph
-from lembas_core.rnn_io import import_upstream_checkpoint, load_rnn, model_settings, save_rnn
-from lembas_core.rnn_model import LembasRNN, mml, mml_derivative
-from lembas_core.rnn_train import TrainConfig, lembas_lr, spectral_radius_estimate, train
-
-
-def random_network(seed: int, n_reg: int = 10, n_gene: int = 30, degree: int = 7):
-    """Regulators R* (which also regulate each other, so there are cycles, plus a self-loop) and genes G*."""
-    rng = np.random.default_rng(seed)
-    names = sorted([f"R{i}" for i in range(n_reg)] + [f"G{i}" for i in range(n_gene)])
-    index = {n: i for i, n in enumerate(names)}
-    targets_pool = [f"R{i}" for i in range(n_reg)] + [f"G{i}" for i in range(n_gene)]
-    src, tgt = [], []
-    for r in range(n_reg):
-        for t in rng.choice(len(targets_pool), degree, replace=False):
-            src.append(index[f"R{r}"])
-            tgt.append(index[targets_pool[t]])
-    src.append(index["R0"])
-    tgt.append(index["R0"])  # self-loop
-    sign = np.where(rng.random(len(src)) < 0.75, 1, -1)
-    features = [f"R{i}" for i in rng.permutation(n_reg)]  # data column order differs from node order
-    outputs = [f"G{i}" for i in range(n_gene)] + ["R2", "R5"]
-    return names, np.array(src), np.array(tgt), sign, features, outputs
-
-
-def make_model(seed: int = 0, dtype=torch.float64, **kwargs):
-    names, src, tgt, sign, features, outputs = random_network(seed)
-    graph = build_graph(names, src, tgt, sign, features, outputs)
-    return LembasRNN(graph, dtype=dtype, seed=seed, **kwargs), features, outputs
-
-
-def inputs(model: LembasRNN, n: int = 6, seed: int = 1) -> torch.Tensor:
-    return torch.as_tensor(np.random.default_rng(seed).uniform(0, 3, (n, model.graph.input_idx.size)), dtype=model.w.dtype)
+from lembas_core.io.errors import InputDataError
+from lembas_core.models.rnn.dense import DenseLembasRNN
+from lembas_core.models.rnn.graph import build_graph
+from lembas_core.models.rnn.io import import_upstream_checkpoint, load_rnn, model_settings, save_rnn
+from lembas_core.models.rnn.model import LembasRNN, mml, mml_derivative
+from lembas_core.models.rnn.training import lembas_lr, spectral_radius_estimate, train
+from rnn_helpers import TRAINING, inputs, make_model, random_network
 
 
 def test_mml_and_derivative():
     z = torch.tensor([-2.0, 0.0, 0.3, 0.5, 1.0, 4.0], dtype=torch.float64)
-    assert torch.allclose(mml(z), torch.tensor([-0.02, 0.0, 0.3, 0.5, 0.75, 0.9375], dtype=torch.float64))
+    assert torch.allclose(mml(z, 0.01), torch.tensor([-0.02, 0.0, 0.3, 0.5, 0.75, 0.9375], dtype=torch.float64))
     z.requires_grad_(True)
-    mml(z).sum().backward()
-    assert torch.allclose(z.grad[[0, 2, 4, 5]], mml_derivative(z.detach())[[0, 2, 4, 5]])
+    mml(z, 0.01).sum().backward()
+    assert torch.allclose(z.grad[[0, 2, 4, 5]], mml_derivative(z.detach(), 0.01)[[0, 2, 4, 5]])
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -119,17 +91,19 @@ def test_spectral_estimate_tracks_the_jacobian():
     u = model.project_input(inputs(model, n=3))
     with torch.no_grad():
         _, z = model.states(u)
-    estimate = spectral_radius_estimate(model, z, TrainConfig(spectral_samples=3, spectral_power_steps=60), torch.Generator().manual_seed(0))
+    estimate = spectral_radius_estimate(
+        model, z, replace(TRAINING, spectral_samples=3, spectral_power_steps=60), torch.Generator().manual_seed(0)
+    )
     g = model.graph
     for s in range(3):
         jac = np.zeros((g.n_nodes, g.n_nodes))
-        jac[g.row, g.col] = model.w.detach().numpy() * mml_derivative(z[:, s]).numpy()[g.row]
+        jac[g.row, g.col] = model.w.detach().numpy() * mml_derivative(z[:, s], model.leak).numpy()[g.row]
         true = np.abs(np.linalg.eigvals(jac)).max()
         assert 0.9 * true <= float(estimate[s].detach()) <= 1.1 * true
 
 
 def test_lr_schedule_shape():
-    cfg = TrainConfig(epochs=100, warmup_epochs=20, lr_peak=1e-2, lr_end=1e-5)
+    cfg = replace(TRAINING, epochs=100, warmup_epochs=20, lr_peak=1e-2, lr_end=1e-5)
     assert lembas_lr(0, cfg) == pytest.approx(1e-3)
     assert lembas_lr(20, cfg) == pytest.approx(1e-2)
     assert lembas_lr(95, cfg) == pytest.approx(1e-5) and lembas_lr(99, cfg) == 1e-5
@@ -143,7 +117,7 @@ def _training_data(model: LembasRNN, n: int = 60):
     return x, y
 
 
-TINY_TRAIN = TrainConfig(epochs=4, batch_size=16, warmup_epochs=1, checkpoint_every=2, lr_peak=1e-2, spectral_samples=4)
+TINY_TRAIN = replace(TRAINING, epochs=4, batch_size=16, warmup_epochs=1, lr_peak=1e-2, spectral_samples=4)
 
 
 def test_training_lowers_the_loss_and_is_deterministic():
@@ -156,7 +130,9 @@ def test_training_lowers_the_loss_and_is_deterministic():
     assert histories[0][-1]["mse"] < histories[0][0]["mse"]
     assert torch.equal(weights[0], weights[1])
     assert [round(r["loss"], 12) for r in histories[0]] == [round(r["loss"], 12) for r in histories[1]]
-    assert {"mse", "sign", "l2", "uniform", "spectral", "lr", "spectral_radius", "sign_violations", "seconds"} <= set(histories[0][0])
+    assert {"mse", "sign", "l2", "uniform", "spectral", "lr", "spectral_radius", "sign_violations", "seconds"} <= set(
+        histories[0][0]
+    )
 
 
 def test_resume_equals_uninterrupted(tmp_path):
@@ -165,10 +141,12 @@ def test_resume_equals_uninterrupted(tmp_path):
     train(model, x, y, TINY_TRAIN)
     resumed, *_ = make_model(0, dtype=torch.float32)
     checkpoint = tmp_path / "rnn.checkpoint.pt"
-    train(resumed, x, y, TINY_TRAIN, checkpoint=checkpoint, fingerprint="a", stop_after=2)  # "killed" after 2 epochs
+    train(
+        resumed, x, y, TINY_TRAIN, checkpoint=checkpoint, checkpoint_every=2, fingerprint="a", stop_after=2
+    )  # "killed" after 2 epochs
     assert torch.load(checkpoint, weights_only=True)["epoch"] == 2
     fresh, *_ = make_model(0, dtype=torch.float32)  # a new process would rebuild the model from scratch
-    history = train(fresh, x, y, TINY_TRAIN, checkpoint=checkpoint, fingerprint="a")
+    history = train(fresh, x, y, TINY_TRAIN, checkpoint=checkpoint, checkpoint_every=2, fingerprint="a")
     assert [r["epoch"] for r in history] == [1, 2, 3, 4]
     for name, value in model.state_dict().items():
         assert torch.equal(value, fresh.state_dict()[name]), name
@@ -178,9 +156,11 @@ def test_checkpoint_of_other_config_is_ignored(tmp_path):
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
     checkpoint = tmp_path / "c.pt"
-    train(model, x, y, replace(TINY_TRAIN, epochs=2), checkpoint=checkpoint, fingerprint="old")
+    train(model, x, y, replace(TINY_TRAIN, epochs=2), checkpoint=checkpoint, checkpoint_every=2, fingerprint="old")
     other, *_ = make_model(0, dtype=torch.float32)
-    history = train(other, x, y, replace(TINY_TRAIN, epochs=2), checkpoint=checkpoint, fingerprint="new")
+    history = train(
+        other, x, y, replace(TINY_TRAIN, epochs=2), checkpoint=checkpoint, checkpoint_every=2, fingerprint="new"
+    )
     assert [r["epoch"] for r in history] == [1, 2]
 
 
@@ -202,7 +182,9 @@ def test_upstream_checkpoint_import_round_trip(tmp_path):
     dense, inputs_sorted, outputs_sorted = DenseLembasRNN.from_sparse(model, features, outputs)
     state = {k: v for k, v in dense.state_dict().items() if not k.endswith("_idx")}
     torch.save({"state_dict": state, "seed": 888}, tmp_path / "signaling_model.v1.pt")
-    imported = import_upstream_checkpoint(tmp_path / "signaling_model.v1.pt", model.graph, features, outputs, model_settings(model))
+    imported = import_upstream_checkpoint(
+        tmp_path / "signaling_model.v1.pt", model.graph, features, outputs, model.architecture
+    )
     x = inputs(model)
     reference = dense(x[:, [features.index(f) for f in inputs_sorted]])[:, [outputs_sorted.index(t) for t in outputs]]
     torch.testing.assert_close(imported(x), reference, rtol=1e-12, atol=1e-12)
@@ -215,7 +197,7 @@ def test_import_size_mismatch_is_a_clear_error(tmp_path):
     state["input_layer.weights"] = state["input_layer.weights"][:-1]
     torch.save({"state_dict": state}, tmp_path / "bad.pt")
     with pytest.raises(InputDataError, match="size mismatch for input_layer.weights"):
-        import_upstream_checkpoint(tmp_path / "bad.pt", model.graph, features, outputs, model_settings(model))
+        import_upstream_checkpoint(tmp_path / "bad.pt", model.graph, features, outputs, model.architecture)
 
 
 def test_input_that_is_not_a_network_node():

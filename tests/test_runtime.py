@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from threadpoolctl import threadpool_info
 
-from lembas_core.atomic import atomic_directory, atomic_file
-from lembas_core.runtime import configure_threads
+from lembas_core.io.atomic import atomic_directory, atomic_file
+from lembas_core.steps.runtime import configure_threads
 
 
 def test_thread_limit_reaches_every_pool():

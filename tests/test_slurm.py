@@ -20,19 +20,39 @@ pytestmark = pytest.mark.slurm
 
 # What this test cluster needs on top of profiles/slurm (README, "Running on a SLURM cluster").
 CI_OVERRIDES = (
-    "--slurm-status-command", "squeue",  # no accounting database here, so no sacct
-    "--slurm-init-seconds-before-status-checks", "1",  # tiny jobs: poll early (MinJobAge is 600 s)
+    "--slurm-status-command",
+    "squeue",  # no accounting database here, so no sacct
+    "--slurm-init-seconds-before-status-checks",
+    "1",  # tiny jobs: poll early (MinJobAge is 600 s)
     "--slurm-keep-successful-logs",  # the test reads every job's SLURM log
-    "--latency-wait", "5",  # one node, one filesystem
-    "--jobs", "16",
+    "--latency-wait",
+    "5",  # one node, one filesystem
+    "--jobs",
+    "16",
     # the local run's thread counts (the profile asks for more), for bit-identical results
-    "--set-threads", "fit_mlr=2", "fit_ridge=2", "train_xgbrf_batch=2", "train_rnn=2",
+    "--set-threads",
+    "fit_linear=2",
+    "train_xgbrf_batch=2",
+    "train_rnn=2",
 )
 CLUSTER_PROFILE = ("--profile", str(REPO / "profiles" / "slurm"))
 LOCAL_RULES = {"all", "assemble_xgbrf"}
 # jobs per rule of the tiny config: 3 XGBRF batches, 5 models x 3 splits, 5 models x 2 SHAP genes
-EXPECTED_JOBS = {"synthesize_cohort": 1, "ingest": 1, "preprocess": 1, "fit_mlr": 1, "fit_ridge": 1, "fit_mean": 1, "train_xgbrf_batch": 3,
-                 "train_rnn": 1, "predict": 15, "score": 15, "shap": 10, "latency": 1, "summarize_metrics": 1, "figures": 1, "truth_recovery": 1}
+EXPECTED_JOBS = {
+    "synthesize_cohort": 1,
+    "ingest": 1,
+    "preprocess": 1,
+    "fit_linear": 3,
+    "train_xgbrf_batch": 3,
+    "train_rnn": 1,
+    "predict": 15,
+    "score": 15,
+    "shap": 10,
+    "latency": 1,
+    "summarize_metrics": 1,
+    "figures": 1,
+    "truth_recovery": 1,
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +72,15 @@ def cluster():
 
 
 def slurm_job_ids(workdir: Path) -> dict[str, list[str]]:
-    """SLURM job IDs by rule, from the plugin's per-job logs (.snakemake/slurm_logs/rule_<rule>/<wildcards>/<id>.log)."""
+    """SLURM job IDs by rule, from the plugin's per-job logs.
+
+    The logs are .snakemake/slurm_logs/rule_<rule>/<wildcards>/<id>.log.
+    """
     jobs: dict[str, list[str]] = {}
     for log in sorted((workdir / ".snakemake" / "slurm_logs").rglob("*.log")):
-        rule_dir = next(part for part in log.relative_to(workdir / ".snakemake" / "slurm_logs").parts if part.startswith("rule_"))
+        rule_dir = next(
+            part for part in log.relative_to(workdir / ".snakemake" / "slurm_logs").parts if part.startswith("rule_")
+        )
         jobs.setdefault(rule_dir.removeprefix("rule_"), []).append(log.stem)
     return jobs
 
@@ -66,21 +91,30 @@ def test_tiny_pipeline_on_slurm_matches_local_run(cluster, tiny_run, tmp_path):
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
 
     jobs = slurm_job_ids(tmp_path)
-    assert {rule: len(ids) for rule, ids in jobs.items()} == EXPECTED_JOBS, "every non-local job must run as one SLURM job"
+    assert {rule: len(ids) for rule, ids in jobs.items()} == EXPECTED_JOBS, (
+        "every non-local job must run as one SLURM job"
+    )
     assert not LOCAL_RULES & set(jobs)
     assert all(job_id.isdigit() for ids in jobs.values() for job_id in ids)
 
     rnn_job = cluster.job_info(jobs["train_rnn"][0])
     assert rnn_job["Partition"] == "gpu" and rnn_job["JobState"] == "COMPLETED"
     assert rnn_job.get("TresPerJob") == "gres:gpu:1", rnn_job  # sbatch --gpus=1 from `resources: gpu=1`
-    assert "GPU(s) 0 allocated to this job" in (tmp_path / "logs/models/rnn.log").read_text()  # CUDA_VISIBLE_DEVICES from SLURM
+    assert (
+        "GPU(s) 0 allocated to this job" in (tmp_path / "logs/models/rnn.log").read_text()
+    )  # CUDA_VISIBLE_DEVICES from SLURM
     other_partitions = {cluster.job_info(ids[0])["Partition"] for rule, ids in jobs.items() if rule != "train_rnn"}
     assert other_partitions == {"main"}
 
     assert not differing_results(tiny_run, tmp_path), "the SLURM run differs from the local run"
     assert (tmp_path / "logs/benchmarks/models/rnn.tsv").read_text().startswith("s\th:m:s\tmax_rss")
 
-    report = subprocess.run(snakemake_command(tmp_path, "--report", "results/report.html", configfiles=(TINY,), profile=CLUSTER_PROFILE),
-                            capture_output=True, text=True, env=cluster.env, timeout=300)
+    report = subprocess.run(
+        snakemake_command(tmp_path, "--report", "results/report.html", configfiles=(TINY,), profile=CLUSTER_PROFILE),
+        capture_output=True,
+        text=True,
+        env=cluster.env,
+        timeout=300,
+    )
     assert report.returncode == 0, report.stdout[-3000:] + report.stderr[-2000:]
     assert "observed_vs_predicted_test" in (tmp_path / "results/report.html").read_text(errors="ignore")

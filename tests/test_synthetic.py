@@ -8,10 +8,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from lembas_core.ingest import CohortFiles, ingest_cohort
-from lembas_core.preprocess import preprocess
-from lembas_core.store import Store
-from lembas_core.synthetic import PRESETS, generate_cohort, spec_from_config, synthesize
+from cohort_helpers import PREPROCESS
+from lembas_core.data.ingest import CohortFiles, ingest_cohort
+from lembas_core.data.preprocess import preprocess
+from lembas_core.io.store import Store
+from lembas_core.synthetic.cohort import generate_cohort, synthesize
+from lembas_core.synthetic.spec import PRESETS, spec_from_config
 
 
 @pytest.fixture(scope="module")
@@ -101,12 +103,14 @@ def test_overrides_and_unknown_parameter():
 @pytest.mark.parametrize("fmt", ["tsv", "parquet"])
 def test_written_cohort_ingests_to_identical_arrays(tiny, tmp_path, fmt):
     paths = synthesize(PRESETS["tiny"], tmp_path / "cohort", fmt)
-    files = CohortFiles(paths["tf_expression"], paths["gene_expression"], paths["network"], paths["validation"], format=fmt)
-    manifest = ingest_cohort(files, tmp_path / "ingest")
+    files = CohortFiles(
+        paths["tf_expression"], paths["gene_expression"], paths["network"], paths["validation"], format=fmt
+    )
+    manifest = ingest_cohort(files, tmp_path / "ingest", self_loops="keep")
     store = Store(tmp_path / "ingest")
     np.testing.assert_array_equal(store.array("tf_expression"), tiny.tf_expression.to_numpy())
     np.testing.assert_array_equal(store.array("gene_expression"), tiny.gene_expression.to_numpy())
     assert manifest["report"]["validation"]["tf_columns_missing"] == len(tiny.summary["validation_missing_tfs"])
-    report = preprocess(tmp_path / "ingest", tmp_path / "ds")
+    report = preprocess(tmp_path / "ingest", tmp_path / "ds", **PREPROCESS)
     assert report["n_targets"] == 150 and report["targets"]["tf_target_overlap"] == 12
     assert not [p for p in (tmp_path / "cohort").iterdir() if p.name.startswith(".")]

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import SAMPLES, TF_COLUMNS, rewrite_lines, write_small_cohort
-from lembas_core.errors import InputDataError
-from lembas_core.tables import read_matrix, write_matrix
+from cohort_helpers import SAMPLES, TF_COLUMNS, rewrite_lines, write_small_cohort
+from lembas_core.io.errors import InputDataError
+from lembas_core.io.tables import read_matrix, write_matrix
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "csv", "parquet"])
@@ -66,7 +66,10 @@ def test_non_numeric_value_names_row_and_column(tmp_path):
     assert "line 4" in err.where and "S03" in err.where and "'TFA'" in err.where
 
 
-@pytest.mark.parametrize("token, problem", [("NaN", "missing"), ("", "missing"), ("inf", "non-finite"), ("-inf", "non-finite"), ("1e60", "non-finite")])
+@pytest.mark.parametrize(
+    "token, problem",
+    [("NaN", "missing"), ("", "missing"), ("inf", "non-finite"), ("-inf", "non-finite"), ("1e60", "non-finite")],
+)
 def test_nan_and_inf(tmp_path, token, problem):
     files = write_small_cohort(tmp_path)
 
@@ -83,7 +86,9 @@ def test_nan_and_inf(tmp_path, token, problem):
 
 def test_duplicated_sample_ids(tmp_path):
     files = write_small_cohort(tmp_path)
-    rewrite_lines(files.tf_expression, lambda ls: ls[:4] + [ls[2].split("\t")[0] + "\t" + ls[4].split("\t", 1)[1]] + ls[5:])
+    rewrite_lines(
+        files.tf_expression, lambda ls: ls[:4] + [ls[2].split("\t")[0] + "\t" + ls[4].split("\t", 1)[1]] + ls[5:]
+    )
     err = _error(files.tf_expression)
     assert "duplicated sample IDs" in err.problem and "'S02' (positions 3 and 5)" in err.problem
 
@@ -111,4 +116,6 @@ def test_write_rounds_and_round_trips(tmp_path):
     values = np.array([[1.234567, 0.1], [5.0, 0.0]])
     write_matrix(tmp_path / "m.tsv", values, ["a", "b"], ["X", "Y"], "tsv")
     assert (tmp_path / "m.tsv").read_text().splitlines()[1] == "a\t1.2346\t0.1"
-    np.testing.assert_array_equal(read_matrix(tmp_path / "m.tsv", "tsv", "m").values, np.round(values, 4).astype(np.float32))
+    np.testing.assert_array_equal(
+        read_matrix(tmp_path / "m.tsv", "tsv", "m").values, np.round(values, 4).astype(np.float32)
+    )

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from lembas_core.rnn_io import save_rnn
-from lembas_core.truth import rnn_edge_recovery, shap_recovery
-from test_rnn import make_model
+from lembas_core.evaluation.truth import rnn_edge_recovery, shap_recovery
+from lembas_core.models.rnn.io import save_rnn
+from rnn_helpers import make_model
 
 
 def _shap_file(path, values, features, gene="G1"):
@@ -22,7 +22,9 @@ def test_shap_auroc_is_one_for_a_perfect_ranking_and_half_for_noise(tmp_path):
     perfect = np.zeros((5, 10))
     perfect[:, [2, 7]] = [1.0, -2.0]
     noise = np.tile(np.arange(10.0) % 3, (5, 1))
-    table = shap_recovery([_shap_file(tmp_path / "a.npz", perfect, features), _shap_file(tmp_path / "b.npz", noise, features)], truth)
+    table = shap_recovery(
+        [_shap_file(tmp_path / "a.npz", perfect, features), _shap_file(tmp_path / "b.npz", noise, features)], truth
+    )
     assert table.auroc.iloc[0] == 1.0 and table.n_true.iloc[0] == 2
     assert 0.2 < table.auroc.iloc[1] < 0.8
 
@@ -34,7 +36,9 @@ def test_rnn_weight_auroc_and_sign_agreement(tmp_path):
     true_edges = np.arange(g.n_edges) % 3 == 0
     with torch.no_grad():
         model.w.copy_(torch.where(torch.as_tensor(true_edges), model.w * 10, model.w))
-    truth = pd.DataFrame({"TF": names[g.col][true_edges], "Gene": names[g.row][true_edges], "weight": g.sign[true_edges].astype(float)})
+    truth = pd.DataFrame(
+        {"TF": names[g.col][true_edges], "Gene": names[g.row][true_edges], "weight": g.sign[true_edges].astype(float)}
+    )
     save_rnn(model, tmp_path / "rnn.pt", features, outputs)
     row = rnn_edge_recovery(tmp_path / "rnn.pt", truth).iloc[0]
     assert row.auroc == 1.0 and row.sign_agreement == 1.0 and row.n_true == true_edges.sum()

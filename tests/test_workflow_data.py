@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import rewrite_lines, write_small_cohort
+from cohort_helpers import rewrite_lines, write_small_cohort
 from workflow_helpers import TINY, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
@@ -55,7 +55,18 @@ def test_invalid_config_stops_before_any_job(tmp_path, config, key):
 def _files_config(tmp_path, files):
     return write_config(
         tmp_path / "files.yaml",
-        {"data": {"source": "files", "files": {"format": files.format, "tf_expression": files.tf_expression, "gene_expression": files.gene_expression, "network": files.network, "validation": files.validation}}},
+        {
+            "data": {
+                "source": "files",
+                "files": {
+                    "format": files.format,
+                    "tf_expression": files.tf_expression,
+                    "gene_expression": files.gene_expression,
+                    "network": files.network,
+                    "validation": files.validation,
+                },
+            }
+        },
     )
 
 

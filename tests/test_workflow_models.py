@@ -8,10 +8,10 @@ import re
 import numpy as np
 import pytest
 
-from lembas_core.dataset import load_dataset
-from lembas_core.linear import LinearModel
-from lembas_core.rnn_io import load_rnn
-from lembas_core.xgbrf import predict_all
+from lembas_core.data.dataset import load_dataset
+from lembas_core.models.base import load_model
+from lembas_core.models.linear import LinearModel
+from lembas_core.models.rnn.io import load_rnn
 from workflow_helpers import TINY, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
@@ -24,8 +24,9 @@ def test_all_models_trained(tiny_run):
         assert model.targets == ds.targets and model.features == ds.features
     index = json.loads((tiny_run / "results/models/xgbrf/index.json").read_text())
     assert [b["stop"] - b["start"] for b in index["batches"]] == [60, 60, 30]  # tiny: 150 targets, batch 60
-    pred, names = predict_all([tiny_run / b["file"] for b in index["batches"]], ds.x["test"])
-    assert names == ds.targets and pred.shape == (len(ds.samples["test"]), 150)
+    xgbrf = load_model("xgbrf", tiny_run / "results/models/xgbrf/index.json")
+    pred = xgbrf.predict(ds.x["test"])
+    assert xgbrf.targets == ds.targets and pred.shape == (len(ds.samples["test"]), 150)
     rnn, features, targets = load_rnn(tiny_run / "results/models/rnn.pt")
     assert features == ds.features and targets == ds.targets
     assert rnn.predict(ds.x["validation"]).shape == (len(ds.samples["validation"]), 150)
@@ -48,7 +49,7 @@ def test_batch_jobs_are_separate_jobs_derived_from_data(tiny_run, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert counts.get("train_xgbrf_batch") == "4"  # ceil(150 / 40)
-    assert "fit_mlr" not in counts and "train_rnn" not in counts
+    assert "fit_linear" not in counts and "train_rnn" not in counts
 
 
 def test_every_model_scored_on_every_split(tiny_run):
@@ -56,7 +57,19 @@ def test_every_model_scored_on_every_split(tiny_run):
 
     summary = pd.read_csv(tiny_run / "results/metrics/summary.tsv", sep="\t")
     assert len(summary) == 5 * 3
-    assert {"model", "split", "n_samples", "n_genes", "r2_flat", "r2_uniform", "pearson", "rmse", "mae", "r2_flat_lo", "r2_flat_hi"} <= set(summary.columns)
+    assert {
+        "model",
+        "split",
+        "n_samples",
+        "n_genes",
+        "r2_flat",
+        "r2_uniform",
+        "pearson",
+        "rmse",
+        "mae",
+        "r2_flat_lo",
+        "r2_flat_hi",
+    } <= set(summary.columns)
     validation = summary[summary.split == "validation"]
     assert (validation.n_genes < 150).all(), "zero-filled validation genes are excluded from headline numbers"
     per_gene = pd.read_csv(tiny_run / "results/metrics/per_gene/rnn_validation.tsv", sep="\t")

@@ -7,14 +7,28 @@ and plan), never from timings.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from workflow_helpers import REPO, TINY, differing_results, result_files, snakemake, snakemake_command, write_config
+from lembas_core.models.base import REGISTRY
+from lembas_core.workflow.code_deps import code_inputs
+from workflow_helpers import (
+    REPO,
+    TINY,
+    differing_results,
+    model_kinds_of_job,
+    result_files,
+    rule_scripts,
+    snakemake,
+    snakemake_command,
+    write_config,
+)
 
 pytestmark = pytest.mark.workflow
 
@@ -42,7 +56,15 @@ def model_downstream(model: str, genes=("ALB", "AFP")) -> dict[str, set[str]]:
     return {
         "predict": {f"results/predictions/{model}_{s}.npy" for s in splits},
         "score": {f"results/metrics/{kind}/{model}_{s}.tsv" for kind in ("per_gene", "rows") for s in splits},
-        "shap": {f"results/{d}{model}_{g}{suffix}" for g in genes for d, suffix in (("shap/", ".npz"), ("figures/shap/", "_waterfall.png"), ("figures/shap/", "_beeswarm.png"))},
+        "shap": {
+            f"results/{d}{model}_{g}{suffix}"
+            for g in genes
+            for d, suffix in (
+                ("shap/", ".npz"),
+                ("figures/shap/", "_waterfall.png"),
+                ("figures/shap/", "_beeswarm.png"),
+            )
+        },
     }
 
 
@@ -73,7 +95,9 @@ def test_rnn_hyperparameter_reruns_only_rnn_and_downstream(tiny_run, tmp_path):
 def test_adding_a_shap_gene_schedules_only_its_jobs(tiny_run, tmp_path):
     more = write_config(tmp_path / "g.yaml", {"shap": {"genes": ["ALB", "AFP", "TF"]}})
     plans = pending(tiny_run, more)
-    assert {p for p in plans.pop("shap") if p.endswith(".npz")} == {f"results/shap/{m}_TF.npz" for m in ("mlr", "ridge", "mean", "xgbrf", "rnn")}
+    assert {p for p in plans.pop("shap") if p.endswith(".npz")} == {
+        f"results/shap/{m}_TF.npz" for m in ("mlr", "ridge", "mean", "xgbrf", "rnn")
+    }
     assert set(plans) == {"truth_recovery"}  # it gathers the SHAP files
 
 
@@ -92,32 +116,81 @@ def test_deleted_batch_model_reruns_only_that_batch(tiny_run):
     assert set(plans) == GATHERED
 
 
-def test_edited_library_module_reruns_the_rules_that_use_it(tiny_run):
-    """lembas_core/metrics.py is declared as code input of scoring only: an edit reruns just that.
-
-    The edit is real (Snakemake compares checksums, so a newer mtime alone is not enough) and is
-    undone byte for byte, mtime included, whatever happens.
-    """
-    module = REPO / "lembas_core" / "metrics.py"
+@contextmanager
+def edited(module: Path):
+    """Append a comment to `module` (a real content change: Snakemake compares checksums, not only
+    mtimes); restore it byte for byte, mtime included, whatever happens."""
     original, stat = module.read_bytes(), module.stat()
     try:
         module.write_bytes(original + b"\n# edited by tests/test_workflow_reruns.py\n")
-        plans = pending(tiny_run)
+        yield
     finally:
         module.write_bytes(original)
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_edited_library_module_reruns_the_rules_that_use_it(tiny_run):
+    """lembas_core/evaluation/metrics.py is imported by scoring and summarising only: an edit reruns just those."""
+    with edited(REPO / "lembas_core" / "evaluation" / "metrics.py"):
+        plans = pending(tiny_run)
     assert len(plans.pop("score")) == 5 * 3 * 2  # per-gene table and summary row of every model x split
     assert set(plans) == {"summarize_metrics", "figures"}  # downstream of the scores; no training, no predictions
+
+
+def scheduled_reasons(stdout: str) -> dict[str, list[str]]:
+    """Rule -> the `reason:` line of each of its jobs in a dry run's output."""
+    reasons: dict[str, list[str]] = {}
+    for block in stdout.split("\n\n"):
+        rule = re.search(r"^(?:local)?(?:rule|checkpoint) (\w+):$", block, flags=re.M)
+        reason = re.search(r"^\s+reason: (.*)$", block, flags=re.M)
+        if rule and reason:
+            reasons.setdefault(rule.group(1), []).append(reason.group(1))
+    return reasons
+
+
+def test_low_level_edit_reschedules_every_importing_rule_because_of_that_file(tiny_run):
+    """io/errors.py is imported, directly or not, by most steps. Each rule is dry-run on its own
+    (`--allowed-rules`, so that no upstream rerun masks the reason): every job of a rule that imports the
+    module must be rescheduled because of the module itself; a rule that does not import it, not at all."""
+    module = REPO / "lembas_core" / "io" / "errors.py"
+    scripts = rule_scripts()
+    del scripts["predict_temporary"]  # no jobs: the tiny config keeps every split's predictions
+    importing = set()
+    for rule, script in scripts.items():
+        kinds = {kind for output in ("mlr_train", "mlr") for kind in model_kinds_of_job(rule, output)}
+        dispatched = {REGISTRY[kind].module for kind in REGISTRY} if kinds else set()
+        if str(module) in code_inputs(REPO / "workflow_scripts" / f"{script}.py", *dispatched):
+            importing.add(rule)
+    assert {"synthesize_cohort", "ingest", "preprocess", "train_rnn", "predict", "shap"} <= importing
+    assert set(scripts) - importing, "expected some rule that does not import io/errors.py"
+    with edited(module):
+        for rule in scripts:
+            result = snakemake(tiny_run, "-n", "--allowed-rules", rule, configfiles=(TINY,))
+            assert result.returncode == 0, result.stdout + result.stderr
+            reasons = scheduled_reasons(result.stdout).get(rule, [])
+            if rule in importing:
+                assert reasons, f"{rule} imports {module.name} but was not rescheduled"
+                assert all(str(module) in reason for reason in reasons), (rule, reasons[:1])
+            else:
+                assert reasons == [], f"{rule} does not import {module.name} but was rescheduled: {reasons[:1]}"
+
+
+def test_execution_settings_rerun_nothing(tiny_run, tmp_path):
+    """The RNN's device and checkpoint period, and the job thread counts, change no result."""
+    overlay = write_config(tmp_path / "e.yaml", {"models": {"rnn": {"device": "cpu", "checkpoint_every": 7}}})
+    assert pending(tiny_run, overlay) == {}
 
 
 def test_killed_run_resumes_to_identical_results(tiny_run, tmp_path):
     """SIGKILL snakemake and its jobs mid-run (RNN training under way), rerun, compare with tiny_run."""
     checkpoint = tmp_path / "results/models/rnn.checkpoint.pt"
-    process = subprocess.Popen(snakemake_command(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        snakemake_command(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 300
         while not checkpoint.exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.001)  # the checkpoint lives for tens of milliseconds on the tiny preset
     finally:
         os.killpg(process.pid, signal.SIGKILL)  # snakemake and every job it started (same session)
         process.wait()

@@ -7,9 +7,19 @@ import json
 import numpy as np
 import pytest
 
-from lembas_core.errors import InputDataError
-from lembas_core.layout import batch_ranges
-from lembas_core.xgbrf import load_batch, predict_all, predict_batch, save_batch, single_target_booster, train_batch
+from cohort_helpers import DEFAULTS
+from lembas_core.io.errors import InputDataError
+from lembas_core.models.xgbrf import (
+    XGBRFModel,
+    load_batch,
+    predict_batch,
+    save_batch,
+    single_target_booster,
+    train_batch,
+)
+from lembas_core.workflow.layout import batch_ranges
+
+UPSTREAM = DEFAULTS.models["xgbrf"].params
 
 
 def test_batch_ranges_upstream_shape():
@@ -25,13 +35,15 @@ def batches(tmp_path_factory):
     """Seven targets in batches of three (3 + 3 + 1: the last batch is short)."""
     rng = np.random.default_rng(1)
     x = rng.uniform(0, 5, (400, 12)).astype(np.float32)
-    y = np.column_stack([np.tanh(x[:, j] - 2) + x[:, (j + 3) % 12] * 0.2 + 0.05 * rng.normal(size=400) for j in range(7)]).astype(np.float32)
+    y = np.column_stack(
+        [np.tanh(x[:, j] - 2) + x[:, (j + 3) % 12] * 0.2 + 0.05 * rng.normal(size=400) for j in range(7)]
+    ).astype(np.float32)
     features = [f"TF{i}" for i in range(12)]
     targets = [f"G{j}" for j in range(7)]
     folder = tmp_path_factory.mktemp("xgbrf")
     paths = []
     for i, (start, stop) in enumerate(batch_ranges(7, 3)):
-        booster = train_batch(x, y[:, start:stop], features, targets[start:stop], {}, threads=2)
+        booster = train_batch(x, y[:, start:stop], features, targets[start:stop], UPSTREAM, threads=2)
         paths.append(folder / f"batch_{i:03d}.ubj")
         save_batch(booster, paths[-1])
     return x, y, targets, paths
@@ -39,7 +51,8 @@ def batches(tmp_path_factory):
 
 def test_concatenation_preserves_target_order(batches):
     x, y, targets, paths = batches
-    pred, names = predict_all(paths, x)
+    model = XGBRFModel.from_batches(paths)
+    pred, names = model.predict(x), model.targets
     assert names == targets and pred.shape == (400, 7)
     for path in paths:
         booster, batch_targets = load_batch(path)
@@ -53,7 +66,7 @@ def test_concatenation_preserves_target_order(batches):
 @pytest.mark.parametrize("gene", ["G0", "G2", "G3", "G5", "G6"])  # first/last of full batches, short last batch
 def test_single_gene_booster_equals_batch_column(batches, gene):
     x, _, targets, paths = batches
-    pred, _ = predict_all(paths, x)
+    pred = XGBRFModel.from_batches(paths).predict(x)
     for path in paths:
         booster, batch_targets = load_batch(path)
         if gene in batch_targets:
@@ -88,7 +101,11 @@ def test_threads_reach_xgboost(batches):
 def test_corrupted_batch_file(tmp_path, batches, damage):
     path = tmp_path / "batch_000.ubj"
     good = batches[3][0].read_bytes()
-    path.write_bytes({"empty": b"", "garbage": b"not a model", "wrong json": b'{"learner": 1}', "truncated": good[: len(good) // 2]}[damage])
+    path.write_bytes(
+        {"empty": b"", "garbage": b"not a model", "wrong json": b'{"learner": 1}', "truncated": good[: len(good) // 2]}[
+            damage
+        ]
+    )
     with pytest.raises(InputDataError) as info:
         load_batch(path)
     assert "batch_000.ubj" in str(info.value) and "retrain" in info.value.fix

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,18 +13,36 @@ REPO = Path(__file__).resolve().parent.parent
 TINY = REPO / "config" / "presets" / "tiny.yaml"
 
 
-def snakemake_command(workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,), profile: tuple[str, ...] = ("--workflow-profile", "none", "--cores", "2")) -> list[str]:
+def snakemake_command(
+    workdir: Path,
+    *args: str,
+    configfiles: tuple[Path, ...] = (TINY,),
+    profile: tuple[str, ...] = ("--workflow-profile", "none", "--cores", "2"),
+) -> list[str]:
     """`python -m snakemake` on the repo Snakefile in `workdir`; by default no profile and 2 cores."""
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir), *profile]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        *profile,
+    ]
     cmd += list(args)  # targets and flags before --configfile, which takes a list of files
     if configfiles:
         cmd += ["--configfile", *map(str, configfiles)]
     return cmd
 
 
-def snakemake(workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,), timeout: int = 600) -> subprocess.CompletedProcess:
+def snakemake(
+    workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,), timeout: int = 600
+) -> subprocess.CompletedProcess:
     """Run `snakemake_command` and capture its output."""
-    return subprocess.run(snakemake_command(workdir, *args, configfiles=configfiles), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        snakemake_command(workdir, *args, configfiles=configfiles), capture_output=True, text=True, timeout=timeout
+    )
 
 
 def write_config(path: Path, config: dict) -> Path:
@@ -38,8 +57,12 @@ def result_files(workdir: Path) -> list[Path]:
     checkpoint (state, not a result), and hidden scratch files (`.name.tmp-*`) of killed jobs.
     """
     keep = (".tsv", ".npz", ".npy", ".ubj", ".json", ".pt")
-    files = [p.relative_to(workdir) for p in sorted((workdir / "results").rglob("*")) if p.is_file() and p.suffix in keep]
-    files = [p for p in files if p.name != "latency.tsv" and not p.name.endswith(".checkpoint.pt")]  # timings; training state
+    files = [
+        p.relative_to(workdir) for p in sorted((workdir / "results").rglob("*")) if p.is_file() and p.suffix in keep
+    ]
+    files = [
+        p for p in files if p.name != "latency.tsv" and not p.name.endswith(".checkpoint.pt")
+    ]  # timings; training state
     return [p for p in files if not any(part.startswith(".") for part in p.parts)]
 
 
@@ -55,4 +78,34 @@ def comparable_bytes(path: Path) -> bytes:
 def differing_results(reference: Path, other: Path, files: list[Path] | None = None) -> list[str]:
     """Result files (default: all of `reference`'s) missing from `other` or differing in any byte."""
     files = result_files(reference) if files is None else files
-    return [str(p) for p in files if not (other / p).is_file() or comparable_bytes(reference / p) != comparable_bytes(other / p)]
+    return [
+        str(p)
+        for p in files
+        if not (other / p).is_file() or comparable_bytes(reference / p) != comparable_bytes(other / p)
+    ]
+
+
+def rule_scripts() -> dict[str, str]:
+    """Workflow script of every rule, read from rules/*.smk."""
+    scripts = {}
+    for path in (REPO / "rules").glob("*.smk"):
+        for name, body in re.findall(
+            r"^(?:rule|checkpoint) (\w+):\n(.*?)(?=^\S|\Z)", path.read_text(), flags=re.M | re.S
+        ):
+            found = re.search(r'script:\n\s+"\.\./workflow_scripts/(\w+)\.py"', body)
+            if found:
+                scripts[name] = found.group(1)
+    scripts["predict_temporary"] = scripts["predict"]  # `use rule predict as predict_temporary`
+    return scripts
+
+
+def model_kinds_of_job(rule: str, output: str) -> list[str]:
+    """Model kinds a job dispatches to, from its output path."""
+    name = Path(output).stem
+    if rule in ("predict", "predict_temporary", "shap"):
+        return [name.split("_")[0]]
+    if rule == "fit_linear":
+        return [name]
+    if rule == "latency":
+        return ["mlr", "ridge", "mean", "xgbrf", "rnn"]  # the tiny preset includes every model
+    return []

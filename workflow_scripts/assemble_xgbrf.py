@@ -1,7 +1,7 @@
-"""Snakemake script: list the XGBRF batch files in target order (rule assemble_xgbrf)."""
+"""Snakemake script of rule assemble_xgbrf: unpack, then call lembas_core.steps."""
 
-from lembas_core.runtime import job
-from lembas_core.xgbrf import write_index
+from lembas_core.steps.runtime import job
+from lembas_core.steps.train_xgbrf import assemble_xgbrf
 
 with job(snakemake.log[0], snakemake.threads):
-    write_index(list(snakemake.input.batches), snakemake.output[0])
+    assemble_xgbrf(list(snakemake.input.batches), snakemake.output[0])

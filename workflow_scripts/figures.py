@@ -1,18 +1,18 @@
-"""Snakemake script: every pipeline figure except SHAP (rule figures)."""
+"""Snakemake script of rule figures: unpack, then call lembas_core.steps."""
 
-from lembas_core.figures import draw_report_figures
-from lembas_core.layout import by_model_and_split
-from lembas_core.runtime import job
+from lembas_core.steps.figures import draw_report_figures
+from lembas_core.steps.runtime import job
+from lembas_core.workflow.layout import by_model_and_split
 
 with job(snakemake.log[0], snakemake.threads):
-    models, splits = snakemake.params.models, snakemake.params.splits
+    p, i = snakemake.params, snakemake.input
     draw_report_figures(
-        snakemake.input.summary,
-        snakemake.input.strata,
-        by_model_and_split(models, splits, snakemake.input.per_gene),
-        by_model_and_split(models, splits, snakemake.input.predictions),
-        snakemake.input.dataset,
-        snakemake.input.history[0] if snakemake.input.history else None,
-        snakemake.input.latency,
+        i.summary,
+        i.strata,
+        by_model_and_split(p.models, p.splits, i.per_gene),
+        by_model_and_split(p.models, p.splits, i.predictions),
+        i.dataset,
+        i.history[0] if i.history else None,
+        i.latency,
         dict(snakemake.output.items()),
     )

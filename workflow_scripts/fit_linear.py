@@ -1,7 +1,9 @@
-"""Snakemake script: fit MLR, ridge or the mean baseline (rules fit_mlr, fit_ridge, fit_mean)."""
+"""Snakemake script of rule fit_linear (MLR, ridge, mean): unpack, then call lembas_core.steps."""
 
-from lembas_core.linear_fits import fit_linear
-from lembas_core.runtime import job
+from lembas_core.steps.fit_linear import fit_linear
+from lembas_core.steps.runtime import job
+from lembas_core.workflow.settings import model_settings
 
 with job(snakemake.log[0], snakemake.threads):
-    fit_linear(snakemake.params.kind, snakemake.input.dataset, snakemake.params.options).save(snakemake.output[0])
+    kind = snakemake.wildcards.model
+    fit_linear(kind, snakemake.input.dataset, model_settings(kind, snakemake.params.settings), snakemake.output[0])

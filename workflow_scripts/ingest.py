@@ -1,14 +1,9 @@
-"""Snakemake script: validate the cohort files and convert them to the binary store (rule ingest)."""
+"""Snakemake script of rule ingest: unpack, then call lembas_core.steps."""
 
-from lembas_core.ingest import CohortFiles, ingest_cohort
-from lembas_core.runtime import job
+from lembas_core.steps.ingest import ingest
+from lembas_core.steps.runtime import job
 
 with job(snakemake.log[0], snakemake.threads):
-    files = CohortFiles(
-        tf_expression=snakemake.input.tf_expression,
-        gene_expression=snakemake.input.gene_expression,
-        network=snakemake.input.network,
-        validation=snakemake.input.validation,
-        format=snakemake.params.format,
-    )
-    ingest_cohort(files, snakemake.output[0], self_loops=snakemake.params.self_loops)
+    roles = ("tf_expression", "gene_expression", "network", "validation")
+    files = {role: snakemake.input[role] for role in roles}
+    ingest(files, snakemake.params.format, snakemake.params.self_loops, snakemake.output[0])

@@ -1,7 +1,8 @@
-"""Snakemake script: inference latency of every model on the validation cohort (rule latency)."""
+"""Snakemake script of rule latency: unpack, then call lembas_core.steps."""
 
-from lembas_core.latency import write_latency_table
-from lembas_core.runtime import job
+from lembas_core.steps.latency import latency_table
+from lembas_core.steps.runtime import job
 
 with job(snakemake.log[0], snakemake.threads):
-    write_latency_table(dict(zip(snakemake.params.models, snakemake.input.models)), snakemake.input.dataset, snakemake.output[0], snakemake.threads, snakemake.params.repeats)
+    models = dict(zip(snakemake.params.models, snakemake.input.models))
+    latency_table(models, snakemake.input.dataset, snakemake.output[0], snakemake.threads, snakemake.params.repeats)

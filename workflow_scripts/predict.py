@@ -1,7 +1,10 @@
-"""Snakemake script: predictions of one model on one dataset split (rules predict, predict_temporary)."""
+"""Snakemake script of rules predict and predict_temporary: unpack, then call lembas_core.steps."""
 
-from lembas_core.predictors import predict_split
-from lembas_core.runtime import job
+from lembas_core.steps.predict import predict_split
+from lembas_core.steps.runtime import job
 
 with job(snakemake.log[0], snakemake.threads):
-    predict_split(snakemake.wildcards.model, snakemake.input.model, snakemake.input.dataset, snakemake.wildcards.split, snakemake.output[0], snakemake.threads)
+    w = snakemake.wildcards
+    predict_split(
+        w.model, snakemake.input.model, snakemake.input.dataset, w.split, snakemake.output[0], snakemake.threads
+    )

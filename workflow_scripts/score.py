@@ -1,9 +1,12 @@
-"""Snakemake script: per-gene table and headline row of one (model, split) (rule score)."""
+"""Snakemake script of rule score: unpack, then call lembas_core.steps."""
 
-from lembas_core.evaluate import score_split
-from lembas_core.runtime import job
+from lembas_core.steps.runtime import job
+from lembas_core.steps.score import score_split
+from lembas_core.workflow.settings import ScoreSettings
 
 with job(snakemake.log[0], snakemake.threads):
-    p = snakemake.params
-    score_split(snakemake.wildcards.model, snakemake.wildcards.split, snakemake.input.predictions, snakemake.input.dataset,
-                snakemake.output.per_gene, snakemake.output.summary, p.n_boot, p.seed, p.include_zero_filled)
+    w, out = snakemake.wildcards, snakemake.output
+    settings = ScoreSettings(**snakemake.params.settings)
+    score_split(
+        w.model, w.split, snakemake.input.predictions, snakemake.input.dataset, out.per_gene, out.summary, settings
+    )

@@ -1,9 +1,20 @@
-"""Snakemake script: SHAP values and plots of one (model, gene) (rule shap)."""
+"""Snakemake script of rule shap: unpack, then call lembas_core.steps."""
 
-from lembas_core.explain import explain_for_pipeline
-from lembas_core.runtime import job
+from lembas_core.steps.runtime import job
+from lembas_core.steps.shap import explain
+from lembas_core.workflow.settings import ShapSettings
 
 with job(snakemake.log[0], snakemake.threads):
-    p = snakemake.params
-    explain_for_pipeline(snakemake.wildcards.model, snakemake.input.model, snakemake.wildcards.gene, snakemake.input.dataset, snakemake.output.npz,
-                         snakemake.output.waterfall, snakemake.output.beeswarm, snakemake.threads, p.background, p.nsamples, p.seed)
+    w, out = snakemake.wildcards, snakemake.output
+    settings = ShapSettings(**snakemake.params.settings)
+    explain(
+        w.model,
+        snakemake.input.model,
+        w.gene,
+        snakemake.input.dataset,
+        out.npz,
+        out.waterfall,
+        out.beeswarm,
+        settings,
+        snakemake.threads,
+    )

@@ -1,10 +1,13 @@
-"""Snakemake script: summary, CV-strata and paired-comparison tables (rule summarize_metrics)."""
+"""Snakemake script of rule summarize_metrics: unpack, then call lembas_core.steps."""
 
-from lembas_core.evaluate import summarize
-from lembas_core.layout import by_model_and_split
-from lembas_core.runtime import job
+from lembas_core.steps.runtime import job
+from lembas_core.steps.summarize_metrics import summarize
+from lembas_core.workflow.layout import by_model_and_split
 
 with job(snakemake.log[0], snakemake.threads):
-    p = snakemake.params
-    summarize(list(snakemake.input.rows), by_model_and_split(p.models, p.splits, snakemake.input.per_gene), by_model_and_split(p.models, p.splits, snakemake.input.predictions),
-              snakemake.input.dataset, snakemake.output.summary, snakemake.output.strata, snakemake.output.paired, p.include_zero_filled)
+    p, i, out = snakemake.params, snakemake.input, snakemake.output
+    per_gene = by_model_and_split(p.models, p.splits, i.per_gene)
+    predictions = by_model_and_split(p.models, p.splits, i.predictions)
+    summarize(
+        list(i.rows), per_gene, predictions, i.dataset, out.summary, out.strata, out.paired, p.include_zero_filled
+    )

@@ -1,10 +1,10 @@
-"""Snakemake script: write the embedded synthetic cohort (rule synthesize_cohort)."""
+"""Snakemake script of rule synthesize_cohort: unpack, then call lembas_core.steps."""
 
 from pathlib import Path
 
-from lembas_core.runtime import job
-from lembas_core.synthetic import spec_from_config, synthesize
+from lembas_core.steps.runtime import job
+from lembas_core.steps.synthesize_cohort import synthesize_cohort
 
 with job(snakemake.log[0], snakemake.threads):
-    spec = spec_from_config(snakemake.params.preset, snakemake.params.overrides, seed=snakemake.params.seed)
-    synthesize(spec, Path(snakemake.output.summary).parent, snakemake.params.file_format)
+    p = snakemake.params
+    synthesize_cohort(p.preset, p.overrides, p.seed, p.file_format, Path(snakemake.output.summary).parent)

@@ -1,7 +1,14 @@
-"""Snakemake script: train (or import) the LEMBAS-RNN (rule train_rnn)."""
+"""Snakemake script of rule train_rnn: unpack, then call lembas_core.steps.
 
-from lembas_core.rnn_fit import fit_rnn
-from lembas_core.runtime import job
+The device and checkpoint period come from the config, not from `params`: changing them reruns nothing.
+"""
+
+from lembas_core.models.settings import RNNSettings, split_rnn_config
+from lembas_core.steps.runtime import job
+from lembas_core.steps.train_rnn import train_rnn
 
 with job(snakemake.log[0], snakemake.threads):
-    fit_rnn(snakemake.input.dataset, snakemake.output.model, snakemake.output.history, dict(snakemake.params.options), snakemake.params.checkpoint)
+    settings = RNNSettings.from_params(snakemake.params.settings)
+    _, execution = split_rnn_config(snakemake.config["models"]["rnn"])
+    out = snakemake.output
+    train_rnn(snakemake.input.dataset, settings, execution, out.model, out.history, snakemake.params.checkpoint)

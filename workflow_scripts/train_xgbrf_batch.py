@@ -1,10 +1,11 @@
-"""Snakemake script: train one batch of XGBRF targets (rule train_xgbrf_batch)."""
+"""Snakemake script of rule train_xgbrf_batch: unpack, then call lembas_core.steps."""
 
-from lembas_core.runtime import job
-from lembas_core.xgbrf import save_batch, train_batch_from_dataset
+from lembas_core.steps.runtime import job
+from lembas_core.steps.train_xgbrf import train_xgbrf_batch
+from lembas_core.workflow.settings import model_settings
 
 with job(snakemake.log[0], snakemake.threads):
-    booster = train_batch_from_dataset(
-        snakemake.input.dataset, int(snakemake.wildcards.batch), snakemake.params.batch_size, snakemake.params.params, snakemake.threads
+    settings = model_settings("xgbrf", snakemake.params.settings)
+    train_xgbrf_batch(
+        snakemake.input.dataset, int(snakemake.wildcards.batch), settings, snakemake.threads, snakemake.output[0]
     )
-    save_batch(booster, snakemake.output[0])

@@ -1,7 +1,7 @@
-"""Snakemake script: explanations and RNN weights scored against the synthetic ground truth (rule truth_recovery)."""
+"""Snakemake script of rule truth_recovery: unpack, then call lembas_core.steps."""
 
-from lembas_core.runtime import job
-from lembas_core.truth import truth_recovery
+from lembas_core.steps.runtime import job
+from lembas_core.steps.truth_recovery import truth_recovery
 
 with job(snakemake.log[0], snakemake.threads):
     rnn = snakemake.input.rnn[0] if snakemake.input.rnn else None

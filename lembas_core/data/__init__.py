@@ -1,0 +1,1 @@
+"""Cohort data: ingest (validate and convert once), preprocessing, and the dataset store reader."""

@@ -1,0 +1,225 @@
+"""Preprocessing: feature selection, the train/test split and validation-cohort alignment.
+
+Mirrors the upstream preprocessing (``upstream_spec.md`` section 2) and makes its implicit choices
+explicit and reported:
+- features: TF-matrix columns that are network nodes, in file order (upstream ``usable_features``);
+- targets: gene-matrix columns, in file order; genes that are not network nodes are dropped by
+  default (the RNN cannot predict them), and TF genes can be excluded as targets (leakage);
+- split: the row assignment *and order* of ``sklearn.model_selection.train_test_split`` with the
+  configured test fraction and seed (upstream: 0.2 and 888);
+- validation alignment by name with the ``missing`` policy: ``zero`` fills absent TFs/genes with 0
+  and flags them (upstream), ``drop`` restricts features and targets of every split to the names
+  the validation cohort has, ``error`` refuses to continue.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from lembas_core.io.atomic import atomic_directory
+from lembas_core.io.errors import InputDataError, preview
+from lembas_core.io.store import Store, StoreWriter
+
+LOG = logging.getLogger("lembas_core.data.preprocess")
+
+MISSING_POLICIES = ("zero", "drop", "error")
+OUTSIDE_NETWORK_POLICIES = ("drop", "keep")
+
+
+def split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Train and test row indices, identical (values and order) to sklearn's train_test_split."""
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
+    train, test = train_test_split(np.arange(n_rows), test_size=test_fraction, random_state=seed)
+    if len(train) == 0 or len(test) == 0:
+        raise InputDataError(
+            None,
+            f"{n_rows} samples are too few for a test fraction of {test_fraction}",
+            "supply more samples or change preprocess.test_fraction",
+            where="train/test split",
+        )
+    return train, test
+
+
+def select_features(tf_columns: list[str], nodes: set[str]) -> list[str]:
+    """TF columns that are network nodes, in file order."""
+    return [c for c in tf_columns if c in nodes]
+
+
+def select_targets(
+    gene_columns: list[str], nodes: set[str], features: list[str], outside_network: str, exclude_tf_targets: bool
+) -> tuple[list[str], dict]:
+    """Target genes after the network and TF-overlap policies, with a report."""
+    if outside_network not in OUTSIDE_NETWORK_POLICIES:
+        raise ValueError(f"targets_outside_network must be one of {OUTSIDE_NETWORK_POLICIES}")
+    outside = [g for g in gene_columns if g not in nodes]
+    targets = [g for g in gene_columns if g in nodes] if outside_network == "drop" else list(gene_columns)
+    feature_set = set(features)
+    overlap = [g for g in targets if g in feature_set]
+    if exclude_tf_targets:
+        targets = [g for g in targets if g not in feature_set]
+    report = {
+        "genes_in_matrix": len(gene_columns),
+        "genes_outside_network": len(outside),
+        "genes_outside_network_policy": outside_network,
+        "genes_outside_network_names": outside,
+        "tf_target_overlap": len(overlap),
+        "tf_target_overlap_names": overlap,
+        "exclude_tf_targets": bool(exclude_tf_targets),
+    }
+    if not targets:
+        raise InputDataError(
+            None,
+            "no target genes remain after preprocessing",
+            "check that gene names are network nodes; "
+            "set preprocess.targets_outside_network: keep or exclude_tf_targets: false",
+            where="target selection",
+        )
+    return targets, report
+
+
+def align_validation(
+    features: list[str], targets: list[str], columns: list[str], policy: str
+) -> tuple[list[str], list[str], dict]:
+    """Apply the missing-name policy; return (features, targets, report) for all splits."""
+    if policy not in MISSING_POLICIES:
+        raise ValueError(f"validation missing policy must be one of {MISSING_POLICIES}")
+    available = set(columns)
+    missing_f = [f for f in features if f not in available]
+    missing_t = [t for t in targets if t not in available]
+    report = {
+        "policy": policy,
+        "missing_features": missing_f,
+        "missing_targets": missing_t,
+        "n_missing_features": len(missing_f),
+        "n_missing_targets": len(missing_t),
+        "fraction_missing_features": round(len(missing_f) / len(features), 6),
+        "fraction_missing_targets": round(len(missing_t) / len(targets), 6),
+    }
+    if policy == "error" and (missing_f or missing_t):
+        raise InputDataError(
+            None,
+            f"the validation cohort lacks {len(missing_f)} TF feature(s) ({preview(missing_f)}) "
+            f"and {len(missing_t)} target gene(s) ({preview(missing_t)})",
+            "add them to the validation cohort, or set preprocess.validation_missing to "
+            "'zero' (fill with 0, as upstream) or 'drop' (use only shared names)",
+            where="validation alignment",
+        )
+    if policy == "drop":
+        features = [f for f in features if f in available]
+        targets = [t for t in targets if t in available]
+    return features, targets, report
+
+
+def _columns(names: list[str], wanted: list[str]) -> np.ndarray:
+    position = {n: i for i, n in enumerate(names)}
+    return np.fromiter((position[w] for w in wanted), dtype=np.int64, count=len(wanted))
+
+
+def _validation_block(values: np.ndarray, columns: list[str], wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Columns `wanted` of the validation matrix; absent ones zero-filled and flagged."""
+    position = {n: i for i, n in enumerate(columns)}
+    present = np.array([w in position for w in wanted], dtype=bool)
+    block = np.zeros((values.shape[0], len(wanted)), dtype=np.float32)
+    if present.any():
+        src = np.fromiter((position[w] for w in wanted if w in position), dtype=np.int64)
+        block[:, present] = values[:, src]
+    return block, ~present
+
+
+def preprocess(
+    ingest_dir: str | Path,
+    out_dir: str | Path,
+    test_fraction: float,
+    split_seed: int,
+    validation_missing: str,
+    exclude_tf_targets: bool,
+    targets_outside_network: str,
+) -> dict:
+    """Build the train/test/validation dataset store from an ingest store."""
+    src = Store(ingest_dir, kind="ingest")
+    nodes = set(src.names("network_nodes"))
+    tf_columns, gene_columns = src.names("tf_columns"), src.names("gene_columns")
+    features = select_features(tf_columns, nodes)
+    LOG.info("features: %d of %d TF columns are network nodes (file order kept)", len(features), len(tf_columns))
+    targets, target_report = select_targets(gene_columns, nodes, features, targets_outside_network, exclude_tf_targets)
+    if target_report["genes_outside_network"]:
+        LOG.warning(
+            "%d gene(s) are not network nodes (%s): policy %s",
+            target_report["genes_outside_network"],
+            preview(target_report["genes_outside_network_names"]),
+            targets_outside_network,
+        )
+    if target_report["tf_target_overlap"]:
+        LOG.warning(
+            "%d target gene(s) are also TF features (possible leakage: %s)%s",
+            target_report["tf_target_overlap"],
+            preview(target_report["tf_target_overlap_names"]),
+            "; excluded" if exclude_tf_targets else "; kept (set preprocess.exclude_tf_targets: true to exclude)",
+        )
+    val_columns = src.names("validation_columns")
+    totals = {"features": len(features), "targets": len(targets)}
+    features, targets, val_report = align_validation(features, targets, val_columns, validation_missing)
+    for kind, total in totals.items():
+        n_missing = val_report[f"n_missing_{kind}"]
+        if n_missing:
+            action = {"zero": "zero-filled", "drop": "dropped from every split"}[validation_missing]
+            LOG.warning(
+                "VALIDATION COHORT: %d of %d %s missing (%.1f%%), %s: %s",
+                n_missing,
+                total,
+                kind,
+                100 * n_missing / total,
+                action,
+                preview(val_report[f"missing_{kind}"]),
+            )
+
+    samples = src.names("samples")
+    train, test = split_rows(len(samples), test_fraction, split_seed)
+    LOG.info(
+        "split: %d train / %d test samples (test_fraction=%s, seed=%d)",
+        len(train),
+        len(test),
+        test_fraction,
+        split_seed,
+    )
+    tf_values, gene_values = src.array("tf_expression"), src.array("gene_expression")
+    f_idx, t_idx = _columns(tf_columns, features), _columns(gene_columns, targets)
+    val_values = src.array("validation")
+    x_val, missing_f = _validation_block(val_values, val_columns, features)
+    y_val, missing_t = _validation_block(val_values, val_columns, targets)
+
+    with atomic_directory(out_dir) as scratch:
+        out = StoreWriter(scratch, kind="dataset")
+        for split, rows in (("train", train), ("test", test)):
+            out.array(f"x_{split}", tf_values[np.ix_(rows, f_idx)])
+            out.array(f"y_{split}", gene_values[np.ix_(rows, t_idx)])
+            out.name_list(f"{split}_samples", [samples[i] for i in rows])
+        out.array("x_validation", x_val)
+        out.array("y_validation", y_val)
+        out.name_list("validation_samples", src.names("validation_samples"))
+        out.array("validation_missing_features", missing_f)
+        out.array("validation_missing_targets", missing_t)
+        out.name_list("features", features)
+        out.name_list("targets", targets)
+        out.name_list("network_nodes", src.names("network_nodes"))
+        for name in ("network_source", "network_target", "network_sign"):
+            out.array(name, src.array(name))
+        report = {
+            "n_train": len(train),
+            "n_test": len(test),
+            "n_validation": int(val_values.shape[0]),
+            "n_features": len(features),
+            "n_targets": len(targets),
+            "test_fraction": test_fraction,
+            "split_seed": split_seed,
+            "targets": target_report,
+            "validation": val_report,
+            "ingest_sources": src.manifest["sources"],
+        }
+        out.finish(report=report)
+    return report

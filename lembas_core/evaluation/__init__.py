@@ -1,0 +1,1 @@
+"""Evaluation: metrics with bootstrap intervals, inference latency, SHAP explainers, ground-truth recovery."""

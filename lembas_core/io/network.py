@@ -1,0 +1,146 @@
+"""The signed TF -> gene prior network: validation and a compact edge-list form.
+
+Input columns (upstream format): `TF` (source), `Gene` (target), `Interaction` (1 activation,
+-1 inhibition). Nodes are the sorted union of TF and Gene names, as in the upstream
+`parse_network`; edges are kept as integer index arrays into that node list.
+
+Decisions (documented in the README):
+- exact duplicate rows (same TF, Gene and sign) are collapsed to one edge and counted;
+- the same TF -> Gene pair with both signs is an error (upstream silently summed them to 0);
+- self-loops (a node regulating itself) are legal in LEMBAS (a diagonal weight of W); the
+  `self_loops` policy keeps them (default), drops them, or rejects the file.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lembas_core.io.errors import InputDataError, preview
+from lembas_core.io.tables import read_table
+
+LOG = logging.getLogger("lembas_core.io.network")
+
+REQUIRED_COLUMNS = ("TF", "Gene", "Interaction")
+SELF_LOOP_POLICIES = ("keep", "drop", "error")
+
+
+@dataclass
+class Network:
+    """Signed edges `source -> target` as indices into `nodes` (sorted, unique)."""
+
+    nodes: list[str]
+    source: np.ndarray  # int32, index into nodes
+    target: np.ndarray  # int32
+    sign: np.ndarray  # int8, +1 activation / -1 inhibition
+    report: dict = field(default_factory=dict)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of signed edges."""
+        return int(self.source.size)
+
+    def source_names(self) -> set[str]:
+        """Names of the regulators (nodes with at least one outgoing edge)."""
+        return {self.nodes[i] for i in np.unique(self.source)}
+
+
+def read_network(path: str | Path, fmt: str, self_loops: str = "keep") -> Network:
+    """Read and validate a network file; see the module docstring for the rules."""
+    frame = read_table(path, fmt, "network", string_columns=("TF", "Gene"))
+    return network_from_frame(frame, path, self_loops)
+
+
+def network_from_frame(frame: pd.DataFrame, path: str | Path, self_loops: str = "keep") -> Network:
+    """Validate a network DataFrame with columns TF, Gene, Interaction."""
+    if self_loops not in SELF_LOOP_POLICIES:
+        raise ValueError(f"self_loops must be one of {SELF_LOOP_POLICIES}, got {self_loops!r}")
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputDataError(
+            path,
+            f"network lacks column(s) {', '.join(missing)}; found {preview(frame.columns)}",
+            "the network needs the columns TF, Gene, Interaction (case-sensitive), one edge per row",
+        )
+    if len(frame) == 0:
+        raise InputDataError(path, "network has a header but no edges", "export at least one TF -> Gene edge")
+    tf = frame["TF"].astype("string")
+    gene = frame["Gene"].astype("string")
+    for name, col in (("TF", tf), ("Gene", gene)):
+        blank = np.flatnonzero((col.isna() | (col.str.strip() == "")).to_numpy())
+        if blank.size:
+            raise InputDataError(
+                path,
+                f"network has {blank.size} empty {name} name(s)",
+                "every edge needs a TF and a Gene name",
+                where=f"line {blank[0] + 2}, column {name!r}",
+            )
+    raw = frame["Interaction"]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.flatnonzero(~np.isin(values, (1.0, -1.0)))
+    if bad.size:
+        examples = ", ".join(f"line {i + 2}: {str(raw.iloc[i])!r}" for i in bad[:5])
+        raise InputDataError(
+            path,
+            f"network has {bad.size} Interaction value(s) outside {{1, -1}} ({examples})",
+            "use 1 for activation and -1 for inhibition; drop edges of unknown sign",
+            where="column 'Interaction'",
+        )
+    edges = pd.DataFrame(
+        {"TF": tf.to_numpy(dtype=object), "Gene": gene.to_numpy(dtype=object), "sign": values.astype(np.int8)}
+    )
+    report: dict = {"rows": int(len(edges))}
+
+    pair_dup = edges.duplicated(subset=["TF", "Gene"], keep=False)
+    if pair_dup.any():
+        conflicting = edges[pair_dup].groupby(["TF", "Gene"], sort=False)["sign"].nunique()
+        conflicting = conflicting[conflicting > 1]
+        if len(conflicting):
+            tf_name, gene_name = conflicting.index[0]
+            lines = [int(i) + 2 for i in edges.index[(edges.TF == tf_name) & (edges.Gene == gene_name)]]
+            raise InputDataError(
+                path,
+                f"network lists {len(conflicting)} TF -> Gene pair(s) with both signs, "
+                f"e.g. {tf_name} -> {gene_name} at lines {lines}",
+                "keep one sign per pair (the upstream code summed them to 0, silently removing the edge)",
+            )
+    exact_dup = edges.duplicated(subset=["TF", "Gene", "sign"])
+    report["duplicate_rows_collapsed"] = int(exact_dup.sum())
+    if exact_dup.any():
+        LOG.warning("network %s: %d duplicated edge row(s) collapsed", path, int(exact_dup.sum()))
+        edges = edges[~exact_dup]
+
+    loops = (edges.TF == edges.Gene).to_numpy()
+    report["self_loops"] = int(loops.sum())
+    report["self_loop_policy"] = self_loops
+    if loops.any():
+        names = edges.TF[loops].tolist()
+        if self_loops == "error":
+            raise InputDataError(
+                path,
+                f"network has {loops.sum()} self-loop(s) (a node regulating itself): {preview(names)}",
+                "remove them, or set data.self_loops to 'keep' (LEMBAS allows a diagonal weight) or 'drop'",
+            )
+        if self_loops == "drop":
+            edges = edges[~loops]
+            LOG.warning("network %s: %d self-loop(s) dropped", path, int(loops.sum()))
+        else:
+            LOG.info("network %s: %d self-loop(s) kept", path, int(loops.sum()))
+
+    nodes = sorted(set(edges.TF) | set(edges.Gene))
+    index = {name: i for i, name in enumerate(nodes)}
+    source = np.fromiter((index[n] for n in edges.TF), dtype=np.int32, count=len(edges))
+    target = np.fromiter((index[n] for n in edges.Gene), dtype=np.int32, count=len(edges))
+    sign = edges.sign.to_numpy(dtype=np.int8)
+    report.update(
+        edges=int(len(edges)),
+        nodes=len(nodes),
+        regulators=int(np.unique(source).size),
+        activating=int((sign == 1).sum()),
+        inhibiting=int((sign == -1).sum()),
+    )
+    return Network(nodes, source, target, sign, report)

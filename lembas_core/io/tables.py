@@ -1,0 +1,287 @@
+"""Read and write labelled tables (TSV, CSV, Parquet): the only place in the project that parses text.
+
+Expression matrices follow the upstream layout: one row per sample, the first column holds the
+sample IDs, every other column is a gene (or TF) with numeric values. Every problem is reported as
+an :class:`~lembas_core.io.errors.InputDataError` naming the file, the row and column, and a fix.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from lembas_core.io.errors import InputDataError, preview
+from lembas_core.workflow.layout import DELIMITERS, FORMATS
+
+_DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+@dataclass
+class LabeledMatrix:
+    """A float32 matrix with row (sample) and column (gene) names."""
+
+    values: np.ndarray
+    rows: list[str]
+    columns: list[str]
+    path: str = ""
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(samples, columns)."""
+        return self.values.shape
+
+
+def check_format(fmt: str) -> str:
+    """Return `fmt` if it is a known table format (tsv, csv, parquet); raise otherwise."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown table format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def check_readable(path: str | Path, role: str) -> Path:
+    """Fail clearly when `path` is missing, not a file, or empty."""
+    path = Path(path)
+    if not path.exists():
+        raise InputDataError(path, f"{role} file not found", f"check the path given for the {role} in the config")
+    if not path.is_file():
+        raise InputDataError(path, f"{role} path is not a regular file", "point the config at a file, not a folder")
+    if path.stat().st_size == 0:
+        raise InputDataError(path, f"{role} file is empty", "regenerate or re-export the file")
+    return path
+
+
+def read_header(path: Path, fmt: str, role: str) -> list[str]:
+    """Return the header fields of a text table, detecting a wrong delimiter."""
+    delimiter = DELIMITERS[fmt]
+    with open(path, newline="", encoding="utf-8") as handle:
+        line = handle.readline()
+    if not line.strip():
+        raise InputDataError(
+            path, f"{role} has an empty first line; expected a header", "put the column names on line 1"
+        )
+    fields = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter))
+    if len(fields) == 1:
+        found = [d for d in _DELIMITER_NAMES if d != delimiter and d in line]
+        if found:
+            name = _DELIMITER_NAMES[found[0]]
+            suggestion = {"\t": "tsv", ",": "csv"}.get(found[0])
+            fix = (
+                f"set the data format to {suggestion!r} in the config"
+                if suggestion
+                else f"re-export the file {fmt.upper()}-delimited"
+            )
+            raise InputDataError(
+                path,
+                f"{role} header has a single column when split on {_DELIMITER_NAMES[delimiter]}s, "
+                f"but it contains {name}s: the file looks {name}-separated, not {fmt.upper()}",
+                fix,
+                where="line 1",
+            )
+    return fields
+
+
+def _check_unique(names: list[str], path: Path, role: str, kind: str, line_offset: int) -> None:
+    seen: dict[str, int] = {}
+    duplicates: list[str] = []
+    for i, name in enumerate(names):
+        if name in seen:
+            duplicates.append(f"{name!r} (positions {seen[name] + line_offset} and {i + line_offset})")
+        else:
+            seen[name] = i
+    if duplicates:
+        raise InputDataError(
+            path,
+            f"{role} has {len(duplicates)} duplicated {kind}: {', '.join(duplicates[:5])}",
+            f"make every {kind[:-1] if kind.endswith('s') else kind} unique (aggregate or drop the repeats)",
+        )
+
+
+def _read_text_table(path: Path, fmt: str, role: str, names: list[str], string_columns: list[int]) -> pa.Table:
+    """Parse a delimited file with the given column names (header skipped)."""
+    internal = [f"c{i}" for i in range(len(names))]
+    try:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=internal, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=DELIMITERS[fmt]),
+            convert_options=pacsv.ConvertOptions(column_types={internal[i]: pa.string() for i in string_columns}),
+        )
+    except pa.ArrowInvalid as exc:
+        detail = str(exc).replace("CSV parse error: ", "")
+        raise InputDataError(
+            path,
+            f"{role} could not be parsed: {detail}",
+            f"every row needs the same number of {fmt.upper()} fields as the header ({len(names)})",
+        ) from None
+
+
+def read_table(path: str | Path, fmt: str, role: str, string_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Read a small/medium table (e.g. a network) into a DataFrame; named columns are kept as text."""
+    path = check_readable(path, role)
+    check_format(fmt)
+    if fmt == "parquet":
+        return pq.read_table(path).to_pandas()
+    names = read_header(path, fmt, role)
+    _check_unique(names, path, role, "column names", 1)
+    table = _read_text_table(path, fmt, role, names, [i for i, n in enumerate(names) if n in string_columns])
+    frame = table.to_pandas()
+    frame.columns = names
+    return frame
+
+
+def _numeric_column(column: pa.ChunkedArray, path: Path, role: str, name: str, row_ids: list[str]) -> np.ndarray:
+    """Convert one parsed column to float64, reporting the first bad cell."""
+
+    def bad_cell(row: int, problem: str, fix: str) -> InputDataError:
+        return InputDataError(path, problem, fix, where=f"line {row + 2}, sample {row_ids[row]!r}, column {name!r}")
+
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type) or pa.types.is_null(column.type):
+        values = column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        if column.null_count:
+            row = int(np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))[0])
+            raise bad_cell(
+                row,
+                f"{role} has {column.null_count} missing (empty or NaN) value(s) in this column",
+                "fill or impute missing values; NaN is not allowed",
+            )
+    else:
+        text = pd.Series(column.to_pylist(), dtype=object)
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+        unparsable = np.flatnonzero(np.isnan(values) & text.notna().to_numpy())
+        missing = np.flatnonzero(text.isna().to_numpy())
+        if unparsable.size:
+            row = int(unparsable[0])
+            raise bad_cell(
+                row,
+                f"{role} has a non-numeric value {text[row]!r}",
+                "expression values must be numbers; remove text, units or thousands separators",
+            )
+        if missing.size:
+            raise bad_cell(
+                int(missing[0]),
+                f"{role} has a missing (empty or NaN) value",
+                "fill or impute missing values; NaN is not allowed",
+            )
+    finite = np.isfinite(values) & (np.abs(values) <= _FLOAT32_MAX)
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0])
+        raise bad_cell(
+            row,
+            f"{role} has a non-finite value ({values[row]})",
+            "replace infinite values; expression must be finite (e.g. log-TPM)",
+        )
+    return values
+
+
+def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
+    """Read a samples x genes expression matrix (first column = sample IDs) as float32."""
+    path = check_readable(path, role)
+    check_format(fmt)
+    if fmt == "parquet":
+        table, names = _read_parquet_matrix(path, role)
+    else:
+        names = read_header(path, fmt, role)
+        if len(names) < 2:
+            raise InputDataError(
+                path,
+                f"{role} has no data columns, only {names!r}",
+                "the first column holds sample IDs; genes follow it",
+            )
+        _check_unique(names[1:], path, role, "column names", 2)
+        table = _read_text_table(path, fmt, role, names, string_columns=[0])
+    if table.num_rows == 0:
+        raise InputDataError(path, f"{role} has a header but no data rows", "export the matrix with one row per sample")
+    row_ids = [str(x) if x is not None else "" for x in table.column(0).to_pylist()]
+    empty = [i for i, r in enumerate(row_ids) if not r.strip()]
+    if empty:
+        raise InputDataError(
+            path,
+            f"{role} has an empty sample ID",
+            "every row needs a sample ID in the first column",
+            where=f"line {empty[0] + 2}",
+        )
+    _check_unique(row_ids, path, role, "sample IDs", 2)
+    columns = [str(n) for n in names[1:]]
+    values = np.empty((table.num_rows, len(columns)), dtype=np.float32, order="F")
+    for j, name in enumerate(columns):
+        values[:, j] = _numeric_column(table.column(j + 1), path, role, name, row_ids)
+    return LabeledMatrix(np.ascontiguousarray(values), row_ids, columns, str(path))
+
+
+def _read_parquet_matrix(path: Path, role: str) -> tuple[pa.Table, list[str]]:
+    """Read a Parquet matrix; a stored pandas index becomes the sample-ID column."""
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputDataError(
+            path, f"{role} is not a readable Parquet file ({exc})", "export the matrix with pandas.DataFrame.to_parquet"
+        ) from None
+    meta = table.schema.pandas_metadata or {}
+    index_cols = [c for c in meta.get("index_columns", []) if isinstance(c, str)]
+    if index_cols:
+        rest = [n for n in table.column_names if n not in index_cols]
+        table = table.select([index_cols[0], *rest])
+    names = list(table.column_names)
+    if len(names) < 2:
+        raise InputDataError(
+            path, f"{role} has no data columns", "store sample IDs as the index or first column, genes as columns"
+        )
+    _check_unique(names[1:], path, role, "column names", 2)
+    if not (pa.types.is_string(table.schema.field(0).type) or pa.types.is_large_string(table.schema.field(0).type)):
+        raise InputDataError(
+            path,
+            f"{role} has no sample-ID column: the first column {names[0]!r} is {table.schema.field(0).type}",
+            "store sample IDs as the DataFrame index (or as a first text column)",
+        )
+    return table, names
+
+
+def write_matrix(
+    path: str | Path,
+    values: np.ndarray,
+    rows: list[str],
+    columns: list[str],
+    fmt: str,
+    index_name: str = "sample_id",
+    decimals: int = 4,
+) -> None:
+    """Write a samples x genes matrix in the upstream layout (values rounded to `decimals`)."""
+    check_format(fmt)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rounded = np.round(np.asarray(values, dtype=np.float64), decimals)
+    arrays = [pa.array(rows, type=pa.string())] + [pa.array(rounded[:, j]) for j in range(rounded.shape[1])]
+    if fmt == "parquet":
+        pq.write_table(pa.Table.from_arrays(arrays, names=[index_name, *columns]), path)
+        return
+    internal = [f"c{i}" for i in range(len(arrays))]
+    delimiter = DELIMITERS[fmt]
+    unsafe = [n for n in [index_name, *rows, *columns] if any(ch in n for ch in (delimiter, "\n", "\r", '"'))]
+    if unsafe:
+        raise ValueError(f"names contain the delimiter, a quote or a newline: {preview(unsafe)}")
+    with open(path, "wb") as handle:
+        handle.write((delimiter.join([index_name, *columns]) + "\n").encode())
+        pacsv.write_csv(
+            pa.Table.from_arrays(arrays, names=internal),
+            handle,
+            write_options=pacsv.WriteOptions(include_header=False, delimiter=delimiter, quoting_style="none"),
+        )
+
+
+def write_table(path: str | Path, frame: pd.DataFrame, fmt: str) -> None:
+    """Write a plain table (e.g. a network) without an index column."""
+    check_format(fmt)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, sep=DELIMITERS[fmt], index=False)

@@ -1,0 +1,153 @@
+"""Typed settings of every model kind, built from the schema-validated config (`models.<kind>`).
+
+Dependency-free (dataclasses only): the workflow builds these while Snakemake parses the DAG.
+
+The defaults live in exactly one place, `config/config.yaml`; these classes have none. The JSON schema
+(`config/config.schema.yaml`) has already rejected unknown keys and wrong types by the time they are
+built, and :func:`from_mapping` refuses a missing or unknown key as well, so no setting is ever dropped
+silently. Dataclasses rather than pydantic: the schema already validates, and the workflow must import
+these at parse time without third-party packages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def from_mapping(cls: type[T], values: Mapping[str, Any], where: str) -> T:
+    """Build dataclass `cls` from `values`, which must hold exactly its fields.
+
+    Raises
+    ------
+    KeyError
+        Naming the config key `where` and the missing or unknown settings.
+    """
+    names = {f.name for f in fields(cls)}
+    missing, unknown = sorted(names - set(values)), sorted(set(values) - names)
+    if missing or unknown:
+        raise KeyError(f"config {where}: missing {missing}, unknown {unknown}")
+    return cls(**{name: values[name] for name in names})
+
+
+@dataclass(frozen=True)
+class MLRSettings:
+    """Exact OLS: below `rcond_limit` (reciprocal condition number of X^T X) the min-norm solver runs."""
+
+    rcond_limit: float
+
+
+@dataclass(frozen=True)
+class RidgeSettings:
+    """Per-gene ridge penalty chosen by leave-one-out CV from `alphas`."""
+
+    alphas: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "alphas", tuple(float(a) for a in self.alphas))
+
+
+@dataclass(frozen=True)
+class MeanSettings:
+    """The training-mean floor has no settings."""
+
+
+@dataclass(frozen=True)
+class XGBRFSettings:
+    """`params` go to `XGBRFRegressor` as they are; `batch_size` targets are trained per job."""
+
+    batch_size: int
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RNNArchitecture:
+    """LEMBAS-RNN structure (upstream values in `config/presets/full.yaml`).
+
+    `spectral_init` is the spectral radius W is scaled to at initialisation; it is unrelated to the
+    spectral barrier of the loss (:attr:`RNNTraining.target_steps`).
+    """
+
+    max_steps: int
+    tolerance: float
+    leak: float
+    projection_amplitude_in: float
+    projection_amplitude_out: float
+    spectral_init: float
+
+
+@dataclass(frozen=True)
+class RNNTraining:
+    """Optimisation, learning-rate schedule and every loss coefficient of LEMBAS-RNN training.
+
+    The loss's spectral barrier pushes the radius below ``tolerance ** (1 / target_steps)``.
+    """
+
+    epochs: int
+    batch_size: int
+    lr_peak: float
+    lr_start: float | None  # None: lr_peak / 10 (LEMBAS)
+    lr_end: float
+    warmup_epochs: int
+    reset_epochs: int
+    noise_level: float
+    moa_lambda: float
+    l2_lambda: float
+    uniform_lambda: float
+    uniform_max: float
+    spectral_factor: float
+    exp_factor: float
+    target_steps: int
+    spectral_samples: int
+    spectral_probes: int
+    spectral_power_steps: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class RNNExecution:
+    """Where and how the RNN job runs; none of it changes the trained weights' meaning or reruns a job."""
+
+    device: str  # auto | cpu | cuda
+    checkpoint_every: int  # epochs between checkpoints
+
+
+@dataclass(frozen=True)
+class RNNSettings:
+    """Everything that determines a trained (or imported) LEMBAS-RNN: architecture, training, import."""
+
+    architecture: RNNArchitecture
+    training: RNNTraining
+    import_checkpoint: str | None
+
+    def as_params(self) -> dict[str, Any]:
+        """Plain nested dict for a rule's `params` (and back with :meth:`from_params`)."""
+        return asdict(self)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> RNNSettings:
+        """Inverse of :meth:`as_params`."""
+        return cls(
+            architecture=from_mapping(RNNArchitecture, params["architecture"], "models.rnn"),
+            training=from_mapping(RNNTraining, params["training"], "models.rnn"),
+            import_checkpoint=params["import_checkpoint"],
+        )
+
+
+def split_rnn_config(values: Mapping[str, Any]) -> tuple[RNNSettings, RNNExecution]:
+    """Partition the flat `models.rnn` config into result-defining settings and execution settings."""
+    groups = {cls: {f.name for f in fields(cls)} for cls in (RNNArchitecture, RNNTraining, RNNExecution)}
+    known = set().union(*groups.values(), {"import_checkpoint"})
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise KeyError(f"config models.rnn: unknown {unknown}")
+    part = {cls: {k: v for k, v in values.items() if k in names} for cls, names in groups.items()}
+    settings = RNNSettings(
+        architecture=from_mapping(RNNArchitecture, part[RNNArchitecture], "models.rnn"),
+        training=from_mapping(RNNTraining, part[RNNTraining], "models.rnn"),
+        import_checkpoint=values["import_checkpoint"],
+    )
+    return settings, from_mapping(RNNExecution, part[RNNExecution], "models.rnn")

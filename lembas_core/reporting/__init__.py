@@ -1,0 +1,1 @@
+"""Reporting: figures and the README's Markdown results table."""

@@ -1,0 +1,206 @@
+"""Figures (matplotlib, PNG at 150 dpi plus SVG) with one colour per model across every figure.
+
+Colours and labels come from the model registry: the upstream's (RNN blue, XGBRF orange, MLR green)
+plus ridge (purple) and mean (grey).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from lembas_core.io.atomic import atomic_file  # noqa: E402
+from lembas_core.models.base import REGISTRY  # noqa: E402
+
+COLOURS = {name: kind.colour for name, kind in REGISTRY.items()}
+LABELS = {name: kind.label for name, kind in REGISTRY.items()}
+
+
+def save(fig: plt.Figure, png: str | Path) -> None:
+    """Write `png` (150 dpi) and the same figure as SVG next to it, each atomically."""
+    png = Path(png)
+    with atomic_file(png, "wb") as handle:
+        fig.savefig(handle, format="png", dpi=150, bbox_inches="tight")
+    with atomic_file(png.with_suffix(".svg"), "wb") as handle:
+        fig.savefig(handle, format="svg", bbox_inches="tight")
+    plt.close(fig)
+
+
+def metric_bars(summary: pd.DataFrame, out: str | Path, metrics=("r2_uniform", "r2_flat", "pearson", "rmse")) -> None:
+    """Headline metrics per model and split with 95% bootstrap intervals."""
+    splits = list(dict.fromkeys(summary["split"]))
+    models = list(dict.fromkeys(summary["model"]))
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4 * len(metrics), 3.6))
+    width = 0.8 / len(models)
+    for ax, metric in zip(axes, metrics):
+        for k, model in enumerate(models):
+            rows = summary[summary.model == model].set_index("split").reindex(splits)
+            centre = rows[metric].to_numpy()
+            err = None
+            if f"{metric}_lo" in rows:  # a percentile interval need not contain the point estimate: clip at 0
+                err = np.clip(
+                    np.vstack([centre - rows[f"{metric}_lo"].to_numpy(), rows[f"{metric}_hi"].to_numpy() - centre]),
+                    0,
+                    None,
+                )
+            ax.bar(
+                np.arange(len(splits)) + (k - (len(models) - 1) / 2) * width,
+                centre,
+                width,
+                yerr=err,
+                color=COLOURS.get(model),
+                label=LABELS.get(model, model),
+                capsize=2,
+            )
+        ax.set_xticks(range(len(splits)), splits)
+        ax.set_title(metric)
+        ax.axhline(0, color="black", lw=0.5)
+        if metric.startswith("r2") and ax.get_ylim()[0] < -1:
+            ax.set_ylim(bottom=-1)  # very negative R^2 values would flatten every other bar
+            ax.set_title(f"{metric} (axis cut at -1)")
+    axes[0].legend(fontsize=7)
+    save(fig, out)
+
+
+def per_gene_ecdf(tables: dict[str, pd.DataFrame], out: str | Path, split: str) -> None:
+    """Empirical CDFs of per-gene R^2 and Pearson (headline genes), one line per model."""
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    for model, table in tables.items():
+        keep = ~table["zero_filled"]
+        for ax, column in zip(axes, ("r2", "pearson")):
+            values = np.sort(table.loc[keep, column].dropna().to_numpy())
+            ax.plot(
+                values,
+                np.arange(1, values.size + 1) / max(values.size, 1),
+                color=COLOURS.get(model),
+                label=LABELS.get(model, model),
+            )
+    axes[0].set_xlim(-1, 1)
+    for ax, column in zip(axes, ("per-gene R^2", "per-gene Pearson r")):
+        ax.set_xlabel(f"{column} ({split})")
+        ax.set_ylabel("fraction of genes")
+    axes[0].legend(fontsize=7)
+    save(fig, out)
+
+
+def observed_vs_predicted(
+    observed: np.ndarray, predictions: dict[str, np.ndarray], out: str | Path, split: str, max_points: int = 2_000_000
+) -> None:
+    """2-D density (hexbin) of observed vs predicted values, one panel per model (a seeded subsample of
+    `max_points` values when there are more: 16,100 genes x 12,748 samples would be 205 M points)."""
+    fig, axes = plt.subplots(
+        1, len(predictions), figsize=(3.2 * len(predictions), 3.2), sharex=True, sharey=True, squeeze=False
+    )
+    y = np.asarray(observed).ravel()
+    keep = (
+        np.sort(np.random.default_rng(0).choice(y.size, max_points, replace=False))
+        if y.size > max_points
+        else slice(None)
+    )
+    y = y[keep]
+    lo, hi = float(min(y.min(), 0)), float(y.max())
+    for ax, (model, pred) in zip(axes[0], predictions.items()):
+        ax.hexbin(
+            y,
+            np.asarray(pred).ravel()[keep],
+            gridsize=60,
+            bins="log",
+            cmap="viridis",
+            extent=(lo, hi, lo, hi),
+            mincnt=1,
+        )
+        ax.plot([lo, hi], [lo, hi], color="red", lw=0.8)
+        ax.set_title(LABELS.get(model, model), color=COLOURS.get(model))
+        ax.set_xlabel(f"observed ({split})")
+    axes[0][0].set_ylabel("predicted")
+    save(fig, out)
+
+
+def strata_residuals(strata: pd.DataFrame, out: str | Path) -> None:
+    """RMSE and mean bias per CV stratum, model and split."""
+    splits = list(dict.fromkeys(strata["split"]))
+    fig, axes = plt.subplots(2, len(splits), figsize=(4 * len(splits), 5.5), squeeze=False)
+    order = ["low", "medium", "high"]
+    models = list(dict.fromkeys(strata["model"]))
+    width = 0.8 / len(models)
+    for col, split in enumerate(splits):
+        for row, metric in enumerate(("rmse", "mean_bias")):
+            ax = axes[row][col]
+            for k, model in enumerate(models):
+                rows = strata[(strata.split == split) & (strata.model == model)].set_index("stratum").reindex(order)
+                ax.bar(
+                    np.arange(3) + (k - (len(models) - 1) / 2) * width,
+                    rows[metric],
+                    width,
+                    color=COLOURS.get(model),
+                    label=LABELS.get(model, model),
+                )
+            ax.set_xticks(range(3), [f"{s} CV" for s in order])
+            ax.set_title(f"{metric} ({split})")
+            ax.axhline(0, color="black", lw=0.5)
+    axes[0][0].legend(fontsize=7)
+    save(fig, out)
+
+
+def training_curve(history: pd.DataFrame, out: str | Path) -> None:
+    """RNN loss terms, learning rate and spectral-radius estimate per epoch."""
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+    for column in ("loss", "mse", "sign", "l2", "uniform", "spectral"):
+        if column in history and (history[column] > 0).any():
+            axes[0].plot(history["epoch"], history[column], label=column)
+    axes[0].set_yscale("log")
+    axes[0].legend(fontsize=7)
+    axes[0].set_title("loss terms")
+    axes[1].plot(history["epoch"], history["lr"], color="black")
+    axes[1].set_title("learning rate")
+    axes[2].plot(history["epoch"], history["spectral_radius"], color=COLOURS["rnn"])
+    axes[2].set_title("spectral radius estimate")
+    for ax in axes:
+        ax.set_xlabel("epoch")
+    save(fig, out)
+
+
+def latency_plot(latency: pd.DataFrame, out: str | Path) -> None:
+    """Median (bar) and p95 (tick) latency per model, single sample and full batch, log scale."""
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    for ax, mode in zip(axes, ("single_sample", "batch")):
+        rows = latency[latency["mode"] == mode]
+        x = np.arange(len(rows))
+        ax.bar(x, rows["median_ms"], color=[COLOURS.get(m) for m in rows["model"]])
+        ax.scatter(x, rows["p95_ms"], marker="_", color="black", s=200, label="p95")
+        ax.set_xticks(x, [LABELS.get(m, m) for m in rows["model"]], rotation=30)
+        ax.set_yscale("log")
+        ax.set_ylabel("ms")
+        ax.set_title(
+            f"{mode.replace('_', ' ')} ({int(rows['batch_size'].iloc[0])} samples, "
+            f"{int(rows['threads'].iloc[0])} thread(s))"
+        )
+    axes[0].legend(fontsize=7)
+    save(fig, out)
+
+
+def shap_plots(
+    npz: str | Path, sample: int, waterfall_out: str | Path, beeswarm_out: str | Path, max_display: int = 10
+) -> None:
+    """Waterfall of one validation sample and a beeswarm over all samples."""
+    import shap  # noqa: PLC0415 (heavy: numba; SHAP jobs only)
+
+    with np.load(npz, allow_pickle=False) as data:
+        values, base, x = data["values"], float(data["expected_value"]), data["inputs"]
+        names, model, gene = data["feature_names"].tolist(), str(data["model"]), str(data["gene"])
+        sample_ids = data["sample_ids"].tolist()
+    explanation = shap.Explanation(values=values, base_values=np.full(len(values), base), data=x, feature_names=names)
+    shap.plots.waterfall(explanation[sample], max_display=max_display, show=False)
+    fig = plt.gcf()
+    fig.suptitle(f"{LABELS.get(model, model)}: {gene}, sample {sample_ids[sample]}", fontsize=10)
+    save(fig, waterfall_out)
+    shap.plots.beeswarm(explanation, max_display=max_display, show=False)
+    fig = plt.gcf()
+    fig.suptitle(f"{LABELS.get(model, model)}: {gene}, {len(values)} validation samples", fontsize=10)
+    save(fig, beeswarm_out)

@@ -1,0 +1,46 @@
+"""Step of rule `figures`: every pipeline figure except the SHAP plots."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lembas_core.data.dataset import load_dataset
+from lembas_core.reporting.figures import (
+    latency_plot,
+    metric_bars,
+    observed_vs_predicted,
+    per_gene_ecdf,
+    strata_residuals,
+    training_curve,
+)
+
+
+def draw_report_figures(
+    summary: str,
+    strata: str,
+    per_gene: dict[tuple[str, str], str],
+    predictions: dict[tuple[str, str], str],
+    dataset_dir: str,
+    history: str | None,
+    latency: str,
+    outputs: dict[str, str],
+) -> None:
+    """Draw every figure; `per_gene` and `predictions` map (model, split) to files, `outputs` names to PNG paths."""
+    ds = load_dataset(dataset_dir)
+    metric_bars(pd.read_csv(summary, sep="\t"), outputs["metrics"])
+    strata_residuals(pd.read_csv(strata, sep="\t"), outputs["strata"])
+    latency_plot(pd.read_csv(latency, sep="\t"), outputs["latency"])
+    for split in dict.fromkeys(s for (_, s) in per_gene):
+        models = [m for (m, s) in per_gene if s == split]
+        per_gene_ecdf(
+            {m: pd.read_csv(per_gene[(m, split)], sep="\t") for m in models}, outputs[f"per_gene_{split}"], split
+        )
+        observed_vs_predicted(
+            np.asarray(ds.y[split]),
+            {m: np.load(predictions[(m, split)]) for m in models},
+            outputs[f"observed_vs_predicted_{split}"],
+            split,
+        )
+    if history:
+        training_curve(pd.read_csv(history, sep="\t"), outputs["rnn_training"])

@@ -1,0 +1,20 @@
+"""Step of rule `ingest`: validate the four cohort files and convert them to the binary store."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from lembas_core.data.ingest import CohortFiles, ingest_cohort
+
+
+def ingest(files: Mapping[str, str], file_format: str, self_loops: str, out_dir: str | Path) -> dict:
+    """Ingest `files` (role -> path: tf_expression, gene_expression, network, validation); return the manifest."""
+    cohort = CohortFiles(
+        tf_expression=files["tf_expression"],
+        gene_expression=files["gene_expression"],
+        network=files["network"],
+        validation=files["validation"],
+        format=file_format,
+    )
+    return ingest_cohort(cohort, out_dir, self_loops=self_loops)

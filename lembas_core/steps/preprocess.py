@@ -1,0 +1,14 @@
+"""Step of rule `preprocess`: features, the train/test split and validation alignment."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from lembas_core.data.preprocess import preprocess
+from lembas_core.workflow.settings import PreprocessSettings
+
+
+def preprocess_cohort(ingest_dir: str | Path, out_dir: str | Path, settings: PreprocessSettings) -> dict:
+    """Build the dataset store in `out_dir` from the ingest store; return the preprocessing report."""
+    return preprocess(ingest_dir, out_dir, **asdict(settings))

@@ -1,0 +1,48 @@
+"""Step of rule `score`: per-gene table and headline row (bootstrap intervals) of one (model, split)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lembas_core.data.dataset import load_dataset
+from lembas_core.evaluation.metrics import gene_table, headline_genes, summary_metrics
+from lembas_core.io.atomic import write_tsv
+from lembas_core.workflow.settings import ScoreSettings
+
+LOG = logging.getLogger("lembas_core.steps.score")
+
+
+def score_split(
+    model: str,
+    split: str,
+    predictions: str | Path,
+    dataset_dir: str | Path,
+    per_gene_out: str | Path,
+    summary_out: str | Path,
+    settings: ScoreSettings,
+) -> dict:
+    """Score the (samples x targets) predictions of `model` on `split`; write both tables, return the row."""
+    ds = load_dataset(dataset_dir)
+    y, p = np.asarray(ds.y[split]), np.load(predictions)
+    table = gene_table(y, p, ds.targets, ds.validation_missing_targets if split == "validation" else None)
+    write_tsv(table, per_gene_out)
+    mask = headline_genes(table, settings.include_zero_filled)
+    row = {"model": model, "split": split, **summary_metrics(y, p, mask, settings.bootstrap, settings.bootstrap_seed)}
+    LOG.info(
+        "%s on %s: r2_flat %.4f, r2_uniform %.4f, pearson %.4f, rmse %.4f, mae %.4f (%d genes%s)",
+        model,
+        split,
+        row["r2_flat"],
+        row["r2_uniform"],
+        row["pearson"],
+        row["rmse"],
+        row["mae"],
+        row["n_genes"],
+        "" if mask.all() else f"; {int((~mask).sum())} zero-filled genes excluded",
+    )
+    write_tsv(pd.DataFrame([row]), summary_out)
+    return row

@@ -1,0 +1,66 @@
+"""Step of rule `train_rnn`: train (or import) LEMBAS-RNN on the dataset; save the model and loss curve."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from lembas_core.data.dataset import load_dataset
+from lembas_core.models.rnn.device import resolve_device
+from lembas_core.models.rnn.io import graph_from_dataset, import_upstream_checkpoint, save_rnn
+from lembas_core.models.rnn.model import LembasRNN
+from lembas_core.models.rnn.training import config_fingerprint, train, write_history
+from lembas_core.models.settings import RNNExecution, RNNSettings
+
+LOG = logging.getLogger("lembas_core.steps.train_rnn")
+
+
+def train_rnn(
+    dataset_dir: str | Path,
+    settings: RNNSettings,
+    execution: RNNExecution,
+    model_out: str | Path,
+    history_out: str | Path,
+    checkpoint: str | Path | None = None,
+) -> LembasRNN:
+    """Train with `settings` (or import `settings.import_checkpoint`) and save the model and its history.
+
+    The checkpoint is resumed only under the same fingerprint: the settings and the dataset, never
+    the device or the checkpoint period.
+    """
+    graph, features, targets = graph_from_dataset(dataset_dir)
+    device = resolve_device(execution.device)
+    LOG.info(
+        "RNN graph: %d nodes, %d edges, core of %d nodes (%d core->core edges), %d inputs, %d outputs; device %s",
+        graph.n_nodes,
+        graph.n_edges,
+        graph.core.size,
+        graph.core_submatrix()[1].size,
+        graph.input_idx.size,
+        graph.output_idx.size,
+        device,
+    )
+    ds = load_dataset(dataset_dir)
+    if settings.import_checkpoint:
+        model = import_upstream_checkpoint(settings.import_checkpoint, graph, features, targets, settings.architecture)
+        model = model.to_device(device)
+        history: list[dict] = []
+        LOG.info("imported upstream checkpoint %s instead of training", settings.import_checkpoint)
+    else:
+        model = LembasRNN(graph, settings.architecture, seed=settings.training.seed).to_device(device)
+        fingerprint = config_fingerprint(asdict(settings), ds.report, {"features": features, "targets": targets})
+        history = train(
+            model, ds.x["train"], ds.y["train"], settings.training, checkpoint, execution.checkpoint_every, fingerprint
+        )
+    test_pred = model.predict(ds.x["test"])
+    y_test, y_train = np.asarray(ds.y["test"], np.float64), np.asarray(ds.y["train"], np.float64)
+    mse, floor = float(np.mean((test_pred - y_test) ** 2)), float(np.mean((y_train.mean(0) - y_test) ** 2))
+    LOG.info("RNN test MSE %.5f vs %.5f for the training-mean baseline", mse, floor)
+    save_rnn(model.to_device("cpu"), model_out, features, targets)
+    write_history(history, history_out)
+    if checkpoint:
+        Path(checkpoint).unlink(missing_ok=True)  # the finished model supersedes it
+    return model

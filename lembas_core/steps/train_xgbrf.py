@@ -1,0 +1,47 @@
+"""Steps of rules `train_xgbrf_batch` and `assemble_xgbrf`: one batch of targets per job, then the index."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from lembas_core.data.dataset import load_dataset
+from lembas_core.models.settings import XGBRFSettings
+from lembas_core.models.xgbrf import save_batch, train_batch, write_index
+from lembas_core.workflow.layout import batch_ranges
+
+LOG = logging.getLogger("lembas_core.steps.train_xgbrf")
+
+
+def train_xgbrf_batch(
+    dataset_dir: str | Path, batch_index: int, settings: XGBRFSettings, threads: int, out: str | Path
+) -> None:
+    """Train batch `batch_index` (targets [start, stop)) of the dataset's training split; save it to `out`."""
+    ds = load_dataset(dataset_dir)
+    ranges = batch_ranges(len(ds.targets), settings.batch_size)
+    if not 0 <= batch_index < len(ranges):
+        raise ValueError(
+            f"batch {batch_index} does not exist: {len(ds.targets)} targets make {len(ranges)} batches "
+            f"of {settings.batch_size}"
+        )
+    start, stop = ranges[batch_index]
+    LOG.info(
+        "XGBRF batch %d: targets %d-%d of %d (%s ... %s), params %s, %d threads",
+        batch_index,
+        start,
+        stop - 1,
+        len(ds.targets),
+        ds.targets[start],
+        ds.targets[stop - 1],
+        settings.params,
+        threads,
+    )
+    y = np.asarray(ds.y["train"][:, start:stop])
+    save_batch(train_batch(ds.x["train"], y, ds.features, ds.targets[start:stop], settings.params, threads), out)
+
+
+def assemble_xgbrf(batch_files: list[str], out: str | Path) -> dict:
+    """Write the index of the batch files in target order (the assembled model)."""
+    return write_index(batch_files, out)

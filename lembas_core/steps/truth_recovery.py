@@ -1,0 +1,27 @@
+"""Step of rule `truth_recovery`: explanations and RNN weights scored against the synthetic ground truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from lembas_core.evaluation.truth import rnn_edge_recovery, shap_recovery
+from lembas_core.io.atomic import write_tsv
+from lembas_core.io.tables import read_table
+from lembas_core.workflow.layout import format_from_extension
+
+
+def truth_recovery(
+    truth_edges_path: str | Path, shap_files: list[str | Path], rnn_model: str | Path | None, out: str | Path
+) -> pd.DataFrame:
+    """Score every SHAP file (and the RNN's weights, when trained) against the true edges; write the TSV."""
+    truth = read_table(
+        truth_edges_path, format_from_extension(truth_edges_path), "truth edges", string_columns=("TF", "Gene")
+    )
+    frames = [shap_recovery(shap_files, truth)]
+    if rnn_model:
+        frames.append(rnn_edge_recovery(rnn_model, truth))
+    table = pd.concat(frames, ignore_index=True)
+    write_tsv(table, out, float_format="%.4g")
+    return table

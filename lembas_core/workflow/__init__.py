@@ -1,0 +1,1 @@
+"""Parse-time support for the Snakefile (stdlib only): file layout, job resources, typed settings, code inputs."""

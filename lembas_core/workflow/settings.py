@@ -1,0 +1,124 @@
+"""Typed settings of every stage and model, built once from the schema-validated config.
+
+Dependency-free: the Snakefile builds :class:`Settings` while it parses the workflow. Defaults live
+in `config/config.yaml` only (the schema and these classes have none); :func:`default_config` reads
+that file for library users (tests, benchmarks) who run without Snakemake.
+
+A rule's `params` hold only settings that change its results, so that Snakemake's params trigger
+reruns exactly those jobs: the RNN's device and checkpoint period (:class:`RNNExecution`) and the
+thread counts are not among them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from lembas_core.models.base import REGISTRY
+from lembas_core.models.settings import RNNExecution, RNNSettings, XGBRFSettings, from_mapping, split_rnn_config
+
+CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
+
+
+@dataclass(frozen=True)
+class PreprocessSettings:
+    """Feature/target selection, the train/test split and validation alignment (config `preprocess`)."""
+
+    test_fraction: float
+    split_seed: int
+    validation_missing: str  # zero | drop | error
+    exclude_tf_targets: bool
+    targets_outside_network: str  # drop | keep
+
+
+@dataclass(frozen=True)
+class ScoreSettings:
+    """Bootstrap intervals and the zero-filled-gene policy of scoring (config `evaluate`)."""
+
+    bootstrap: int
+    bootstrap_seed: int
+    include_zero_filled: bool
+
+
+@dataclass(frozen=True)
+class ShapSettings:
+    """Expected-gradients settings of the RNN explainer (config `shap`)."""
+
+    background: int
+    nsamples: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class LatencySettings:
+    """Timed calls per mode (config `latency`); the thread count is the job's `threads`."""
+
+    repeats: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every typed setting of a run."""
+
+    preprocess: PreprocessSettings
+    score: ScoreSettings
+    shap: ShapSettings
+    latency: LatencySettings
+    models: dict[str, Any]  # kind -> its settings dataclass (REGISTRY[kind].settings)
+    rnn_execution: RNNExecution
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        """Build from a config dict that has passed `config/config.schema.yaml`."""
+        evaluate = config["evaluate"]
+        rnn, rnn_execution = split_rnn_config(config["models"]["rnn"])
+        models: dict[str, Any] = {"rnn": rnn}
+        for name, kind in REGISTRY.items():
+            if name != "rnn":
+                models[name] = from_mapping(kind.settings, config["models"].get(name, {}), f"models.{name}")
+        return cls(
+            preprocess=from_mapping(PreprocessSettings, config["preprocess"], "preprocess"),
+            score=ScoreSettings(evaluate["bootstrap"], evaluate["bootstrap_seed"], evaluate["include_zero_filled"]),
+            shap=ShapSettings(config["shap"]["background"], config["shap"]["nsamples"], config["shap"]["seed"]),
+            latency=LatencySettings(config["latency"]["repeats"]),
+            models=models,
+            rnn_execution=rnn_execution,
+        )
+
+    def model_params(self, kind: str) -> dict[str, Any]:
+        """The settings of model `kind` as a plain dict for a rule's `params`."""
+        settings = self.models[kind]
+        return settings.as_params() if isinstance(settings, RNNSettings) else asdict(settings)
+
+
+def model_settings(kind: str, params: Mapping[str, Any]) -> Any:
+    """Inverse of :meth:`Settings.model_params`: the typed settings inside a job."""
+    cls = REGISTRY[kind].settings
+    if cls is RNNSettings:
+        return RNNSettings.from_params(params)
+    if cls is XGBRFSettings:
+        return XGBRFSettings(params["batch_size"], dict(params["params"]))
+    return from_mapping(cls, params, f"models.{kind}")
+
+
+def default_config(*overlays: Mapping[str, Any]) -> dict[str, Any]:
+    """`config/config.yaml` with `overlays` merged in (nested keys replace one by one), for library use."""
+    import yaml  # noqa: PLC0415 (not stdlib: only for callers outside Snakemake)
+
+    with open(CONFIG_DIR / "config.yaml", encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    for overlay in overlays:
+        config = merged(config, overlay)
+    return config
+
+
+def merged(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `overlay` merged in recursively (dicts merge, any other value replaces)."""
+    out = dict(base)
+    for key, value in overlay.items():
+        out[key] = (
+            merged(out[key], value) if isinstance(value, Mapping) and isinstance(out.get(key), Mapping) else value
+        )
+    return out

@@ -1,0 +1,90 @@
+"""Code dependencies of the rules: derived from imports, checked against an independent import walk.
+
+The independent walk is the standard library's `modulefinder`, which scans compiled bytecode (imports
+inside functions too) instead of the syntax tree that `lembas_core.workflow.code_deps` reads.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from modulefinder import ModuleFinder
+from pathlib import Path
+
+import pytest
+
+from lembas_core.models.base import REGISTRY
+from lembas_core.workflow.code_deps import code_inputs, module_file
+from workflow_helpers import REPO, TINY, model_kinds_of_job, rule_scripts, snakemake
+
+SCRIPTS = sorted((REPO / "workflow_scripts").glob("*.py"))
+
+
+def modulefinder_closure(path: Path) -> set[str]:
+    """lembas_core files that running `path` imports, found by `modulefinder` restricted to this checkout."""
+    finder = ModuleFinder(path=[str(REPO)])
+    finder.run_script(str(path))
+    return {module.__file__ for name, module in finder.modules.items() if name.split(".")[0] == "lembas_core"}
+
+
+def expected_code(script: Path, *modules: str) -> set[str]:
+    """What a rule running `script` (and dispatching to the dotted `modules`) must declare as code inputs."""
+    files = modulefinder_closure(script)
+    for module in modules:
+        files |= {str(module_file(module))} | modulefinder_closure(module_file(module))
+    return files - {str(script)}
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_script_closure_equals_modulefinder(script):
+    assert set(code_inputs(script)) == expected_code(script)
+
+
+@pytest.mark.parametrize("kind", sorted(REGISTRY))
+def test_model_dispatch_adds_the_kind_implementation(kind):
+    script = REPO / "workflow_scripts" / "predict.py"
+    declared = set(code_inputs(script, REGISTRY[kind].module))
+    assert declared == expected_code(script, REGISTRY[kind].module)
+    assert str(module_file(REGISTRY[kind].module)) in declared
+
+
+def test_walk_sees_imports_inside_functions(tmp_path):
+    script = tmp_path / "lazy.py"
+    script.write_text("def later():\n    from lembas_core.models.rnn import dense\n")
+    declared = set(code_inputs(script))
+    assert str(REPO / "lembas_core/models/rnn/dense.py") in declared
+    assert str(REPO / "lembas_core/models/rnn/__init__.py") in declared  # packages run on import
+    assert str(REPO / "lembas_core/models/rnn/model.py") in declared  # dense imports it
+
+
+def test_parsing_the_workflow_imports_no_third_party_module():
+    """The Snakefile imports lembas_core.workflow at parse time, also in every cluster job: stdlib only."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import lembas_core.workflow.settings, "
+        "lembas_core.workflow.layout, lembas_core.workflow.resources, lembas_core.workflow.code_deps, "
+        "lembas_core.workflow.config_errors; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'numpy', 'pandas', 'torch', 'xgboost', 'yaml', 'pyarrow', 'scipy', 'sklearn', 'shap', 'matplotlib'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.workflow
+def test_every_job_declares_exactly_its_imports(tiny_run):
+    """`snakemake --detailed-summary` lists each output's input files: its lembas_core ones must be the walk's."""
+    result = snakemake(tiny_run, "--detailed-summary", configfiles=(TINY,))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout[result.stdout.index("output_file\tdate\trule") :].splitlines()
+    header = lines[0].split("\t")
+    scripts, checked = rule_scripts(), set()
+    for line in lines[1:]:
+        row = dict(zip(header, line.split("\t")))
+        if row.get("rule") not in scripts:
+            continue
+        declared = {f for f in row["input-file(s)"].split(",") if "/lembas_core/" in f}
+        script = REPO / "workflow_scripts" / f"{scripts[row['rule']]}.py"
+        modules = [REGISTRY[kind].module for kind in model_kinds_of_job(row["rule"], row["output_file"])]
+        assert declared == expected_code(script, *modules), row["output_file"]
+        checked.add(row["rule"])
+    assert checked >= set(scripts) - {"predict_temporary"}

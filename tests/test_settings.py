@@ -1,0 +1,103 @@
+"""Typed settings: one place for every default, no silently dropped key, params that hold only results."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+
+import pytest
+import yaml
+
+from cohort_helpers import REPO
+from lembas_core.models.base import LINEAR_FITS, REGISTRY, model_file
+from lembas_core.models.settings import (
+    RNNArchitecture,
+    RNNExecution,
+    RNNSettings,
+    RNNTraining,
+    from_mapping,
+    split_rnn_config,
+)
+from lembas_core.workflow.settings import Settings, default_config, merged, model_settings
+
+SCHEMA = yaml.safe_load((REPO / "config" / "config.schema.yaml").read_text())
+PRESETS = sorted((REPO / "config" / "presets").glob("*.yaml"))
+
+
+def _keys(node, path=()):
+    """Every mapping key of a nested YAML structure, with its path."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*path, key)
+            yield from _keys(value, (*path, key))
+    elif isinstance(node, list):
+        for value in node:
+            yield from _keys(value, path)
+
+
+def test_schema_holds_no_defaults():
+    """Defaults live in config/config.yaml only."""
+    assert [p for p in _keys(SCHEMA) if p[-1] == "default"] == []
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.stem)
+def test_default_config_and_every_preset_build_typed_settings(preset):
+    settings = Settings.from_config(default_config(yaml.safe_load(preset.read_text())))
+    assert set(settings.models) == set(REGISTRY)
+    for kind, typed in settings.models.items():
+        assert isinstance(typed, REGISTRY[kind].settings)
+        assert model_settings(kind, settings.model_params(kind)) == typed  # params round-trip in the job
+
+
+def test_schema_model_enums_are_the_registry():
+    models = SCHEMA["properties"]["models"]["properties"]
+    assert models["include"]["items"]["enum"] == list(REGISTRY)
+    assert SCHEMA["properties"]["shap"]["properties"]["models"]["items"]["enum"] == list(REGISTRY)
+    assert set(models) - {"include"} == set(REGISTRY) - {"mean"}  # mean has no settings
+
+
+def test_every_config_key_of_a_model_lands_in_exactly_one_field():
+    rnn = default_config()["models"]["rnn"]
+    groups = [{f.name for f in fields(cls)} for cls in (RNNArchitecture, RNNTraining, RNNExecution)]
+    assert sum(len(g) for g in groups) == len(set().union(*groups))  # no key in two groups
+    assert set().union(*groups, {"import_checkpoint"}) == set(rnn)
+
+
+def test_missing_and_unknown_keys_are_errors_not_dropped():
+    rnn = default_config()["models"]["rnn"]
+    with pytest.raises(KeyError, match=r"unknown \['epochz'\]"):
+        split_rnn_config({**rnn, "epochz": 3})
+    without = {k: v for k, v in rnn.items() if k != "lr_end"}
+    with pytest.raises(KeyError, match=r"missing \['lr_end'\]"):
+        split_rnn_config(without)
+    with pytest.raises(KeyError, match="models.mlr"):
+        from_mapping(REGISTRY["mlr"].settings, {"rcond_limit": 1e-10, "solver": "qr"}, "models.mlr")
+
+
+def test_rnn_params_hold_what_defines_the_model_and_nothing_else():
+    """Device and checkpoint period must not be in params (changing them would retrain the RNN)."""
+    settings = Settings.from_config(default_config())
+    params = settings.model_params("rnn")
+    flat = {k for part in ("architecture", "training") for k in params[part]} | {"import_checkpoint"}
+    assert "device" not in flat and "checkpoint_every" not in flat
+    assert settings.rnn_execution == RNNExecution("auto", 5)
+    assert RNNSettings.from_params(params) == settings.models["rnn"]
+    assert asdict(settings.models["rnn"]) == params
+
+
+def test_overlays_merge_nested_keys_one_by_one():
+    config = default_config({"models": {"xgbrf": {"params": {"max_depth": 4}}}})
+    assert config["models"]["xgbrf"]["params"] == {
+        "n_estimators": 3,
+        "objective": "reg:squarederror",
+        "random_state": 888,
+        "max_depth": 4,
+    }
+    assert merged({"a": {"b": 1, "c": 2}}, {"a": {"c": 3}, "d": 4}) == {"a": {"b": 1, "c": 3}, "d": 4}
+
+
+def test_registry_gives_every_kind_a_file_an_explainer_and_a_loader():
+    for name, kind in REGISTRY.items():
+        assert model_file(name).startswith("results/models/") and kind.explainer in ("linear", "tree", "gradient")
+    assert LINEAR_FITS == ("mlr", "ridge", "mean")
+    with pytest.raises(ValueError, match="unknown model kind 'lasso'"):
+        model_file("lasso")

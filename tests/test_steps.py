@@ -1,0 +1,136 @@
+"""Pipeline steps (one per rule) on the small cohort, without Snakemake: stores in, files out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cohort_helpers import DEFAULTS
+from lembas_core.data.dataset import load_dataset
+from lembas_core.models.base import LINEAR_FITS, load_model
+from lembas_core.models.linear import LinearModel
+from lembas_core.models.settings import RNNExecution
+from lembas_core.steps.fit_linear import fit_linear
+from lembas_core.steps.ingest import ingest
+from lembas_core.steps.latency import latency_table
+from lembas_core.steps.predict import predict_split
+from lembas_core.steps.preprocess import preprocess_cohort
+from lembas_core.steps.score import score_split
+from lembas_core.steps.shap import explain
+from lembas_core.steps.summarize_metrics import summarize
+from lembas_core.steps.train_rnn import train_rnn
+from lembas_core.steps.train_xgbrf import assemble_xgbrf, train_xgbrf_batch
+from lembas_core.workflow.layout import SPLITS
+
+TINY_RNN = replace(
+    DEFAULTS.models["rnn"],
+    training=replace(DEFAULTS.models["rnn"].training, epochs=3, batch_size=8, warmup_epochs=1, spectral_samples=2),
+)
+
+
+@pytest.fixture
+def dataset(small_cohort, tmp_path):
+    roles = ("tf_expression", "gene_expression", "network", "validation")
+    ingest({role: getattr(small_cohort, role) for role in roles}, "tsv", "keep", tmp_path / "ingest")
+    preprocess_cohort(tmp_path / "ingest", tmp_path / "dataset", DEFAULTS.preprocess)
+    return tmp_path / "dataset"
+
+
+def test_linear_fits_predict_and_score(dataset, tmp_path):
+    ds = load_dataset(dataset)
+    for kind in LINEAR_FITS:
+        fit_linear(kind, dataset, DEFAULTS.models[kind], tmp_path / f"{kind}.npz")
+        assert LinearModel.load(tmp_path / f"{kind}.npz").kind == kind
+    for split in SPLITS:
+        pred = predict_split("mlr", tmp_path / "mlr.npz", dataset, split, tmp_path / f"mlr_{split}.npy", threads=1)
+        np.testing.assert_array_equal(np.load(tmp_path / f"mlr_{split}.npy"), pred)
+        assert pred.shape == (len(ds.samples[split]), len(ds.targets))
+    predict_split("mean", tmp_path / "mean.npz", dataset, "train", tmp_path / "mean_train.npy", threads=1)
+    row = score_split(
+        "mean", "train", tmp_path / "mean_train.npy", dataset, tmp_path / "g.tsv", tmp_path / "r.tsv", DEFAULTS.score
+    )
+    assert row["r2_uniform"] == pytest.approx(0.0, abs=1e-6)  # the training mean explains nothing of train
+    assert row["r2_uniform_hi"] <= 1e-9  # a constant never beats a resample's own mean: every resample R^2 <= 0
+    table = pd.read_csv(tmp_path / "g.tsv", sep="\t")
+    assert table["gene"].tolist() == ds.targets and np.allclose(table["r2"], 0.0, atol=1e-6)
+
+
+def test_perfect_predictions_score_one_and_summaries_gather_every_pair(dataset, tmp_path):
+    ds = load_dataset(dataset)
+    per_gene, predictions, rows = {}, {}, []
+    for model, noise in (("perfect", 0.0), ("noisy", 0.5)):
+        path = tmp_path / f"{model}_test.npy"
+        y = np.asarray(ds.y["test"], np.float32)
+        np.save(path, y + noise * np.random.default_rng(0).standard_normal(y.shape).astype(np.float32))
+        per_gene[(model, "test")], predictions[(model, "test")] = tmp_path / f"{model}_g.tsv", path
+        rows.append(tmp_path / f"{model}_row.tsv")
+        row = score_split(model, "test", path, dataset, per_gene[(model, "test")], rows[-1], DEFAULTS.score)
+        if noise == 0:
+            assert row["r2_flat"] == pytest.approx(1.0) and row["rmse"] == pytest.approx(0.0)
+    outputs = [tmp_path / name for name in ("summary.tsv", "strata.tsv", "paired.tsv")]
+    summary = summarize(rows, per_gene, predictions, dataset, *outputs, include_zero_filled=False)
+    assert summary["model"].tolist() == ["perfect", "noisy"]
+    paired = pd.read_csv(outputs[2], sep="\t")
+    assert paired[["model_a", "model_b"]].values.tolist() == [["perfect", "noisy"]]
+    assert paired["fraction_a_better"].iloc[0] == 1.0
+    assert set(pd.read_csv(outputs[1], sep="\t")["model"]) == {"perfect", "noisy"}
+
+
+def test_xgbrf_batches_assemble_into_one_model_in_dataset_order(dataset, tmp_path):
+    ds = load_dataset(dataset)
+    settings = replace(DEFAULTS.models["xgbrf"], batch_size=3)  # 4 targets: batches of 3 and 1
+    files = [str(tmp_path / f"batch_{i:03d}.ubj") for i in range(2)]
+    for i, path in enumerate(files):
+        train_xgbrf_batch(dataset, i, settings, 1, path)
+    with pytest.raises(ValueError, match="batch 2 does not exist"):
+        train_xgbrf_batch(dataset, 2, settings, 1, tmp_path / "none.ubj")
+    index = assemble_xgbrf(files, tmp_path / "index.json")
+    assert [(b["start"], b["stop"]) for b in index["batches"]] == [(0, 3), (3, 4)]
+    model = load_model("xgbrf", tmp_path / "index.json")
+    assert model.targets == ds.targets and model.features == ds.features
+    pred = predict_split("xgbrf", tmp_path / "index.json", dataset, "test", tmp_path / "p.npy", threads=1)
+    assert pred.shape == (len(ds.samples["test"]), 4)
+
+
+def test_rnn_step_trains_saves_and_ignores_the_checkpoint_period(dataset, tmp_path):
+    ds = load_dataset(dataset)
+    files = {}
+    for every in (1, 2):
+        out = tmp_path / f"every_{every}"
+        checkpoint = out / "rnn.checkpoint.pt"
+        train_rnn(dataset, TINY_RNN, RNNExecution("cpu", every), out / "rnn.pt", out / "h.tsv", checkpoint)
+        assert not checkpoint.exists()  # the finished model supersedes it
+        files[every] = (out / "rnn.pt").read_bytes()
+        history = pd.read_csv(out / "h.tsv", sep="\t")
+        assert history["epoch"].tolist() == [1, 2, 3]
+    assert files[1] == files[2]  # the checkpoint period is an execution setting, not a result
+    model = load_model("rnn", tmp_path / "every_1" / "rnn.pt")
+    pred = predict_split("rnn", tmp_path / "every_1" / "rnn.pt", dataset, "validation", tmp_path / "v.npy", threads=1)
+    np.testing.assert_array_equal(pred, model.predict(np.asarray(ds.x["validation"])))
+
+
+def test_latency_and_shap_steps_dispatch_through_the_registry(dataset, tmp_path):
+    ds = load_dataset(dataset)
+    fit_linear("ridge", dataset, DEFAULTS.models["ridge"], tmp_path / "ridge.npz")
+    fit_linear("mean", dataset, DEFAULTS.models["mean"], tmp_path / "mean.npz")
+    models = {"ridge": str(tmp_path / "ridge.npz"), "mean": str(tmp_path / "mean.npz")}
+    table = latency_table(models, dataset, tmp_path / "latency.tsv", threads=1, repeats=20)
+    assert table[["model", "mode"]].values.tolist() == [
+        ["ridge", "single_sample"],
+        ["ridge", "batch"],
+        ["mean", "single_sample"],
+        ["mean", "batch"],
+    ]
+    assert (table["median_ms"] > 0).all() and (table["batch_size"].iloc[1] == len(ds.samples["validation"]))
+    gene = ds.targets[0]
+    out = {name: tmp_path / f"{name}" for name in ("s.npz", "w.png", "b.png")}
+    explain("ridge", tmp_path / "ridge.npz", gene, dataset, out["s.npz"], out["w.png"], out["b.png"], DEFAULTS.shap, 1)
+    with np.load(out["s.npz"]) as saved:
+        model = LinearModel.load(tmp_path / "ridge.npz")
+        x = np.asarray(ds.x["validation"], np.float32)
+        additive = saved["values"].sum(1) + saved["expected_value"]
+        np.testing.assert_allclose(additive, model.predict(x)[:, 0], atol=1e-4)
+    assert out["w.png"].read_bytes()[:4] == b"\x89PNG"
