@@ -21,9 +21,9 @@ class DenseLembasRNN(nn.Module):
         n_nodes: int,
         input_idx: torch.Tensor,
         output_idx: torch.Tensor,
-        max_steps: int = 10,
-        leak: float = 0.01,
-        dtype=torch.float32,
+        max_steps: int,
+        leak: float,
+        dtype: torch.dtype,
     ):
         super().__init__()
         self.input_layer = nn.Module()
