@@ -8,16 +8,12 @@ Writes benchmarks/results/data_stages_<preset>_<format>.tsv and prints it.
 from __future__ import annotations
 
 import argparse
-import csv
-import platform
-import resource
 import shutil
-import time
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from common import timed, write_table
 
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
@@ -28,12 +24,6 @@ from lembas_core.synthetic.spec import PRESETS
 from lembas_core.workflow.settings import default_config
 
 HERE = Path(__file__).resolve().parent
-
-
-def timed(fn):
-    start = time.perf_counter()
-    value = fn()
-    return time.perf_counter() - start, value
 
 
 def upstream_read(path: Path, fmt: str) -> np.ndarray:
@@ -72,18 +62,11 @@ def main() -> None:
     )
     rows.append(("read gene matrix, store mmap (touch every value)", t_mmap))
     assert np.isclose(mapped, reference.sum(dtype=np.float64))
-    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
-    out = HERE / "results" / f"data_stages_{args.preset}_{args.format}.tsv"
+    rows.append(("ratio: upstream parse / store mmap", f"{t_text / t_mmap:.1f}"))
     command = f"python benchmarks/data_stages.py --preset {args.preset} --format {args.format}"
-    meta = f"# {date.today()} {platform.machine()} {args.threads} threads; {command}; peak RSS {peak_gb:.1f} GB"
-    with open(out, "w", newline="") as handle:
-        handle.write(meta + "\n")
-        writer = csv.writer(handle, delimiter="\t")
-        writer.writerow(["step", "seconds"])
-        writer.writerows((step, f"{sec:.3f}") for step, sec in rows)
-        writer.writerow(["ratio: upstream parse / store mmap", f"{t_text / t_mmap:.1f}"])
-    print(out.read_text())
+    table = [("step", "seconds")] + [(step, f"{sec:.3f}" if isinstance(sec, float) else sec) for step, sec in rows]
+    write_table(f"data_stages_{args.preset}_{args.format}", command, args.threads, table)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ import json
 import os
 from dataclasses import asdict
 
-from lembas_core.models.base import LINEAR_FITS, MODEL_KINDS, REGISTRY, model_file
+from lembas_core.models.base import LINEAR_FITS, MODEL_KINDS, REGISTRY, fit_report_file, model_file
 from lembas_core.workflow.code_deps import code_inputs
 from lembas_core.workflow.layout import SPLITS, batch_name, batch_ranges, cohort_file_names
 from lembas_core.workflow.resources import cohort_size, memory_mb, runtime_min

@@ -74,6 +74,7 @@ rule summarize_metrics:
             model=INCLUDED,
             split=config["evaluate"]["splits"],
         ),
+        fits=[fit_report_file(m) for m in INCLUDED],
         dataset="results/dataset",
         code=script_code("summarize_metrics"),
     output:
@@ -94,6 +95,12 @@ rule summarize_metrics:
             caption="captions/tables.rst",
             category="Tables",
             labels={"table": "paired comparison"},
+        ),
+        fits=report(
+            "results/metrics/fits.tsv",
+            caption="captions/fits.rst",
+            category="Tables",
+            labels={"table": "model fits"},
         ),
     log:
         "logs/summarize_metrics.log",

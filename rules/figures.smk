@@ -8,7 +8,7 @@ rule figures:
         latency="results/latency.tsv",
         per_gene=expand("results/metrics/per_gene/{model}_{split}.tsv", model=INCLUDED, split=FIGURE_SPLITS),
         predictions=expand("results/predictions/{model}_{split}.npy", model=INCLUDED, split=FIGURE_SPLITS),
-        history=["results/models/rnn_training.tsv"] if "rnn" in INCLUDED else [],
+        history=["results/models/rnn_training.tsv", fit_report_file("rnn")] if "rnn" in INCLUDED else [],
         dataset="results/dataset",
         code=script_code("figures"),
     output:

@@ -6,7 +6,8 @@ rule fit_linear:
         dataset="results/dataset",
         code=model_code("fit_linear"),
     output:
-        "results/models/{model}.npz",
+        model="results/models/{model}.npz",
+        report="results/models/{model}.fit.json",
     log:
         "logs/models/{model}.log",
     benchmark:

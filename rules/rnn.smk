@@ -8,6 +8,7 @@ rule train_rnn:
     output:
         model="results/models/rnn.pt",
         history="results/models/rnn_training.tsv",
+        report="results/models/rnn.fit.json",
     log:
         "logs/models/rnn.log",
     benchmark:

@@ -16,6 +16,7 @@ rule train_xgbrf_batch:
     threads: 2
     resources:
         **job_resources("train_xgbrf_batch"),
+        **({"gpu": 1} if SETTINGS.xgbrf_execution.device == "cuda" else {}),
     params:
         settings=SETTINGS.model_params("xgbrf"),
     script:
@@ -27,7 +28,8 @@ rule assemble_xgbrf:
         batches=xgbrf_batch_files,
         code=script_code("assemble_xgbrf"),
     output:
-        "results/models/xgbrf/index.json",
+        index="results/models/xgbrf/index.json",
+        report="results/models/xgbrf.fit.json",
     log:
         "logs/models/xgbrf/assemble.log",
     benchmark:
@@ -38,5 +40,7 @@ rule assemble_xgbrf:
     threads: 1
     resources:
         **job_resources("assemble_xgbrf"),
+    params:
+        settings=SETTINGS.model_params("xgbrf"),
     script:
         "../workflow_scripts/assemble_xgbrf.py"

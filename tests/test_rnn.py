@@ -3,18 +3,34 @@ determinism, resume, model files and upstream-checkpoint import."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+from dataclasses import asdict, replace
 
 import numpy as np
 import pytest
 import torch
+import yaml
 
+from cohort_helpers import REPO
+from lembas_core.data.dataset import load_dataset
+from lembas_core.data.ingest import CohortFiles, ingest_cohort
+from lembas_core.data.preprocess import preprocess
 from lembas_core.io.errors import InputDataError
 from lembas_core.models.rnn.dense import DenseLembasRNN
 from lembas_core.models.rnn.graph import build_graph
-from lembas_core.models.rnn.io import import_upstream_checkpoint, load_rnn, model_settings, save_rnn
+from lembas_core.models.rnn.io import graph_from_dataset, import_upstream_checkpoint, load_rnn, model_settings, save_rnn
 from lembas_core.models.rnn.model import LembasRNN, mml, mml_derivative
-from lembas_core.models.rnn.training import lembas_lr, spectral_radius_estimate, train
+from lembas_core.models.rnn.training import (
+    Budget,
+    inner_split,
+    lembas_lr,
+    spectral_radius_estimate,
+    train,
+    training_budget,
+)
+from lembas_core.synthetic.cohort import synthesize
+from lembas_core.synthetic.spec import PRESETS
+from lembas_core.workflow.settings import Settings, default_config
 from rnn_helpers import TRAINING, inputs, make_model, random_network
 
 
@@ -103,11 +119,31 @@ def test_spectral_estimate_tracks_the_jacobian():
 
 
 def test_lr_schedule_shape():
-    cfg = replace(TRAINING, epochs=100, warmup_epochs=20, lr_peak=1e-2, lr_end=1e-5)
-    assert lembas_lr(0, cfg) == pytest.approx(1e-3)
-    assert lembas_lr(20, cfg) == pytest.approx(1e-2)
-    assert lembas_lr(95, cfg) == pytest.approx(1e-5) and lembas_lr(99, cfg) == 1e-5
-    assert lembas_lr(10, cfg) < lembas_lr(15, cfg) and lembas_lr(50, cfg) > lembas_lr(80, cfg)
+    cfg = replace(TRAINING, lr_peak=1e-2, lr_end=1e-5)
+    budget = Budget(epochs=100, warmup_epochs=20, reset_epochs=200, patience=20, steps_per_epoch=1)
+    lr = [lembas_lr(epoch, cfg, budget) for epoch in range(100)]
+    assert lr[0] == pytest.approx(1e-3) and lr[20] == pytest.approx(1e-2)
+    assert lr[95] == pytest.approx(1e-5) and lr[99] == 1e-5
+    assert lr[10] < lr[15] and lr[50] > lr[80]
+
+
+def test_budget_gives_small_cohorts_enough_steps_and_scales_the_schedule():
+    cfg = replace(TRAINING, epochs=60, batch_size=25, min_steps=2000, warmup_epochs=10, reset_epochs=200, patience=20)
+    large = training_budget(1080, cfg)  # 44 updates an epoch: 2,640 >= 2,000
+    assert (large.epochs, large.warmup_epochs, large.patience, large.steps) == (60, 10, 20, 2640)
+    small = training_budget(61, cfg)  # 3 updates an epoch: 60 epochs would be 180 updates
+    assert small.steps_per_epoch == 3 and small.epochs == 667 and small.steps >= 2000
+    assert (small.warmup_epochs, small.reset_epochs, small.patience) == (111, 2223, 222)  # same shape, x 11.1
+    assert training_budget(61, replace(cfg, min_steps=0)).epochs == 60  # the switch off: epochs as given
+
+
+def test_inner_split_is_seeded_disjoint_and_holds_the_fraction():
+    fit, held = inner_split(200, 0.1, seed=888)
+    assert len(held) == 20 and len(fit) == 180 and not set(fit) & set(held)
+    assert sorted({*fit, *held}) == list(range(200))
+    np.testing.assert_array_equal(held, inner_split(200, 0.1, seed=888)[1])
+    assert not np.array_equal(held, inner_split(200, 0.1, seed=1)[1])
+    assert len(inner_split(200, 0.0, seed=888)[1]) == 0 and len(inner_split(5, 0.1, seed=0)[1]) == 1
 
 
 def _training_data(model: LembasRNN, n: int = 60):
@@ -117,39 +153,110 @@ def _training_data(model: LembasRNN, n: int = 60):
     return x, y
 
 
-TINY_TRAIN = replace(TRAINING, epochs=4, batch_size=16, warmup_epochs=1, lr_peak=1e-2, spectral_samples=4)
+TINY_TRAIN = replace(TRAINING, epochs=4, batch_size=16, warmup_epochs=1, lr_peak=1e-2, spectral_samples=4, min_steps=0)
+# early stopping within a few epochs: the noise-dominated targets above stop improving at once
+EARLY = replace(TINY_TRAIN, epochs=40, patience=3, lr_peak=5e-2)
 
 
 def test_training_lowers_the_loss_and_is_deterministic():
-    histories, weights = [], []
+    outcomes, weights = [], []
     for _ in range(2):
         model, *_ = make_model(0, dtype=torch.float32)
         x, y = _training_data(model)
-        histories.append(train(model, x, y, TINY_TRAIN))
+        outcomes.append(train(model, x, y, TINY_TRAIN))
         weights.append(model.w.detach().clone())
-    assert histories[0][-1]["mse"] < histories[0][0]["mse"]
+    history = outcomes[0].history
+    assert history[-1]["mse"] < history[0]["mse"]
     assert torch.equal(weights[0], weights[1])
-    assert [round(r["loss"], 12) for r in histories[0]] == [round(r["loss"], 12) for r in histories[1]]
-    assert {"mse", "sign", "l2", "uniform", "spectral", "lr", "spectral_radius", "sign_violations", "seconds"} <= set(
-        histories[0][0]
-    )
+    assert [round(r["loss"], 12) for r in history] == [round(r["loss"], 12) for r in outcomes[1].history]
+    assert {"mse", "lr", "spectral_radius", "validation_mse", "validation_error", "steps", "seconds"} <= set(history[0])
 
 
-def test_resume_equals_uninterrupted(tmp_path):
+def test_early_stopping_keeps_the_best_epoch_and_is_deterministic(tmp_path):
+    runs = []
+    for run in range(2):
+        model, *_ = make_model(0, dtype=torch.float32)
+        x, y = _training_data(model)
+        checkpoint = tmp_path / f"run{run}.pt"
+        outcome = train(model, x, y, EARLY, checkpoint=checkpoint, checkpoint_every=1, fingerprint="a")
+        runs.append((outcome, {k: v.clone() for k, v in model.state_dict().items()}))
+    (outcome, kept), (again, kept_again) = runs
+    assert outcome.converged is True and outcome.stop_reason.startswith("early stop at epoch")
+    assert len(outcome.history) < EARLY.epochs and outcome.best_epoch <= len(outcome.history) - EARLY.patience
+    errors = [row["validation_error"] for row in outcome.history]
+    assert errors[outcome.best_epoch - 1] == min(errors)
+    assert (again.best_epoch, len(again.history)) == (outcome.best_epoch, len(outcome.history))
+    assert all(torch.equal(kept[name], kept_again[name]) for name in kept)
+    last = torch.load(tmp_path / "run0.pt", weights_only=True)  # state after the last epoch run
+    assert last["epoch"] == len(outcome.history) and last["best"]["epoch"] == outcome.best_epoch
+    assert all(torch.equal(kept[name], last["best"]["weights"][name]) for name in kept)
+    assert not torch.equal(kept["w"], last["model"]["w"])  # the best epoch's weights, not the last epoch's
+
+
+def test_cap_reached_while_improving_says_so():
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
-    train(model, x, y, TINY_TRAIN)
+    outcome = train(model, x, y, replace(TINY_TRAIN, epochs=2, patience=10))
+    assert outcome.converged is False and "raise models.rnn.epochs" in outcome.stop_reason
+
+
+def test_resume_equals_uninterrupted_with_early_stopping(tmp_path):
+    model, *_ = make_model(0, dtype=torch.float32)
+    x, y = _training_data(model)
+    uninterrupted = train(model, x, y, EARLY)
     resumed, *_ = make_model(0, dtype=torch.float32)
     checkpoint = tmp_path / "rnn.checkpoint.pt"
-    train(
-        resumed, x, y, TINY_TRAIN, checkpoint=checkpoint, checkpoint_every=2, fingerprint="a", stop_after=2
-    )  # "killed" after 2 epochs
-    assert torch.load(checkpoint, weights_only=True)["epoch"] == 2
+    train(resumed, x, y, EARLY, checkpoint=checkpoint, checkpoint_every=2, fingerprint="a", stop_after=4)  # killed
+    assert torch.load(checkpoint, weights_only=True)["epoch"] == 4
     fresh, *_ = make_model(0, dtype=torch.float32)  # a new process would rebuild the model from scratch
-    history = train(fresh, x, y, TINY_TRAIN, checkpoint=checkpoint, checkpoint_every=2, fingerprint="a")
-    assert [r["epoch"] for r in history] == [1, 2, 3, 4]
+    outcome = train(fresh, x, y, EARLY, checkpoint=checkpoint, checkpoint_every=2, fingerprint="a")
+    assert [r["epoch"] for r in outcome.history] == [r["epoch"] for r in uninterrupted.history]
+    assert (outcome.best_epoch, outcome.stop_reason) == (uninterrupted.best_epoch, uninterrupted.stop_reason)
     for name, value in model.state_dict().items():
         assert torch.equal(value, fresh.state_dict()[name]), name
+
+
+def test_fitted_readout_starts_below_the_upstream_readout():
+    x = y = None
+    initial = {}
+    for readout in ("fit", "upstream"):
+        model, *_ = make_model(0, dtype=torch.float32)
+        if x is None:
+            x, y = _training_data(model)
+        history = train(model, x, y, replace(TINY_TRAIN, epochs=1, readout_init=readout, validation_fraction=0.0))
+        initial[readout] = history.history[0]["mse"]
+    assert initial["fit"] < 0.5 * initial["upstream"]
+
+
+# sha256 of the tiny preset's RNN weights trained by the code before early stopping, the step budget and
+# the fitted readout existed (commit 5a23bb8, torch 2.13.0 CPU, 1 thread): with all three switched off the
+# training must reproduce them bit for bit.
+LEGACY_TINY_WEIGHTS = "e6311ea8a804af6ffa6edb59ee2157987da7aced2824159e9ee2bd30daf91063"
+
+
+def test_switches_off_reproduce_the_legacy_training_bit_for_bit(tmp_path):
+    config = default_config(yaml.safe_load((REPO / "config/presets/tiny.yaml").read_text()))
+    settings = Settings.from_config(config)
+    paths = synthesize(PRESETS["tiny"], tmp_path / "cohort", "tsv")
+    roles = ("tf_expression", "gene_expression", "network", "validation")
+    ingest_cohort(CohortFiles(*(paths[role] for role in roles), format="tsv"), tmp_path / "ingest", self_loops="keep")
+    preprocess(tmp_path / "ingest", tmp_path / "ds", **asdict(settings.preprocess))
+    graph, _, _ = graph_from_dataset(tmp_path / "ds")
+    ds = load_dataset(tmp_path / "ds")
+    rnn = settings.models["rnn"]
+    legacy = replace(rnn.training, validation_fraction=0.0, readout_init="upstream", min_steps=0)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        model = LembasRNN(graph, rnn.architecture, seed=rnn.training.seed)
+        train(model, ds.x["train"], ds.y["train"], legacy)
+    finally:
+        torch.set_num_threads(threads)
+    digest = hashlib.sha256()
+    for name, value in sorted(model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(value.detach().numpy().tobytes())
+    assert digest.hexdigest() == LEGACY_TINY_WEIGHTS
 
 
 def test_checkpoint_of_other_config_is_ignored(tmp_path):
@@ -161,7 +268,7 @@ def test_checkpoint_of_other_config_is_ignored(tmp_path):
     history = train(
         other, x, y, replace(TINY_TRAIN, epochs=2), checkpoint=checkpoint, checkpoint_every=2, fingerprint="new"
     )
-    assert [r["epoch"] for r in history] == [1, 2]
+    assert [r["epoch"] for r in history.history] == [1, 2]
 
 
 def test_model_file_round_trip_and_damage(tmp_path):

@@ -59,7 +59,7 @@ def test_every_config_key_of_a_model_lands_in_exactly_one_field():
     rnn = default_config()["models"]["rnn"]
     groups = [{f.name for f in fields(cls)} for cls in (RNNArchitecture, RNNTraining, RNNExecution)]
     assert sum(len(g) for g in groups) == len(set().union(*groups))  # no key in two groups
-    assert set().union(*groups, {"import_checkpoint"}) == set(rnn)
+    assert set().union(*groups, {"import_checkpoint", "recipe"}) == set(rnn)
 
 
 def test_missing_and_unknown_keys_are_errors_not_dropped():
@@ -101,3 +101,11 @@ def test_registry_gives_every_kind_a_file_an_explainer_and_a_loader():
     assert LINEAR_FITS == ("mlr", "ridge", "mean")
     with pytest.raises(ValueError, match="unknown model kind 'lasso'"):
         model_file("lasso")
+
+
+def test_upstream_recipe_is_one_switch():
+    settings, _ = split_rnn_config({**default_config()["models"]["rnn"], "recipe": "upstream", "epochs": 7})
+    training = settings.training
+    assert settings.recipe == "upstream" and training.epochs == 600 and training.lr_peak == 2e-3
+    assert (training.readout_init, training.validation_fraction, training.min_steps) == ("upstream", 0.0, 0)
+    assert (training.warmup_epochs, training.reset_epochs, training.batch_size) == (120, 200, 25)

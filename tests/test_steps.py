@@ -11,6 +11,7 @@ import pytest
 from cohort_helpers import DEFAULTS
 from lembas_core.data.dataset import load_dataset
 from lembas_core.models.base import LINEAR_FITS, load_model
+from lembas_core.models.fit_report import FitReport
 from lembas_core.models.linear import LinearModel
 from lembas_core.models.settings import RNNExecution
 from lembas_core.steps.fit_linear import fit_linear
@@ -27,7 +28,9 @@ from lembas_core.workflow.layout import SPLITS
 
 TINY_RNN = replace(
     DEFAULTS.models["rnn"],
-    training=replace(DEFAULTS.models["rnn"].training, epochs=3, batch_size=8, warmup_epochs=1, spectral_samples=2),
+    training=replace(
+        DEFAULTS.models["rnn"].training, epochs=3, batch_size=8, warmup_epochs=1, spectral_samples=2, min_steps=0
+    ),
 )
 
 
@@ -42,8 +45,10 @@ def dataset(small_cohort, tmp_path):
 def test_linear_fits_predict_and_score(dataset, tmp_path):
     ds = load_dataset(dataset)
     for kind in LINEAR_FITS:
-        fit_linear(kind, dataset, DEFAULTS.models[kind], tmp_path / f"{kind}.npz")
+        fit_linear(kind, dataset, DEFAULTS.models[kind], tmp_path / f"{kind}.npz", tmp_path / f"{kind}.fit.json")
         assert LinearModel.load(tmp_path / f"{kind}.npz").kind == kind
+        report = FitReport.read(tmp_path / f"{kind}.fit.json")
+        assert report.model == kind and report.converged is True
     for split in SPLITS:
         pred = predict_split("mlr", tmp_path / "mlr.npz", dataset, split, tmp_path / f"mlr_{split}.npy", threads=1)
         np.testing.assert_array_equal(np.load(tmp_path / f"mlr_{split}.npy"), pred)
@@ -70,8 +75,16 @@ def test_perfect_predictions_score_one_and_summaries_gather_every_pair(dataset, 
         row = score_split(model, "test", path, dataset, per_gene[(model, "test")], rows[-1], DEFAULTS.score)
         if noise == 0:
             assert row["r2_flat"] == pytest.approx(1.0) and row["rmse"] == pytest.approx(0.0)
-    outputs = [tmp_path / name for name in ("summary.tsv", "strata.tsv", "paired.tsv")]
-    summary = summarize(rows, per_gene, predictions, dataset, *outputs, include_zero_filled=False)
+    outputs = [tmp_path / name for name in ("summary.tsv", "strata.tsv", "paired.tsv", "fits.tsv")]
+    reports = [tmp_path / "perfect.fit.json", tmp_path / "noisy.fit.json"]
+    FitReport("perfect", "copy of the truth", True, 0, 0, 0, "exact").write(reports[0])
+    FitReport("noisy", "truth plus noise", None, 3, 0, 0, "a recipe").write(reports[1])
+    summary = summarize(rows, per_gene, predictions, reports, dataset, *outputs, include_zero_filled=False)
+    fits = pd.read_csv(outputs[3], sep="\t")
+    assert fits[["model", "converged", "optimizer_steps"]].values.tolist() == [
+        ["perfect", "yes", 0],
+        ["noisy", "recipe", 3],
+    ]
     assert summary["model"].tolist() == ["perfect", "noisy"]
     paired = pd.read_csv(outputs[2], sep="\t")
     assert paired[["model_a", "model_b"]].values.tolist() == [["perfect", "noisy"]]
@@ -87,7 +100,8 @@ def test_xgbrf_batches_assemble_into_one_model_in_dataset_order(dataset, tmp_pat
         train_xgbrf_batch(dataset, i, settings, 1, path)
     with pytest.raises(ValueError, match="batch 2 does not exist"):
         train_xgbrf_batch(dataset, 2, settings, 1, tmp_path / "none.ubj")
-    index = assemble_xgbrf(files, tmp_path / "index.json")
+    index = assemble_xgbrf(files, settings, tmp_path / "index.json", tmp_path / "xgbrf.fit.json")
+    assert FitReport.read(tmp_path / "xgbrf.fit.json").converged is None  # a fixed recipe
     assert [(b["start"], b["stop"]) for b in index["batches"]] == [(0, 3), (3, 4)]
     model = load_model("xgbrf", tmp_path / "index.json")
     assert model.targets == ds.targets and model.features == ds.features
@@ -101,11 +115,15 @@ def test_rnn_step_trains_saves_and_ignores_the_checkpoint_period(dataset, tmp_pa
     for every in (1, 2):
         out = tmp_path / f"every_{every}"
         checkpoint = out / "rnn.checkpoint.pt"
-        train_rnn(dataset, TINY_RNN, RNNExecution("cpu", every), out / "rnn.pt", out / "h.tsv", checkpoint)
+        train_rnn(
+            dataset, TINY_RNN, RNNExecution("cpu", every), out / "rnn.pt", out / "h.tsv", out / "r.json", checkpoint
+        )
         assert not checkpoint.exists()  # the finished model supersedes it
         files[every] = (out / "rnn.pt").read_bytes()
         history = pd.read_csv(out / "h.tsv", sep="\t")
         assert history["epoch"].tolist() == [1, 2, 3]
+        report = FitReport.read(out / "r.json")
+        assert report.epochs == 3 and report.converged is False and "raise models.rnn.epochs" in report.stop_reason
     assert files[1] == files[2]  # the checkpoint period is an execution setting, not a result
     model = load_model("rnn", tmp_path / "every_1" / "rnn.pt")
     pred = predict_split("rnn", tmp_path / "every_1" / "rnn.pt", dataset, "validation", tmp_path / "v.npy", threads=1)
@@ -114,8 +132,8 @@ def test_rnn_step_trains_saves_and_ignores_the_checkpoint_period(dataset, tmp_pa
 
 def test_latency_and_shap_steps_dispatch_through_the_registry(dataset, tmp_path):
     ds = load_dataset(dataset)
-    fit_linear("ridge", dataset, DEFAULTS.models["ridge"], tmp_path / "ridge.npz")
-    fit_linear("mean", dataset, DEFAULTS.models["mean"], tmp_path / "mean.npz")
+    fit_linear("ridge", dataset, DEFAULTS.models["ridge"], tmp_path / "ridge.npz", tmp_path / "ridge.json")
+    fit_linear("mean", dataset, DEFAULTS.models["mean"], tmp_path / "mean.npz", tmp_path / "mean.json")
     models = {"ridge": str(tmp_path / "ridge.npz"), "mean": str(tmp_path / "mean.npz")}
     table = latency_table(models, dataset, tmp_path / "latency.tsv", threads=1, repeats=20)
     assert table[["model", "mode"]].values.tolist() == [

@@ -2,6 +2,8 @@
 
 from lembas_core.steps.runtime import job
 from lembas_core.steps.train_xgbrf import assemble_xgbrf
+from lembas_core.workflow.settings import model_settings
 
 with job(snakemake.log[0], snakemake.threads):
-    assemble_xgbrf(list(snakemake.input.batches), snakemake.output[0])
+    settings = model_settings("xgbrf", snakemake.params.settings)
+    assemble_xgbrf(list(snakemake.input.batches), settings, snakemake.output.index, snakemake.output.report)

@@ -12,7 +12,7 @@ with job(snakemake.log[0], snakemake.threads):
         by_model_and_split(p.models, p.splits, i.per_gene),
         by_model_and_split(p.models, p.splits, i.predictions),
         i.dataset,
-        i.history[0] if i.history else None,
+        tuple(i.history) if i.history else None,
         i.latency,
         dict(snakemake.output.items()),
     )

@@ -6,4 +6,5 @@ from lembas_core.workflow.settings import model_settings
 
 with job(snakemake.log[0], snakemake.threads):
     kind = snakemake.wildcards.model
-    fit_linear(kind, snakemake.input.dataset, model_settings(kind, snakemake.params.settings), snakemake.output[0])
+    settings, out = model_settings(kind, snakemake.params.settings), snakemake.output
+    fit_linear(kind, snakemake.input.dataset, settings, out.model, out.report)

@@ -11,4 +11,5 @@ with job(snakemake.log[0], snakemake.threads):
     settings = RNNSettings.from_params(snakemake.params.settings)
     _, execution = split_rnn_config(snakemake.config["models"]["rnn"])
     out = snakemake.output
-    train_rnn(snakemake.input.dataset, settings, execution, out.model, out.history, snakemake.params.checkpoint)
+    checkpoint = snakemake.params.checkpoint
+    train_rnn(snakemake.input.dataset, settings, execution, out.model, out.history, out.report, checkpoint)

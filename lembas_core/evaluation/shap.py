@@ -64,11 +64,15 @@ def gradient_values(model: Any, gene: str, x: np.ndarray, settings: ShapSettings
     bg = x[np.sort(rng.choice(len(x), size=min(settings.background, len(x)), replace=False))]
     torch.manual_seed(settings.seed)
     np.random.seed(settings.seed)  # GradientExplainer draws its background samples and interpolation points from numpy
-    explainer = shap.GradientExplainer(wrapper, torch.as_tensor(bg, dtype=network.w.dtype))
-    values = explainer.shap_values(torch.as_tensor(x, dtype=network.w.dtype), nsamples=settings.nsamples)
+
+    def as_tensor(array: np.ndarray) -> torch.Tensor:  # on the network's device (CPU or CUDA)
+        return torch.as_tensor(array, dtype=network.w.dtype, device=network.w.device)
+
+    explainer = shap.GradientExplainer(wrapper, as_tensor(bg))
+    values = explainer.shap_values(as_tensor(x), nsamples=settings.nsamples)
     values = np.asarray(values).reshape(len(x), x.shape[1])
     with torch.no_grad():
-        expected = float(wrapper(torch.as_tensor(bg, dtype=network.w.dtype)).mean())
+        expected = float(wrapper(as_tensor(bg)).mean())
     return values, expected
 
 

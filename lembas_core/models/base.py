@@ -111,6 +111,11 @@ def model_file(name: str) -> str:
     return f"{MODELS_DIR}/{model_kind(name).model_file}"
 
 
+def fit_report_file(name: str) -> str:
+    """The fit report (:mod:`lembas_core.models.fit_report`) written next to model kind `name`'s model."""
+    return f"{MODELS_DIR}/{name}.fit.json"
+
+
 def implementation(name: str) -> ModuleType:
     """Import (once) and return the implementation module of model kind `name`."""
     return importlib.import_module(model_kind(name).module)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,7 @@ from sklearn.linear_model import RidgeCV
 
 from lembas_core.io.atomic import atomic_file
 from lembas_core.io.errors import InputDataError
+from lembas_core.models.fit_report import FitReport, closed_form
 from lembas_core.models.settings import MeanSettings, MLRSettings, RidgeSettings
 
 LOG = logging.getLogger("lembas_core.models.linear")
@@ -174,6 +175,18 @@ def fit_ridge(
         list(targets),
         {"alpha": chosen},
     )
+
+
+def fit_report(model: LinearModel) -> FitReport:
+    """How a linear-family model was fitted: always exactly (no iterations to converge)."""
+    if model.kind == "mlr":
+        return closed_form("mlr", f"exact least squares ({model.extras['solver']})")
+    if model.kind == "ridge":
+        alpha = model.extras["alpha"]
+        edge = np.isin(alpha, [alpha.min(), alpha.max()]).mean() if alpha.size else 0.0
+        report = closed_form("ridge", "exact ridge per gene, penalty by leave-one-out CV")
+        return replace(report, stop_reason=f"exact solution; {100 * edge:.1f}% of genes at an end of the penalty grid")
+    return closed_form(model.kind, "training mean per gene")
 
 
 def load_model(path: str | Path, threads: int = 1) -> LinearModel:

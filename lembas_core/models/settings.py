@@ -64,6 +64,19 @@ class XGBRFSettings:
 
 
 @dataclass(frozen=True)
+class XGBRFExecution:
+    """Where the XGBRF batch jobs run: `auto` (CUDA when XGBoost can use a visible GPU), `cpu` or `cuda`."""
+
+    device: str
+
+
+def split_xgbrf_config(values: Mapping[str, Any]) -> tuple[XGBRFSettings, XGBRFExecution]:
+    """Partition `models.xgbrf` into the result-defining settings and the device."""
+    settings = {k: v for k, v in values.items() if k != "device"}
+    return from_mapping(XGBRFSettings, settings, "models.xgbrf"), XGBRFExecution(values["device"])
+
+
+@dataclass(frozen=True)
 class RNNArchitecture:
     """LEMBAS-RNN structure (upstream values in `config/presets/full.yaml`).
 
@@ -81,12 +94,18 @@ class RNNArchitecture:
 
 @dataclass(frozen=True)
 class RNNTraining:
-    """Optimisation, learning-rate schedule and every loss coefficient of LEMBAS-RNN training.
+    """Optimisation, budget, early stopping, readout initialisation and every loss coefficient.
 
-    The loss's spectral barrier pushes the radius below ``tolerance ** (1 / target_steps)``.
+    The loss's spectral barrier pushes the radius below ``tolerance ** (1 / target_steps)``. See
+    :mod:`lembas_core.models.rnn.training` for the budget rule and early stopping.
     """
 
-    epochs: int
+    epochs: int  # epoch cap (raised for small cohorts to reach min_steps optimizer updates)
+    min_steps: int  # optimizer updates the budget must allow (0: epochs as given)
+    validation_fraction: float  # training samples held out for early stopping (0: none, fixed budget)
+    patience: int  # epochs without inner-validation improvement before stopping
+    min_delta: float  # relative MSE decrease that counts as an improvement
+    readout_init: str  # fit (least-squares readout on the initial state) | upstream (w_out 1.2, b_out 0)
     batch_size: int
     lr_peak: float
     lr_start: float | None  # None: lr_peak / 10 (LEMBAS)
@@ -115,10 +134,29 @@ class RNNExecution:
     checkpoint_every: int  # epochs between checkpoints
 
 
+# `recipe: upstream` restores the upstream training (upstream_spec.md 3.4: 600 epochs, lr 2e-3 peak, batch
+# 25, the LEMBAS cosine schedule with a 20% warm-up, Adam reset every 200 epochs, b_out = 0) and switches off
+# this project's two deviations: the step budget and early stopping.
+UPSTREAM_RECIPE: dict[str, Any] = {
+    "epochs": 600,
+    "batch_size": 25,
+    "lr_peak": 2.0e-3,
+    "lr_start": None,
+    "lr_end": 1.0e-6,
+    "warmup_epochs": 120,
+    "reset_epochs": 200,
+    "min_steps": 0,
+    "validation_fraction": 0.0,
+    "readout_init": "upstream",
+}
+RECIPES = ("default", "upstream")
+
+
 @dataclass(frozen=True)
 class RNNSettings:
-    """Everything that determines a trained (or imported) LEMBAS-RNN: architecture, training, import."""
+    """Everything that determines a trained (or imported) LEMBAS-RNN: recipe, architecture, training, import."""
 
+    recipe: str
     architecture: RNNArchitecture
     training: RNNTraining
     import_checkpoint: str | None
@@ -131,6 +169,7 @@ class RNNSettings:
     def from_params(cls, params: Mapping[str, Any]) -> RNNSettings:
         """Inverse of :meth:`as_params`."""
         return cls(
+            recipe=params["recipe"],
             architecture=from_mapping(RNNArchitecture, params["architecture"], "models.rnn"),
             training=from_mapping(RNNTraining, params["training"], "models.rnn"),
             import_checkpoint=params["import_checkpoint"],
@@ -138,14 +177,20 @@ class RNNSettings:
 
 
 def split_rnn_config(values: Mapping[str, Any]) -> tuple[RNNSettings, RNNExecution]:
-    """Partition the flat `models.rnn` config into result-defining settings and execution settings."""
+    """Partition the flat `models.rnn` config into result-defining settings and execution settings.
+
+    With ``recipe: upstream`` the values of :data:`UPSTREAM_RECIPE` replace the configured ones.
+    """
+    if values.get("recipe") == "upstream":
+        values = {**values, **UPSTREAM_RECIPE}
     groups = {cls: {f.name for f in fields(cls)} for cls in (RNNArchitecture, RNNTraining, RNNExecution)}
-    known = set().union(*groups.values(), {"import_checkpoint"})
+    known = set().union(*groups.values(), {"import_checkpoint", "recipe"})
     unknown = sorted(set(values) - known)
     if unknown:
         raise KeyError(f"config models.rnn: unknown {unknown}")
     part = {cls: {k: v for k, v in values.items() if k in names} for cls, names in groups.items()}
     settings = RNNSettings(
+        recipe=values["recipe"],
         architecture=from_mapping(RNNArchitecture, part[RNNArchitecture], "models.rnn"),
         training=from_mapping(RNNTraining, part[RNNTraining], "models.rnn"),
         import_checkpoint=values["import_checkpoint"],

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +26,30 @@ from lembas_core.io.errors import InputDataError
 LOG = logging.getLogger("lembas_core.models.xgbrf")
 
 
+def resolve_device(device: str) -> str:
+    """`auto` picks CUDA when this XGBoost build supports it and a GPU is visible; `cuda` without one fails."""
+    built_with_cuda = bool(xgb.build_info().get("USE_CUDA"))
+    visible = bool(os.environ.get("CUDA_VISIBLE_DEVICES", "").strip(" ,-1")) or any(
+        Path("/proc/driver/nvidia/gpus").glob("*")
+    )
+    if device == "cuda" and not (built_with_cuda and visible):
+        raise RuntimeError(
+            f"models.xgbrf.device is 'cuda' but XGBoost {xgb.__version__} "
+            f"{'sees no GPU' if built_with_cuda else 'was built without CUDA'}; use 'auto' or 'cpu'"
+        )
+    if device == "auto":
+        return "cuda" if built_with_cuda and visible else "cpu"
+    return device
+
+
 def train_batch(
-    x: np.ndarray, y_block: np.ndarray, features: list[str], targets: list[str], params: dict, threads: int
+    x: np.ndarray,
+    y_block: np.ndarray,
+    features: list[str],
+    targets: list[str],
+    params: dict,
+    threads: int,
+    device: str = "cpu",
 ) -> xgb.Booster:
     """Fit one XGBRFRegressor on all targets of a batch; return its booster with names attached.
 
@@ -35,7 +58,7 @@ def train_batch(
     """
     if y_block.shape[1] != len(targets):
         raise ValueError("y_block columns and target names differ in length")
-    model = xgb.XGBRFRegressor(**{**params, "n_jobs": threads})
+    model = xgb.XGBRFRegressor(**{**params, "n_jobs": threads, "device": device})
     y = y_block[:, 0] if y_block.shape[1] == 1 else y_block
     model.fit(np.asarray(x, dtype=np.float32), np.asarray(y, dtype=np.float32))
     booster = model.get_booster()

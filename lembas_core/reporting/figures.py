@@ -17,6 +17,7 @@ import pandas as pd  # noqa: E402
 
 from lembas_core.io.atomic import atomic_file  # noqa: E402
 from lembas_core.models.base import REGISTRY  # noqa: E402
+from lembas_core.models.fit_report import FitReport  # noqa: E402
 
 COLOURS = {name: kind.colour for name, kind in REGISTRY.items()}
 LABELS = {name: kind.label for name, kind in REGISTRY.items()}
@@ -148,21 +149,34 @@ def strata_residuals(strata: pd.DataFrame, out: str | Path) -> None:
     save(fig, out)
 
 
-def training_curve(history: pd.DataFrame, out: str | Path) -> None:
-    """RNN loss terms, learning rate and spectral-radius estimate per epoch."""
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+def training_curve(history: pd.DataFrame, report: FitReport, out: str | Path) -> None:
+    """RNN training: loss terms, inner-validation error with the kept epoch, learning rate, spectral radius.
+
+    The title says whether training converged (`report`, :class:`lembas_core.models.fit_report.FitReport`).
+    """
+    fig, axes = plt.subplots(1, 4, figsize=(16, 3.6))
     for column in ("loss", "mse", "sign", "l2", "uniform", "spectral"):
         if column in history and (history[column] > 0).any():
             axes[0].plot(history["epoch"], history[column], label=column)
     axes[0].set_yscale("log")
     axes[0].legend(fontsize=7)
-    axes[0].set_title("loss terms")
-    axes[1].plot(history["epoch"], history["lr"], color="black")
-    axes[1].set_title("learning rate")
-    axes[2].plot(history["epoch"], history["spectral_radius"], color=COLOURS["rnn"])
-    axes[2].set_title("spectral radius estimate")
+    axes[0].set_title("training loss terms")
+    if "validation_error" in history and history["validation_error"].notna().any():
+        axes[1].plot(history["epoch"], history["validation_error"], color=COLOURS["rnn"], label="inner validation")
+        axes[1].set_title("error: mean over genes of MSE / variance")
+    else:
+        axes[1].set_title("no inner validation split")
+    if len(history):
+        axes[1].axvline(report.best_epoch, color="black", ls="--", lw=0.8, label=f"kept: epoch {report.best_epoch}")
+        axes[1].legend(fontsize=7)
+    axes[2].plot(history["epoch"], history["lr"], color="black")
+    axes[2].set_title("learning rate")
+    axes[3].plot(history["epoch"], history["spectral_radius"], color=COLOURS["rnn"])
+    axes[3].set_title("spectral radius estimate")
     for ax in axes:
         ax.set_xlabel("epoch")
+    status = {True: "converged", False: "NOT converged", None: "fixed recipe"}[report.converged]
+    fig.suptitle(f"LEMBAS-RNN training, {status}: {report.stop_reason}", fontsize=9)
     save(fig, out)
 
 

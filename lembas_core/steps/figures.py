@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from lembas_core.data.dataset import load_dataset
+from lembas_core.models.fit_report import FitReport
 from lembas_core.reporting.figures import (
     latency_plot,
     metric_bars,
@@ -22,11 +23,14 @@ def draw_report_figures(
     per_gene: dict[tuple[str, str], str],
     predictions: dict[tuple[str, str], str],
     dataset_dir: str,
-    history: str | None,
+    history: tuple[str, str] | None,
     latency: str,
     outputs: dict[str, str],
 ) -> None:
-    """Draw every figure; `per_gene` and `predictions` map (model, split) to files, `outputs` names to PNG paths."""
+    """Draw every figure; `per_gene` and `predictions` map (model, split) to files, `outputs` names to PNG paths.
+
+    `history` is the RNN's (per-epoch training table, fit report), None when the RNN is not trained.
+    """
     ds = load_dataset(dataset_dir)
     metric_bars(pd.read_csv(summary, sep="\t"), outputs["metrics"])
     strata_residuals(pd.read_csv(strata, sep="\t"), outputs["strata"])
@@ -43,4 +47,4 @@ def draw_report_figures(
             split,
         )
     if history:
-        training_curve(pd.read_csv(history, sep="\t"), outputs["rnn_training"])
+        training_curve(pd.read_csv(history[0], sep="\t"), FitReport.read(history[1]), outputs["rnn_training"])

@@ -10,6 +10,7 @@ import pandas as pd
 from lembas_core.data.dataset import load_dataset
 from lembas_core.evaluation.metrics import headline_genes, paired_comparison, strata_table
 from lembas_core.io.atomic import write_tsv
+from lembas_core.models.fit_report import FIT_COLUMNS, FitReport
 
 STRATA_COLUMNS = [
     "model",
@@ -30,16 +31,20 @@ def summarize(
     rows: list[str | Path],
     per_gene: dict[tuple[str, str], str | Path],
     predictions: dict[tuple[str, str], str | Path],
+    fit_reports: list[str | Path],
     dataset_dir: str | Path,
     summary_out: str | Path,
     strata_out: str | Path,
     paired_out: str | Path,
+    fits_out: str | Path,
     include_zero_filled: bool,
 ) -> pd.DataFrame:
-    """Gather the score jobs' rows into summary.tsv; CV strata and paired comparisons per split.
+    """Gather the score jobs' rows into summary.tsv; CV strata and paired comparisons per split; fits.tsv.
 
-    `per_gene` and `predictions` map (model, split) to the score and predict jobs' outputs.
+    `per_gene` and `predictions` map (model, split) to the score and predict jobs' outputs; `fit_reports`
+    are the training jobs' fit reports (:mod:`lembas_core.models.fit_report`).
     """
+    write_tsv(pd.DataFrame([FitReport.read(path).row() for path in fit_reports], columns=FIT_COLUMNS), fits_out)
     summary = pd.concat([pd.read_csv(r, sep="\t") for r in rows], ignore_index=True)
     write_tsv(summary, summary_out)
     ds = load_dataset(dataset_dir)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from lembas_core.data.dataset import load_dataset
+from lembas_core.models.fit_report import FitReport
 from lembas_core.models.rnn.device import resolve_device
 from lembas_core.models.rnn.io import graph_from_dataset, import_upstream_checkpoint, save_rnn
 from lembas_core.models.rnn.model import LembasRNN
@@ -24,6 +25,7 @@ def train_rnn(
     execution: RNNExecution,
     model_out: str | Path,
     history_out: str | Path,
+    report_out: str | Path,
     checkpoint: str | Path | None = None,
 ) -> LembasRNN:
     """Train with `settings` (or import `settings.import_checkpoint`) and save the model and its history.
@@ -48,12 +50,23 @@ def train_rnn(
         model = import_upstream_checkpoint(settings.import_checkpoint, graph, features, targets, settings.architecture)
         model = model.to_device(device)
         history: list[dict] = []
+        report = FitReport("rnn", "imported upstream checkpoint", None, 0, 0, 0, str(settings.import_checkpoint))
         LOG.info("imported upstream checkpoint %s instead of training", settings.import_checkpoint)
     else:
         model = LembasRNN(graph, settings.architecture, seed=settings.training.seed).to_device(device)
         fingerprint = config_fingerprint(asdict(settings), ds.report, {"features": features, "targets": targets})
-        history = train(
+        outcome = train(
             model, ds.x["train"], ds.y["train"], settings.training, checkpoint, execution.checkpoint_every, fingerprint
+        )
+        history = outcome.history
+        report = FitReport(
+            "rnn",
+            f"recipe {settings.recipe}: Adam, LEMBAS one-cycle schedule over {outcome.budget.epochs} epochs",
+            outcome.converged,
+            len(history) * outcome.budget.steps_per_epoch,
+            len(history),
+            outcome.best_epoch,
+            outcome.stop_reason,
         )
     test_pred = model.predict(ds.x["test"])
     y_test, y_train = np.asarray(ds.y["test"], np.float64), np.asarray(ds.y["train"], np.float64)
@@ -61,6 +74,7 @@ def train_rnn(
     LOG.info("RNN test MSE %.5f vs %.5f for the training-mean baseline", mse, floor)
     save_rnn(model.to_device("cpu"), model_out, features, targets)
     write_history(history, history_out)
+    report.write(report_out)
     if checkpoint:
         Path(checkpoint).unlink(missing_ok=True)  # the finished model supersedes it
     return model

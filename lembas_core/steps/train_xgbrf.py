@@ -8,17 +8,27 @@ from pathlib import Path
 import numpy as np
 
 from lembas_core.data.dataset import load_dataset
+from lembas_core.models.fit_report import FitReport
 from lembas_core.models.settings import XGBRFSettings
-from lembas_core.models.xgbrf import save_batch, train_batch, write_index
+from lembas_core.models.xgbrf import resolve_device, save_batch, train_batch, write_index
 from lembas_core.workflow.layout import batch_ranges
 
 LOG = logging.getLogger("lembas_core.steps.train_xgbrf")
 
 
 def train_xgbrf_batch(
-    dataset_dir: str | Path, batch_index: int, settings: XGBRFSettings, threads: int, out: str | Path
+    dataset_dir: str | Path,
+    batch_index: int,
+    settings: XGBRFSettings,
+    threads: int,
+    out: str | Path,
+    device: str = "cpu",
 ) -> None:
-    """Train batch `batch_index` (targets [start, stop)) of the dataset's training split; save it to `out`."""
+    """Train batch `batch_index` (targets [start, stop)) of the dataset's training split; save it to `out`.
+
+    `device` is `models.xgbrf.device` (auto, cpu or cuda: XGBoost's CUDA `hist`).
+    """
+    device = resolve_device(device)
     ds = load_dataset(dataset_dir)
     ranges = batch_ranges(len(ds.targets), settings.batch_size)
     if not 0 <= batch_index < len(ranges):
@@ -28,7 +38,7 @@ def train_xgbrf_batch(
         )
     start, stop = ranges[batch_index]
     LOG.info(
-        "XGBRF batch %d: targets %d-%d of %d (%s ... %s), params %s, %d threads",
+        "XGBRF batch %d: targets %d-%d of %d (%s ... %s), params %s, %d threads, device %s",
         batch_index,
         start,
         stop - 1,
@@ -37,11 +47,24 @@ def train_xgbrf_batch(
         ds.targets[stop - 1],
         settings.params,
         threads,
+        device,
     )
     y = np.asarray(ds.y["train"][:, start:stop])
-    save_batch(train_batch(ds.x["train"], y, ds.features, ds.targets[start:stop], settings.params, threads), out)
+    booster = train_batch(ds.x["train"], y, ds.features, ds.targets[start:stop], settings.params, threads, device)
+    save_batch(booster, out)
 
 
-def assemble_xgbrf(batch_files: list[str], out: str | Path) -> dict:
-    """Write the index of the batch files in target order (the assembled model)."""
-    return write_index(batch_files, out)
+def assemble_xgbrf(batch_files: list[str], settings: XGBRFSettings, out: str | Path, report_out: str | Path) -> dict:
+    """Write the index of the batch files in target order (the assembled model) and its fit report."""
+    index = write_index(batch_files, out)
+    trees = settings.params.get("n_estimators", 100)  # XGBRFRegressor's own default when unset
+    FitReport(
+        "xgbrf",
+        f"random forest of {trees} trees per target, {len(batch_files)} batch job(s)",
+        None,
+        trees,
+        0,
+        0,
+        "fixed recipe (upstream hyperparameters); a forest has no convergence criterion",
+    ).write(report_out)
+    return index

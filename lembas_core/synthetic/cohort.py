@@ -94,6 +94,7 @@ def generate_cohort(spec: SyntheticSpec) -> SyntheticCohort:
         net_rng,
         activating_fraction=spec.activating_fraction,
         active_fraction=spec.active_edge_fraction,
+        out_degree_sd=spec.out_degree_sd,
         sign_error_fraction=spec.sign_error_fraction,
         missing_fraction=spec.missing_edge_fraction,
         self_target=self_target,

@@ -78,13 +78,15 @@ def make_network(
     sign_error_fraction: float = 0.05,
     missing_fraction: float = 0.08,
     self_target: np.ndarray | None = None,
+    out_degree_sd: float = 1.2,
 ) -> SyntheticNetwork:
     """Build the prior and the truth.
 
     `self_target[i]` is the target index of regulator i when that regulator is also a target gene
-    (else -1); true self-loops are excluded so the truth never lets a TF drive itself.
+    (else -1); true self-loops are excluded so the truth never lets a TF drive itself. `out_degree_sd` is the
+    log-normal spread of the regulators' out-degree weights (larger: more hubs, a smaller median out-degree).
     """
-    out_w = rng.lognormal(0.0, 1.2, n_regulators)
+    out_w = rng.lognormal(0.0, out_degree_sd, n_regulators)
     in_w = rng.lognormal(0.0, 0.8, n_targets)
     source, target = _sample_pairs(n_edges, out_w, in_w, rng)
     source, target = _ensure_covered(source, target, n_regulators, n_targets, out_w, rng)

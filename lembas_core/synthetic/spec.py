@@ -26,6 +26,7 @@ class SyntheticSpec:
     missing_edge_fraction: float = 0.08
     sign_error_fraction: float = 0.05
     activating_fraction: float = 0.86
+    out_degree_sd: float = 1.2  # log-normal spread of regulator out-degrees
     null_gene_fraction: float = 0.05
     validation_shifted_programs: int = 3
     validation_shift_sd: float = 1.0
@@ -55,6 +56,18 @@ PRESETS: dict[str, SyntheticSpec] = {
         n_programs=5,
     ),
     "demo": SyntheticSpec(n_samples=1500, n_validation=150, n_regulators=200, n_genes=1600, n_edges=30000),
+    # a small real cohort: 85 samples (68 training) for ~420 TFs (p > n), a sparse prior (median out-degree
+    # ~8, ~15,000 edges) and a validation cohort that lacks most TFs
+    "small": SyntheticSpec(
+        n_samples=85,
+        n_validation=40,
+        n_regulators=420,
+        n_genes=2500,
+        n_edges=15000,
+        n_programs=8,
+        out_degree_sd=1.75,
+        validation_missing_tf_fraction=0.6,
+    ),
     "full": SyntheticSpec(
         n_samples=15935,
         n_validation=262,

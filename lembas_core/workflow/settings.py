@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from lembas_core.models.base import REGISTRY
-from lembas_core.models.settings import RNNExecution, RNNSettings, XGBRFSettings, from_mapping, split_rnn_config
+from lembas_core.models.settings import (
+    RNNExecution,
+    RNNSettings,
+    XGBRFExecution,
+    XGBRFSettings,
+    from_mapping,
+    split_rnn_config,
+    split_xgbrf_config,
+)
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 
@@ -68,15 +76,17 @@ class Settings:
     latency: LatencySettings
     models: dict[str, Any]  # kind -> its settings dataclass (REGISTRY[kind].settings)
     rnn_execution: RNNExecution
+    xgbrf_execution: XGBRFExecution
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
         """Build from a config dict that has passed `config/config.schema.yaml`."""
         evaluate = config["evaluate"]
         rnn, rnn_execution = split_rnn_config(config["models"]["rnn"])
-        models: dict[str, Any] = {"rnn": rnn}
+        xgbrf, xgbrf_execution = split_xgbrf_config(config["models"]["xgbrf"])
+        models: dict[str, Any] = {"rnn": rnn, "xgbrf": xgbrf}
         for name, kind in REGISTRY.items():
-            if name != "rnn":
+            if name not in models:
                 models[name] = from_mapping(kind.settings, config["models"].get(name, {}), f"models.{name}")
         return cls(
             preprocess=from_mapping(PreprocessSettings, config["preprocess"], "preprocess"),
@@ -85,6 +95,7 @@ class Settings:
             latency=LatencySettings(config["latency"]["repeats"]),
             models=models,
             rnn_execution=rnn_execution,
+            xgbrf_execution=xgbrf_execution,
         )
 
     def model_params(self, kind: str) -> dict[str, Any]:
