@@ -16,8 +16,9 @@ from lembas_core.workflow.resources import (
     synthetic_size,
     table_shape,
 )
+from lembas_core.workflow.settings import default_config, merged
 
-MODELS = {"xgbrf": {"batch_size": 1000, "params": {"n_estimators": 3}}, "rnn": {"epochs": 600, "batch_size": 25}}
+MODELS = default_config({"models": {"rnn": {"epochs": 600}}})["models"]
 RULES = sorted(set(MEMORY_MB) | set(RUNTIME_MIN) | {"train_xgbrf_batch", "train_rnn"})
 
 
@@ -50,9 +51,11 @@ def test_retries_ask_for_more(rule):
 
 def test_runtime_follows_training_hyperparameters():
     full = synthetic_size("full")
-    fewer_epochs = {**MODELS, "rnn": {"epochs": 60, "batch_size": 25}}
+    fewer_epochs = merged(MODELS, {"rnn": {"epochs": 60}})
     assert runtime_min("train_rnn", full, fewer_epochs, 0.2) < runtime_min("train_rnn", full, MODELS, 0.2) / 5
-    small_batches = {**MODELS, "xgbrf": {"batch_size": 100, "params": {"n_estimators": 3}}}
+    upstream = merged(MODELS, {"rnn": {"recipe": "upstream", "epochs": 60}})  # the recipe's 600 epochs count
+    assert runtime_min("train_rnn", full, upstream, 0.2) > runtime_min("train_rnn", full, fewer_epochs, 0.2) * 5
+    small_batches = merged(MODELS, {"xgbrf": {"batch_size": 100}})
     assert runtime_min("train_xgbrf_batch", full, small_batches, 0.2) < runtime_min(
         "train_xgbrf_batch", full, MODELS, 0.2
     )

@@ -244,7 +244,9 @@ def test_switches_off_reproduce_the_legacy_training_bit_for_bit(tmp_path):
     graph, _, _ = graph_from_dataset(tmp_path / "ds")
     ds = load_dataset(tmp_path / "ds")
     rnn = settings.models["rnn"]
-    legacy = replace(rnn.training, validation_fraction=0.0, readout_init="upstream", min_steps=0)
+    switches_off = {"validation_fraction": 0.0, "readout_init": "upstream", "min_steps": 0}
+    old_defaults = {"lr_peak": 1e-2, "reset_epochs": 200}  # config.yaml at 5a23bb8 (tiny.yaml: 3 epochs)
+    legacy = replace(rnn.training, **switches_off, **old_defaults)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

@@ -114,3 +114,14 @@ def test_written_cohort_ingests_to_identical_arrays(tiny, tmp_path, fmt):
     report = preprocess(tmp_path / "ingest", tmp_path / "ds", **PREPROCESS)
     assert report["n_targets"] == 150 and report["targets"]["tf_target_overlap"] == 12
     assert not [p for p in (tmp_path / "cohort").iterdir() if p.name.startswith(".")]
+
+
+def test_small_preset_is_a_small_real_cohort():
+    """85 samples for ~420 TFs (more TFs than training samples), a sparse prior, validation without most TFs."""
+    cohort = generate_cohort(PRESETS["small"])
+    n_tfs = cohort.tf_expression.shape[1]
+    assert cohort.tf_expression.shape[0] == 85 and n_tfs > 0.8 * 85 and 400 <= n_tfs <= 440
+    assert cohort.gene_expression.shape[1] == 2500
+    out_degree = cohort.network.groupby("TF").size()
+    assert 14_000 <= len(cohort.network) <= 16_000 and 6 <= out_degree.median() <= 10
+    assert len(cohort.summary["validation_missing_tfs"]) > 0.5 * n_tfs

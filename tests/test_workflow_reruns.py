@@ -77,7 +77,7 @@ def test_xgbrf_hyperparameter_reruns_only_xgbrf_and_downstream(tiny_run, tmp_pat
     plans = pending(tiny_run, deeper)
     batches = {f"results/models/xgbrf/batch_{b}.ubj" for b in ("000", "001", "002")}
     assert plans.pop("train_xgbrf_batch") == batches
-    assert plans.pop("assemble_xgbrf") == {"results/models/xgbrf/index.json"}
+    assert plans.pop("assemble_xgbrf") == {"results/models/xgbrf/index.json", "results/models/xgbrf.fit.json"}
     for rule, outputs in model_downstream("xgbrf").items():
         assert plans.pop(rule) == outputs, rule
     assert set(plans) == GATHERED  # no MLR, ridge, mean or RNN training, no data stage
@@ -86,7 +86,8 @@ def test_xgbrf_hyperparameter_reruns_only_xgbrf_and_downstream(tiny_run, tmp_pat
 def test_rnn_hyperparameter_reruns_only_rnn_and_downstream(tiny_run, tmp_path):
     stronger = write_config(tmp_path / "r.yaml", {"models": {"rnn": {"l2_lambda": 2.0e-6}}})
     plans = pending(tiny_run, stronger)
-    assert plans.pop("train_rnn") == {"results/models/rnn.pt", "results/models/rnn_training.tsv"}
+    rnn_outputs = {"results/models/rnn.pt", "results/models/rnn_training.tsv", "results/models/rnn.fit.json"}
+    assert plans.pop("train_rnn") == rnn_outputs
     for rule, outputs in model_downstream("rnn").items():
         assert plans.pop(rule) == outputs, rule
     assert set(plans) == GATHERED
@@ -110,7 +111,7 @@ def test_deleted_batch_model_reruns_only_that_batch(tiny_run):
     finally:
         os.replace(aside, batch)
     assert plans.pop("train_xgbrf_batch") == {"results/models/xgbrf/batch_001.ubj"}
-    assert plans.pop("assemble_xgbrf") == {"results/models/xgbrf/index.json"}
+    assert plans.pop("assemble_xgbrf") == {"results/models/xgbrf/index.json", "results/models/xgbrf.fit.json"}
     for rule, outputs in model_downstream("xgbrf").items():
         assert plans.pop(rule) == outputs, rule
     assert set(plans) == GATHERED

@@ -101,7 +101,7 @@ def rule_scripts() -> dict[str, str]:
 
 def model_kinds_of_job(rule: str, output: str) -> list[str]:
     """Model kinds a job dispatches to, from its output path."""
-    name = Path(output).stem
+    name = Path(output).name.split(".")[0]  # mlr.npz and mlr.fit.json both name mlr
     if rule in ("predict", "predict_temporary", "shap"):
         return [name.split("_")[0]]
     if rule == "fit_linear":

@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from lembas_core.models.settings import split_rnn_config
 from lembas_core.synthetic.spec import spec_from_config
 from lembas_core.workflow.layout import DELIMITERS, format_from_extension
 
@@ -194,11 +195,12 @@ def estimated_minutes(rule: str, size: CohortSize, models: Mapping, test_fractio
         trees = xgbrf["params"].get("n_estimators", 100)  # XGBRFRegressor's default
         targets = min(xgbrf["batch_size"], size.genes)
         return 2 + _minutes(targets * trees * train * size.tfs * XGBRF_SECONDS_PER_TREE_CELL)
-    if rule == "train_rnn":
-        rnn = models["rnn"]
-        steps = rnn["epochs"] * math.ceil(train / rnn["batch_size"])
+    if rule == "train_rnn":  # the whole budget (early stopping usually ends sooner), with its recipe applied
+        rnn = split_rnn_config(models["rnn"])[0].training
+        per_epoch = math.ceil(train * (1 - rnn.validation_fraction) / rnn.batch_size)
+        steps = max(rnn.epochs * per_epoch, rnn.min_steps)
         fixed, per_edge_sample = RNN_STEP_SECONDS
-        return 3 + _minutes(steps * (fixed + per_edge_sample * size.edges * rnn["batch_size"]))
+        return 3 + _minutes(steps * (fixed + per_edge_sample * size.edges * rnn.batch_size))
     return RUNTIME_MIN[rule](size)
 
 

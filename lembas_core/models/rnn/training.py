@@ -248,18 +248,31 @@ def normalised_error(per_output_mse: torch.Tensor, variance: torch.Tensor) -> fl
     return float((per_output_mse / variance.clamp(min=floor)).mean())
 
 
-def _stop_reason(budget: Budget, epochs_run: int, best: dict, stopped_early: bool) -> tuple[bool | None, str]:
+def annealed_since(history: list[dict], cfg: RNNTraining, budget: Budget) -> int | None:
+    """The epoch from which a plateau counts as convergence: the first after the warm-up whose learning rate
+    has decayed to half its peak (None before that).
+
+    At the peak the lr-scaled input noise holds the inner-validation error on a plateau that the decay then
+    breaks, so patience only runs once the schedule anneals.
+    """
+    return next((row["epoch"] for row in history[budget.warmup_epochs :] if row["lr"] <= cfg.lr_peak / 2), None)
+
+
+def _stop_reason(
+    budget: Budget, epochs_run: int, best: dict, stopped_early: bool, plateau: int
+) -> tuple[bool | None, str]:
     """(converged, reason) at the end of training.
 
-    Converged: stopped early, or the cap was reached after `patience` epochs without a relative
-    inner-validation improvement of `min_delta`. Not converged: the cap was reached while improving.
+    Converged: stopped early, or the cap was reached after a `plateau` of at least `patience` annealed
+    epochs without a relative inner-validation improvement of `min_delta`. Not converged: the cap was
+    reached while improving.
     """
     if not best:
         return None, f"fixed budget of {epochs_run} epochs (validation_fraction 0: no early stopping)"
     where = f"best epoch {best['epoch']}, inner-validation error {best['error']:.6g}"
     if stopped_early:
         return True, f"early stop at epoch {epochs_run}, {where} (patience {budget.patience} epochs)"
-    if epochs_run - max(best["since"], budget.warmup_epochs) >= budget.patience:
+    if plateau >= budget.patience:
         return True, f"epoch cap {budget.epochs} reached after {budget.patience} epochs without improvement ({where})"
     return False, f"epoch cap {budget.epochs} reached while still improving ({where}): raise models.rnn.epochs"
 
@@ -332,7 +345,8 @@ def train(
     for epoch in range(start_epoch, budget.epochs):
         if stop_after is not None and epoch >= start_epoch + stop_after:
             break
-        if best and epoch - max(best["since"], budget.warmup_epochs) >= budget.patience:  # never in warm-up
+        since = max(best.get("since", 0), annealed_since(history, cfg, budget) or epoch)
+        if best and epoch - since >= budget.patience:
             stopped_early = True
             break
         began = time.perf_counter()
@@ -423,7 +437,8 @@ def train(
         print(file=sys.stderr)
     if best:
         model.load_state_dict(best["weights"])
-    converged, reason = _stop_reason(budget, len(history), best, stopped_early)
+    plateau = len(history) - max(best.get("since", 0), annealed_since(history, cfg, budget) or len(history))
+    converged, reason = _stop_reason(budget, len(history), best, stopped_early, plateau)
     LOG.info("RNN training: %s", reason)
     best_epoch = best["epoch"] if best else len(history)
     return TrainingOutcome(history, budget, best_epoch, converged, reason)
