@@ -12,7 +12,7 @@ these at parse time without third-party packages.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -149,7 +149,6 @@ UPSTREAM_RECIPE: dict[str, Any] = {
     "validation_fraction": 0.0,
     "readout_init": "upstream",
 }
-RECIPES = ("default", "upstream")
 
 
 @dataclass(frozen=True)
@@ -161,13 +160,9 @@ class RNNSettings:
     training: RNNTraining
     import_checkpoint: str | None
 
-    def as_params(self) -> dict[str, Any]:
-        """Plain nested dict for a rule's `params` (and back with :meth:`from_params`)."""
-        return asdict(self)
-
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> RNNSettings:
-        """Inverse of :meth:`as_params`."""
+        """Inverse of ``dataclasses.asdict`` (a rule's `params` hold the nested plain dict)."""
         return cls(
             recipe=params["recipe"],
             architecture=from_mapping(RNNArchitecture, params["architecture"], "models.rnn"),

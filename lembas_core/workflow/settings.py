@@ -21,7 +21,6 @@ from lembas_core.models.settings import (
     RNNExecution,
     RNNSettings,
     XGBRFExecution,
-    XGBRFSettings,
     from_mapping,
     split_rnn_config,
     split_xgbrf_config,
@@ -100,8 +99,7 @@ class Settings:
 
     def model_params(self, kind: str) -> dict[str, Any]:
         """The settings of model `kind` as a plain dict for a rule's `params`."""
-        settings = self.models[kind]
-        return settings.as_params() if isinstance(settings, RNNSettings) else asdict(settings)
+        return asdict(self.models[kind])
 
 
 def model_settings(kind: str, params: Mapping[str, Any]) -> Any:
@@ -109,8 +107,6 @@ def model_settings(kind: str, params: Mapping[str, Any]) -> Any:
     cls = REGISTRY[kind].settings
     if cls is RNNSettings:
         return RNNSettings.from_params(params)
-    if cls is XGBRFSettings:
-        return XGBRFSettings(params["batch_size"], dict(params["params"]))
     return from_mapping(cls, params, f"models.{kind}")
 
 

@@ -258,6 +258,12 @@ def annealed_since(history: list[dict], cfg: RNNTraining, budget: Budget) -> int
     return next((row["epoch"] for row in history[budget.warmup_epochs :] if row["lr"] <= cfg.lr_peak / 2), None)
 
 
+def _plateau(history: list[dict], best: dict, cfg: RNNTraining, budget: Budget) -> int:
+    """Annealed epochs since the last relative improvement (0 before the schedule has annealed)."""
+    epochs_run = len(history)
+    return epochs_run - max(best.get("since", 0), annealed_since(history, cfg, budget) or epochs_run)
+
+
 def _stop_reason(
     budget: Budget, epochs_run: int, best: dict, stopped_early: bool, plateau: int
 ) -> tuple[bool | None, str]:
@@ -321,7 +327,7 @@ def train(
     )
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1.0)
     history: list[dict] = []
-    best: dict = {}  # epoch, mse and weights of the best inner-validation epoch
+    best: dict = {}  # epoch, error, last-improvement epoch ("since") and weights of the best epoch
     start_epoch = 0
     checkpoint = Path(checkpoint) if checkpoint else None
     state = torch.load(checkpoint, map_location=device, weights_only=True) if checkpoint and checkpoint.exists() else {}
@@ -336,7 +342,7 @@ def train(
         if cfg.readout_init == "fit":
             fit_readout(model, x_all, y_all)
             LOG.info(
-                "readout bias fitted on the initial network state: training MSE %.5f",
+                "readout (w_out, b_out) fitted on the initial network state: training MSE %.5f",
                 float(prediction_errors(model, x_all, y_all).mean()),
             )
     interactive = sys.stderr.isatty()
@@ -345,8 +351,7 @@ def train(
     for epoch in range(start_epoch, budget.epochs):
         if stop_after is not None and epoch >= start_epoch + stop_after:
             break
-        since = max(best.get("since", 0), annealed_since(history, cfg, budget) or epoch)
-        if best and epoch - since >= budget.patience:
+        if best and _plateau(history, best, cfg, budget) >= budget.patience:
             stopped_early = True
             break
         began = time.perf_counter()
@@ -437,7 +442,7 @@ def train(
         print(file=sys.stderr)
     if best:
         model.load_state_dict(best["weights"])
-    plateau = len(history) - max(best.get("since", 0), annealed_since(history, cfg, budget) or len(history))
+    plateau = _plateau(history, best, cfg, budget)
     converged, reason = _stop_reason(budget, len(history), best, stopped_early, plateau)
     LOG.info("RNN training: %s", reason)
     best_epoch = best["epoch"] if best else len(history)
