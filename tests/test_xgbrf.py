@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
+import xgboost as xgb
 
 from cohort_helpers import DEFAULTS
 from lembas_core.io.errors import InputDataError
@@ -13,6 +15,7 @@ from lembas_core.models.xgbrf import (
     XGBRFModel,
     load_batch,
     predict_batch,
+    resolve_device,
     save_batch,
     single_target_booster,
     train_batch,
@@ -109,3 +112,20 @@ def test_corrupted_batch_file(tmp_path, batches, damage):
     with pytest.raises(InputDataError) as info:
         load_batch(path)
     assert "batch_000.ubj" in str(info.value) and "retrain" in info.value.fix
+
+
+@pytest.mark.parametrize("allocated", ["1", "0,1", "GPU-5f2a"])
+def test_a_gpu_allocated_by_the_scheduler_counts_as_visible(monkeypatch, allocated):
+    """Any device id in CUDA_VISIBLE_DEVICES (including "1") makes `auto` pick CUDA in a CUDA build of XGBoost."""
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", allocated)
+    assert resolve_device("auto") == ("cuda" if xgb.build_info().get("USE_CUDA") else "cpu")
+    assert resolve_device("cpu") == "cpu"
+
+
+def test_no_gpu_means_cpu_and_an_explicit_cuda_request_fails(monkeypatch):
+    if any(Path("/proc/driver/nvidia/gpus").glob("*")):
+        pytest.skip("a GPU is installed here")
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "-1")
+    assert resolve_device("auto") == "cpu"
+    with pytest.raises(RuntimeError, match="models.xgbrf.device is 'cuda'"):
+        resolve_device("cuda")

@@ -29,9 +29,8 @@ LOG = logging.getLogger("lembas_core.models.xgbrf")
 def resolve_device(device: str) -> str:
     """`auto` picks CUDA when this XGBoost build supports it and a GPU is visible; `cuda` without one fails."""
     built_with_cuda = bool(xgb.build_info().get("USE_CUDA"))
-    visible = bool(os.environ.get("CUDA_VISIBLE_DEVICES", "").strip(" ,-1")) or any(
-        Path("/proc/driver/nvidia/gpus").glob("*")
-    )
+    allocated = [d.strip() for d in os.environ.get("CUDA_VISIBLE_DEVICES", "").split(",")]
+    visible = any(d not in ("", "-1") for d in allocated) or any(Path("/proc/driver/nvidia/gpus").glob("*"))
     if device == "cuda" and not (built_with_cuda and visible):
         raise RuntimeError(
             f"models.xgbrf.device is 'cuda' but XGBoost {xgb.__version__} "
