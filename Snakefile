@@ -8,7 +8,8 @@ from snakemake.utils import min_version, validate
 
 sys.path.insert(0, workflow.basedir)
 from lembas_core.workflow.config_errors import describe_validation_error
-from lembas_core.workflow.settings import Settings
+from lembas_core.workflow.models import ConfigError, variant_config, variant_definitions
+from lembas_core.workflow.settings import Settings, merged
 
 min_version("9.0")
 
@@ -16,12 +17,28 @@ min_version("9.0")
 configfile: os.path.join(workflow.basedir, "config", "config.yaml")
 
 
+SCHEMA = os.path.join(workflow.basedir, "config", "config.schema.yaml")
 try:
-    validate(config, os.path.join(workflow.basedir, "config", "config.schema.yaml"))
+    validate(config, SCHEMA)
 except WorkflowError as error:
     raise WorkflowError(describe_validation_error(error)) from None
-# Typed settings of every stage and model, built once; rules pass their parts as `params`.
-SETTINGS = Settings.from_config(config)
+
+
+# Each variant's settings (its kind's with the overrides) must pass the kind's schema too; unknown names,
+# kinds and settings are ConfigErrors from variant_definitions.
+try:
+    for name, definition in variant_definitions(config).items():
+        kind = definition["model"]
+        try:
+            overridden = {"models": {kind: variant_config(config, definition)}}
+            validate(merged(config, overridden), SCHEMA, set_default=False)
+        except WorkflowError as error:
+            problem = describe_validation_error(error)
+            raise ConfigError(problem.replace(f"'models.{kind}.", f"'models.variants.{name}.")) from None
+    # Typed settings of every stage and model, built once; rules pass their parts as `params`.
+    SETTINGS = Settings.from_config(config)
+except ConfigError as error:
+    raise WorkflowError(f"Invalid config: {error}") from None
 
 # Workflow scripts import lembas_core from this checkout, also inside SLURM jobs.
 # (Extends an optional variable: nothing to assert with `envvars:`.)
@@ -36,8 +53,9 @@ include: "rules/common.smk"
 
 wildcard_constraints:
     batch=r"[0-9]+",
-    model="|".join(MODEL_KINDS),
+    model=alternation(MODELS),
     split="|".join(SPLITS),
+    gene=alternation(config["shap"]["genes"]),
 
 
 include: "rules/data.smk"
@@ -48,6 +66,7 @@ include: "rules/evaluate.smk"
 include: "rules/latency.smk"
 include: "rules/shap.smk"
 include: "rules/figures.smk"
+include: "rules/ladder.smk"
 
 
 rule all:
@@ -55,10 +74,13 @@ rule all:
     input:
         "results/dataset",
         model_outputs(),
-        included_xgbrf_parts,
+        xgbrf_parts(MODELS),
+        network_outputs(),
         "results/metrics/summary.tsv",
+        "results/metrics/replicates.tsv",
         "results/latency.tsv",
         shap_outputs(),
         ["results/metrics/truth_recovery.tsv"] if config["data"]["source"] == "synthetic" else [],
         figure_outputs().values(),
+        ladder_outputs().values(),
     localrule: True

@@ -20,9 +20,11 @@ rule predict:
         split="|".join(KEPT_SPLITS) or "(?!)",
     conda:
         "../envs/lembas.yaml"
-    threads: 2
+    threads: threads_of("predict")
     resources:
         **job_resources("predict"),
+    params:
+        kind=lambda wildcards: SPECS[wildcards.model].kind,
     script:
         "../workflow_scripts/predict.py"
 
@@ -48,7 +50,7 @@ rule score:
         "logs/benchmarks/score/{model}_{split}.tsv"
     conda:
         "../envs/lembas.yaml"
-    threads: 2
+    threads: threads_of("score")
     resources:
         **job_resources("score"),
     params:
@@ -61,20 +63,20 @@ rule summarize_metrics:
     input:
         rows=expand(
             "results/metrics/rows/{model}_{split}.tsv",
-            model=INCLUDED,
+            model=MODELS,
             split=config["evaluate"]["splits"],
         ),
         per_gene=expand(
             "results/metrics/per_gene/{model}_{split}.tsv",
-            model=INCLUDED,
+            model=SHOWN,
             split=config["evaluate"]["splits"],
         ),
         predictions=expand(
             "results/predictions/{model}_{split}.npy",
-            model=INCLUDED,
+            model=SHOWN,
             split=config["evaluate"]["splits"],
         ),
-        fits=[fit_report_file(m) for m in INCLUDED],
+        fits=[fit_report_file(m) for m in MODELS],
         dataset="results/dataset",
         code=script_code("summarize_metrics"),
     output:
@@ -102,6 +104,12 @@ rule summarize_metrics:
             category="Tables",
             labels={"table": "model fits"},
         ),
+        replicates=report(
+            "results/metrics/replicates.tsv",
+            caption="captions/replicates.rst",
+            category="Tables",
+            labels={"table": "spread across replicates"},
+        ),
     log:
         "logs/summarize_metrics.log",
     benchmark:
@@ -112,7 +120,8 @@ rule summarize_metrics:
     resources:
         **job_resources("summarize_metrics"),
     params:
-        models=INCLUDED,
+        models=SHOWN,
+        replicate_of={name: spec.replicate_of for name, spec in SPECS.items()},
         splits=config["evaluate"]["splits"],
         include_zero_filled=config["evaluate"]["include_zero_filled"],
     script:

@@ -6,9 +6,9 @@ rule figures:
         summary="results/metrics/summary.tsv",
         strata="results/metrics/strata.tsv",
         latency="results/latency.tsv",
-        per_gene=expand("results/metrics/per_gene/{model}_{split}.tsv", model=INCLUDED, split=FIGURE_SPLITS),
-        predictions=expand("results/predictions/{model}_{split}.npy", model=INCLUDED, split=FIGURE_SPLITS),
-        history=["results/models/rnn_training.tsv", fit_report_file("rnn")] if "rnn" in INCLUDED else [],
+        per_gene=expand("results/metrics/per_gene/{model}_{split}.tsv", model=SHOWN, split=FIGURE_SPLITS),
+        predictions=expand("results/predictions/{model}_{split}.npy", model=SHOWN, split=FIGURE_SPLITS),
+        histories=rnn_histories(),
         dataset="results/dataset",
         code=script_code("figures"),
     output:
@@ -26,7 +26,9 @@ rule figures:
     resources:
         **job_resources("figures"),
     params:
-        models=INCLUDED,
+        models=SHOWN,
+        kinds=[SPECS[m].kind for m in SHOWN],
+        rnn_models=SHOWN_RNNS,
         splits=FIGURE_SPLITS,
     script:
         "../workflow_scripts/figures.py"

@@ -3,10 +3,10 @@
 
 rule latency:
     input:
-        models=model_outputs(),
-        parts=included_xgbrf_parts,
+        models=model_outputs(SHOWN),
+        parts=xgbrf_parts(SHOWN),
         dataset="results/dataset",
-        code=script_code("latency", *(REGISTRY[m].module for m in INCLUDED)),
+        code=script_code("latency", *(REGISTRY[SPECS[m].kind].module for m in SHOWN)),
     output:
         report("results/latency.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "latency"}),
     log:
@@ -19,7 +19,8 @@ rule latency:
     resources:
         **job_resources("latency"),
     params:
-        models=INCLUDED,
+        models=SHOWN,
+        kinds=[SPECS[m].kind for m in SHOWN],
         repeats=SETTINGS.latency.repeats,
     script:
         "../workflow_scripts/latency.py"

@@ -1,4 +1,4 @@
-# The linear family (MLR, ridge, training mean): one in-process fit per model kind on the training split.
+# The linear family (mean, ridge, MLR, prior_ridge and their variants): one in-process fit per model.
 
 
 rule fit_linear:
@@ -13,13 +13,24 @@ rule fit_linear:
     benchmark:
         "logs/benchmarks/models/{model}.tsv"
     wildcard_constraints:
-        model="|".join(LINEAR_FITS),
+        model=alternation(names_of(*LINEAR_KINDS)),
     conda:
         "../envs/lembas.yaml"
-    threads: 2
+    threads: threads_of("fit_linear")
     resources:
         **job_resources("fit_linear"),
     params:
-        settings=lambda wildcards: SETTINGS.model_params(wildcards.model),
+        kind=lambda wildcards: SPECS[wildcards.model].kind,
+        settings=model_params,
     script:
         "../workflow_scripts/fit_linear.py"
+
+
+# Linear models on the network (prior_ridge): the network they used is written next to them.
+use rule fit_linear as fit_linear_on_network with:
+    output:
+        model="results/models/{model}.npz",
+        report="results/models/{model}.fit.json",
+        network="results/models/{model}.network.tsv",
+    wildcard_constraints:
+        model=alternation(names_of(*NETWORK_LINEAR_KINDS)),

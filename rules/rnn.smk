@@ -1,4 +1,4 @@
-# LEMBAS-RNN: sparse, GPU-tagged training job (runs on CPU when no GPU is visible).
+# LEMBAS-RNN (and its variants): sparse, GPU-tagged training job (runs on CPU when no GPU is visible).
 
 
 rule train_rnn:
@@ -6,23 +6,26 @@ rule train_rnn:
         dataset="results/dataset",
         code=script_code("train_rnn"),
     output:
-        model="results/models/rnn.pt",
-        history="results/models/rnn_training.tsv",
-        report="results/models/rnn.fit.json",
+        model="results/models/{model}.pt",
+        history="results/models/{model}_training.tsv",
+        report="results/models/{model}.fit.json",
+        network="results/models/{model}.network.tsv",
     log:
-        "logs/models/rnn.log",
+        "logs/models/{model}.log",
     benchmark:
-        "logs/benchmarks/models/rnn.tsv"
+        "logs/benchmarks/models/{model}.tsv"
+    wildcard_constraints:
+        model=alternation(names_of("rnn")),
     conda:
         "../envs/lembas.yaml"
-    threads: 2
+    threads: threads_of("train_rnn")
     resources:
         **job_resources("train_rnn"),
         gpu=1,
     params:
         # only what defines the model: the device and checkpoint period (models.rnn) rerun nothing
-        settings=SETTINGS.model_params("rnn"),
+        settings=model_params,
         # not an output: it must survive a killed job so that the rerun resumes from it
-        checkpoint="results/models/rnn.checkpoint.pt",
+        checkpoint="results/models/{model}.checkpoint.pt",
     script:
         "../workflow_scripts/train_rnn.py"

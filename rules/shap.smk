@@ -27,11 +27,12 @@ rule shap:
         "logs/benchmarks/shap/{model}_{gene}.tsv"
     conda:
         "../envs/lembas.yaml"
-    threads: 2
+    threads: threads_of("shap")
     resources:
         **job_resources("shap"),
     params:
         settings=asdict(SETTINGS.shap),
+        kind=lambda wildcards: SPECS[wildcards.model].kind,
     script:
         "../workflow_scripts/shap.py"
 
@@ -40,7 +41,7 @@ rule truth_recovery:
     input:
         truth=synthetic_cohort_files()["truth_edges"],
         shap=shap_outputs(),
-        rnn=[model_file("rnn")] if "rnn" in INCLUDED else [],
+        rnn=model_outputs(SHOWN_RNNS),
         code=script_code("truth_recovery"),
     output:
         report(
@@ -58,5 +59,7 @@ rule truth_recovery:
     threads: 1
     resources:
         **job_resources("truth_recovery"),
+    params:
+        rnn_models=SHOWN_RNNS,
     script:
         "../workflow_scripts/truth_recovery.py"

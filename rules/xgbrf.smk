@@ -1,4 +1,4 @@
-# XGBRF: one job per batch of targets (models.xgbrf.batch_size); the batch count follows the data.
+# XGBRF (and its variants, replicates): one job per batch of targets (batch_size); the batch count follows the data.
 
 
 rule train_xgbrf_batch:
@@ -6,19 +6,21 @@ rule train_xgbrf_batch:
         dataset="results/dataset",
         code=script_code("train_xgbrf_batch"),
     output:
-        "results/models/xgbrf/batch_{batch}.ubj",
+        "results/models/{model}/batch_{batch}.ubj",
     log:
-        "logs/models/xgbrf/batch_{batch}.log",
+        "logs/models/{model}/batch_{batch}.log",
     benchmark:
-        "logs/benchmarks/models/xgbrf/batch_{batch}.tsv"
+        "logs/benchmarks/models/{model}/batch_{batch}.tsv"
+    wildcard_constraints:
+        model=alternation(names_of("xgbrf")),
     conda:
         "../envs/lembas.yaml"
     threads: 2
     resources:
         **job_resources("train_xgbrf_batch"),
-        **({"gpu": 1} if SETTINGS.xgbrf_execution.device == "cuda" else {}),
+        **({"gpu": 1} if any(SPECS[n].execution.device == "cuda" for n in names_of("xgbrf")) else {}),
     params:
-        settings=SETTINGS.model_params("xgbrf"),
+        settings=model_params,
     script:
         "../workflow_scripts/train_xgbrf_batch.py"
 
@@ -28,12 +30,14 @@ rule assemble_xgbrf:
         batches=xgbrf_batch_files,
         code=script_code("assemble_xgbrf"),
     output:
-        index="results/models/xgbrf/index.json",
-        report="results/models/xgbrf.fit.json",
+        index="results/models/{model}/index.json",
+        report="results/models/{model}.fit.json",
     log:
-        "logs/models/xgbrf/assemble.log",
+        "logs/models/{model}/assemble.log",
     benchmark:
-        "logs/benchmarks/models/xgbrf/assemble.tsv"
+        "logs/benchmarks/models/{model}/assemble.tsv"
+    wildcard_constraints:
+        model=alternation(names_of("xgbrf")),
     localrule: True
     conda:
         "../envs/lembas.yaml"
@@ -41,6 +45,6 @@ rule assemble_xgbrf:
     resources:
         **job_resources("assemble_xgbrf"),
     params:
-        settings=SETTINGS.model_params("xgbrf"),
+        settings=model_params,
     script:
         "../workflow_scripts/assemble_xgbrf.py"

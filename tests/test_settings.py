@@ -17,6 +17,7 @@ from lembas_core.models.settings import (
     from_mapping,
     split_rnn_config,
 )
+from lembas_core.workflow.models import kind_settings
 from lembas_core.workflow.settings import Settings, default_config, merged, model_settings
 
 SCHEMA = yaml.safe_load((REPO / "config" / "config.schema.yaml").read_text())
@@ -52,18 +53,19 @@ def test_schema_model_enums_are_the_registry():
     models = SCHEMA["properties"]["models"]["properties"]
     assert models["include"]["items"]["enum"] == list(REGISTRY)
     assert SCHEMA["properties"]["shap"]["properties"]["models"]["items"]["enum"] == list(REGISTRY)
-    assert set(models) - {"include"} == set(REGISTRY) - {"mean"}  # mean has no settings
+    assert set(models) - {"include", "variants"} == set(REGISTRY)
 
 
 def test_every_config_key_of_a_model_lands_in_exactly_one_field():
     rnn = default_config()["models"]["rnn"]
     groups = [{f.name for f in fields(cls)} for cls in (RNNArchitecture, RNNTraining, RNNExecution)]
     assert sum(len(g) for g in groups) == len(set().union(*groups))  # no key in two groups
-    assert set().union(*groups, {"import_checkpoint", "recipe"}) == set(rnn)
+    top = {"import_checkpoint", "recipe", "network", "network_seed", "replicates"}  # replicates: the run's
+    assert set().union(*groups, top) == set(rnn)
 
 
 def test_missing_and_unknown_keys_are_errors_not_dropped():
-    rnn = default_config()["models"]["rnn"]
+    rnn = {k: v for k, v in default_config()["models"]["rnn"].items() if k != "replicates"}  # a run's, not a model's
     with pytest.raises(KeyError, match=r"unknown \['epochz'\]"):
         split_rnn_config({**rnn, "epochz": 3})
     without = {k: v for k, v in rnn.items() if k != "lr_end"}
@@ -77,7 +79,7 @@ def test_rnn_params_hold_what_defines_the_model_and_nothing_else():
     """Device and checkpoint period must not be in params (changing them would retrain the RNN)."""
     settings = Settings.from_config(default_config())
     params = settings.model_params("rnn")
-    flat = {k for part in ("architecture", "training") for k in params[part]} | {"import_checkpoint"}
+    flat = {k for part in ("architecture", "training") for k in params[part]} | set(params)
     assert "device" not in flat and "checkpoint_every" not in flat
     assert settings.rnn_execution == RNNExecution("auto", 5)
     assert RNNSettings.from_params(params) == settings.models["rnn"]
@@ -98,13 +100,14 @@ def test_overlays_merge_nested_keys_one_by_one():
 def test_registry_gives_every_kind_a_file_an_explainer_and_a_loader():
     for name, kind in REGISTRY.items():
         assert model_file(name).startswith("results/models/") and kind.explainer in ("linear", "tree", "gradient")
-    assert LINEAR_FITS == ("mlr", "ridge", "mean")
+    assert LINEAR_FITS == ("mean", "ridge", "mlr", "prior_ridge")
+    assert model_file("xgbrf", "xgbrf.rep2") == "results/models/xgbrf.rep2/index.json"
     with pytest.raises(ValueError, match="unknown model kind 'lasso'"):
         model_file("lasso")
 
 
 def test_upstream_recipe_is_one_switch():
-    settings, _ = split_rnn_config({**default_config()["models"]["rnn"], "recipe": "upstream", "epochs": 7})
+    settings, _ = kind_settings("rnn", {**default_config()["models"]["rnn"], "recipe": "upstream", "epochs": 7}, "")
     training = settings.training
     assert settings.recipe == "upstream" and training.epochs == 600 and training.lr_peak == 2e-3
     assert (training.readout_init, training.validation_fraction, training.min_steps) == ("upstream", 0.0, 0)

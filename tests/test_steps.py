@@ -75,7 +75,7 @@ def test_perfect_predictions_score_one_and_summaries_gather_every_pair(dataset, 
         row = score_split(model, "test", path, dataset, per_gene[(model, "test")], rows[-1], DEFAULTS.score)
         if noise == 0:
             assert row["r2_flat"] == pytest.approx(1.0) and row["rmse"] == pytest.approx(0.0)
-    outputs = [tmp_path / name for name in ("summary.tsv", "strata.tsv", "paired.tsv", "fits.tsv")]
+    outputs = [tmp_path / name for name in ("summary.tsv", "strata.tsv", "paired.tsv", "fits.tsv", "rep.tsv")]
     reports = [tmp_path / "perfect.fit.json", tmp_path / "noisy.fit.json"]
     FitReport("perfect", "copy of the truth", True, 0, 0, 0, "exact").write(reports[0])
     FitReport("noisy", "truth plus noise", None, 3, 0, 0, "a recipe").write(reports[1])
@@ -90,6 +90,32 @@ def test_perfect_predictions_score_one_and_summaries_gather_every_pair(dataset, 
     assert paired[["model_a", "model_b"]].values.tolist() == [["perfect", "noisy"]]
     assert paired["fraction_a_better"].iloc[0] == 1.0
     assert set(pd.read_csv(outputs[1], sep="\t")["model"]) == {"perfect", "noisy"}
+    assert pd.read_csv(outputs[4], sep="\t")["n_replicates"].tolist() == [1, 1]
+
+
+def test_network_models_write_the_network_they_used(dataset, tmp_path):
+    """prior_ridge and the RNN on a shuffled network: the network file next to the model is the one used."""
+    prior = pd.read_csv(tmp_path / "in" / "network.tsv", sep="\t")
+    settings = replace(DEFAULTS.models["prior_ridge"], network="shuffled", network_seed=5)
+    model = fit_linear(
+        "prior_ridge", dataset, settings, tmp_path / "p.npz", tmp_path / "p.json", "pr_shuffled", tmp_path / "p.tsv"
+    )
+    used = pd.read_csv(tmp_path / "p.tsv", sep="\t")
+    assert len(used) == len(prior) and list(used.columns) == ["TF", "Gene", "Interaction"]
+    assert set(zip(used.TF, used.Gene)) != set(zip(prior.TF, prior.Gene))
+    for i, gene in enumerate(model.targets):  # each gene's nonzero coefficients are its regulators in that file
+        regulators = set(used.loc[used.Gene == gene, "TF"]) & set(model.features)
+        assert {f for f, c in zip(model.features, model.coef[i]) if c != 0} <= regulators
+    report = FitReport.read(tmp_path / "p.json")
+    assert report.model == "pr_shuffled" and "shuffled network (seed 5" in report.method
+    rnn = replace(TINY_RNN, network="shuffled", network_seed=5)
+    outputs = [tmp_path / name for name in ("r.pt", "r.tsv", "r.json", "r_network.tsv")]
+    train_rnn(dataset, rnn, RNNExecution("cpu", 5), *outputs, name="rnn_shuffled")
+    assert (tmp_path / "r_network.tsv").read_bytes() == (tmp_path / "p.tsv").read_bytes()  # same seed, same network
+    loaded = load_model("rnn", tmp_path / "r.pt").network.graph
+    nodes = np.asarray(loaded.nodes, dtype=object)
+    assert set(zip(nodes[loaded.col], nodes[loaded.row])) == set(zip(used.TF, used.Gene))
+    assert FitReport.read(tmp_path / "r.json").model == "rnn_shuffled"
 
 
 def test_xgbrf_batches_assemble_into_one_model_in_dataset_order(dataset, tmp_path):
@@ -115,9 +141,8 @@ def test_rnn_step_trains_saves_and_ignores_the_checkpoint_period(dataset, tmp_pa
     for every in (1, 2):
         out = tmp_path / f"every_{every}"
         checkpoint = out / "rnn.checkpoint.pt"
-        train_rnn(
-            dataset, TINY_RNN, RNNExecution("cpu", every), out / "rnn.pt", out / "h.tsv", out / "r.json", checkpoint
-        )
+        outputs = (out / "rnn.pt", out / "h.tsv", out / "r.json", out / "network.tsv")
+        train_rnn(dataset, TINY_RNN, RNNExecution("cpu", every), *outputs, checkpoint)
         assert not checkpoint.exists()  # the finished model supersedes it
         files[every] = (out / "rnn.pt").read_bytes()
         history = pd.read_csv(out / "h.tsv", sep="\t")
@@ -134,7 +159,7 @@ def test_latency_and_shap_steps_dispatch_through_the_registry(dataset, tmp_path)
     ds = load_dataset(dataset)
     fit_linear("ridge", dataset, DEFAULTS.models["ridge"], tmp_path / "ridge.npz", tmp_path / "ridge.json")
     fit_linear("mean", dataset, DEFAULTS.models["mean"], tmp_path / "mean.npz", tmp_path / "mean.json")
-    models = {"ridge": str(tmp_path / "ridge.npz"), "mean": str(tmp_path / "mean.npz")}
+    models = {"ridge": ("ridge", str(tmp_path / "ridge.npz")), "mean": ("mean", str(tmp_path / "mean.npz"))}
     table = latency_table(models, dataset, tmp_path / "latency.tsv", threads=1, repeats=20)
     assert table[["model", "mode"]].values.tolist() == [
         ["ridge", "single_sample"],

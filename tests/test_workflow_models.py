@@ -33,7 +33,7 @@ def test_all_models_trained(tiny_run):
     history = (tiny_run / "results/models/rnn_training.tsv").read_text().splitlines()
     assert history[0].startswith("epoch\tloss\tmse") and len(history) == 1 + 3
     assert not (tiny_run / "results/models/rnn.checkpoint.pt").exists()
-    assert "RNN test MSE" in (tiny_run / "logs/models/rnn.log").read_text()
+    assert "rnn test MSE" in (tiny_run / "logs/models/rnn.log").read_text()
 
 
 def test_rnn_job_asks_for_a_gpu(tiny_run):
@@ -56,7 +56,7 @@ def test_every_model_scored_on_every_split(tiny_run):
     import pandas as pd
 
     summary = pd.read_csv(tiny_run / "results/metrics/summary.tsv", sep="\t")
-    assert len(summary) == 5 * 3
+    assert len(summary) == 7 * 3
     assert {
         "model",
         "split",
@@ -78,9 +78,9 @@ def test_every_model_scored_on_every_split(tiny_run):
     mean_test = summary[(summary.model == "mean") & (summary.split == "test")].iloc[0]
     assert mlr_test.r2_uniform > mean_test.r2_uniform
     strata = pd.read_csv(tiny_run / "results/metrics/strata.tsv", sep="\t")
-    assert len(strata) == 5 * 3 * 3
+    assert len(strata) == 7 * 3 * 3
     paired = pd.read_csv(tiny_run / "results/metrics/paired.tsv", sep="\t")
-    assert len(paired) == 3 * 10
+    assert len(paired) == 3 * 21  # every pair of the 7 models, per split
 
 
 def test_shap_figures_and_report(tiny_run):
@@ -89,16 +89,45 @@ def test_shap_figures_and_report(tiny_run):
             with np.load(tiny_run / f"results/shap/{model}_{gene}.npz", allow_pickle=False) as data:
                 assert data["values"].shape == (40, 24) and str(data["gene"]) == gene
             assert (tiny_run / f"results/figures/shap/{model}_{gene}_waterfall.png").stat().st_size > 1000
-    for name in ("metrics", "strata", "latency", "per_gene_test", "observed_vs_predicted_validation", "rnn_training"):
+    figures = ("metrics", "strata", "latency", "per_gene_test", "observed_vs_predicted_validation", "rnn_training")
+    for name in (*figures, "rnn_shuffled_training", "ladder"):
         assert (tiny_run / f"results/figures/{name}.png").read_bytes()[:4] == b"\x89PNG"
         assert (tiny_run / f"results/figures/{name}.svg").exists()
     import pandas as pd
 
     latency = pd.read_csv(tiny_run / "results/latency.tsv", sep="\t")
-    assert set(latency["mode"]) == {"single_sample", "batch"} and len(latency) == 10 and (latency.threads == 1).all()
+    assert set(latency["mode"]) == {"single_sample", "batch"} and len(latency) == 14 and (latency.threads == 1).all()
     truth = pd.read_csv(tiny_run / "results/metrics/truth_recovery.tsv", sep="\t")
-    assert len(truth) == 5 * 2 + 1 and truth.auroc.dropna().between(0, 1).all()
+    assert len(truth) == 7 * 2 + 2 and truth.auroc.dropna().between(0, 1).all()  # SHAP per model x gene, 2 RNNs
+    assert set(truth.loc[truth.what == "rnn_weights", "model"]) == {"rnn", "rnn_shuffled"}
     result = snakemake(tiny_run, "--report", "results/report.html", configfiles=(TINY,))
     assert result.returncode == 0, result.stdout + result.stderr
     html = (tiny_run / "results/report.html").read_text(errors="ignore")
     assert "observed_vs_predicted_test" in html and "waterfall" in html
+    assert "What the network adds" in html and "ladder_paired.tsv" in html
+
+
+def test_ladder_tables_show_every_model_and_the_controls(tiny_run):
+    import pandas as pd
+
+    ladder = pd.read_csv(tiny_run / "results/metrics/ladder.tsv", sep="\t")
+    assert ladder["model"].tolist() == ["mean", "ridge", "mlr", "prior_ridge", "xgbrf", "rnn", "rnn_shuffled"]
+    assert ladder.set_index("model").loc["rnn_shuffled", "network"] == "shuffled"
+    summary = pd.read_csv(tiny_run / "results/metrics/summary.tsv", sep="\t").set_index(["model", "split"])
+    for model in ("prior_ridge", "rnn_shuffled"):
+        row = ladder.set_index("model").loc[model]
+        assert row["test_r2_uniform"] == pytest.approx(summary.loc[(model, "test"), "r2_uniform"])
+    paired = pd.read_csv(tiny_run / "results/metrics/ladder_paired.tsv", sep="\t")
+    assert paired[["model_a", "model_b"]].drop_duplicates().values.tolist() == [
+        ["rnn", "rnn_shuffled"],
+        ["rnn", "prior_ridge"],
+        ["prior_ridge", "ridge"],
+    ]
+    assert set(paired["split"]) == {"test", "validation"}
+    assert ((paired.fraction_a_better + paired.fraction_b_better) <= 1).all()
+    truth = pd.read_csv(tiny_run / "results/metrics/ladder_truth.tsv", sep="\t")
+    assert {"linear", "hill", "mml"} <= set(truth.loc[truth.grouping == "response", "group"])
+    shuffled_network = pd.read_csv(tiny_run / "results/models/rnn_shuffled.network.tsv", sep="\t")
+    prior_network = pd.read_csv(tiny_run / "results/models/rnn.network.tsv", sep="\t")
+    assert len(shuffled_network) == len(prior_network)
+    assert set(zip(shuffled_network.TF, shuffled_network.Gene)) != set(zip(prior_network.TF, prior_network.Gene))

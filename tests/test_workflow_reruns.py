@@ -33,7 +33,7 @@ from workflow_helpers import (
 pytestmark = pytest.mark.workflow
 
 # every model's downstream beside its own training: predictions, scores, SHAP and the gathered outputs
-GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery"}
+GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder"}
 
 
 def pending(workdir: Path, *configfiles: Path) -> dict[str, set[str]]:
@@ -83,12 +83,25 @@ def test_xgbrf_hyperparameter_reruns_only_xgbrf_and_downstream(tiny_run, tmp_pat
     assert set(plans) == GATHERED  # no MLR, ridge, mean or RNN training, no data stage
 
 
-def test_rnn_hyperparameter_reruns_only_rnn_and_downstream(tiny_run, tmp_path):
+def test_rnn_hyperparameter_reruns_only_the_rnns_and_downstream(tiny_run, tmp_path):
+    """A models.rnn setting defines the RNN and its variants (rnn_shuffled inherits it): both retrain."""
     stronger = write_config(tmp_path / "r.yaml", {"models": {"rnn": {"l2_lambda": 2.0e-6}}})
     plans = pending(tiny_run, stronger)
-    rnn_outputs = {"results/models/rnn.pt", "results/models/rnn_training.tsv", "results/models/rnn.fit.json"}
-    assert plans.pop("train_rnn") == rnn_outputs
-    for rule, outputs in model_downstream("rnn").items():
+    rnns = ("rnn", "rnn_shuffled")
+    suffixes = (".pt", "_training.tsv", ".fit.json", ".network.tsv")
+    assert plans.pop("train_rnn") == {f"results/models/{m}{suffix}" for m in rnns for suffix in suffixes}
+    for rule in ("predict", "score", "shap"):
+        assert plans.pop(rule) == set().union(*(model_downstream(m)[rule] for m in rnns)), rule
+    assert set(plans) == GATHERED
+
+
+def test_a_variant_setting_reruns_only_that_variant(tiny_run, tmp_path):
+    """The shuffled control's own network seed: its jobs only, never the RNN on the prior."""
+    reseeded = write_config(tmp_path / "v.yaml", {"models": {"variants": {"rnn_shuffled": {"network_seed": 1}}}})
+    plans = pending(tiny_run, reseeded)
+    suffixes = (".pt", "_training.tsv", ".fit.json", ".network.tsv")
+    assert plans.pop("train_rnn") == {f"results/models/rnn_shuffled{suffix}" for suffix in suffixes}
+    for rule, outputs in model_downstream("rnn_shuffled").items():
         assert plans.pop(rule) == outputs, rule
     assert set(plans) == GATHERED
 
@@ -97,9 +110,9 @@ def test_adding_a_shap_gene_schedules_only_its_jobs(tiny_run, tmp_path):
     more = write_config(tmp_path / "g.yaml", {"shap": {"genes": ["ALB", "AFP", "TF"]}})
     plans = pending(tiny_run, more)
     assert {p for p in plans.pop("shap") if p.endswith(".npz")} == {
-        f"results/shap/{m}_TF.npz" for m in ("mlr", "ridge", "mean", "xgbrf", "rnn")
+        f"results/shap/{m}_TF.npz" for m in ("mean", "ridge", "mlr", "prior_ridge", "xgbrf", "rnn", "rnn_shuffled")
     }
-    assert set(plans) == {"truth_recovery"}  # it gathers the SHAP files
+    assert set(plans) == {"truth_recovery", "ladder"}  # they gather the SHAP files
 
 
 def test_deleted_batch_model_reruns_only_that_batch(tiny_run):
@@ -134,8 +147,9 @@ def test_edited_library_module_reruns_the_rules_that_use_it(tiny_run):
     """lembas_core/evaluation/metrics.py is imported by scoring and summarising only: an edit reruns just those."""
     with edited(REPO / "lembas_core" / "evaluation" / "metrics.py"):
         plans = pending(tiny_run)
-    assert len(plans.pop("score")) == 5 * 3 * 2  # per-gene table and summary row of every model x split
-    assert set(plans) == {"summarize_metrics", "figures"}  # downstream of the scores; no training, no predictions
+    assert len(plans.pop("score")) == 7 * 3 * 2  # per-gene table and summary row of every model x split
+    # downstream of the scores (the ladder imports metrics too); no training, no predictions
+    assert set(plans) == {"summarize_metrics", "figures", "ladder"}
 
 
 def scheduled_reasons(stdout: str) -> dict[str, list[str]]:

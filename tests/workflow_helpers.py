@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from lembas_core.workflow.settings import Settings, default_config
+
 REPO = Path(__file__).resolve().parent.parent
 TINY = REPO / "config" / "presets" / "tiny.yaml"
 
@@ -67,8 +69,8 @@ def result_files(workdir: Path) -> list[Path]:
 
 
 def comparable_bytes(path: Path) -> bytes:
-    """A result file's content, without the wall-clock `seconds` column of the RNN training history."""
-    if path.name != "rnn_training.tsv":
+    """A result file's content, without the wall-clock `seconds` column of RNN training histories."""
+    if not path.name.endswith("_training.tsv"):  # an RNN training history (rnn, rnn_shuffled, ...)
         return path.read_bytes()
     rows = [line.split("\t") for line in path.read_text().splitlines()]
     keep = [i for i, name in enumerate(rows[0]) if name != "seconds"]
@@ -96,16 +98,25 @@ def rule_scripts() -> dict[str, str]:
             if found:
                 scripts[name] = found.group(1)
     scripts["predict_temporary"] = scripts["predict"]  # `use rule predict as predict_temporary`
+    scripts["fit_linear_on_network"] = scripts["fit_linear"]  # `use rule fit_linear as fit_linear_on_network`
     return scripts
 
 
+def tiny_models() -> dict[str, str]:
+    """Model name -> kind of the tiny preset's run (its kinds and the default variants)."""
+    with open(TINY, encoding="utf-8") as handle:
+        specs = Settings.from_config(default_config(yaml.safe_load(handle))).specs
+    return {name: spec.kind for name, spec in specs.items()}
+
+
 def model_kinds_of_job(rule: str, output: str) -> list[str]:
-    """Model kinds a job dispatches to, from its output path."""
-    name = Path(output).name.split(".")[0]  # mlr.npz and mlr.fit.json both name mlr
-    if rule in ("predict", "predict_temporary", "shap"):
-        return [name.split("_")[0]]
-    if rule == "fit_linear":
-        return [name]
+    """Model kinds a job of the tiny run dispatches to, from its output path (`<model>_<split or gene>`)."""
+    models = tiny_models()
+    stem = Path(output).name
+    named = [m for m in models if stem == m or stem.startswith((f"{m}_", f"{m}."))]
+    name = max(named, key=len) if named else ""
+    if rule in ("predict", "predict_temporary", "shap", "fit_linear", "fit_linear_on_network"):
+        return [models[name]] if name else []
     if rule == "latency":
-        return ["mlr", "ridge", "mean", "xgbrf", "rnn"]  # the tiny preset includes every model
+        return list(dict.fromkeys(models.values()))  # every shown model, one after the other
     return []

@@ -6,4 +6,5 @@ from lembas_core.workflow.settings import model_settings
 
 with job(snakemake.log[0], snakemake.threads):
     settings = model_settings("xgbrf", snakemake.params.settings)
-    assemble_xgbrf(list(snakemake.input.batches), settings, snakemake.output.index, snakemake.output.report)
+    out = snakemake.output
+    assemble_xgbrf(list(snakemake.input.batches), settings, out.index, out.report, snakemake.wildcards.model)

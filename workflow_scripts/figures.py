@@ -12,7 +12,8 @@ with job(snakemake.log[0], snakemake.threads):
         by_model_and_split(p.models, p.splits, i.per_gene),
         by_model_and_split(p.models, p.splits, i.predictions),
         i.dataset,
-        tuple(i.history) if i.history else None,
+        {name: (i.histories[2 * k], i.histories[2 * k + 1]) for k, name in enumerate(p.rnn_models)},
         i.latency,
         dict(snakemake.output.items()),
+        dict(zip(p.models, p.kinds)),
     )

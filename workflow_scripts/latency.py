@@ -4,5 +4,6 @@ from lembas_core.steps.latency import latency_table
 from lembas_core.steps.runtime import job
 
 with job(snakemake.log[0], snakemake.threads):
-    models = dict(zip(snakemake.params.models, snakemake.input.models))
-    latency_table(models, snakemake.input.dataset, snakemake.output[0], snakemake.threads, snakemake.params.repeats)
+    p = snakemake.params
+    models = {name: (kind, path) for name, kind, path in zip(p.models, p.kinds, snakemake.input.models)}
+    latency_table(models, snakemake.input.dataset, snakemake.output[0], snakemake.threads, p.repeats)

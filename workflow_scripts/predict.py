@@ -6,5 +6,10 @@ from lembas_core.steps.runtime import job
 with job(snakemake.log[0], snakemake.threads):
     w = snakemake.wildcards
     predict_split(
-        w.model, snakemake.input.model, snakemake.input.dataset, w.split, snakemake.output[0], snakemake.threads
+        snakemake.params.kind,
+        snakemake.input.model,
+        snakemake.input.dataset,
+        w.split,
+        snakemake.output[0],
+        snakemake.threads,
     )

@@ -8,7 +8,7 @@ with job(snakemake.log[0], snakemake.threads):
     w, out = snakemake.wildcards, snakemake.output
     settings = ShapSettings(**snakemake.params.settings)
     explain(
-        w.model,
+        snakemake.params.kind,
         snakemake.input.model,
         w.gene,
         snakemake.input.dataset,
@@ -17,4 +17,5 @@ with job(snakemake.log[0], snakemake.threads):
         out.beeswarm,
         settings,
         snakemake.threads,
+        w.model,
     )

@@ -153,12 +153,15 @@ def strata_table(y: np.ndarray, p: np.ndarray, table: pd.DataFrame, genes_mask: 
     return pd.DataFrame(rows)
 
 
-def paired_comparison(per_gene_r2: dict[str, np.ndarray], genes_mask: np.ndarray) -> pd.DataFrame:
-    """For each pair of models: per-gene R^2 difference (A - B), share of genes where A wins, Wilcoxon p."""
+def paired_comparison(
+    per_gene_r2: dict[str, np.ndarray], genes_mask: np.ndarray, pairs: list[tuple[str, str]] | None = None
+) -> pd.DataFrame:
+    """For each pair of models (default: every pair): per-gene R^2 difference (A - B), the shares of genes
+    where A wins and where B wins (ties in neither), and the Wilcoxon signed-rank p-value."""
     from scipy.stats import wilcoxon  # noqa: PLC0415 (heavy: scipy.stats adds ~1 s to every scoring job's start)
 
     rows = []
-    for a, b in combinations(per_gene_r2, 2):
+    for a, b in combinations(per_gene_r2, 2) if pairs is None else pairs:
         ra, rb = per_gene_r2[a][genes_mask], per_gene_r2[b][genes_mask]
         ok = np.isfinite(ra) & np.isfinite(rb)
         diff = ra[ok] - rb[ok]
@@ -170,7 +173,22 @@ def paired_comparison(per_gene_r2: dict[str, np.ndarray], genes_mask: np.ndarray
                 "n_genes": int(ok.sum()),
                 "median_r2_difference": float(np.median(diff)) if diff.size else np.nan,
                 "fraction_a_better": float(np.mean(diff > 0)) if diff.size else np.nan,
+                "fraction_b_better": float(np.mean(diff < 0)) if diff.size else np.nan,
                 "wilcoxon_p": p_value,
             }
         )
     return pd.DataFrame(rows)
+
+
+def replicate_spread(rows: pd.DataFrame, replicate_of: dict[str, str]) -> pd.DataFrame:
+    """Mean and sd (ddof 1; NaN for a single replicate) of every headline metric across replicates.
+
+    `rows` are score rows (model, split, metrics...) of every replicate; `replicate_of` maps each model
+    name to its first replicate's name, under which the result is reported (one row per model and split).
+    """
+    frame = rows.assign(model=rows["model"].map(replicate_of))
+    grouped = frame.groupby(["model", "split"], sort=False)[list(SUMMARY_METRICS)]
+    out = grouped.agg(["mean", "std"])
+    out.columns = [f"{metric}_{'sd' if stat == 'std' else stat}" for metric, stat in out.columns]
+    out.insert(0, "n_replicates", grouped.size())
+    return out.reset_index()

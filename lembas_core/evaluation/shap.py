@@ -93,8 +93,12 @@ def explain_gene(
     out: str | Path,
     settings: ShapSettings,
     threads: int = 1,
+    name: str | None = None,
 ) -> dict:
-    """SHAP values of model `kind` for `gene` on inputs `x` (samples x features), saved as `.npz` to `out`."""
+    """SHAP values of model `name` (default: `kind`) of `kind` for `gene` on inputs `x` (samples x features).
+
+    Saved as `.npz` to `out`, with the model's name and kind.
+    """
     x = np.ascontiguousarray(x, dtype=np.float32)
     model = load_model(kind, str(model_path), threads)
     values, expected = EXPLAINERS[model_kind(kind).explainer](model, gene, x, settings)
@@ -104,7 +108,8 @@ def explain_gene(
         "feature_names": np.array(features, dtype=str),
         "sample_ids": np.array(samples, dtype=str),
         "inputs": x,
-        "model": np.array(kind),
+        "model": np.array(name or kind),
+        "kind": np.array(kind),
         "gene": np.array(gene),
     }
     with atomic_file(out, "wb") as handle:

@@ -2,8 +2,9 @@
 
 - SHAP: for each (model, gene), the AUROC of mean |SHAP value| per TF at separating the gene's true
   regulators from the other TF features (0.5 = chance).
-- LEMBAS-RNN weights: the AUROC of |trained weight| at separating prior edges that are true from the
-  prior's decoy edges, and the share of true edges whose trained sign matches the true sign.
+- LEMBAS-RNN weights: the AUROC of |trained weight| at separating the edges of the network it was trained
+  on that are true from the others (the prior's decoys; for a network control, its mostly false edges),
+  and the share of true edges whose trained sign matches the true sign.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def shap_recovery(shap_files: list[str | Path], truth_edges: pd.DataFrame) -> pd
     return pd.DataFrame(rows)
 
 
-def rnn_edge_recovery(model_path: str | Path, truth_edges: pd.DataFrame) -> pd.DataFrame:
-    """AUROC of |trained weight| for true vs decoy prior edges, and the sign agreement on true edges."""
+def rnn_edge_recovery(model_path: str | Path, truth_edges: pd.DataFrame, name: str = "rnn") -> pd.DataFrame:
+    """AUROC of |trained weight| for true vs other edges of the network model `name` was trained on, and
+    the sign agreement on its true edges (for a shuffled control, few of its edges are true)."""
     model, _, _ = load_rnn(model_path)
     g = model.graph
     weights = model.w.detach().numpy()
@@ -60,7 +62,7 @@ def rnn_edge_recovery(model_path: str | Path, truth_edges: pd.DataFrame) -> pd.D
         [
             {
                 "what": "rnn_weights",
-                "model": "rnn",
+                "model": name,
                 "gene": "",
                 "n_true": int(is_true.sum()),
                 "n_candidates": int(is_true.size),

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol
 
-from lembas_core.models.settings import MeanSettings, MLRSettings, RidgeSettings, RNNSettings, XGBRFSettings
+from lembas_core.models.settings import (
+    MeanSettings,
+    MLRSettings,
+    PriorRidgeSettings,
+    RidgeSettings,
+    RNNSettings,
+    XGBRFSettings,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,7 +47,7 @@ class ModelKind:
     Attributes
     ----------
     name : str
-        Config and file name (`models.include`, `results/models/<model_file>`).
+        Config name (`models.include`, `models.variants.<name>.model`).
     label, colour : str
         Display name and colour in every figure.
     module : str
@@ -50,9 +57,13 @@ class ModelKind:
     explainer : str
         SHAP explainer: ``linear``, ``tree`` or ``gradient`` (:mod:`lembas_core.evaluation.shap`).
     model_file : str
-        The trained-model file under ``results/models/`` that `load_model` reads.
+        The trained-model file under ``results/models/`` that `load_model` reads, with ``{name}`` standing
+        for the model's name (the kind itself, a variant or a replicate).
     fit : str
         Name of the module's fit function for kinds fitted in one in-process step (linear family).
+    uses_network : bool
+        Whether the model reads the prior network (and takes the `network` controls); its training job
+        writes the network it used next to the model (:func:`network_file`).
     """
 
     name: str
@@ -63,22 +74,12 @@ class ModelKind:
     explainer: str
     model_file: str
     fit: str = ""
+    uses_network: bool = False
 
 
 REGISTRY: dict[str, ModelKind] = {
     kind.name: kind
     for kind in (
-        ModelKind("mlr", "MLR", "#2ca02c", "lembas_core.models.linear", MLRSettings, "linear", "mlr.npz", "fit_mlr"),
-        ModelKind(
-            "ridge",
-            "Ridge (CV)",
-            "#9467bd",
-            "lembas_core.models.linear",
-            RidgeSettings,
-            "linear",
-            "ridge.npz",
-            "fit_ridge",
-        ),
         ModelKind(
             "mean",
             "Training mean",
@@ -86,15 +87,45 @@ REGISTRY: dict[str, ModelKind] = {
             "lembas_core.models.linear",
             MeanSettings,
             "linear",
-            "mean.npz",
+            "{name}.npz",
             "fit_mean",
         ),
-        ModelKind("xgbrf", "XGBRF", "#ff7f0e", "lembas_core.models.xgbrf", XGBRFSettings, "tree", "xgbrf/index.json"),
-        ModelKind("rnn", "LEMBAS-RNN", "#1f77b4", "lembas_core.models.rnn.io", RNNSettings, "gradient", "rnn.pt"),
+        ModelKind(
+            "ridge",
+            "Ridge (CV)",
+            "#9467bd",
+            "lembas_core.models.linear",
+            RidgeSettings,
+            "linear",
+            "{name}.npz",
+            "fit_ridge",
+        ),
+        ModelKind("mlr", "MLR", "#2ca02c", "lembas_core.models.linear", MLRSettings, "linear", "{name}.npz", "fit_mlr"),
+        ModelKind(
+            "prior_ridge",
+            "Prior ridge",
+            "#8c564b",
+            "lembas_core.models.prior_ridge",
+            PriorRidgeSettings,
+            "linear",
+            "{name}.npz",
+            "fit_prior_ridge",
+            uses_network=True,
+        ),
+        ModelKind("xgbrf", "XGBRF", "#ff7f0e", "lembas_core.models.xgbrf", XGBRFSettings, "tree", "{name}/index.json"),
+        ModelKind(
+            "rnn",
+            "LEMBAS-RNN",
+            "#1f77b4",
+            "lembas_core.models.rnn.io",
+            RNNSettings,
+            "gradient",
+            "{name}.pt",
+            uses_network=True,
+        ),
     )
 }
-MODEL_KINDS = tuple(REGISTRY)
-LINEAR_FITS = tuple(name for name, kind in REGISTRY.items() if kind.fit)  # kinds fitted by rule fit_linear
+LINEAR_FITS = tuple(name for name, kind in REGISTRY.items() if kind.fit)  # fitted in one step (rules fit_linear*)
 MODELS_DIR = "results/models"
 
 
@@ -106,14 +137,19 @@ def model_kind(name: str) -> ModelKind:
         raise ValueError(f"unknown model kind {name!r}; choose one of {', '.join(REGISTRY)}") from None
 
 
-def model_file(name: str) -> str:
-    """The trained-model file of model kind `name`, relative to the working directory."""
-    return f"{MODELS_DIR}/{model_kind(name).model_file}"
+def model_file(kind: str, name: str | None = None) -> str:
+    """The trained-model file of model `name` (default: the kind's own model) of kind `kind`."""
+    return f"{MODELS_DIR}/{model_kind(kind).model_file.format(name=name or kind)}"
 
 
 def fit_report_file(name: str) -> str:
-    """The fit report (:mod:`lembas_core.models.fit_report`) written next to model kind `name`'s model."""
+    """The fit report (:mod:`lembas_core.models.fit_report`) written next to model `name`'s model."""
     return f"{MODELS_DIR}/{name}.fit.json"
+
+
+def network_file(name: str) -> str:
+    """The network (TF, Gene, Interaction) that model `name` was trained with, for kinds that use one."""
+    return f"{MODELS_DIR}/{name}.network.tsv"
 
 
 def implementation(name: str) -> ModuleType:

@@ -177,16 +177,26 @@ def fit_ridge(
     )
 
 
-def fit_report(model: LinearModel) -> FitReport:
-    """How a linear-family model was fitted: always exactly (no iterations to converge)."""
+def fit_report(model: LinearModel, name: str | None = None, network: dict | None = None) -> FitReport:
+    """How linear-family model `name` (default: its kind) was fitted: always exactly (no iterations).
+
+    `network` is the report of the network a prior-restricted model used
+    (:func:`lembas_core.data.network_controls.network_for`); it is named in the method.
+    """
+    name = name or model.kind
     if model.kind == "mlr":
-        return closed_form("mlr", f"exact least squares ({model.extras['solver']})")
-    if model.kind == "ridge":
-        alpha = model.extras["alpha"]
+        return closed_form(name, f"exact least squares ({model.extras['solver']})")
+    if "alpha" in model.extras:
+        alpha = model.extras["alpha"][np.isfinite(model.extras["alpha"])]
         edge = np.isin(alpha, [alpha.min(), alpha.max()]).mean() if alpha.size else 0.0
-        report = closed_form("ridge", "exact ridge per gene, penalty by leave-one-out CV")
+        method = "exact ridge per gene, penalty by leave-one-out CV"
+        if network:
+            method += f", inputs: the gene's regulators in the {network['network']} network"
+            if network["network"] != "prior":
+                method += f" (seed {network['network_seed']}, {100 * network['moved_fraction']:.1f}% of edges moved)"
+        report = closed_form(name, method)
         return replace(report, stop_reason=f"exact solution; {100 * edge:.1f}% of genes at an end of the penalty grid")
-    return closed_form(model.kind, "training mean per gene")
+    return closed_form(name, "training mean per gene")
 
 
 def load_model(path: str | Path, threads: int = 1) -> LinearModel:

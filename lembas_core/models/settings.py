@@ -12,7 +12,7 @@ these at parse time without third-party packages.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -45,6 +45,19 @@ class RidgeSettings:
     """Per-gene ridge penalty chosen by leave-one-out CV from `alphas`."""
 
     alphas: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "alphas", tuple(float(a) for a in self.alphas))
+
+
+@dataclass(frozen=True)
+class PriorRidgeSettings:
+    """Ridge per gene on its network regulators; `network` prior | shuffled | random, a seeded control
+    (:mod:`lembas_core.data.network_controls`)."""
+
+    alphas: tuple[float, ...]
+    network: str
+    network_seed: int
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "alphas", tuple(float(a) for a in self.alphas))
@@ -159,6 +172,8 @@ class RNNSettings:
     architecture: RNNArchitecture
     training: RNNTraining
     import_checkpoint: str | None
+    network: str  # prior | shuffled | random (lembas_core.data.network_controls)
+    network_seed: int
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> RNNSettings:
@@ -168,6 +183,8 @@ class RNNSettings:
             architecture=from_mapping(RNNArchitecture, params["architecture"], "models.rnn"),
             training=from_mapping(RNNTraining, params["training"], "models.rnn"),
             import_checkpoint=params["import_checkpoint"],
+            network=params["network"],
+            network_seed=params["network_seed"],
         )
 
 
@@ -179,7 +196,7 @@ def split_rnn_config(values: Mapping[str, Any]) -> tuple[RNNSettings, RNNExecuti
     if values.get("recipe") == "upstream":
         values = {**values, **UPSTREAM_RECIPE}
     groups = {cls: {f.name for f in fields(cls)} for cls in (RNNArchitecture, RNNTraining, RNNExecution)}
-    known = set().union(*groups.values(), {"import_checkpoint", "recipe"})
+    known = set().union(*groups.values(), {"import_checkpoint", "recipe", "network", "network_seed"})
     unknown = sorted(set(values) - known)
     if unknown:
         raise KeyError(f"config models.rnn: unknown {unknown}")
@@ -189,5 +206,34 @@ def split_rnn_config(values: Mapping[str, Any]) -> tuple[RNNSettings, RNNExecuti
         architecture=from_mapping(RNNArchitecture, part[RNNArchitecture], "models.rnn"),
         training=from_mapping(RNNTraining, part[RNNTraining], "models.rnn"),
         import_checkpoint=values["import_checkpoint"],
+        network=values["network"],
+        network_seed=values["network_seed"],
     )
     return settings, from_mapping(RNNExecution, part[RNNExecution], "models.rnn")
+
+
+def is_stochastic(settings: object) -> bool:
+    """Whether retraining with another seed can give another model (so that replicates make sense):
+    RNN and XGBRF always, any other model on a shuffled or random network."""
+    if isinstance(settings, (RNNSettings, XGBRFSettings)):
+        return True
+    return getattr(settings, "network", "prior") != "prior"
+
+
+def replicate_settings(settings: T, offset: int) -> T:
+    """`settings` of replicate number `offset` + 1: every seed of the model advanced by `offset`.
+
+    RNN: the training seed (initialisation, batches, inner split) and the network-control seed;
+    XGBRF: `random_state` (XGBoost's default 0 when unset); prior_ridge: the network-control seed.
+    """
+    if offset == 0:
+        return settings
+    if isinstance(settings, RNNSettings):
+        training = replace(settings.training, seed=settings.training.seed + offset)
+        return replace(settings, training=training, network_seed=settings.network_seed + offset)
+    if isinstance(settings, XGBRFSettings):
+        params = {**settings.params, "random_state": int(settings.params.get("random_state", 0)) + offset}
+        return replace(settings, params=params)
+    if isinstance(settings, PriorRidgeSettings) and is_stochastic(settings):
+        return replace(settings, network_seed=settings.network_seed + offset)
+    raise ValueError(f"{type(settings).__name__}: a deterministic model has no replicates")

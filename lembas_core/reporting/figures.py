@@ -1,7 +1,7 @@
 """Figures (matplotlib, PNG at 150 dpi plus SVG) with one colour per model across every figure.
 
-Colours and labels come from the model registry: the upstream's (RNN blue, XGBRF orange, MLR green)
-plus ridge (purple) and mean (grey).
+Colours and labels come from a :class:`lembas_core.reporting.palette.Palette` of the run's models
+(default: the registry's kinds).
 """
 
 from __future__ import annotations
@@ -16,11 +16,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from lembas_core.io.atomic import atomic_file  # noqa: E402
-from lembas_core.models.base import REGISTRY  # noqa: E402
 from lembas_core.models.fit_report import FitReport  # noqa: E402
-
-COLOURS = {name: kind.colour for name, kind in REGISTRY.items()}
-LABELS = {name: kind.label for name, kind in REGISTRY.items()}
+from lembas_core.reporting.palette import DEFAULT_PALETTE, Palette  # noqa: E402
 
 
 def save(fig: plt.Figure, png: str | Path) -> None:
@@ -33,7 +30,12 @@ def save(fig: plt.Figure, png: str | Path) -> None:
     plt.close(fig)
 
 
-def metric_bars(summary: pd.DataFrame, out: str | Path, metrics=("r2_uniform", "r2_flat", "pearson", "rmse")) -> None:
+def metric_bars(
+    summary: pd.DataFrame,
+    out: str | Path,
+    metrics=("r2_uniform", "r2_flat", "pearson", "rmse"),
+    palette: Palette = DEFAULT_PALETTE,
+) -> None:
     """Headline metrics per model and split with 95% bootstrap intervals."""
     splits = list(dict.fromkeys(summary["split"]))
     models = list(dict.fromkeys(summary["model"]))
@@ -55,8 +57,8 @@ def metric_bars(summary: pd.DataFrame, out: str | Path, metrics=("r2_uniform", "
                 centre,
                 width,
                 yerr=err,
-                color=COLOURS.get(model),
-                label=LABELS.get(model, model),
+                color=palette.colour(model),
+                label=palette.label(model),
                 capsize=2,
             )
         ax.set_xticks(range(len(splits)), splits)
@@ -69,7 +71,9 @@ def metric_bars(summary: pd.DataFrame, out: str | Path, metrics=("r2_uniform", "
     save(fig, out)
 
 
-def per_gene_ecdf(tables: dict[str, pd.DataFrame], out: str | Path, split: str) -> None:
+def per_gene_ecdf(
+    tables: dict[str, pd.DataFrame], out: str | Path, split: str, palette: Palette = DEFAULT_PALETTE
+) -> None:
     """Empirical CDFs of per-gene R^2 and Pearson (headline genes), one line per model."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
     for model, table in tables.items():
@@ -79,8 +83,8 @@ def per_gene_ecdf(tables: dict[str, pd.DataFrame], out: str | Path, split: str) 
             ax.plot(
                 values,
                 np.arange(1, values.size + 1) / max(values.size, 1),
-                color=COLOURS.get(model),
-                label=LABELS.get(model, model),
+                color=palette.colour(model),
+                label=palette.label(model),
             )
     axes[0].set_xlim(-1, 1)
     for ax, column in zip(axes, ("per-gene R^2", "per-gene Pearson r")):
@@ -91,7 +95,12 @@ def per_gene_ecdf(tables: dict[str, pd.DataFrame], out: str | Path, split: str) 
 
 
 def observed_vs_predicted(
-    observed: np.ndarray, predictions: dict[str, np.ndarray], out: str | Path, split: str, max_points: int = 2_000_000
+    observed: np.ndarray,
+    predictions: dict[str, np.ndarray],
+    out: str | Path,
+    split: str,
+    max_points: int = 2_000_000,
+    palette: Palette = DEFAULT_PALETTE,
 ) -> None:
     """2-D density (hexbin) of observed vs predicted values, one panel per model (a seeded subsample of
     `max_points` values when there are more: 16,100 genes x 12,748 samples would be 205 M points)."""
@@ -117,13 +126,13 @@ def observed_vs_predicted(
             mincnt=1,
         )
         ax.plot([lo, hi], [lo, hi], color="red", lw=0.8)
-        ax.set_title(LABELS.get(model, model), color=COLOURS.get(model))
+        ax.set_title(palette.label(model), color=palette.colour(model))
         ax.set_xlabel(f"observed ({split})")
     axes[0][0].set_ylabel("predicted")
     save(fig, out)
 
 
-def strata_residuals(strata: pd.DataFrame, out: str | Path) -> None:
+def strata_residuals(strata: pd.DataFrame, out: str | Path, palette: Palette = DEFAULT_PALETTE) -> None:
     """RMSE and mean bias per CV stratum, model and split."""
     splits = list(dict.fromkeys(strata["split"]))
     fig, axes = plt.subplots(2, len(splits), figsize=(4 * len(splits), 5.5), squeeze=False)
@@ -139,8 +148,8 @@ def strata_residuals(strata: pd.DataFrame, out: str | Path) -> None:
                     np.arange(3) + (k - (len(models) - 1) / 2) * width,
                     rows[metric],
                     width,
-                    color=COLOURS.get(model),
-                    label=LABELS.get(model, model),
+                    color=palette.colour(model),
+                    label=palette.label(model),
                 )
             ax.set_xticks(range(3), [f"{s} CV" for s in order])
             ax.set_title(f"{metric} ({split})")
@@ -149,7 +158,9 @@ def strata_residuals(strata: pd.DataFrame, out: str | Path) -> None:
     save(fig, out)
 
 
-def training_curve(history: pd.DataFrame, report: FitReport, out: str | Path) -> None:
+def training_curve(
+    history: pd.DataFrame, report: FitReport, out: str | Path, palette: Palette = DEFAULT_PALETTE
+) -> None:
     """RNN training: loss terms, inner-validation error with the kept epoch, learning rate, spectral radius.
 
     The title says whether training converged (`report`, :class:`lembas_core.models.fit_report.FitReport`).
@@ -162,7 +173,9 @@ def training_curve(history: pd.DataFrame, report: FitReport, out: str | Path) ->
     axes[0].legend(fontsize=7)
     axes[0].set_title("training loss terms")
     if "validation_error" in history and history["validation_error"].notna().any():
-        axes[1].plot(history["epoch"], history["validation_error"], color=COLOURS["rnn"], label="inner validation")
+        axes[1].plot(
+            history["epoch"], history["validation_error"], color=palette.colour(report.model), label="inner validation"
+        )
         axes[1].set_title("error: mean over genes of MSE / variance")
     else:
         axes[1].set_title("no inner validation split")
@@ -171,24 +184,24 @@ def training_curve(history: pd.DataFrame, report: FitReport, out: str | Path) ->
         axes[1].legend(fontsize=7)
     axes[2].plot(history["epoch"], history["lr"], color="black")
     axes[2].set_title("learning rate")
-    axes[3].plot(history["epoch"], history["spectral_radius"], color=COLOURS["rnn"])
+    axes[3].plot(history["epoch"], history["spectral_radius"], color=palette.colour(report.model))
     axes[3].set_title("spectral radius estimate")
     for ax in axes:
         ax.set_xlabel("epoch")
     status = {True: "converged", False: "NOT converged", None: "fixed recipe"}[report.converged]
-    fig.suptitle(f"LEMBAS-RNN training, {status}: {report.stop_reason}", fontsize=9)
+    fig.suptitle(f"{palette.label(report.model)} training, {status}: {report.stop_reason}", fontsize=9)
     save(fig, out)
 
 
-def latency_plot(latency: pd.DataFrame, out: str | Path) -> None:
+def latency_plot(latency: pd.DataFrame, out: str | Path, palette: Palette = DEFAULT_PALETTE) -> None:
     """Median (bar) and p95 (tick) latency per model, single sample and full batch, log scale."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
     for ax, mode in zip(axes, ("single_sample", "batch")):
         rows = latency[latency["mode"] == mode]
         x = np.arange(len(rows))
-        ax.bar(x, rows["median_ms"], color=[COLOURS.get(m) for m in rows["model"]])
+        ax.bar(x, rows["median_ms"], color=[palette.colour(m) for m in rows["model"]])
         ax.scatter(x, rows["p95_ms"], marker="_", color="black", s=200, label="p95")
-        ax.set_xticks(x, [LABELS.get(m, m) for m in rows["model"]], rotation=30)
+        ax.set_xticks(x, [palette.label(m) for m in rows["model"]], rotation=30)
         ax.set_yscale("log")
         ax.set_ylabel("ms")
         ax.set_title(
@@ -200,7 +213,12 @@ def latency_plot(latency: pd.DataFrame, out: str | Path) -> None:
 
 
 def shap_plots(
-    npz: str | Path, sample: int, waterfall_out: str | Path, beeswarm_out: str | Path, max_display: int = 10
+    npz: str | Path,
+    sample: int,
+    waterfall_out: str | Path,
+    beeswarm_out: str | Path,
+    max_display: int = 10,
+    palette: Palette = DEFAULT_PALETTE,
 ) -> None:
     """Waterfall of one validation sample and a beeswarm over all samples."""
     import shap  # noqa: PLC0415 (heavy: numba; SHAP jobs only)
@@ -212,9 +230,70 @@ def shap_plots(
     explanation = shap.Explanation(values=values, base_values=np.full(len(values), base), data=x, feature_names=names)
     shap.plots.waterfall(explanation[sample], max_display=max_display, show=False)
     fig = plt.gcf()
-    fig.suptitle(f"{LABELS.get(model, model)}: {gene}, sample {sample_ids[sample]}", fontsize=10)
+    fig.suptitle(f"{palette.label(model)}: {gene}, sample {sample_ids[sample]}", fontsize=10)
     save(fig, waterfall_out)
     shap.plots.beeswarm(explanation, max_display=max_display, show=False)
     fig = plt.gcf()
-    fig.suptitle(f"{LABELS.get(model, model)}: {gene}, {len(values)} validation samples", fontsize=10)
+    fig.suptitle(f"{palette.label(model)}: {gene}, {len(values)} validation samples", fontsize=10)
     save(fig, beeswarm_out)
+
+
+def ladder_plot(
+    ladder: pd.DataFrame, breakdown: pd.DataFrame | None, out: str | Path, palette: Palette = DEFAULT_PALETTE
+) -> None:
+    """The ablation ladder: r2_uniform (95% interval) per model on test and validation, models top to
+    bottom in ladder order; with a synthetic cohort's `breakdown`, mean test R^2 per true response family."""
+    splits = [s for s in ("test", "validation") if f"{s}_r2_uniform" in ladder]
+    panels = 1 + (breakdown is not None and len(breakdown) > 0)
+    fig, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 0.45 * len(ladder) + 1.6), squeeze=False)
+    ax = axes[0][0]
+    y = np.arange(len(ladder))[::-1]
+    markers = {"test": "o", "validation": "s"}
+    for k, split in enumerate(splits):
+        centre = ladder[f"{split}_r2_uniform"].to_numpy(dtype=float)
+        lo = ladder.get(f"{split}_r2_uniform_lo", pd.Series(centre)).to_numpy(dtype=float)
+        hi = ladder.get(f"{split}_r2_uniform_hi", pd.Series(centre)).to_numpy(dtype=float)
+        offset = (k - (len(splits) - 1) / 2) * 0.25
+        for i, model in enumerate(ladder["model"]):
+            ax.errorbar(
+                centre[i],
+                y[i] + offset,
+                xerr=[[max(centre[i] - lo[i], 0)], [max(hi[i] - centre[i], 0)]],
+                fmt=markers.get(split, "o"),
+                color=palette.colour(model),
+                mfc="white" if split == "validation" else palette.colour(model),
+                capsize=2,
+                label=split if i == 0 else None,
+            )
+    ax.set_yticks(
+        y,
+        [
+            f"{palette.label(m)} ({n})" if n not in ("-", "prior") and n not in palette.label(m) else palette.label(m)
+            for m, n in zip(ladder["model"], ladder["network"])
+        ],
+    )
+    ax.axvline(0, color="black", lw=0.5)
+    ax.set_xlabel("r2_uniform (mean per-gene R^2), 95% interval")
+    ax.set_title("What the network adds")
+    ax.legend(fontsize=7, title="filled: test, open: validation", title_fontsize=7)
+    if panels == 2:
+        ax = axes[0][1]
+        part = breakdown[(breakdown.split == "test") & (breakdown.grouping == "response")]
+        families = list(dict.fromkeys(part["group"]))
+        models = [m for m in ladder["model"] if m in set(part["model"])]
+        width = 0.8 / max(len(models), 1)
+        for k, model in enumerate(models):
+            rows = part[part.model == model].set_index("group").reindex(families)
+            ax.bar(
+                np.arange(len(families)) + (k - (len(models) - 1) / 2) * width,
+                rows["mean_r2"],
+                width,
+                color=palette.colour(model),
+                label=palette.label(model),
+            )
+        ax.set_xticks(range(len(families)), families)
+        ax.axhline(0, color="black", lw=0.5)
+        ax.set_ylabel("mean per-gene R^2 (test)")
+        ax.set_title("by true response family (synthetic cohort)")
+        ax.legend(fontsize=6)
+    save(fig, out)

@@ -15,13 +15,13 @@ from lembas_core.models.base import load_model
 
 
 def latency_table(
-    models: Mapping[str, str], dataset_dir: str | Path, out: str | Path, threads: int, repeats: int
+    models: Mapping[str, tuple[str, str]], dataset_dir: str | Path, out: str | Path, threads: int, repeats: int
 ) -> pd.DataFrame:
-    """Time every model (kind -> model file) one after the other in this process; write the TSV."""
+    """Time every model (name -> (kind, model file)) one after the other in this process; write the TSV."""
     x = np.asarray(load_dataset(dataset_dir).x["validation"])
     rows = []
-    for kind, path in models.items():
-        rows.extend(measure(kind, load_model(kind, path, threads).predict, x, threads, repeats))
+    for name, (kind, path) in models.items():
+        rows.extend(measure(name, load_model(kind, path, threads).predict, x, threads, repeats))
     table = pd.DataFrame(rows)
     write_tsv(table, out)
     return table

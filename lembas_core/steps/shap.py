@@ -23,8 +23,9 @@ def explain(
     beeswarm: str | Path,
     settings: ShapSettings,
     threads: int,
+    name: str | None = None,
 ) -> None:
-    """Explain `gene` with model `kind`; write the `.npz` and its waterfall and beeswarm plots.
+    """Explain `gene` with model `name` (default: `kind`) of `kind`; write the `.npz` and its two plots.
 
     The waterfall shows the validation sample with the highest observed expression of the gene (the
     same sample for every model), or the first sample when the gene was zero-filled.
@@ -48,6 +49,7 @@ def explain(
         out,
         settings,
         threads,
+        name,
     )
     observed = np.asarray(ds.y["validation"][:, j])
     sample = 0 if ds.validation_missing_targets[j] else int(np.argmax(observed))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lembas_core.data.dataset import load_dataset
-from lembas_core.evaluation.metrics import headline_genes, paired_comparison, strata_table
+from lembas_core.evaluation.metrics import headline_genes, paired_comparison, replicate_spread, strata_table
 from lembas_core.io.atomic import write_tsv
 from lembas_core.models.fit_report import FIT_COLUMNS, FitReport
 
@@ -37,15 +37,23 @@ def summarize(
     strata_out: str | Path,
     paired_out: str | Path,
     fits_out: str | Path,
+    replicates_out: str | Path,
     include_zero_filled: bool,
+    replicate_of: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Gather the score jobs' rows into summary.tsv; CV strata and paired comparisons per split; fits.tsv.
 
-    `per_gene` and `predictions` map (model, split) to the score and predict jobs' outputs; `fit_reports`
-    are the training jobs' fit reports (:mod:`lembas_core.models.fit_report`).
+    `rows` are the score rows of every model, replicates included; `replicate_of` maps each model to its
+    first replicate (default: itself). summary.tsv keeps the first replicates' rows, replicates.tsv the
+    mean and sd across replicates. `per_gene` and `predictions` map (model, split) to the score and
+    predict jobs' outputs (first replicates); `fit_reports` are every training job's fit report
+    (:mod:`lembas_core.models.fit_report`).
     """
     write_tsv(pd.DataFrame([FitReport.read(path).row() for path in fit_reports], columns=FIT_COLUMNS), fits_out)
-    summary = pd.concat([pd.read_csv(r, sep="\t") for r in rows], ignore_index=True)
+    every = pd.concat([pd.read_csv(r, sep="\t") for r in rows], ignore_index=True)
+    replicate_of = replicate_of or {m: m for m in every["model"]}
+    write_tsv(replicate_spread(every, replicate_of), replicates_out)
+    summary = every[[replicate_of[m] == m for m in every["model"]]].reset_index(drop=True)
     write_tsv(summary, summary_out)
     ds = load_dataset(dataset_dir)
     strata, paired = [], []

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from lembas_core.data.dataset import load_dataset
+from lembas_core.data.network_controls import network_for, write_network
 from lembas_core.models.fit_report import FitReport
 from lembas_core.models.rnn.device import resolve_device
 from lembas_core.models.rnn.io import graph_from_dataset, import_upstream_checkpoint, save_rnn
@@ -26,14 +27,21 @@ def train_rnn(
     model_out: str | Path,
     history_out: str | Path,
     report_out: str | Path,
+    network_out: str | Path | None = None,
     checkpoint: str | Path | None = None,
+    name: str = "rnn",
 ) -> LembasRNN:
-    """Train with `settings` (or import `settings.import_checkpoint`) and save the model and its history.
+    """Train model `name` with `settings` (or import `settings.import_checkpoint`); save it and its history.
 
-    The checkpoint is resumed only under the same fingerprint: the settings and the dataset, never
-    the device or the checkpoint period.
+    The network is the dataset's prior or the control `settings.network` derived from it
+    (:mod:`lembas_core.data.network_controls`); it is written to `network_out`. The checkpoint is
+    resumed only under the same fingerprint: the settings and the dataset, never the device or the
+    checkpoint period.
     """
-    graph, features, targets = graph_from_dataset(dataset_dir)
+    network, network_report = network_for(dataset_dir, settings.network, settings.network_seed)
+    if network_out:
+        write_network(network, network_out)
+    graph, features, targets = graph_from_dataset(dataset_dir, network if settings.network != "prior" else None)
     device = resolve_device(execution.device)
     LOG.info(
         "RNN graph: %d nodes, %d edges, core of %d nodes (%d core->core edges), %d inputs, %d outputs; device %s",
@@ -50,7 +58,7 @@ def train_rnn(
         model = import_upstream_checkpoint(settings.import_checkpoint, graph, features, targets, settings.architecture)
         model = model.to_device(device)
         history: list[dict] = []
-        report = FitReport("rnn", "imported upstream checkpoint", None, 0, 0, 0, str(settings.import_checkpoint))
+        report = FitReport(name, "imported upstream checkpoint", None, 0, 0, 0, str(settings.import_checkpoint))
         LOG.info("imported upstream checkpoint %s instead of training", settings.import_checkpoint)
     else:
         model = LembasRNN(graph, settings.architecture, seed=settings.training.seed).to_device(device)
@@ -59,9 +67,17 @@ def train_rnn(
             model, ds.x["train"], ds.y["train"], settings.training, checkpoint, execution.checkpoint_every, fingerprint
         )
         history = outcome.history
+        on = (
+            ""
+            if settings.network == "prior"
+            else (
+                f", {settings.network} network (seed {settings.network_seed}, "
+                f"{100 * network_report['moved_fraction']:.1f}% of edges moved)"
+            )
+        )
         report = FitReport(
-            "rnn",
-            f"recipe {settings.recipe}: Adam, LEMBAS one-cycle schedule over {outcome.budget.epochs} epochs",
+            name,
+            f"recipe {settings.recipe}: Adam, LEMBAS one-cycle schedule over {outcome.budget.epochs} epochs{on}",
             outcome.converged,
             len(history) * outcome.budget.steps_per_epoch,
             len(history),
@@ -71,7 +87,7 @@ def train_rnn(
     test_pred = model.predict(ds.x["test"])
     y_test, y_train = np.asarray(ds.y["test"], np.float64), np.asarray(ds.y["train"], np.float64)
     mse, floor = float(np.mean((test_pred - y_test) ** 2)), float(np.mean((y_train.mean(0) - y_test) ** 2))
-    LOG.info("RNN test MSE %.5f vs %.5f for the training-mean baseline", mse, floor)
+    LOG.info("%s test MSE %.5f vs %.5f for the training-mean baseline", name, mse, floor)
     save_rnn(model.to_device("cpu"), model_out, features, targets)
     write_history(history, history_out)
     report.write(report_out)

@@ -54,13 +54,16 @@ def train_xgbrf_batch(
     save_batch(booster, out)
 
 
-def assemble_xgbrf(batch_files: list[str], settings: XGBRFSettings, out: str | Path, report_out: str | Path) -> dict:
-    """Write the index of the batch files in target order (the assembled model) and its fit report."""
+def assemble_xgbrf(
+    batch_files: list[str], settings: XGBRFSettings, out: str | Path, report_out: str | Path, name: str = "xgbrf"
+) -> dict:
+    """Write the index of the batch files in target order (model `name`) and its fit report."""
     index = write_index(batch_files, out)
     trees = settings.params.get("n_estimators", 100)  # XGBRFRegressor's own default when unset
     FitReport(
-        "xgbrf",
-        f"random forest of {trees} trees per target, {len(batch_files)} batch job(s)",
+        name,
+        f"random forest of {trees} trees per target, {len(batch_files)} batch job(s), "
+        f"random_state {settings.params.get('random_state', 0)}",
         None,
         trees,
         0,

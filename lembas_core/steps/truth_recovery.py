@@ -13,15 +13,14 @@ from lembas_core.workflow.layout import format_from_extension
 
 
 def truth_recovery(
-    truth_edges_path: str | Path, shap_files: list[str | Path], rnn_model: str | Path | None, out: str | Path
+    truth_edges_path: str | Path, shap_files: list[str | Path], rnn_models: dict[str, str | Path], out: str | Path
 ) -> pd.DataFrame:
-    """Score every SHAP file (and the RNN's weights, when trained) against the true edges; write the TSV."""
+    """Score every SHAP file and every RNN's weights (name -> model file) against the true edges; write the TSV."""
     truth = read_table(
         truth_edges_path, format_from_extension(truth_edges_path), "truth edges", string_columns=("TF", "Gene")
     )
     frames = [shap_recovery(shap_files, truth)]
-    if rnn_model:
-        frames.append(rnn_edge_recovery(rnn_model, truth))
+    frames += [rnn_edge_recovery(path, truth, name) for name, path in rnn_models.items()]
     table = pd.concat(frames, ignore_index=True)
     write_tsv(table, out, float_format="%.4g")
     return table

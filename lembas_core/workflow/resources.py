@@ -14,9 +14,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from lembas_core.models.settings import split_rnn_config
 from lembas_core.synthetic.spec import spec_from_config
 from lembas_core.workflow.layout import DELIMITERS, format_from_extension
+from lembas_core.workflow.models import kind_settings
 
 _MB = 1e6
 _FLOAT32 = 4
@@ -82,6 +82,7 @@ MEMORY_MB: dict[str, Cost] = {
     "fit_mlr": Cost(300, per_expression=1.2, per_tf=2.0),
     "fit_ridge": Cost(300, per_expression=11.0, per_tf=6.0),
     "fit_mean": Cost(250, per_expression=0.2),
+    "fit_prior_ridge": Cost(300, per_expression=3.0, per_tf=6.0, per_medge=100),  # estimate, as ridge's parts
     "train_xgbrf_batch": Cost(400, per_tf=15.0, per_expression=0.2),
     "assemble_xgbrf": Cost(250),
     "train_rnn": Cost(700, per_expression=1.2, per_tf=1.0, per_medge=300),
@@ -91,6 +92,7 @@ MEMORY_MB: dict[str, Cost] = {
     "latency": Cost(900, per_tf=0.1, per_medge=100),  # not measured at full size
     "shap": Cost(900, per_tf=1.0, per_medge=200),
     "truth_recovery": Cost(700, per_medge=300),  # not measured at full size
+    "ladder": Cost(400, per_expression=0.5),  # per-gene tables only; not measured at full size
     "figures": Cost(400, per_expression=4.0),  # not measured at full size
 }
 
@@ -103,6 +105,7 @@ RUNTIME_MIN: dict[str, Cost] = {
     "fit_mlr": Cost(2, per_expression=0.0005, per_tf=0.005),
     "fit_ridge": Cost(2, per_expression=0.002, per_tf=0.02),
     "fit_mean": Cost(2, per_expression=0.0002),
+    "fit_prior_ridge": Cost(2, per_expression=0.003, per_tf=0.02, per_medge=2),  # shuffle + per-gene solves
     "assemble_xgbrf": Cost(1),
     "predict": Cost(2, per_expression=0.002, per_medge=2),  # per split
     "score": Cost(2, per_expression=0.01),  # per split
@@ -110,6 +113,7 @@ RUNTIME_MIN: dict[str, Cost] = {
     "latency": Cost(5, per_medge=5),
     "shap": Cost(5, per_tf=0.02, per_medge=10),
     "truth_recovery": Cost(2, per_medge=2),
+    "ladder": Cost(2),
     "figures": Cost(2, per_expression=0.003),
 }
 
@@ -177,6 +181,24 @@ def cohort_size(config: Mapping) -> CohortSize:
     return files_size(data["files"])
 
 
+# Rules whose jobs run their arithmetic on `threads` cores. On a small cohort they are dominated by the
+# interpreter start and library imports (predict, score, SHAP: 2-4 s of which well under 1 s computes)
+# or by many small tensor operations (the RNN on the demo network: 0.72 s per epoch on 2 threads, 0.90 s
+# on 1), so one thread each lets two jobs run side by side on a 2-core workstation.
+SIZE_THREADED_RULES = ("fit_linear", "predict", "score", "shap", "train_rnn")
+SMALL_COHORT = {"expression_mb": 50.0, "edges": 200_000}  # demo: 9.6 MB, 30,002 edges; full: 1 GB, 1.15 M
+
+
+def job_threads(rule: str, size: CohortSize) -> int:
+    """Threads of one job of `rule`: 1 for SIZE_THREADED_RULES on a small cohort, else 2.
+
+    A cluster profile raises them per rule (`set-threads`); results can differ in the last bits
+    between thread counts (summation order), never between runs at the same count.
+    """
+    small = size.expression_mb < SMALL_COHORT["expression_mb"] and size.edges < SMALL_COHORT["edges"]
+    return 1 if rule in SIZE_THREADED_RULES and small else 2
+
+
 def memory_mb(rule: str, size: CohortSize, attempt: int = 1, scale: float = 1.0) -> int:
     """Memory request of one job of `rule` in MB: estimate x 1.5 x scale (at least 500), +50% per retry."""
     request = max(MEMORY_MB[rule](size) * 1.5 * scale, 500) * (1 + 0.5 * (attempt - 1))
@@ -196,7 +218,7 @@ def estimated_minutes(rule: str, size: CohortSize, models: Mapping, test_fractio
         targets = min(xgbrf["batch_size"], size.genes)
         return 2 + _minutes(targets * trees * train * size.tfs * XGBRF_SECONDS_PER_TREE_CELL)
     if rule == "train_rnn":  # the whole budget (early stopping usually ends sooner), with its recipe applied
-        rnn = split_rnn_config(models["rnn"])[0].training
+        rnn = kind_settings("rnn", models["rnn"], "models.rnn")[0].training
         per_epoch = math.ceil(train * (1 - rnn.validation_fraction) / rnn.batch_size)
         steps = max(rnn.epochs * per_epoch, rnn.min_steps)
         fixed, per_edge_sample = RNN_STEP_SECONDS

@@ -17,14 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from lembas_core.models.base import REGISTRY
-from lembas_core.models.settings import (
-    RNNExecution,
-    RNNSettings,
-    XGBRFExecution,
-    from_mapping,
-    split_rnn_config,
-    split_xgbrf_config,
-)
+from lembas_core.models.settings import RNNExecution, RNNSettings, XGBRFExecution, from_mapping
+from lembas_core.workflow.models import ModelSpec, kind_settings, resolve_models
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 
@@ -73,33 +67,40 @@ class Settings:
     score: ScoreSettings
     shap: ShapSettings
     latency: LatencySettings
-    models: dict[str, Any]  # kind -> its settings dataclass (REGISTRY[kind].settings)
+    models: dict[str, Any]  # kind -> its settings dataclass (REGISTRY[kind].settings), from models.<kind>
     rnn_execution: RNNExecution
     xgbrf_execution: XGBRFExecution
+    specs: dict[str, ModelSpec]  # every model the run trains (kinds, variants, replicates) by name
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
         """Build from a config dict that has passed `config/config.schema.yaml`."""
         evaluate = config["evaluate"]
-        rnn, rnn_execution = split_rnn_config(config["models"]["rnn"])
-        xgbrf, xgbrf_execution = split_xgbrf_config(config["models"]["xgbrf"])
-        models: dict[str, Any] = {"rnn": rnn, "xgbrf": xgbrf}
-        for name, kind in REGISTRY.items():
-            if name not in models:
-                models[name] = from_mapping(kind.settings, config["models"].get(name, {}), f"models.{name}")
+        models, execution = {}, {}
+        for kind in REGISTRY:
+            models[kind], execution[kind] = kind_settings(kind, config["models"].get(kind, {}), f"models.{kind}")
         return cls(
             preprocess=from_mapping(PreprocessSettings, config["preprocess"], "preprocess"),
             score=ScoreSettings(evaluate["bootstrap"], evaluate["bootstrap_seed"], evaluate["include_zero_filled"]),
             shap=ShapSettings(config["shap"]["background"], config["shap"]["nsamples"], config["shap"]["seed"]),
             latency=LatencySettings(config["latency"]["repeats"]),
             models=models,
-            rnn_execution=rnn_execution,
-            xgbrf_execution=xgbrf_execution,
+            rnn_execution=execution["rnn"],
+            xgbrf_execution=execution["xgbrf"],
+            specs=resolve_models(config),
         )
 
-    def model_params(self, kind: str) -> dict[str, Any]:
-        """The settings of model `kind` as a plain dict for a rule's `params`."""
-        return asdict(self.models[kind])
+    def model_params(self, name: str) -> dict[str, Any]:
+        """The settings of model `name` (a model of the run, else a kind) as a plain dict for `params`."""
+        return asdict(self.specs[name].settings if name in self.specs else self.models[name])
+
+    def names_of(self, *kinds: str) -> list[str]:
+        """Names of the run's models (replicates included) of the given kinds, in run order."""
+        return [name for name, spec in self.specs.items() if spec.kind in kinds]
+
+    def first_replicates(self) -> list[str]:
+        """The run's models without their further replicates: what summary, SHAP, latency and figures show."""
+        return [name for name, spec in self.specs.items() if spec.replicate == 1]
 
 
 def model_settings(kind: str, params: Mapping[str, Any]) -> Any:

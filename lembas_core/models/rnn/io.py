@@ -15,6 +15,7 @@ import torch
 
 from lembas_core.io.atomic import atomic_file
 from lembas_core.io.errors import InputDataError
+from lembas_core.io.network import Network
 from lembas_core.io.store import Store
 from lembas_core.models.rnn.graph import RNNGraph, build_graph
 from lembas_core.models.rnn.model import LembasRNN
@@ -152,19 +153,26 @@ def import_upstream_checkpoint(
     return model
 
 
-def graph_from_dataset(dataset_dir: str | Path) -> tuple[RNNGraph, list[str], list[str]]:
-    """The RNN graph of a preprocessed dataset store, with its feature and target names."""
+def graph_from_dataset(
+    dataset_dir: str | Path, network: Network | None = None
+) -> tuple[RNNGraph, list[str], list[str]]:
+    """The RNN graph of a preprocessed dataset store, with its feature and target names.
+
+    `network` replaces the dataset's prior (a control from :mod:`lembas_core.data.network_controls`,
+    on the same node list).
+    """
     store = Store(dataset_dir, kind="dataset")
     features, targets = store.names("features"), store.names("targets")
-    graph = build_graph(
-        store.names("network_nodes"),
-        np.asarray(store.array("network_source")),
-        np.asarray(store.array("network_target")),
-        np.asarray(store.array("network_sign")),
-        features,
-        targets,
-    )
-    return graph, features, targets
+    if network is None:
+        nodes, source, target, sign = (
+            store.names("network_nodes"),
+            np.asarray(store.array("network_source")),
+            np.asarray(store.array("network_target")),
+            np.asarray(store.array("network_sign")),
+        )
+    else:
+        nodes, source, target, sign = network.nodes, network.source, network.target, network.sign
+    return build_graph(nodes, source, target, sign, features, targets), features, targets
 
 
 class RNNPredictor:

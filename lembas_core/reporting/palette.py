@@ -1,0 +1,51 @@
+"""One label and one colour per model, the same in every figure.
+
+A kind's own model gets the registry's colour and label (upstream's: RNN blue, XGBRF orange, MLR green;
+ridge purple, mean grey, prior_ridge brown). A variant is labelled by its name and coloured by its kind,
+lightened or darkened so that it stays apart from the kind's own model and from other variants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from matplotlib.colors import to_hex, to_rgb
+
+from lembas_core.models.base import REGISTRY
+
+SHADES = (0.45, -0.35, 0.7, -0.55)  # > 0: mix towards white, < 0: towards black
+
+
+def _shade(colour: str, amount: float) -> str:
+    rgb = to_rgb(colour)
+    mixed = [c + (1 - c) * amount for c in rgb] if amount > 0 else [c * (1 + amount) for c in rgb]
+    return to_hex(mixed)
+
+
+class Palette:
+    """Labels and colours of the models of a run, from each model's kind (name -> kind)."""
+
+    def __init__(self, kinds: Mapping[str, str]):
+        self.labels: dict[str, str] = {}
+        self.colours: dict[str, str] = {}
+        used: dict[str, int] = {}
+        for name, kind in sorted(kinds.items(), key=lambda item: item[0] != item[1]):  # the kinds' own first
+            registered = REGISTRY[kind]
+            if name == kind:
+                self.labels[name], self.colours[name] = registered.label, registered.colour
+                continue
+            k = used.get(kind, 0)
+            used[kind] = k + 1
+            self.labels[name] = name
+            self.colours[name] = _shade(registered.colour, SHADES[k % len(SHADES)])
+
+    def label(self, name: str) -> str:
+        """Display name of model `name` (the name itself when unknown)."""
+        return self.labels.get(name, name)
+
+    def colour(self, name: str) -> str | None:
+        """Colour of model `name` (None, matplotlib's next colour, when unknown)."""
+        return self.colours.get(name)
+
+
+DEFAULT_PALETTE = Palette({kind: kind for kind in REGISTRY})

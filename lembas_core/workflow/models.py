@@ -1,0 +1,159 @@
+"""The models a run trains: the included kinds, the configured variants, and every replicate of them.
+
+A *model* is a named, fully configured instance of a registered model kind. Three sources:
+
+- `models.include`: each kind with its settings from `models.<kind>`;
+- `models.variants`: ``{NAME: {model: KIND, <any setting of KIND>: value, ...}}``, the kind's settings
+  with the listed ones overridden (e.g. ``rnn_shuffled: {model: rnn, network: shuffled}``); a variant
+  set to null is switched off (how an overlay removes one);
+- `replicates: N` (on `models.rnn`, `models.xgbrf`, `models.prior_ridge` or a variant): replicates
+  2..N are further models named ``<name>.rep<k>`` whose seeds are advanced by k - 1
+  (:func:`lembas_core.models.settings.replicate_settings`). The dot keeps them apart from every
+  configurable name.
+
+Every model gets its own jobs and files (`results/models/<name>...`); replicates are trained, predicted
+and scored, while SHAP, latency and figures use the first replicate. Dependency-free: the Snakefile
+resolves the models while it parses, so a bad variant stops the run before any job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lembas_core.models.base import REGISTRY
+from lembas_core.models.settings import (
+    from_mapping,
+    is_stochastic,
+    replicate_settings,
+    split_rnn_config,
+    split_xgbrf_config,
+)
+
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+REPLICATE_MARK = ".rep"
+VARIANT_KEYS = ("model", "replicates")  # keys of a variant that are not settings of its kind
+
+
+class ConfigError(ValueError):
+    """A configuration mistake found while the workflow is parsed (before any job); names the key."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model of the run.
+
+    `settings` are the kind's typed settings (overrides and replicate seeds applied); `execution` where
+    its jobs run (RNN and XGBRF: device, checkpoint period; None for the others), which reruns nothing.
+    """
+
+    name: str
+    kind: str
+    settings: Any
+    execution: Any
+    replicate: int  # 1 for the model itself, k for `<name>.rep<k>`
+    replicate_of: str  # name of replicate 1
+    replicates: int
+    values: dict[str, Any]  # the flat `models.<kind>` mapping with the variant's overrides (for job sizing)
+
+    @property
+    def network(self) -> str:
+        """prior, shuffled or random for models that use the network; '' for the others."""
+        return self.settings.network if REGISTRY[self.kind].uses_network else ""
+
+
+def kind_settings(kind: str, values: Mapping[str, Any], where: str) -> tuple[Any, Any]:
+    """Typed (settings, execution) of model `kind` from its flat config mapping (`replicates` excluded)."""
+    values = {k: v for k, v in values.items() if k != "replicates"}
+    if kind == "rnn":
+        return split_rnn_config(values)
+    if kind == "xgbrf":
+        return split_xgbrf_config(values)
+    return from_mapping(REGISTRY[kind].settings, values, where), None
+
+
+def variant_definitions(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The active variants (`models.variants` without the null ones), checked: name, kind, keys.
+
+    Raises
+    ------
+    ConfigError
+        For a name that clashes with a model kind or is not a safe file name, an unknown kind, or a
+        setting the kind does not have; the message names the key.
+    """
+    variants = config["models"].get("variants") or {}
+    active: dict[str, dict[str, Any]] = {}
+    for name, definition in variants.items():
+        where = f"models.variants.{name}"
+        if definition is None:
+            continue
+        if name in REGISTRY:
+            raise ConfigError(f"{where}: the name clashes with the model kind {name!r}; rename the variant")
+        if not NAME_PATTERN.fullmatch(str(name)):
+            raise ConfigError(
+                f"{where}: a variant name must start with a letter and hold only letters, digits and '_' "
+                "(at most 64); it names files and jobs"
+            )
+        if not isinstance(definition, Mapping) or "model" not in definition:
+            raise ConfigError(f"{where}: give the model kind, e.g. {{model: rnn, network: shuffled}}")
+        kind = definition["model"]
+        if kind not in REGISTRY:
+            raise ConfigError(f"{where}.model: unknown model kind {kind!r}; choose one of {', '.join(REGISTRY)}")
+        known = set(config["models"].get(kind, {})) | set(VARIANT_KEYS)
+        unknown = sorted(set(definition) - known)
+        if unknown:
+            settable = ", ".join(sorted(known - {"model"})) or "none"
+            raise ConfigError(
+                f"{where}.{unknown[0]}: model kind {kind!r} has no setting {unknown[0]!r} (settable: {settable})"
+            )
+        active[str(name)] = dict(definition)
+    return active
+
+
+def variant_config(config: Mapping[str, Any], definition: Mapping[str, Any]) -> dict[str, Any]:
+    """The flat settings of a variant: its kind's `models.<kind>` with the variant's overrides."""
+    kind = definition["model"]
+    return {**config["models"].get(kind, {}), **{k: v for k, v in definition.items() if k != "model"}}
+
+
+def resolve_models(config: Mapping[str, Any]) -> dict[str, ModelSpec]:
+    """Every model of the run by name: first replicates (include order, then variants), then the others.
+
+    Raises
+    ------
+    ConfigError
+        See :func:`variant_definitions`; also for replicates of a deterministic model.
+    """
+    sources: dict[str, tuple[str, dict[str, Any], str]] = {
+        kind: (kind, dict(config["models"].get(kind, {})), f"models.{kind}") for kind in config["models"]["include"]
+    }
+    for name, definition in variant_definitions(config).items():
+        sources[name] = (definition["model"], variant_config(config, definition), f"models.variants.{name}")
+    firsts: dict[str, ModelSpec] = {}
+    further: dict[str, ModelSpec] = {}
+    for name, (kind, values, where) in sources.items():
+        try:
+            settings, execution = kind_settings(kind, values, where)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ConfigError(f"{where}: {error}") from None
+        replicates = int(values.get("replicates", 1))
+        if replicates > 1 and not is_stochastic(settings):
+            raise ConfigError(
+                f"{where}.replicates: {name} is deterministic (same data, same model), so replicates "
+                "would be identical; set replicates: 1"
+            )
+        for k in range(1, replicates + 1):
+            spec = ModelSpec(
+                name=name if k == 1 else f"{name}{REPLICATE_MARK}{k}",
+                kind=kind,
+                settings=replicate_settings(settings, k - 1),
+                execution=execution,
+                replicate=k,
+                replicate_of=name,
+                replicates=replicates,
+                values=values,
+            )
+            (firsts if k == 1 else further)[spec.name] = spec
+    return {**firsts, **further}
