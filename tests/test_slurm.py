@@ -31,27 +31,30 @@ CI_OVERRIDES = (
     "16",
     # the local run's thread counts (the profile asks for more), for bit-identical results
     "--set-threads",
-    "fit_linear=2",
+    "fit_linear=1",
+    "fit_linear_on_network=1",
     "train_xgbrf_batch=2",
-    "train_rnn=2",
+    "train_rnn=1",
 )
 CLUSTER_PROFILE = ("--profile", str(REPO / "profiles" / "slurm"))
 LOCAL_RULES = {"all", "assemble_xgbrf"}
-# jobs per rule of the tiny config: 3 XGBRF batches, 5 models x 3 splits, 5 models x 2 SHAP genes
+# jobs per rule of the tiny config: 3 XGBRF batches, 7 models (the default ladder) x 3 splits, x 2 SHAP genes
 EXPECTED_JOBS = {
     "synthesize_cohort": 1,
     "ingest": 1,
     "preprocess": 1,
     "fit_linear": 3,
+    "fit_linear_on_network": 1,
     "train_xgbrf_batch": 3,
-    "train_rnn": 1,
-    "predict": 15,
-    "score": 15,
-    "shap": 10,
+    "train_rnn": 2,
+    "predict": 21,
+    "score": 21,
+    "shap": 14,
     "latency": 1,
     "summarize_metrics": 1,
     "figures": 1,
     "truth_recovery": 1,
+    "ladder": 1,
 }
 
 
