@@ -7,7 +7,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
 sys.path.insert(0, workflow.basedir)
-from lembas_core.workflow.config_errors import describe_validation_error
+from lembas_core.workflow.config_errors import describe_validation_error, input_file_problem
 from lembas_core.workflow.models import ConfigError, variant_config, variant_definitions
 from lembas_core.workflow.settings import Settings, merged
 
@@ -22,6 +22,8 @@ try:
     validate(config, SCHEMA)
 except WorkflowError as error:
     raise WorkflowError(describe_validation_error(error)) from None
+if input_file_problem(config):
+    raise WorkflowError(f"Invalid input: {input_file_problem(config)}")
 
 
 # Each variant's settings (its kind's with the overrides) must pass the kind's schema too; unknown names,

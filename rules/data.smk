@@ -10,6 +10,7 @@ rule synthesize_cohort:
         "logs/synthesize_cohort.log",
     benchmark:
         "logs/benchmarks/synthesize_cohort.tsv"
+    retries: 0  # deterministic: a bad input fails the same way again, so it is reported once
     conda:
         "../envs/lembas.yaml"
     threads: 1
@@ -34,6 +35,7 @@ rule ingest:
         "logs/ingest.log",
     benchmark:
         "logs/benchmarks/ingest.tsv"
+    retries: 0  # deterministic: a bad input fails the same way again, so it is reported once
     conda:
         "../envs/lembas.yaml"
     threads: 2
@@ -56,6 +58,7 @@ checkpoint preprocess:
         "logs/preprocess.log",
     benchmark:
         "logs/benchmarks/preprocess.tsv"
+    retries: 0  # deterministic: a bad input fails the same way again, so it is reported once
     conda:
         "../envs/lembas.yaml"
     threads: 1

@@ -113,3 +113,14 @@ def test_split_jobs_are_sized_by_their_rows():
     assert full.split("train", 0.2).samples == 12748 and full.split("validation", 0.2).samples == 262
     sizes = [memory_mb("score", full.split(name, 0.2)) for name in ("validation", "test", "train")]
     assert sizes == sorted(sizes) and sizes[0] < sizes[2] / 5
+
+
+def test_compressed_tables_are_sized_from_their_decompressed_start(tmp_path):
+    """A gzip table is sized from its decompressed header and rows (x the assumed compression ratio)."""
+    import gzip
+
+    rows = [f"S{i}\t" + "\t".join(f"{(i * j) % 997 / 199:.4f}" for j in range(60)) for i in range(2000)]
+    data = ("id\t" + "\t".join(f"G{j}" for j in range(60)) + "\n" + "\n".join(rows) + "\n").encode()
+    (tmp_path / "m.tsv.gz").write_bytes(gzip.compress(data))
+    samples, columns = table_shape(tmp_path / "m.tsv.gz")
+    assert columns == 60 and 2000 <= samples <= 2000 * 4  # this table compresses less than 4x: sized above the truth

@@ -164,10 +164,10 @@ def scheduled_reasons(stdout: str) -> dict[str, list[str]]:
 
 
 def test_low_level_edit_reschedules_every_importing_rule_because_of_that_file(tiny_run):
-    """io/errors.py is imported, directly or not, by most steps. Each rule is dry-run on its own
+    """io/tables.py is imported, directly or not, by most steps. Each rule is dry-run on its own
     (`--allowed-rules`, so that no upstream rerun masks the reason): every job of a rule that imports the
     module must be rescheduled because of the module itself; a rule that does not import it, not at all."""
-    module = REPO / "lembas_core" / "io" / "errors.py"
+    module = REPO / "lembas_core" / "io" / "tables.py"
     scripts = rule_scripts()
     del scripts["predict_temporary"]  # no jobs: the tiny config keeps every split's predictions
     importing = set()
@@ -176,8 +176,8 @@ def test_low_level_edit_reschedules_every_importing_rule_because_of_that_file(ti
         dispatched = {REGISTRY[kind].module for kind in REGISTRY} if kinds else set()
         if str(module) in code_inputs(REPO / "workflow_scripts" / f"{script}.py", *dispatched):
             importing.add(rule)
-    assert {"synthesize_cohort", "ingest", "preprocess", "train_rnn", "predict", "shap"} <= importing
-    assert set(scripts) - importing, "expected some rule that does not import io/errors.py"
+    assert {"synthesize_cohort", "ingest", "train_rnn", "predict", "shap"} <= importing
+    assert set(scripts) - importing, "expected some rule that does not import io/tables.py"
     with edited(module):
         for rule in scripts:
             result = snakemake(tiny_run, "-n", "--allowed-rules", rule, configfiles=(TINY,))

@@ -37,6 +37,8 @@ class CohortFiles:
 
     def format_of(self, path: str | Path) -> str:
         """Table format of `path`: the configured one, or inferred from its extension."""
+        if Path(path).is_dir():
+            raise InputDataError(path, "is a folder, not a file", "point the config at the table inside it")
         if self.format != "auto":
             return self.format
         fmt = format_from_extension(path)

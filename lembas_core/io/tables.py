@@ -8,6 +8,7 @@ an :class:`~lembas_core.io.errors.InputDataError` naming the file, the row and c
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +19,24 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from lembas_core.io.errors import InputDataError, preview
-from lembas_core.workflow.layout import DELIMITERS, FORMATS
+from lembas_core.workflow.layout import DELIMITERS, FORMATS, compression_of
 
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+LOG_SCALE_BOUND = 1e3  # |value| above this cannot be log-scale expression (log2 TPM of the whole cell is ~20)
+_HEAD_BYTES = 1 << 22  # decompressed bytes read to find the header line
+_EXPORT_TEXT = "export the table as tab-separated text (.tsv), or save it as Parquet and name it .parquet"
+# Leading bytes of files that are not (uncompressed, UTF-8) text: what they are, and the fix.
+_MAGIC = (
+    (b"\x1f\x8b", "gzip-compressed data", "name the file with its compression suffix (e.g. data.tsv.gz)"),
+    (b"BZh", "bzip2-compressed data", "name the file with its compression suffix (e.g. data.tsv.bz2)"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data", "name the file with its compression suffix (e.g. data.tsv.zst)"),
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook is one)", _EXPORT_TEXT),
+    (b"\xd0\xcf\x11\xe0", "an Excel .xls (OLE) workbook", _EXPORT_TEXT),
+    (b"PAR1", "a Parquet file", "name it .parquet (or set data.files.format: parquet)"),
+    (b"\xff\xfe", "UTF-16 text", "re-save it as UTF-8 text (e.g. iconv -f UTF-16 -t UTF-8 in > out)"),
+    (b"\xfe\xff", "UTF-16 text", "re-save it as UTF-8 text (e.g. iconv -f UTF-16 -t UTF-8 in > out)"),
+)
 
 
 @dataclass
@@ -50,7 +65,10 @@ def check_readable(path: str | Path, role: str) -> Path:
     """Fail clearly when `path` is missing, not a file, or empty."""
     path = Path(path)
     if not path.exists():
-        raise InputDataError(path, f"{role} file not found", f"check the path given for the {role} in the config")
+        resolved = "" if path.is_absolute() else f" (relative to the working directory: {path.resolve()})"
+        raise InputDataError(
+            path, f"{role} file not found{resolved}", f"check the path given for the {role} in the config"
+        )
     if not path.is_file():
         raise InputDataError(path, f"{role} path is not a regular file", "point the config at a file, not a folder")
     if path.stat().st_size == 0:
@@ -58,11 +76,67 @@ def check_readable(path: str | Path, role: str) -> Path:
     return path
 
 
+def _head(path: Path, size: int = _HEAD_BYTES) -> bytes:
+    """The first `size` bytes of a text table, decompressed when its name says so (.gz, .bz2, .zst)."""
+    compression = compression_of(path)
+    try:
+        with pa.input_stream(str(path), compression=compression) as stream:
+            return stream.read(size)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise InputDataError(
+            path,
+            f"the file is named {path.suffix} but does not decompress as {compression} ({exc})",
+            "re-compress it, or name it without the compression suffix if it is plain text",
+        ) from None
+
+
+def check_text(path: Path, fmt: str, role: str) -> bytes:
+    """The head of a text table after checking that it is text: not compressed under a plain name, not a
+    workbook, Parquet or UTF-16 file. Returns the (decompressed) head without a UTF-8 byte-order mark."""
+    head = _head(path)
+    for magic, what, fix in _MAGIC:
+        if head.startswith(magic):
+            raise InputDataError(path, f"{role} is {what}, not {fmt.upper()} text", fix)
+    return head.removeprefix(b"\xef\xbb\xbf")
+
+
+def first_undecodable_line(path: Path) -> tuple[int, int, int] | None:
+    """(line number, byte value, column) of the first bytes that are not UTF-8 in a text table, or None."""
+    with pa.input_stream(str(path), compression=compression_of(path)) as stream:
+        lines = stream.read().split(b"\n")
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return number, line[exc.start], exc.start + 1
+    return None
+
+
+def _not_utf8(path: Path, role: str, found: tuple[int, int, int]) -> InputDataError:
+    line, byte, column = found
+    return InputDataError(
+        path,
+        f"{role} is not UTF-8 text: byte 0x{byte:02x} cannot be decoded",
+        "re-save the file as UTF-8 (from Windows-1252/Latin-1: iconv -f CP1252 -t UTF-8 in > out)",
+        where=f"line {line}, character {column}",
+    )
+
+
 def read_header(path: Path, fmt: str, role: str) -> list[str]:
-    """Return the header fields of a text table, detecting a wrong delimiter."""
+    """Return the header fields of a text table, detecting foreign files, comments and a wrong delimiter."""
     delimiter = DELIMITERS[fmt]
-    with open(path, newline="", encoding="utf-8") as handle:
-        line = handle.readline()
+    raw = check_text(path, fmt, role).split(b"\n", 1)[0]
+    try:
+        line = raw.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, role, (1, raw[exc.start], exc.start + 1)) from None
+    if line.startswith("#"):
+        raise InputDataError(
+            path,
+            f"{role} starts with a comment line ({line[:40]!r}); line 1 must be the header",
+            "delete the lines starting with '#' at the top of the file",
+            where="line 1",
+        )
     if not line.strip():
         raise InputDataError(
             path, f"{role} has an empty first line; expected a header", "put the column names on line 1"
@@ -115,12 +189,37 @@ def _read_text_table(path: Path, fmt: str, role: str, names: list[str], string_c
             convert_options=pacsv.ConvertOptions(column_types={internal[i]: pa.string() for i in string_columns}),
         )
     except pa.ArrowInvalid as exc:
-        detail = str(exc).replace("CSV parse error: ", "")
-        raise InputDataError(
+        found = first_undecodable_line(path)
+        if found:
+            raise _not_utf8(path, role, found) from None
+        raise _ragged(path, fmt, role, len(names), str(exc).replace("CSV parse error: ", "")) from None
+
+
+def _ragged(path: Path, fmt: str, role: str, n_fields: int, detail: str) -> InputDataError:
+    """The error for rows whose field count differs from the header's, with the first such line."""
+    delimiter = DELIMITERS[fmt]
+    with pa.input_stream(str(path), compression=compression_of(path)) as stream:
+        lines = stream.read().decode("utf-8", errors="replace").splitlines()
+    counts = [len(next(csv.reader([line], delimiter=delimiter))) if line else 0 for line in lines]
+    data = [(number, count) for number, count in enumerate(counts[1:], start=2) if lines[number - 1]]
+    bad = [(number, count) for number, count in data if count != n_fields]
+    if not bad:
+        return InputDataError(path, f"{role} could not be parsed: {detail}", "re-export the table")
+    name = _DELIMITER_NAMES[delimiter]
+    trailing = all(lines[number - 1].endswith(delimiter) and count == n_fields + 1 for number, count in bad)
+    if trailing and len(bad) == len(data):
+        return InputDataError(
             path,
-            f"{role} could not be parsed: {detail}",
-            f"every row needs the same number of {fmt.upper()} fields as the header ({len(names)})",
-        ) from None
+            f"every data row ends with an extra {name} ({n_fields + 1} fields, the header has {n_fields})",
+            f"remove the trailing {name} at the end of each line",
+        )
+    number, count = bad[0]
+    return InputDataError(
+        path,
+        f"{role} row has {count} {name}-separated fields, the header has {n_fields} ({len(bad)} such rows)",
+        f"give every row the header's {n_fields} fields (a value per column, sample ID first)",
+        where=f"line {number}",
+    )
 
 
 def read_table(path: str | Path, fmt: str, role: str, string_columns: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -159,10 +258,16 @@ def _numeric_column(column: pa.ChunkedArray, path: Path, role: str, name: str, r
         missing = np.flatnonzero(text.isna().to_numpy())
         if unparsable.size:
             row = int(unparsable[0])
+            if re.fullmatch(r"\s*[-+]?\d*,\d+\s*", str(text[row])):
+                raise bad_cell(
+                    row,
+                    f"{role} has a decimal comma in {text[row]!r}",
+                    "write decimals with a point (re-export with an English number format, e.g. 2.5091)",
+                )
             raise bad_cell(
                 row,
                 f"{role} has a non-numeric value {text[row]!r}",
-                "expression values must be numbers; remove text, units or thousands separators",
+                "expression values must be numbers; remove text or units from the cells",
             )
         if missing.size:
             raise bad_cell(
@@ -177,6 +282,15 @@ def _numeric_column(column: pa.ChunkedArray, path: Path, role: str, name: str, r
             row,
             f"{role} has a non-finite value ({values[row]})",
             "replace infinite values; expression must be finite (e.g. log-TPM)",
+        )
+    implausible = np.abs(values) > LOG_SCALE_BOUND
+    if implausible.any():
+        row = int(np.flatnonzero(implausible)[0])
+        raise bad_cell(
+            row,
+            f"{role} has the value {values[row]:g}, impossible for log-scale expression (|x| > {LOG_SCALE_BOUND:g}; "
+            f"{int(implausible.sum())} such value(s) in this column)",
+            "correct the cell; if the matrix holds raw counts or TPM, log-transform it first, e.g. log2(x + 1)",
         )
     return values
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pyarrow
 from threadpoolctl import threadpool_limits
 
+from lembas_core.io.errors import InputDataError
+
 LOG = logging.getLogger("lembas_core")
 
 _THREAD_ENV_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
@@ -49,12 +51,18 @@ def setup_logging(log_path: str | Path | None = None, level: int = logging.INFO)
 
 @contextmanager
 def job(log_path: str | Path | None, threads: int) -> Iterator[logging.Logger]:
-    """Set up logging and thread limits for one Snakemake job; log any failure before re-raising."""
+    """Set up logging and thread limits for one Snakemake job; log any failure before re-raising.
+
+    An :class:`InputDataError` (bad user input) ends the job with exit status 1 and its message only.
+    """
     setup_logging(log_path)
     configure_threads(threads)
     LOG.info("threads=%d", threads)
     try:
         yield LOG
+    except InputDataError as exc:  # the message says what, where and how to fix: no traceback
+        LOG.error("%s: %s", type(exc).__name__, exc)
+        raise SystemExit(1) from None
     except Exception as exc:
         LOG.error("%s: %s", type(exc).__name__, exc)
         raise

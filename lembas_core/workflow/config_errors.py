@@ -1,6 +1,8 @@
-"""Turn a config-schema validation failure into a one-paragraph message naming the bad key."""
+"""Config problems found while the workflow is parsed: schema failures naming the bad key, unusable input paths."""
 
 from __future__ import annotations
+
+import os
 
 
 def describe_validation_error(exc: BaseException) -> str:
@@ -13,3 +15,28 @@ def describe_validation_error(exc: BaseException) -> str:
         f"invalid configuration at key '{key}': {cause.message}\n"
         "  How to fix: see config/config.schema.yaml for the allowed keys and values (README, 'Configuration')."
     )
+
+
+def input_file_problem(config: dict) -> str | None:
+    """With `data.source: files`, the first configured input path that is not a readable regular file,
+    described with the key, the path as resolved against the working directory, and the fix; else None.
+
+    Checked while the workflow is parsed: before any job, any format guess or memory request.
+    """
+    data = config["data"]
+    if data["source"] != "files":
+        return None
+    for role in ("tf_expression", "gene_expression", "network", "validation"):
+        path = data["files"].get(role)
+        if not path:
+            return f"data.files.{role} is not set\n  How to fix: give the path of the {role} table"
+        resolved = os.path.abspath(path)
+        where = f"data.files.{role} = {path!r}" + ("" if os.path.isabs(path) else f" (resolved: {resolved})")
+        if not os.path.exists(resolved):
+            hint = "relative paths resolve against the working directory (snakemake -d / --directory)"
+            return f"{where}: no such file\n  How to fix: check the path; {hint}"
+        if os.path.isdir(resolved):
+            return f"{where}: is a folder, not a file\n  How to fix: point data.files.{role} at the table inside it"
+        if os.path.getsize(resolved) == 0:
+            return f"{where}: the file is empty\n  How to fix: regenerate or re-export the {role} table"
+    return None

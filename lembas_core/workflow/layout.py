@@ -12,6 +12,7 @@ SPLITS = ("train", "test", "validation")
 FORMATS = ("tsv", "csv", "parquet")
 DELIMITERS = {"tsv": "\t", "csv": ","}
 TABLE_EXTENSIONS = {".tsv": "tsv", ".txt": "tsv", ".tab": "tsv", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd"}  # text tables read through these transparently
 COHORT_FILES = ("tf_expression", "gene_expression", "network", "validation")
 TRUTH_FILES = ("truth_edges", "truth_genes")
 
@@ -23,9 +24,19 @@ def cohort_file_names(fmt: str) -> dict[str, str]:
     return {role: f"{role}.{fmt}" for role in (*COHORT_FILES, *TRUTH_FILES)} | {"summary": "cohort.json"}
 
 
+def compression_of(path: str | os.PathLike) -> str | None:
+    """Compression of a text table by its last extension (COMPRESSIONS), None when uncompressed."""
+    return COMPRESSIONS.get(os.path.splitext(path)[1].lower())
+
+
 def format_from_extension(path: str | os.PathLike) -> str | None:
-    """Table format of a file by its extension (TABLE_EXTENSIONS), None when the extension is unknown."""
-    return TABLE_EXTENSIONS.get(os.path.splitext(path)[1].lower())
+    """Table format of a file by its extension (TABLE_EXTENSIONS), looking through a compression suffix
+    (`x.tsv.gz` is tsv); None when the extension is unknown."""
+    stem, ext = os.path.splitext(os.fspath(path))
+    if ext.lower() in COMPRESSIONS:
+        stem, ext = os.path.splitext(stem)
+        return {"tsv": "tsv", "csv": "csv"}.get(TABLE_EXTENSIONS.get(ext.lower()))
+    return TABLE_EXTENSIONS.get(ext.lower())
 
 
 def by_model_and_split(models: list[str], splits: list[str], files: list[str]) -> dict[tuple[str, str], str]:

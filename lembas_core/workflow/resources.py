@@ -9,13 +9,15 @@ it while it builds the DAG, also inside every cluster job.
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from lembas_core.synthetic.spec import spec_from_config
-from lembas_core.workflow.layout import DELIMITERS, format_from_extension
+from lembas_core.workflow.layout import DELIMITERS, compression_of, format_from_extension
 from lembas_core.workflow.models import kind_settings
 
 _MB = 1e6
@@ -132,8 +134,15 @@ def synthetic_size(preset: str, overrides: Mapping | None = None) -> CohortSize:
     return CohortSize(spec.n_samples, tfs, spec.n_genes, spec.n_edges, spec.n_validation)
 
 
+COMPRESSION_RATIO = 4.0  # uncompressed / compressed size assumed for numeric text tables (gzip, bzip2)
+
+
 def table_shape(path: str | os.PathLike) -> tuple[int, int]:
-    """(rows, columns) of a data table: exact for Parquet; for text, from rows at its start and end."""
+    """(rows, columns) of a data table: exact for Parquet; for text, from rows at its start and end.
+
+    For gzip or bzip2 text the rows come from the decompressed start and COMPRESSION_RATIO; other
+    compressions raise ValueError (the caller then sizes for the upstream dimensions).
+    """
     fmt = format_from_extension(path) or "tsv"
     if fmt == "parquet":
         import pyarrow.parquet as pq  # noqa: PLC0415 (not stdlib: only for user Parquet files, never at parse time)
@@ -142,12 +151,21 @@ def table_shape(path: str | os.PathLike) -> tuple[int, int]:
         return meta.num_rows, meta.num_columns - 1
     sep = DELIMITERS[fmt].encode()
     total = os.path.getsize(path)
-    with open(path, "rb") as handle:
-        header = handle.readline()
-        sample = handle.readlines(1 << 16)  # rows from the start and, below, from the end
-        if handle.tell() < total - (1 << 16):
-            handle.seek(total - (1 << 16))
-            sample += handle.readlines()[1:]  # the first line read there is partial
+    compression = compression_of(path)
+    if compression:
+        if compression not in ("gzip", "bz2"):
+            raise ValueError(f"cannot size {compression} tables without decompressing them")
+        opener = {"gzip": gzip.open, "bz2": bz2.open}[compression]
+        with opener(path, "rb") as handle:
+            header, sample = handle.readline(), handle.readlines(1 << 16)
+        total = int(total * COMPRESSION_RATIO)
+    else:
+        with open(path, "rb") as handle:
+            header = handle.readline()
+            sample = handle.readlines(1 << 16)  # rows from the start and, below, from the end
+            if handle.tell() < total - (1 << 16):
+                handle.seek(total - (1 << 16))
+                sample += handle.readlines()[1:]  # the first line read there is partial
     if not sample:
         return 0, header.count(sep)
     row_bytes = sum(map(len, sample)) / len(sample)

@@ -1,0 +1,259 @@
+"""Files real users bring: compressed, foreign, mis-encoded or malformed tables, through the real ingest.
+
+Each case starts from the small hand-written cohort, changes one file the way a user's export would,
+and states the exact outcome: accepted with the cohort's shapes, or an InputDataError whose message
+names the file, the line or cell where there is one, and the fix. Two cases also go through snakemake.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from cohort_helpers import rewrite_lines, write_small_cohort
+from lembas_core.data.ingest import CohortFiles, ingest_cohort
+from lembas_core.io.errors import InputDataError
+from lembas_core.io.store import Store
+from workflow_helpers import TINY, snakemake, write_config
+
+SHAPES = {"samples": 20, "tf_columns": 4, "gene_columns": 5, "validation_samples": 6}
+
+
+def with_suffix(files: CohortFiles, role: str, suffix: str, convert: Callable[[bytes], bytes]) -> CohortFiles:
+    """The cohort with `role`'s file rewritten as `convert(its bytes)` under its name plus `suffix`."""
+    path = Path(getattr(files, role))
+    target = path.with_name(path.name + suffix) if suffix.startswith(".") else path.with_name(suffix)
+    target.write_bytes(convert(path.read_bytes()))
+    if target != path:
+        path.unlink()
+    return replace(files, **{role: str(target)})
+
+
+def zstd(data: bytes) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(sink, "zstd") as stream:
+        stream.write(data)
+    return sink.getvalue().to_pybytes()
+
+
+def edit(role: str, change: Callable[[list[str]], list[str]]):
+    """A case that edits the lines of one text file in place."""
+
+    def apply(files: CohortFiles) -> CohortFiles:
+        rewrite_lines(getattr(files, role), change)
+        return files
+
+    return apply
+
+
+def set_cell(line: int, column: int, value: str):
+    def change(lines):
+        cells = lines[line - 1].split("\t")
+        cells[column] = value
+        return lines[: line - 1] + ["\t".join(cells)] + lines[line:]
+
+    return change
+
+
+def to_parquet_named_tsv(files: CohortFiles) -> CohortFiles:
+    frame = pd.read_csv(files.tf_expression, sep="\t")
+    frame.to_parquet(files.tf_expression, index=False)
+    return files
+
+
+def folder(files: CohortFiles) -> CohortFiles:
+    directory = Path(files.network).parent / "network_dir"
+    directory.mkdir()
+    shutil.copy(files.network, directory / "network.tsv")
+    return replace(files, network=str(directory))
+
+
+def raw_tpm(files: CohortFiles) -> CohortFiles:
+    frame = pd.read_csv(files.gene_expression, sep="\t", index_col=0)
+    (2 ** (frame * 3)).to_csv(files.gene_expression, sep="\t")  # unlogged: up to 2^15
+    return files
+
+
+def latin1_line_13(files: CohortFiles) -> CohortFiles:
+    path = Path(files.gene_expression)
+    lines = path.read_bytes().split(b"\n")
+    lines[12] = lines[12].replace(b"S12", "S12é".encode("cp1252"), 1)
+    path.write_bytes(b"\n".join(lines))
+    return files
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    change: Callable[[CohortFiles], CohortFiles]
+    problem: str = ""  # empty: accepted
+    where: str = ""
+    fix: str = ""
+    file: str = ""
+
+
+CASES = [
+    Case("tsv.gz", lambda f: with_suffix(f, "tf_expression", ".gz", gzip.compress)),
+    Case("tsv.bz2", lambda f: with_suffix(f, "gene_expression", ".bz2", bz2.compress)),
+    Case("tsv.zst network", lambda f: with_suffix(f, "network", ".zst", zstd)),
+    Case("gz validation", lambda f: with_suffix(f, "validation", ".gz", gzip.compress)),
+    Case("utf-8 bom network", lambda f: with_suffix(f, "network", "network.tsv", lambda b: b"\xef\xbb\xbf" + b)),
+    Case(
+        "utf-8 bom matrix",
+        lambda f: with_suffix(f, "tf_expression", "tf_expression.tsv", lambda b: b"\xef\xbb\xbf" + b),
+    ),
+    Case(
+        "gzip named tsv",
+        lambda f: with_suffix(f, "tf_expression", "tf_expression.tsv", gzip.compress),
+        "gzip-compressed data",
+        fix="compression suffix",
+        file="tf_expression.tsv",
+    ),
+    Case(
+        "tsv.gz that is plain text",
+        lambda f: with_suffix(f, "gene_expression", ".gz", lambda b: b),
+        "does not decompress as gzip",
+        fix="re-compress it",
+        file="gene_expression.tsv.gz",
+    ),
+    Case(
+        "xlsx named tsv",
+        lambda f: with_suffix(f, "gene_expression", "gene_expression.tsv", lambda b: b"PK\x03\x04" + b),
+        "ZIP archive",
+        fix="tab-separated text",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "parquet named tsv",
+        to_parquet_named_tsv,
+        "a Parquet file",
+        fix="name it .parquet",
+        file="tf_expression.tsv",
+    ),
+    Case(
+        "utf-16",
+        lambda f: with_suffix(f, "validation", "validation.tsv", lambda b: b.decode().encode("utf-16")),
+        "UTF-16 text",
+        fix="UTF-8",
+        file="validation.tsv",
+    ),
+    Case(
+        "cp1252 byte on line 13",
+        latin1_line_13,
+        "not UTF-8 text",
+        where="line 13",
+        fix="iconv",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "comment line on top",
+        edit("tf_expression", lambda lines: ["# exported by a tool", *lines]),
+        "comment line",
+        where="line 1",
+        fix="lines starting with '#'",
+        file="tf_expression.tsv",
+    ),
+    Case(
+        "trailing tab",
+        edit("gene_expression", lambda lines: [lines[0]] + [line + "\t" for line in lines[1:]]),
+        "ends with an extra tab",
+        fix="remove the trailing tab",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "ragged row",
+        edit("gene_expression", lambda lines: lines[:4] + [lines[4] + "\t1.0"] + lines[5:]),
+        "row has 7 tab-separated fields, the header has 6",
+        where="line 5",
+        fix="header's 6 fields",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "decimal comma",
+        edit("tf_expression", set_cell(3, 2, "2,5091")),
+        "decimal comma",
+        where="line 3",
+        fix="with a point",
+        file="tf_expression.tsv",
+    ),
+    Case(
+        "1e30 cell",
+        edit("gene_expression", set_cell(6, 1, "1e30")),
+        "impossible for log-scale expression",
+        where="line 6, sample 'S05', column 'G3'",
+        fix="log-transform",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "unlogged TPM matrix",
+        raw_tpm,
+        "impossible for log-scale expression",
+        fix="log2(x + 1)",
+        file="gene_expression.tsv",
+    ),
+    Case("folder as file", folder, "is a folder, not a file", fix="table inside it", file="network_dir"),
+    Case(
+        "missing file",
+        lambda f: replace(f, validation=str(Path(f.validation).with_name("nope.tsv"))),
+        "file not found",
+        fix="check the path",
+        file="nope.tsv",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_input(case, tmp_path):
+    files = case.change(write_small_cohort(tmp_path / "in", "tsv"))
+    files = replace(files, format="auto")
+    out = tmp_path / "ingest"
+    if not case.problem:
+        ingest_cohort(files, out, "keep")
+        store = Store(out, kind="ingest")
+        assert {name: len(store.names(name)) for name in SHAPES} == SHAPES
+        assert store.names("tf_columns")[0] == "TFB"  # no byte-order mark left on a name
+        return
+    with pytest.raises(InputDataError) as error:
+        ingest_cohort(files, out, "keep")
+    message = str(error.value)
+    assert case.problem in message and case.file in message and case.fix in error.value.fix, message
+    assert case.where in (error.value.where or ""), message
+    assert not out.exists() and not [p for p in tmp_path.glob(".*")]
+
+
+def _files_config(tmp_path: Path, files: CohortFiles) -> Path:
+    roles = ("tf_expression", "gene_expression", "network", "validation")
+    settings = {"format": "auto", **{role: str(getattr(files, role)) for role in roles}}
+    return write_config(tmp_path / "files.yaml", {"data": {"source": "files", "files": settings}})
+
+
+@pytest.mark.workflow
+def test_a_folder_given_as_a_file_stops_the_run_before_any_job(tmp_path):
+    files = folder(write_small_cohort(tmp_path / "in", "tsv"))
+    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, _files_config(tmp_path, files)))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "data.files.network" in output and "is a folder, not a file" in output
+    assert not (tmp_path / "results").exists() and "mem_mb" not in output
+
+
+@pytest.mark.workflow
+def test_an_input_error_in_a_job_is_not_retried_has_no_traceback_and_leaves_nothing(tmp_path):
+    files = write_small_cohort(tmp_path / "in", "tsv")
+    rewrite_lines(files.tf_expression, lambda lines: ["# exported by a tool", *lines])
+    relative = os.path.relpath(files.tf_expression, tmp_path)  # resolved against the working directory
+    files = replace(files, tf_expression=relative)
+    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, _files_config(tmp_path, files)))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "starts with a comment line" in output
+    assert "Trying to restart job" not in output  # deterministic input errors are not retried
+    assert "Traceback" not in output  # the message says what, where and how to fix
+    assert not (tmp_path / "results/ingest").exists()
