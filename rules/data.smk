@@ -44,6 +44,8 @@ rule ingest:
     params:
         format=cohort_format(),
         self_loops=config["data"]["self_loops"],
+        validation_overlap=config["data"]["validation_overlap"],
+        min_name_match=config["data"]["min_name_match"],
     script:
         "../workflow_scripts/ingest.py"
 

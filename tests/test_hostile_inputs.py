@@ -91,6 +91,47 @@ def latin1_line_13(files: CohortFiles) -> CohortFiles:
     return files
 
 
+def training_as_validation(files: CohortFiles) -> CohortFiles:
+    """The training matrices joined and given as the validation cohort (a copy-paste mistake)."""
+    tf = pd.read_csv(files.tf_expression, sep="\t", index_col=0)
+    genes = pd.read_csv(files.gene_expression, sep="\t", index_col=0).drop(columns="TFB")
+    tf.join(genes).to_csv(files.validation, sep="\t")
+    return files
+
+
+def renamed_training_rows(files: CohortFiles) -> CohortFiles:
+    """Two training samples copied into the validation cohort under new IDs."""
+    tf = pd.read_csv(files.tf_expression, sep="\t", index_col=0)
+    genes = pd.read_csv(files.gene_expression, sep="\t", index_col=0).drop(columns="TFB")
+    validation = pd.read_csv(files.validation, sep="\t", index_col=0)
+    copies = tf.join(genes).iloc[[3, 7]].reindex(columns=validation.columns, fill_value=0.0)
+    copies.index = ["V_new1", "V_new2"]
+    pd.concat([validation, copies]).rename_axis("sample_id").to_csv(files.validation, sep="\t")
+    return files
+
+
+def swapped_files(files: CohortFiles) -> CohortFiles:
+    return replace(files, tf_expression=files.gene_expression, gene_expression=files.tf_expression)
+
+
+def network_in_lower_case(lines: list[str]) -> list[str]:
+    return [lines[0]] + [line.replace("TF", "Tf") for line in lines[1:]]
+
+
+def ensembl_genes(lines: list[str]) -> list[str]:
+    ids = {"G1": "ENSG00000163631", "G2": "ENSG00000081051", "G3": "ENSG00000101076", "TFA": "ENSG00000129514"}
+    out = [lines[0]]
+    for line in lines[1:]:
+        tf, gene, sign = line.split("\t")
+        out.append("\t".join([tf, ids.get(gene, gene), sign]))
+    return out
+
+
+def shared_sample_ids(files: CohortFiles) -> CohortFiles:
+    rewrite_lines(files.validation, lambda lines: [lines[0], lines[1].replace("V0", "S01", 1), *lines[2:]])
+    return files
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -99,9 +140,58 @@ class Case:
     where: str = ""
     fix: str = ""
     file: str = ""
+    overlap: str = "error"  # data.validation_overlap
 
 
 CASES = [
+    Case(
+        "whitespace around names",
+        edit("network", lambda lines: [lines[0]] + [line.replace("TFA\t", " TFA \t", 1) for line in lines[1:]]),
+    ),
+    Case("whitespace around a sample ID", edit("gene_expression", set_cell(2, 0, " S01"))),
+    Case(
+        "validation is the training data",
+        training_as_validation,
+        "20 of 20 validation samples are training samples",
+        fix="external cohort",
+        file="validation.tsv",
+    ),
+    Case(
+        "validation shares a sample ID",
+        shared_sample_ids,
+        "1 of 6 validation samples are training samples (1 by sample ID",
+        fix="validation_overlap: drop",
+        file="validation.tsv",
+    ),
+    Case(
+        "validation holds copied training rows",
+        renamed_training_rows,
+        "2 of 8 validation samples are training samples (0 by sample ID, 2 with identical values",
+        fix="validation_overlap: drop",
+        file="validation.tsv",
+    ),
+    Case("copied training rows dropped", renamed_training_rows, overlap="drop"),
+    Case(
+        "TF and gene files swapped",
+        swapped_files,
+        "the TF and gene files look swapped",
+        fix="exchange data.files.tf_expression and data.files.gene_expression",
+        where="data.files",
+    ),
+    Case(
+        "network regulators in another letter case",
+        edit("network", network_in_lower_case),
+        "names differ only in letter case ('TfA vs TFA'",
+        fix="same gene identifiers",
+        file="network.tsv",
+    ),
+    Case(
+        "network genes as Ensembl IDs",
+        edit("network", ensembl_genes),
+        "one side holds symbols",
+        fix="same gene identifiers",
+        file="gene_expression.tsv",
+    ),
     Case("tsv.gz", lambda f: with_suffix(f, "tf_expression", ".gz", gzip.compress)),
     Case("tsv.bz2", lambda f: with_suffix(f, "gene_expression", ".bz2", bz2.compress)),
     Case("tsv.zst network", lambda f: with_suffix(f, "network", ".zst", zstd)),
@@ -200,6 +290,43 @@ CASES = [
         fix="log2(x + 1)",
         file="gene_expression.tsv",
     ),
+    Case(
+        "empty file",
+        lambda f: with_suffix(f, "network", "network.tsv", lambda b: b""),
+        "file is empty",
+        fix="re-export",
+        file="network.tsv",
+    ),
+    Case(
+        "header only",
+        edit("validation", lambda lines: lines[:1]),
+        "has a header but no data rows",
+        fix="one row per sample",
+        file="validation.tsv",
+    ),
+    Case(
+        "duplicated sample ID",
+        edit("tf_expression", set_cell(4, 0, "S01")),
+        "duplicated sample IDs: 'S01'",
+        fix="unique",
+        file="tf_expression.tsv",
+    ),
+    Case(
+        "NaN cell",
+        edit("gene_expression", set_cell(4, 2, "NaN")),
+        "missing (empty or NaN)",
+        where="line 4",
+        fix="impute",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "infinite cell",
+        edit("tf_expression", set_cell(7, 1, "inf")),
+        "non-finite value",
+        where="line 7",
+        fix="replace infinite values",
+        file="tf_expression.tsv",
+    ),
     Case("folder as file", folder, "is a folder, not a file", fix="table inside it", file="network_dir"),
     Case(
         "missing file",
@@ -217,13 +344,14 @@ def test_hostile_input(case, tmp_path):
     files = replace(files, format="auto")
     out = tmp_path / "ingest"
     if not case.problem:
-        ingest_cohort(files, out, "keep")
+        ingest_cohort(files, out, "keep", case.overlap)
         store = Store(out, kind="ingest")
-        assert {name: len(store.names(name)) for name in SHAPES} == SHAPES
+        assert {name: len(store.names(name)) for name in SHAPES} == {**SHAPES, "validation_samples": 6}
         assert store.names("tf_columns")[0] == "TFB"  # no byte-order mark left on a name
+        assert "S01" in store.names("samples") and "TFA" in store.names("network_nodes")  # names cleaned
         return
     with pytest.raises(InputDataError) as error:
-        ingest_cohort(files, out, "keep")
+        ingest_cohort(files, out, "keep", case.overlap)
     message = str(error.value)
     assert case.problem in message and case.file in message and case.fix in error.value.fix, message
     assert case.where in (error.value.where or ""), message
@@ -257,3 +385,26 @@ def test_an_input_error_in_a_job_is_not_retried_has_no_traceback_and_leaves_noth
     assert "Trying to restart job" not in output  # deterministic input errors are not retried
     assert "Traceback" not in output  # the message says what, where and how to fix
     assert not (tmp_path / "results/ingest").exists()
+
+
+THROUGH_SNAKEMAKE = (
+    "gzip named tsv",
+    "cp1252 byte on line 13",
+    "decimal comma",
+    "1e30 cell",
+    "trailing tab",
+    "validation shares a sample ID",
+)
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in THROUGH_SNAKEMAKE], ids=lambda c: c.name)
+def test_hostile_input_through_snakemake(case, tmp_path):
+    """The same files through the real workflow (ingest job): the message once per place, no traceback,
+    no retry, nothing in results/ingest."""
+    files = case.change(write_small_cohort(tmp_path / "in", "tsv"))
+    result = snakemake(tmp_path, "results/ingest", configfiles=(TINY, _files_config(tmp_path, files)))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and case.problem in output and case.fix in output and case.file in output
+    assert "Traceback" not in output and "Trying to restart job" not in output
+    assert not (tmp_path / "results" / "ingest").exists()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lembas_core.data.identifiers import mismatch_hint
 from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.errors import InputDataError, preview
 from lembas_core.io.network import Network, read_network
@@ -23,6 +24,10 @@ from lembas_core.io.tables import FORMATS, LabeledMatrix, read_matrix
 from lembas_core.workflow.layout import format_from_extension
 
 LOG = logging.getLogger("lembas_core.data.ingest")
+
+
+OVERLAP_POLICIES = ("error", "drop")
+MIN_SHARED_FOR_IDENTITY = 5  # fewer shared columns: equal rows could be chance (e.g. zeros), not a copy
 
 
 @dataclass
@@ -73,24 +78,55 @@ def align_samples(tf: LabeledMatrix, genes: LabeledMatrix) -> tuple[LabeledMatri
     return aligned, {"status": "reordered gene matrix rows to the TF matrix order", "samples": len(tf.rows)}
 
 
-def check_network_overlap(tf: LabeledMatrix, network: Network, network_path: str | Path) -> dict:
-    """Require at least one network regulator among the TF columns; report the overlap."""
+def check_network_overlap(
+    tf: LabeledMatrix, genes: LabeledMatrix, network: Network, network_path: str | Path, min_match: float = 0.5
+) -> dict:
+    """Require the network's regulators among the TF columns and the gene columns among its nodes.
+
+    Below `min_match` (fraction of network regulators found among the TF columns, or of gene columns
+    found among the network's nodes) the run stops, saying what each side looks like (symbols vs
+    Ensembl/Entrez IDs, case, version suffixes, Excel dates) or that the TF and gene files look swapped.
+    """
     regulators = network.source_names()
-    columns = set(tf.columns)
+    nodes = set(network.nodes)
     present = [c for c in tf.columns if c in regulators]
-    if not present:
+    regulator_share = len(present) / max(len(regulators), 1)
+    target_share = sum(g in nodes for g in genes.columns) / max(len(genes.columns), 1)
+    swapped_share = sum(g in regulators for g in genes.columns) / max(len(regulators), 1)
+    fix = "use the same gene identifiers in the network and the matrices; data.min_name_match sets this threshold"
+    if regulator_share < min_match and swapped_share >= min_match and swapped_share > regulator_share:
+        raise InputDataError(
+            None,
+            f"the TF and gene files look swapped: {100 * swapped_share:.0f}% of the network's regulators are "
+            f"columns of the gene matrix {genes.path}, {100 * regulator_share:.0f}% of the TF matrix {tf.path}",
+            "exchange data.files.tf_expression and data.files.gene_expression",
+            where="data.files",
+        )
+    if regulator_share < min_match:
+        hint = mismatch_hint(sorted(regulators), tf.columns)
         raise InputDataError(
             network_path,
-            f"none of the network's {len(regulators)} regulators (TF column, e.g. {preview(sorted(regulators), 3)}) "
-            f"is a column of the TF matrix {tf.path} (e.g. {preview(tf.columns, 3)})",
-            "use the same gene identifiers (symbols vs Ensembl IDs, case) in the network and the matrices",
+            f"{'none' if not present else f'only {len(present)}'} of the network's {len(regulators)} regulators "
+            f"({100 * regulator_share:.0f}%; TF column, e.g. {preview(sorted(regulators), 3)}) "
+            f"{'is a column' if not present else 'are columns'} of the TF matrix {tf.path} "
+            f"(e.g. {preview(tf.columns, 3)}){': ' + hint if hint else ''}",
+            fix,
         )
-    nodes = set(network.nodes)
+    if target_share < min_match:
+        hint = mismatch_hint(genes.columns, sorted({network.nodes[i] for i in set(network.target.tolist())}))
+        raise InputDataError(
+            genes.path,
+            f"only {100 * target_share:.0f}% of the gene matrix's {len(genes.columns)} columns "
+            f"(e.g. {preview(genes.columns, 3)}) are network nodes (e.g. {preview(sorted(nodes), 3)})"
+            f"{': ' + hint if hint else ''}",
+            fix,
+        )
     return {
         "tf_columns": len(tf.columns),
         "tf_columns_that_are_network_regulators": len(present),
         "tf_columns_that_are_network_nodes": sum(c in nodes for c in tf.columns),
-        "network_regulators_absent_from_tf_matrix": sorted(regulators - columns),
+        "network_regulators_absent_from_tf_matrix": sorted(regulators - set(tf.columns)),
+        "gene_columns_that_are_network_nodes": round(target_share, 6),
     }
 
 
@@ -123,8 +159,63 @@ def check_validation_overlap(validation: LabeledMatrix, tf: LabeledMatrix, genes
     return report
 
 
-def ingest_cohort(files: CohortFiles, out_dir: str | Path, self_loops: str) -> dict:
-    """Validate the cohort files and write the binary store to `out_dir` (atomically)."""
+def check_validation_leakage(
+    validation: LabeledMatrix, tf: LabeledMatrix, genes: LabeledMatrix, policy: str
+) -> tuple[LabeledMatrix, dict]:
+    """Validation samples that are training samples, by sample ID or by identical values on the shared
+    columns (e.g. the training file given as the validation cohort): `policy` error stops, drop removes them."""
+    if policy not in OVERLAP_POLICIES:
+        raise ValueError(f"validation_overlap must be one of {OVERLAP_POLICIES}, got {policy!r}")
+    training_ids = set(tf.rows)
+    by_id = [i for i, sample in enumerate(validation.rows) if sample in training_ids]
+    shared = [(matrix, c) for matrix in (tf, genes) for c in matrix.columns if c in set(validation.columns)]
+    training = np.column_stack([matrix.values[:, matrix.columns.index(c)] for matrix, c in shared])
+    position = {c: j for j, c in enumerate(validation.columns)}
+    held = np.ascontiguousarray(validation.values[:, [position[c] for _, c in shared]])
+    seen = (
+        {row.tobytes() for row in np.ascontiguousarray(training)} if len(shared) >= MIN_SHARED_FOR_IDENTITY else set()
+    )
+    same_id = set(by_id)
+    by_value = [i for i, row in enumerate(held) if i not in same_id and row.tobytes() in seen]
+    leaked = sorted(by_id + by_value)
+    report = {"policy": policy, "same_sample_id": len(by_id), "identical_values": len(by_value), "dropped": 0}
+    if not leaked:
+        return validation, report
+    names = [validation.rows[i] for i in leaked]
+    problem = (
+        f"{len(leaked)} of {len(validation.rows)} validation samples are training samples "
+        f"({len(by_id)} by sample ID, {len(by_value)} with identical values on the {len(shared)} shared columns): "
+        f"{preview(names)}; scores on them would measure memory, not generalisation"
+    )
+    if policy == "error" or len(leaked) == len(validation.rows):
+        raise InputDataError(
+            validation.path,
+            problem,
+            "give an external cohort as data.files.validation, or set data.validation_overlap: drop",
+        )
+    LOG.warning("VALIDATION COHORT: %s; dropped (data.validation_overlap: drop)", problem)
+    keep = np.setdiff1d(np.arange(len(validation.rows)), leaked)
+    kept = LabeledMatrix(
+        np.ascontiguousarray(validation.values[keep]),
+        [validation.rows[i] for i in keep],
+        validation.columns,
+        validation.path,
+    )
+    return kept, {**report, "dropped": len(leaked), "dropped_samples": names}
+
+
+def ingest_cohort(
+    files: CohortFiles,
+    out_dir: str | Path,
+    self_loops: str,
+    validation_overlap: str = "error",
+    min_name_match: float = 0.5,
+) -> dict:
+    """Validate the cohort files and write the binary store to `out_dir` (atomically).
+
+    `validation_overlap` (error | drop) is the policy for validation samples that are training samples;
+    `min_name_match` the share of network regulators and gene columns that must match (identifiers).
+    """
     tf = read_matrix(files.tf_expression, files.format_of(files.tf_expression), "TF expression matrix")
     LOG.info("TF matrix %s: %d samples x %d columns", files.tf_expression, *tf.shape)
     genes = read_matrix(files.gene_expression, files.format_of(files.gene_expression), "gene expression matrix")
@@ -141,8 +232,9 @@ def ingest_cohort(files: CohortFiles, out_dir: str | Path, self_loops: str) -> d
     LOG.info("validation cohort %s: %d samples x %d columns", files.validation, *validation.shape)
 
     genes, sample_report = align_samples(tf, genes)
-    network_report = check_network_overlap(tf, network, files.network)
+    network_report = check_network_overlap(tf, genes, network, files.network, min_name_match)
     validation_report = check_validation_overlap(validation, tf, genes)
+    validation, validation_report["leakage"] = check_validation_leakage(validation, tf, genes, validation_overlap)
     for role in ("tf", "gene"):
         LOG.log(
             logging.WARNING if validation_report[f"{role}_columns_missing"] else logging.INFO,

@@ -8,7 +8,9 @@ an :class:`~lembas_core.io.errors.InputDataError` naming the file, the row and c
 from __future__ import annotations
 
 import csv
+import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,8 @@ import pyarrow.parquet as pq
 
 from lembas_core.io.errors import InputDataError, preview
 from lembas_core.workflow.layout import DELIMITERS, FORMATS, compression_of
+
+LOG = logging.getLogger("lembas_core.io.tables")
 
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -162,6 +166,23 @@ def read_header(path: Path, fmt: str, role: str) -> list[str]:
     return fields
 
 
+def clean_names(names: list[str], path: Path, role: str, kind: str) -> list[str]:
+    """Names without surrounding whitespace, in Unicode NFC form (`' ALB'` and a decomposed `é` would
+    otherwise never match the network); what changed is logged."""
+    cleaned = [unicodedata.normalize("NFC", str(name).strip()) for name in names]
+    changed = [(a, b) for a, b in zip(names, cleaned) if a != b]
+    if changed:
+        LOG.warning(
+            "%s %s: %d %s had surrounding whitespace or non-NFC characters, cleaned (%s)",
+            role,
+            path,
+            len(changed),
+            kind,
+            preview(f"{a!r} -> {b!r}" for a, b in changed[:5]),
+        )
+    return cleaned
+
+
 def _check_unique(names: list[str], path: Path, role: str, kind: str, line_offset: int) -> None:
     seen: dict[str, int] = {}
     duplicates: list[str] = []
@@ -228,11 +249,15 @@ def read_table(path: str | Path, fmt: str, role: str, string_columns: tuple[str,
     check_format(fmt)
     if fmt == "parquet":
         return pq.read_table(path).to_pandas()
-    names = read_header(path, fmt, role)
+    names = clean_names(read_header(path, fmt, role), path, role, "column names")
     _check_unique(names, path, role, "column names", 1)
     table = _read_text_table(path, fmt, role, names, [i for i, n in enumerate(names) if n in string_columns])
     frame = table.to_pandas()
     frame.columns = names
+    for column in string_columns:
+        if column in frame:
+            values = frame[column].tolist()
+            frame[column] = clean_names([v if v is not None else "" for v in values], path, role, f"{column} names")
     return frame
 
 
@@ -313,7 +338,9 @@ def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
         table = _read_text_table(path, fmt, role, names, string_columns=[0])
     if table.num_rows == 0:
         raise InputDataError(path, f"{role} has a header but no data rows", "export the matrix with one row per sample")
-    row_ids = [str(x) if x is not None else "" for x in table.column(0).to_pylist()]
+    row_ids = clean_names(
+        [str(x) if x is not None else "" for x in table.column(0).to_pylist()], path, role, "sample IDs"
+    )
     empty = [i for i, r in enumerate(row_ids) if not r.strip()]
     if empty:
         raise InputDataError(
@@ -323,7 +350,8 @@ def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
             where=f"line {empty[0] + 2}",
         )
     _check_unique(row_ids, path, role, "sample IDs", 2)
-    columns = [str(n) for n in names[1:]]
+    columns = clean_names([str(n) for n in names[1:]], path, role, "column names")
+    _check_unique(columns, path, role, "column names (after cleaning)", 2)
     values = np.empty((table.num_rows, len(columns)), dtype=np.float32, order="F")
     for j, name in enumerate(columns):
         values[:, j] = _numeric_column(table.column(j + 1), path, role, name, row_ids)

@@ -8,7 +8,14 @@ from pathlib import Path
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 
 
-def ingest(files: Mapping[str, str], file_format: str, self_loops: str, out_dir: str | Path) -> dict:
+def ingest(
+    files: Mapping[str, str],
+    file_format: str,
+    self_loops: str,
+    out_dir: str | Path,
+    validation_overlap: str = "error",
+    min_name_match: float = 0.5,
+) -> dict:
     """Ingest `files` (role -> path: tf_expression, gene_expression, network, validation); return the manifest."""
     cohort = CohortFiles(
         tf_expression=files["tf_expression"],
@@ -17,4 +24,4 @@ def ingest(files: Mapping[str, str], file_format: str, self_loops: str, out_dir:
         validation=files["validation"],
         format=file_format,
     )
-    return ingest_cohort(cohort, out_dir, self_loops=self_loops)
+    return ingest_cohort(cohort, out_dir, self_loops, validation_overlap, min_name_match)
