@@ -168,10 +168,10 @@ def check_validation_leakage(
         raise ValueError(f"validation_overlap must be one of {OVERLAP_POLICIES}, got {policy!r}")
     training_ids = set(tf.rows)
     by_id = [i for i, sample in enumerate(validation.rows) if sample in training_ids]
-    shared = [(matrix, c) for matrix in (tf, genes) for c in matrix.columns if c in set(validation.columns)]
-    training = np.column_stack([matrix.values[:, matrix.columns.index(c)] for matrix, c in shared])
     position = {c: j for j, c in enumerate(validation.columns)}
-    held = np.ascontiguousarray(validation.values[:, [position[c] for _, c in shared]])
+    shared = [(matrix, j, c) for matrix in (tf, genes) for j, c in enumerate(matrix.columns) if c in position]
+    training = np.column_stack([matrix.values[:, j] for matrix, j, _ in shared]) if shared else np.empty((0, 0))
+    held = np.ascontiguousarray(validation.values[:, [position[c] for _, _, c in shared]])
     seen = (
         {row.tobytes() for row in np.ascontiguousarray(training)} if len(shared) >= MIN_SHARED_FOR_IDENTITY else set()
     )
