@@ -22,8 +22,9 @@ try:
     validate(config, SCHEMA)
 except WorkflowError as error:
     raise WorkflowError(describe_validation_error(error)) from None
-if input_file_problem(config):
-    raise WorkflowError(f"Invalid input: {input_file_problem(config)}")
+INPUT_PROBLEM = input_file_problem(config)
+if INPUT_PROBLEM:
+    raise WorkflowError(f"Invalid input: {INPUT_PROBLEM}")
 
 
 # Each variant's settings (its kind's with the overrides) must pass the kind's schema too; unknown names,

@@ -23,7 +23,7 @@ from cohort_helpers import rewrite_lines, write_small_cohort
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.store import Store
-from workflow_helpers import TINY, snakemake, write_config
+from workflow_helpers import TINY, files_config, snakemake
 
 SHAPES = {"samples": 20, "tf_columns": 4, "gene_columns": 5, "validation_samples": 6}
 
@@ -358,16 +358,10 @@ def test_hostile_input(case, tmp_path):
     assert not out.exists() and not [p for p in tmp_path.glob(".*")]
 
 
-def _files_config(tmp_path: Path, files: CohortFiles) -> Path:
-    roles = ("tf_expression", "gene_expression", "network", "validation")
-    settings = {"format": "auto", **{role: str(getattr(files, role)) for role in roles}}
-    return write_config(tmp_path / "files.yaml", {"data": {"source": "files", "files": settings}})
-
-
 @pytest.mark.workflow
 def test_a_folder_given_as_a_file_stops_the_run_before_any_job(tmp_path):
     files = folder(write_small_cohort(tmp_path / "in", "tsv"))
-    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, _files_config(tmp_path, files)))
+    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, files_config(tmp_path, files, "auto")))
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "data.files.network" in output and "is a folder, not a file" in output
     assert not (tmp_path / "results").exists() and "mem_mb" not in output
@@ -379,7 +373,7 @@ def test_an_input_error_in_a_job_is_not_retried_has_no_traceback_and_leaves_noth
     rewrite_lines(files.tf_expression, lambda lines: ["# exported by a tool", *lines])
     relative = os.path.relpath(files.tf_expression, tmp_path)  # resolved against the working directory
     files = replace(files, tf_expression=relative)
-    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, _files_config(tmp_path, files)))
+    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, files_config(tmp_path, files, "auto")))
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "starts with a comment line" in output
     assert "Trying to restart job" not in output  # deterministic input errors are not retried
@@ -403,7 +397,7 @@ def test_hostile_input_through_snakemake(case, tmp_path):
     """The same files through the real workflow (ingest job): the message once per place, no traceback,
     no retry, nothing in results/ingest."""
     files = case.change(write_small_cohort(tmp_path / "in", "tsv"))
-    result = snakemake(tmp_path, "results/ingest", configfiles=(TINY, _files_config(tmp_path, files)))
+    result = snakemake(tmp_path, "results/ingest", configfiles=(TINY, files_config(tmp_path, files, "auto")))
     output = result.stdout + result.stderr
     assert result.returncode != 0 and case.problem in output and case.fix in output and case.file in output
     assert "Traceback" not in output and "Trying to restart job" not in output

@@ -81,7 +81,7 @@ def test_rnn_params_hold_what_defines_the_model_and_nothing_else():
     params = settings.model_params("rnn")
     flat = {k for part in ("architecture", "training") for k in params[part]} | set(params)
     assert "device" not in flat and "checkpoint_every" not in flat
-    assert settings.rnn_execution == RNNExecution("auto", 5)
+    assert settings.specs["rnn"].execution == RNNExecution("auto", 5)
     assert RNNSettings.from_params(params) == settings.models["rnn"]
     assert asdict(settings.models["rnn"]) == params
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cohort_helpers import rewrite_lines, write_small_cohort
-from workflow_helpers import TINY, snakemake, write_config
+from workflow_helpers import TINY, files_config, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
 
@@ -52,27 +52,9 @@ def test_invalid_config_stops_before_any_job(tmp_path, config, key):
     assert not (tmp_path / "results").exists()
 
 
-def _files_config(tmp_path, files):
-    return write_config(
-        tmp_path / "files.yaml",
-        {
-            "data": {
-                "source": "files",
-                "files": {
-                    "format": files.format,
-                    "tf_expression": files.tf_expression,
-                    "gene_expression": files.gene_expression,
-                    "network": files.network,
-                    "validation": files.validation,
-                },
-            }
-        },
-    )
-
-
 def test_user_files_run_end_to_end(tmp_path):
     files = write_small_cohort(tmp_path / "in", "csv")
-    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, _files_config(tmp_path, files)))
+    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, files_config(tmp_path, files)))
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (tmp_path / "results/cohort").exists(), "user data must not trigger synthesis"
     features = json.loads((tmp_path / "results/dataset/features.json").read_text())
@@ -89,7 +71,7 @@ def test_bad_user_file_fails_clearly_and_leaves_nothing(tmp_path):
         return lines[:3] + ["\t".join(cells)] + lines[4:]
 
     rewrite_lines(files.gene_expression, put_nan)
-    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, _files_config(tmp_path, files)))
+    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, files_config(tmp_path, files)))
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "gene_expression.tsv" in output and "missing (empty or NaN)" in output and "line 4" in output

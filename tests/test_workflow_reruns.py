@@ -19,10 +19,12 @@ import pytest
 from lembas_core.models.base import REGISTRY
 from lembas_core.workflow.code_deps import code_inputs
 from workflow_helpers import (
+    GATHERED,
     REPO,
     TINY,
     differing_results,
     model_kinds_of_job,
+    pending,
     result_files,
     rule_scripts,
     snakemake,
@@ -31,23 +33,6 @@ from workflow_helpers import (
 )
 
 pytestmark = pytest.mark.workflow
-
-# every model's downstream beside its own training: predictions, scores, SHAP and the gathered outputs
-GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder"}
-
-
-def pending(workdir: Path, *configfiles: Path) -> dict[str, set[str]]:
-    """Outputs that a run would (re)create, by rule, from the machine-readable `--summary`."""
-    result = snakemake(workdir, "--summary", configfiles=(TINY, *configfiles))
-    assert result.returncode == 0, result.stdout + result.stderr
-    lines = result.stdout[result.stdout.index("output_file\tdate\trule") :].splitlines()
-    header = lines[0].split("\t")
-    plans: dict[str, set[str]] = {}
-    for line in lines[1:]:
-        row = dict(zip(header, line.split("\t")))
-        if row.get("plan") == "update pending":
-            plans.setdefault(row["rule"], set()).add(row["output_file"])
-    return plans
 
 
 def model_downstream(model: str, genes=("ALB", "AFP")) -> dict[str, set[str]]:
@@ -74,7 +59,7 @@ def test_complete_run_has_nothing_pending(tiny_run):
 
 def test_xgbrf_hyperparameter_reruns_only_xgbrf_and_downstream(tiny_run, tmp_path):
     deeper = write_config(tmp_path / "x.yaml", {"models": {"xgbrf": {"params": {"max_depth": 4}}}})
-    plans = pending(tiny_run, deeper)
+    plans = pending(tiny_run, configfiles=(TINY, deeper))
     batches = {f"results/models/xgbrf/batch_{b}.ubj" for b in ("000", "001", "002")}
     assert plans.pop("train_xgbrf_batch") == batches
     assert plans.pop("assemble_xgbrf") == {"results/models/xgbrf/index.json", "results/models/xgbrf.fit.json"}
@@ -86,7 +71,7 @@ def test_xgbrf_hyperparameter_reruns_only_xgbrf_and_downstream(tiny_run, tmp_pat
 def test_rnn_hyperparameter_reruns_only_the_rnns_and_downstream(tiny_run, tmp_path):
     """A models.rnn setting defines the RNN and its variants (rnn_shuffled inherits it): both retrain."""
     stronger = write_config(tmp_path / "r.yaml", {"models": {"rnn": {"l2_lambda": 2.0e-6}}})
-    plans = pending(tiny_run, stronger)
+    plans = pending(tiny_run, configfiles=(TINY, stronger))
     rnns = ("rnn", "rnn_shuffled")
     suffixes = (".pt", "_training.tsv", ".fit.json", ".network.tsv")
     assert plans.pop("train_rnn") == {f"results/models/{m}{suffix}" for m in rnns for suffix in suffixes}
@@ -98,7 +83,7 @@ def test_rnn_hyperparameter_reruns_only_the_rnns_and_downstream(tiny_run, tmp_pa
 def test_a_variant_setting_reruns_only_that_variant(tiny_run, tmp_path):
     """The shuffled control's own network seed: its jobs only, never the RNN on the prior."""
     reseeded = write_config(tmp_path / "v.yaml", {"models": {"variants": {"rnn_shuffled": {"network_seed": 1}}}})
-    plans = pending(tiny_run, reseeded)
+    plans = pending(tiny_run, configfiles=(TINY, reseeded))
     suffixes = (".pt", "_training.tsv", ".fit.json", ".network.tsv")
     assert plans.pop("train_rnn") == {f"results/models/rnn_shuffled{suffix}" for suffix in suffixes}
     for rule, outputs in model_downstream("rnn_shuffled").items():
@@ -108,7 +93,7 @@ def test_a_variant_setting_reruns_only_that_variant(tiny_run, tmp_path):
 
 def test_adding_a_shap_gene_schedules_only_its_jobs(tiny_run, tmp_path):
     more = write_config(tmp_path / "g.yaml", {"shap": {"genes": ["ALB", "AFP", "TF"]}})
-    plans = pending(tiny_run, more)
+    plans = pending(tiny_run, configfiles=(TINY, more))
     assert {p for p in plans.pop("shap") if p.endswith(".npz")} == {
         f"results/shap/{m}_TF.npz" for m in ("mean", "ridge", "mlr", "prior_ridge", "xgbrf", "rnn", "rnn_shuffled")
     }
@@ -193,7 +178,7 @@ def test_low_level_edit_reschedules_every_importing_rule_because_of_that_file(ti
 def test_execution_settings_rerun_nothing(tiny_run, tmp_path):
     """The RNN's device and checkpoint period, and the job thread counts, change no result."""
     overlay = write_config(tmp_path / "e.yaml", {"models": {"rnn": {"device": "cpu", "checkpoint_every": 7}}})
-    assert pending(tiny_run, overlay) == {}
+    assert pending(tiny_run, configfiles=(TINY, overlay)) == {}
 
 
 def test_killed_run_resumes_to_identical_results(tiny_run, tmp_path):

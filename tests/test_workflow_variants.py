@@ -8,36 +8,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workflow_helpers import TINY, snakemake, write_config
+from workflow_helpers import GATHERED, TINY, pending, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
 
-GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder"}
-
-
-def scheduled(workdir, *args, configfiles=(TINY,)) -> dict[str, set[str]]:
-    """Rule -> outputs a run would (re)create, from `snakemake --summary`."""
-    result = snakemake(workdir, "--summary", *args, configfiles=configfiles)
-    assert result.returncode == 0, result.stdout + result.stderr
-    lines = result.stdout[result.stdout.index("output_file\tdate\trule") :].splitlines()
-    header = lines[0].split("\t")
-    plans: dict[str, set[str]] = {}
-    for line in lines[1:]:
-        row = dict(zip(header, line.split("\t")))
-        if row.get("plan") == "update pending":
-            plans.setdefault(row["rule"], set()).add(row["output_file"])
-    return plans
-
 
 def test_adding_a_variant_on_the_command_line_schedules_only_its_jobs(tiny_run):
-    plans = scheduled(tiny_run, "--config", 'models={"variants": {"mlr_again": {"model": "mlr"}}}')
+    plans = pending(tiny_run, "--config", 'models={"variants": {"mlr_again": {"model": "mlr"}}}')
     own = {rule: outputs for rule, outputs in plans.items() if rule not in GATHERED}
     assert own.pop("fit_linear") == {"results/models/mlr_again.npz", "results/models/mlr_again.fit.json"}
     assert own.pop("predict") == {f"results/predictions/mlr_again_{s}.npy" for s in ("train", "test", "validation")}
     assert {rule for rule in own} == {"score", "shap"}
     assert all("/mlr_again_" in path for outputs in own.values() for path in outputs)
     assert set(plans) - set(own) - {"fit_linear", "predict"} == GATHERED
-    assert scheduled(tiny_run) == {}  # without it again: nothing
+    assert pending(tiny_run) == {}  # without it again: nothing
 
 
 def test_an_invalid_variant_stops_the_run_before_any_job_naming_the_key(tmp_path):
@@ -90,4 +74,4 @@ def test_variant_without_overrides_equals_its_base_and_replicates_differ(tiny_ru
     assert ladder.loc["rnn_same", "test_r2_uniform"] == ladder.loc["rnn", "test_r2_uniform"]
     assert (workdir / "results/figures/rnn_same_training.png").exists()
     # dropping the variants again retrains nothing: only the gathered tables follow
-    assert set(scheduled(workdir)) <= GATHERED
+    assert set(pending(workdir)) <= GATHERED

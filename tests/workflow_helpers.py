@@ -47,6 +47,32 @@ def snakemake(
     )
 
 
+# gathered outputs that every model's jobs feed: they follow any model change
+GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder"}
+
+
+def pending(workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,)) -> dict[str, set[str]]:
+    """Outputs that a run would (re)create, by rule, from the machine-readable `--summary`."""
+    result = snakemake(workdir, "--summary", *args, configfiles=configfiles)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout[result.stdout.index("output_file\tdate\trule") :].splitlines()
+    header = lines[0].split("\t")
+    plans: dict[str, set[str]] = {}
+    for line in lines[1:]:
+        row = dict(zip(header, line.split("\t")))
+        if row.get("plan") == "update pending":
+            plans.setdefault(row["rule"], set()).add(row["output_file"])
+    return plans
+
+
+def files_config(directory: Path, files, fmt: str | None = None) -> Path:
+    """An overlay (written to `directory`/files.yaml) that points data.files at `files` (a CohortFiles),
+    in `fmt` (default: the files' own format)."""
+    roles = ("tf_expression", "gene_expression", "network", "validation")
+    settings = {"format": fmt or files.format, **{role: str(getattr(files, role)) for role in roles}}
+    return write_config(directory / "files.yaml", {"data": {"source": "files", "files": settings}})
+
+
 def write_config(path: Path, config: dict) -> Path:
     path.write_text(yaml.safe_dump(config))
     return path

@@ -104,10 +104,15 @@ def check_text(path: Path, fmt: str, role: str) -> bytes:
     return head.removeprefix(b"\xef\xbb\xbf")
 
 
+def _whole(path: Path) -> bytes:
+    """Every (decompressed) byte of a text table; for diagnosing a parse error only."""
+    with pa.input_stream(str(path), compression=compression_of(path)) as stream:
+        return stream.read()
+
+
 def first_undecodable_line(path: Path) -> tuple[int, int, int] | None:
     """(line number, byte value, column) of the first bytes that are not UTF-8 in a text table, or None."""
-    with pa.input_stream(str(path), compression=compression_of(path)) as stream:
-        lines = stream.read().split(b"\n")
+    lines = _whole(path).split(b"\n")
     for number, line in enumerate(lines, start=1):
         try:
             line.decode("utf-8")
@@ -219,8 +224,7 @@ def _read_text_table(path: Path, fmt: str, role: str, names: list[str], string_c
 def _ragged(path: Path, fmt: str, role: str, n_fields: int, detail: str) -> InputDataError:
     """The error for rows whose field count differs from the header's, with the first such line."""
     delimiter = DELIMITERS[fmt]
-    with pa.input_stream(str(path), compression=compression_of(path)) as stream:
-        lines = stream.read().decode("utf-8", errors="replace").splitlines()
+    lines = _whole(path).decode("utf-8", errors="replace").splitlines()
     counts = [len(next(csv.reader([line], delimiter=delimiter))) if line else 0 for line in lines]
     data = [(number, count) for number, count in enumerate(counts[1:], start=2) if lines[number - 1]]
     bad = [(number, count) for number, count in data if count != n_fields]

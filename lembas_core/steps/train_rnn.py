@@ -41,7 +41,7 @@ def train_rnn(
     network, network_report = network_for(dataset_dir, settings.network, settings.network_seed)
     if network_out:
         write_network(network, network_out)
-    graph, features, targets = graph_from_dataset(dataset_dir, network if settings.network != "prior" else None)
+    graph, features, targets = graph_from_dataset(dataset_dir, network)
     device = resolve_device(execution.device)
     LOG.info(
         "RNN graph: %d nodes, %d edges, core of %d nodes (%d core->core edges), %d inputs, %d outputs; device %s",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lembas_core.models.base import REGISTRY
-from lembas_core.models.settings import RNNExecution, RNNSettings, XGBRFExecution, from_mapping
+from lembas_core.models.settings import RNNSettings, from_mapping
 from lembas_core.workflow.models import ModelSpec, kind_settings, resolve_models
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
@@ -68,25 +68,19 @@ class Settings:
     shap: ShapSettings
     latency: LatencySettings
     models: dict[str, Any]  # kind -> its settings dataclass (REGISTRY[kind].settings), from models.<kind>
-    rnn_execution: RNNExecution
-    xgbrf_execution: XGBRFExecution
     specs: dict[str, ModelSpec]  # every model the run trains (kinds, variants, replicates) by name
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
         """Build from a config dict that has passed `config/config.schema.yaml`."""
         evaluate = config["evaluate"]
-        models, execution = {}, {}
-        for kind in REGISTRY:
-            models[kind], execution[kind] = kind_settings(kind, config["models"].get(kind, {}), f"models.{kind}")
+        models = {kind: kind_settings(kind, config["models"].get(kind, {}), f"models.{kind}")[0] for kind in REGISTRY}
         return cls(
             preprocess=from_mapping(PreprocessSettings, config["preprocess"], "preprocess"),
             score=ScoreSettings(evaluate["bootstrap"], evaluate["bootstrap_seed"], evaluate["include_zero_filled"]),
             shap=ShapSettings(config["shap"]["background"], config["shap"]["nsamples"], config["shap"]["seed"]),
             latency=LatencySettings(config["latency"]["repeats"]),
             models=models,
-            rnn_execution=execution["rnn"],
-            xgbrf_execution=execution["xgbrf"],
             specs=resolve_models(config),
         )
 
