@@ -58,7 +58,7 @@ wildcard_constraints:
     batch=r"[0-9]+",
     model=alternation(MODELS),
     split="|".join(SPLITS),
-    gene=alternation(config["shap"]["genes"]),
+    gene=alternation(CONFIGURED_SHAP_GENES),
 
 
 include: "rules/data.smk"
@@ -82,7 +82,7 @@ rule all:
         "results/metrics/summary.tsv",
         "results/metrics/replicates.tsv",
         "results/latency.tsv",
-        shap_outputs(),
+        shap_outputs,
         ["results/metrics/truth_recovery.tsv"] if config["data"]["source"] == "synthetic" else [],
         figure_outputs().values(),
         ladder_outputs().values(),

@@ -8,6 +8,9 @@ from lembas_core.models.base import REGISTRY, fit_report_file, model_file, netwo
 from lembas_core.workflow.code_deps import code_inputs
 from lembas_core.workflow.layout import SPLITS, batch_name, batch_ranges, cohort_file_names
 from lembas_core.workflow.resources import cohort_size, job_threads, memory_mb, runtime_min
+from lembas_core.data.shap_genes import configured_genes, shap_genes
+from lembas_core.io.errors import InputDataError
+from snakemake.logging import logger
 
 SCRIPTS_DIR = os.path.join(workflow.basedir, "workflow_scripts")
 COHORT_DIR = "results/cohort"
@@ -151,9 +154,28 @@ def explained():
     return [n for n in SHOWN if SPECS[n].kind in config["shap"]["models"]]
 
 
-def shap_outputs():
-    """SHAP files of every explained model x gene."""
-    return expand("results/shap/{model}_{gene}.npz", model=explained(), gene=config["shap"]["genes"])
+CONFIGURED_SHAP_GENES = configured_genes(config["shap"]["genes"])[0]
+_SHAP_GENES = {}  # the resolved list, once per run (the checkpoint's output does not change within a run)
+
+
+def explained_genes():
+    """Genes SHAP explains, once the dataset exists (checkpoint): default genes the cohort lacks are
+    skipped with a warning; explicitly listed ones that it lacks stop the run before any model trains."""
+    dataset = checkpoints.preprocess.get().output[0]
+    if dataset not in _SHAP_GENES:
+        try:
+            genes, warning = shap_genes(config["shap"]["genes"], dataset)
+        except InputDataError as error:
+            raise WorkflowError(f"Invalid config: {error}") from None
+        if warning:
+            logger.warning(warning)
+        _SHAP_GENES[dataset] = genes
+    return _SHAP_GENES[dataset]
+
+
+def shap_outputs(wildcards=None):
+    """SHAP files of every explained model x gene (an input function: the genes follow the checkpoint)."""
+    return expand("results/shap/{model}_{gene}.npz", model=explained(), gene=explained_genes())
 
 
 def network_outputs():

@@ -46,6 +46,8 @@ rule ingest:
         self_loops=config["data"]["self_loops"],
         validation_overlap=config["data"]["validation_overlap"],
         min_name_match=config["data"]["min_name_match"],
+        transform=config["data"]["transform"],
+        match_case=config["data"]["match_case"],
     script:
         "../workflow_scripts/ingest.py"
 

@@ -1,4 +1,5 @@
-# SHAP: one job per (model, gene); adding a gene to shap.genes adds only that gene's jobs.
+# SHAP: one job per (model, gene); adding a gene to shap.genes adds only that gene's jobs. The genes are
+# checked against the dataset's targets after the preprocess checkpoint (rules/common.smk, explained_genes).
 
 
 rule shap:
@@ -40,7 +41,7 @@ rule shap:
 rule truth_recovery:
     input:
         truth=synthetic_cohort_files()["truth_edges"],
-        shap=shap_outputs(),
+        shap=shap_outputs,
         rnn=model_outputs(SHOWN_RNNS),
         code=script_code("truth_recovery"),
     output:

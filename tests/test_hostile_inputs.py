@@ -1,8 +1,10 @@
-"""Files real users bring: compressed, foreign, mis-encoded or malformed tables, through the real ingest.
+"""Files real users bring: compressed, foreign, mis-encoded, malformed, mis-scaled or mis-named tables,
+through the real ingest and preprocess code.
 
-Each case starts from the small hand-written cohort, changes one file the way a user's export would,
-and states the exact outcome: accepted with the cohort's shapes, or an InputDataError whose message
-names the file, the line or cell where there is one, and the fix. Two cases also go through snakemake.
+Each case starts from the small hand-written cohort, changes one file (or a setting) the way a user
+would, and states the exact outcome: accepted with the cohort's shapes, or an InputDataError whose
+message names the file, the line or cell where there is one, and the fix, with nothing written by the
+failing stage. Some cases also go through snakemake.
 """
 
 from __future__ import annotations
@@ -15,15 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 
-from cohort_helpers import rewrite_lines, write_small_cohort
+from cohort_helpers import PREPROCESS, rewrite_lines, write_small_cohort
+from lembas_core.data.dataset import load_dataset
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
+from lembas_core.data.preprocess import preprocess
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.store import Store
-from workflow_helpers import TINY, files_config, snakemake
+from workflow_helpers import TINY, files_config, snakemake, write_config
 
 SHAPES = {"samples": 20, "tf_columns": 4, "gene_columns": 5, "validation_samples": 6}
 
@@ -132,6 +137,50 @@ def shared_sample_ids(files: CohortFiles) -> CohortFiles:
     return files
 
 
+def rewrite_matrix(role: str, change: Callable[[pd.DataFrame], pd.DataFrame]):
+    """A case that rewrites one expression matrix (a TSV of the small cohort) through pandas."""
+
+    def apply(files: CohortFiles) -> CohortFiles:
+        path = getattr(files, role)
+        frame = pd.read_csv(path, sep="\t", index_col=0)
+        change(frame).to_csv(path, sep="\t")
+        return files
+
+    return apply
+
+
+def exponentiated(*roles: str):
+    """The matrices of `roles` as raw values 10^x - 1 (what log10(x + 1) maps back to x)."""
+
+    def apply(files: CohortFiles) -> CohortFiles:
+        for role in roles:
+            rewrite_matrix(role, lambda frame: 10**frame - 1)(files)
+        return files
+
+    return apply
+
+
+def renamed_columns(role: str, names: dict[str, str]):
+    return rewrite_matrix(role, lambda frame: frame.rename(columns=names))
+
+
+def values_unchanged(role: str, store_name: str):
+    """A check that the stored matrix equals the file's values as written by write_small_cohort."""
+
+    def check(original: CohortFiles, out: Path) -> None:
+        expected = pd.read_csv(getattr(original, role), sep="\t", index_col=0).to_numpy()
+        np.testing.assert_allclose(Store(out, kind="ingest").array(store_name), expected, atol=2e-4)
+
+    return check
+
+
+def scale_report(role: str, key: str, expected: list[str]):
+    def check(original: CohortFiles, out: Path) -> None:
+        assert Store(out, kind="ingest").manifest["report"]["scale"][role][key] == expected
+
+    return check
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -141,6 +190,13 @@ class Case:
     fix: str = ""
     file: str = ""
     overlap: str = "error"  # data.validation_overlap
+    transform: str | dict = "none"  # data.transform
+    match_case: bool = True  # data.match_case
+    preprocess: dict | None = None  # preprocess settings that differ from the defaults
+    shap_genes: str | tuple = "default"  # shap.genes
+    stage: str = "ingest"  # where the error is raised: ingest | preprocess
+    shapes: dict | None = None  # accepted: ingest store name-list lengths that differ from SHAPES
+    check: Callable[[CohortFiles, Path], None] | None = None  # accepted: (the unchanged cohort, ingest dir)
 
 
 CASES = [
@@ -280,14 +336,14 @@ CASES = [
         edit("gene_expression", set_cell(6, 1, "1e30")),
         "impossible for log-scale expression",
         where="line 6, sample 'S05', column 'G3'",
-        fix="log-transform",
+        fix="correct the cell",
         file="gene_expression.tsv",
     ),
     Case(
         "unlogged TPM matrix",
         raw_tpm,
-        "impossible for log-scale expression",
-        fix="log2(x + 1)",
+        "gene expression matrix looks unlogged",
+        fix="data.transform: log2p1",
         file="gene_expression.tsv",
     ),
     Case(
@@ -327,6 +383,153 @@ CASES = [
         fix="replace infinite values",
         file="tf_expression.tsv",
     ),
+    Case(
+        "raw TPM gene matrix, transformed at ingest",
+        exponentiated("gene_expression"),
+        transform={"gene_expression": "log10p1"},
+        check=values_unchanged("gene_expression", "gene_expression"),
+    ),
+    Case(
+        "raw counts in every matrix, log10p1",
+        exponentiated("tf_expression", "gene_expression", "validation"),
+        transform="log10p1",
+        check=values_unchanged("tf_expression", "tf_expression"),
+    ),
+    Case(
+        "log transform of log-scale values",
+        lambda f: f,
+        "would log TF expression matrix a second time",
+        fix="data.transform: none",
+        file="tf_expression.tsv",
+        transform="log2p1",
+    ),
+    Case(
+        "log transform of values with negatives",
+        lambda f: rewrite_matrix("gene_expression", lambda frame: frame - 2.5)(
+            exponentiated("tf_expression", "validation")(f)
+        ),
+        "needs raw, non-negative values",
+        where="line 2, sample 'S01', column 'G3'",
+        fix="{gene_expression: none}",
+        file="gene_expression.tsv",
+        transform="log2p1",
+    ),
+    Case(
+        "raw TPM validation cohort",
+        exponentiated("validation"),
+        "validation cohort looks unlogged",
+        fix="data.transform: {validation: log2p1}",
+        file="validation.tsv",
+    ),
+    Case(
+        "validation cohort in log10, training in log2",
+        rewrite_matrix("validation", lambda frame: frame / np.log2(10)),
+        "the validation cohort is on another scale",
+        fix="same units and log base",
+        file="validation.tsv",
+    ),
+    Case(
+        "one raw column among log-scale columns",
+        rewrite_matrix("gene_expression", lambda frame: frame.assign(G1=2 ** (frame.G1 * 3) + 40)),
+        "gene expression matrix looks unlogged",
+        fix="data.transform",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "network regulators in another letter case, match_case false",
+        edit("network", network_in_lower_case),
+        match_case=False,
+    ),
+    Case(
+        "validation cohort lacking most training columns (a smaller panel)",
+        rewrite_matrix("validation", lambda frame: frame.drop(columns="TFB")),
+    ),
+    Case(
+        "validation cohort with many more genes (a whole transcriptome)",
+        rewrite_matrix("validation", lambda frame: frame.assign(**{f"EXTRA{i}": 1.0 + i / 10 for i in range(40)})),
+    ),
+    Case(
+        "validation columns in lower case",
+        rewrite_matrix("validation", lambda frame: frame.rename(columns=str.lower)),
+        "names differ only in letter case",
+        fix="same gene identifiers",
+        file="validation.tsv",
+    ),
+    Case(
+        "validation columns in lower case, match_case false",
+        rewrite_matrix("validation", lambda frame: frame.rename(columns=str.lower)),
+        match_case=False,
+    ),
+    Case(
+        "TF columns equal but for case, match_case false",
+        renamed_columns("tf_expression", {"NOTNODE": "tfa"}),
+        "the same name when case is ignored",
+        fix="data.match_case: true",
+        file="tf_expression.tsv",
+        match_case=False,
+    ),
+    Case(
+        "validation cohort in Ensembl IDs",
+        renamed_columns(
+            "validation",
+            {"TFA": "ENSG00000129514", "TFB": "ENSG00000101076", "G1": "ENSG00000163631", "G2": "ENSG00000081051"},
+        ),
+        "one side holds symbols",
+        fix="same gene identifiers in the validation cohort",
+        file="validation.tsv",
+    ),
+    Case(
+        "gene columns with version suffixes",
+        renamed_columns("gene_expression", {"G1": "G1.1", "G2": "G2.3", "G3": "G3.2"}),
+        "version suffixes",
+        fix="same gene identifiers",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "gene names mangled into dates by Excel",
+        renamed_columns("gene_expression", {"G1": "1-Mar", "G2": "2-Mar", "G3": "Sep-7", "ORPHAN": "Dec-1"}),
+        "Excel-mangled dates",
+        fix="same gene identifiers",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "constant TF column",
+        rewrite_matrix("tf_expression", lambda frame: frame.assign(TFC=2.5)),
+        check=scale_report("tf_expression", "constant_columns", ["TFC"]),
+    ),
+    Case(
+        "all-zero gene column",
+        rewrite_matrix("gene_expression", lambda frame: frame.assign(G2=0.0)),
+        check=scale_report("gene_expression", "all_zero_columns", ["G2"]),
+    ),
+    Case(
+        "no target gene left after preprocessing",
+        rewrite_matrix("gene_expression", lambda frame: frame[["TFB", "ORPHAN"]]),
+        "no target genes remain after preprocessing: of the gene matrix's 2 columns 1 are not network nodes",
+        where="target selection",
+        fix="exclude_tf_targets: false",
+        preprocess={"exclude_tf_targets": True},
+        stage="preprocess",
+    ),
+    Case(
+        "SHAP gene in another case",
+        lambda f: f,
+        "'g1': close matches: 'G1'",
+        where="config shap.genes",
+        fix="list target genes in shap.genes",
+        shap_genes=("G2", "g1"),
+        stage="preprocess",
+    ),
+    Case(
+        "SHAP gene that is not a network node",
+        lambda f: f,
+        "'ORPHAN': it is in the gene matrix but not a network node",
+        where="config shap.genes",
+        fix="shap.genes: default",
+        shap_genes=("ORPHAN",),
+        stage="preprocess",
+    ),
+    Case("default SHAP genes absent from the cohort", lambda f: f, shap_genes="default"),
     Case("folder as file", folder, "is a folder, not a file", fix="table inside it", file="network_dir"),
     Case(
         "missing file",
@@ -338,24 +541,40 @@ CASES = [
 ]
 
 
+def run_data_stages(case: Case, files: CohortFiles, tmp_path: Path) -> None:
+    """Ingest then preprocess with the case's settings (into tmp_path/ingest and tmp_path/dataset)."""
+    ingest_cohort(
+        files, tmp_path / "ingest", "keep", case.overlap, transform=case.transform, match_case=case.match_case
+    )
+    settings = {**PREPROCESS, **(case.preprocess or {})}
+    shap = case.shap_genes if isinstance(case.shap_genes, str) else list(case.shap_genes)
+    preprocess(tmp_path / "ingest", tmp_path / "dataset", **settings, shap_genes=shap)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_input(case, tmp_path):
+    original = write_small_cohort(tmp_path / "original", "tsv")
     files = case.change(write_small_cohort(tmp_path / "in", "tsv"))
     files = replace(files, format="auto")
-    out = tmp_path / "ingest"
     if not case.problem:
-        ingest_cohort(files, out, "keep", case.overlap)
-        store = Store(out, kind="ingest")
-        assert {name: len(store.names(name)) for name in SHAPES} == {**SHAPES, "validation_samples": 6}
+        run_data_stages(case, files, tmp_path)
+        store = Store(tmp_path / "ingest", kind="ingest")
+        expected = {**SHAPES, **(case.shapes or {})}
+        assert {name: len(store.names(name)) for name in SHAPES} == expected
         assert store.names("tf_columns")[0] == "TFB"  # no byte-order mark left on a name
         assert "S01" in store.names("samples") and "TFA" in store.names("network_nodes")  # names cleaned
+        dataset = load_dataset(tmp_path / "dataset")
+        assert dataset.features == ["TFB", "TFA", "TFC"] and dataset.targets == ["G3", "G1", "TFB", "G2"]
+        if case.check:
+            case.check(original, tmp_path / "ingest")
         return
     with pytest.raises(InputDataError) as error:
-        ingest_cohort(files, out, "keep", case.overlap)
+        run_data_stages(case, files, tmp_path)
     message = str(error.value)
     assert case.problem in message and case.file in message and case.fix in error.value.fix, message
     assert case.where in (error.value.where or ""), message
-    assert not out.exists() and not [p for p in tmp_path.glob(".*")]
+    assert (tmp_path / "ingest").exists() == (case.stage == "preprocess"), message  # raised by the right stage
+    assert not (tmp_path / "dataset").exists() and not [p for p in tmp_path.glob(".*")]
 
 
 @pytest.mark.workflow
@@ -388,6 +607,8 @@ THROUGH_SNAKEMAKE = (
     "1e30 cell",
     "trailing tab",
     "validation shares a sample ID",
+    "unlogged TPM matrix",
+    "validation columns in lower case",
 )
 
 
@@ -402,3 +623,31 @@ def test_hostile_input_through_snakemake(case, tmp_path):
     assert result.returncode != 0 and case.problem in output and case.fix in output and case.file in output
     assert "Traceback" not in output and "Trying to restart job" not in output
     assert not (tmp_path / "results" / "ingest").exists()
+
+
+@pytest.mark.workflow
+def test_absent_explicit_shap_genes_stop_the_run_at_preprocessing(tmp_path):
+    """Listed SHAP genes the cohort lacks: the preprocess job fails, with close matches, before any model."""
+    files = write_small_cohort(tmp_path / "in", "tsv")
+    genes = write_config(tmp_path / "genes.yaml", {"shap": {"genes": ["G1", "g2"]}})
+    result = snakemake(tmp_path, configfiles=(TINY, files_config(tmp_path, files, "auto"), genes))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and output.count("'g2': close matches: 'G2'") == 1, output
+    assert "Traceback" not in output and "Trying to restart job" not in output
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["ingest"]  # no dataset, no model
+
+
+@pytest.mark.workflow
+def test_absent_default_shap_genes_are_skipped_with_a_warning(tmp_path):
+    """A cohort without ALB and AFP runs through: no SHAP job, a warning naming them; a list edited after
+    preprocessing is still checked against the dataset when the workflow is built."""
+    files = files_config(tmp_path, write_small_cohort(tmp_path / "in", "tsv"), "auto")
+    assert snakemake(tmp_path, "results/dataset", configfiles=(TINY, files)).returncode == 0
+    plan = snakemake(tmp_path, "--dry-run", configfiles=(TINY, files))
+    output = plan.stdout + plan.stderr
+    assert plan.returncode == 0 and "default gene(s) 'ALB', 'AFP' are not target genes" in output, output
+    assert "results/shap/" not in output and "train_rnn" in output
+    edited = write_config(tmp_path / "genes.yaml", {"shap": {"genes": ["ALB"]}})
+    plan = snakemake(tmp_path, "--dry-run", configfiles=(TINY, files, edited))
+    output = plan.stdout + plan.stderr
+    assert plan.returncode != 0 and "'ALB': no target gene has a similar name" in output, output

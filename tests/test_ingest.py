@@ -77,8 +77,8 @@ def test_validation_without_shared_genes(small_cohort, tmp_path):
         small_cohort.validation,
         lambda ls: ["\t".join([ls[0].split("\t")[0]] + [c.lower() for c in ls[0].split("\t")[1:]])] + ls[1:],
     )
-    err = _fails(small_cohort, tmp_path, "no column in common with the tf matrix")
-    assert "match when case is ignored" in err.problem and err.path == small_cohort.validation
+    err = _fails(small_cohort, tmp_path, "shares no tf column the models use")
+    assert "differ only in letter case" in err.problem and err.path == small_cohort.validation
 
 
 def test_bad_file_leaves_nothing(small_cohort, tmp_path):

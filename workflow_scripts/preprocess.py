@@ -5,4 +5,11 @@ from lembas_core.steps.runtime import job
 from lembas_core.workflow.settings import PreprocessSettings
 
 with job(snakemake.log[0], snakemake.threads):
-    preprocess_cohort(snakemake.input.ingest, snakemake.output[0], PreprocessSettings(**snakemake.params.settings))
+    # shap.genes is only checked here, never written: read from the config, not a param, so that adding a
+    # SHAP gene does not rerun preprocessing and everything after it.
+    preprocess_cohort(
+        snakemake.input.ingest,
+        snakemake.output[0],
+        PreprocessSettings(**snakemake.params.settings),
+        snakemake.config["shap"]["genes"],
+    )

@@ -1,15 +1,17 @@
-"""Why two lists of gene identifiers do not match: the diagnosis an error message needs.
+"""Gene identifiers across files: why two lists do not match, and case-insensitive matching.
 
-Recognises Ensembl and Entrez IDs next to symbols, version suffixes (`ENSG00000163631.16`), names that
-differ only in letter case (`Foxa1` vs `FOXA1`), and Excel-mangled symbols (`1-Mar`, `Sep-2`).
+`mismatch_hint` recognises Ensembl and Entrez IDs next to symbols, version suffixes
+(`ENSG00000163631.16`), names that differ only in letter case (`Foxa1` vs `FOXA1`), and Excel-mangled
+symbols (`1-Mar`, `Sep-2`). `CaseInsensitiveNames` implements `data.match_case: false`: every name is
+respelled as the first spelling of its case-folded form among the training matrices' columns.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from lembas_core.io.errors import preview
+from lembas_core.io.errors import InputDataError, preview
 
 _KINDS = (
     ("Ensembl IDs", re.compile(r"ENS[A-Z]*[GT]\d{6,}(\.\d+)?")),
@@ -50,5 +52,43 @@ def mismatch_hint(wanted: Iterable[str], available: Iterable[str]) -> str:
     case_only = [(n, lower[n.lower()]) for n in wanted if n not in have and n.lower() in lower]
     if case_only:
         pairs = preview(f"{a} vs {b}" for a, b in case_only[:3])
-        return f"{len(case_only)} names differ only in letter case ({pairs}): make the case match"
+        return (
+            f"{len(case_only)} names differ only in letter case ({pairs}): make the case match, "
+            "or set data.match_case: false"
+        )
     return ""
+
+
+def case_only_differences(wanted: Iterable[str], available: Iterable[str]) -> list[tuple[str, str]]:
+    """(wanted, available) name pairs that differ only in letter case (`wanted` absent as spelled)."""
+    have = set(available)
+    lower = {n.casefold(): n for n in have}
+    return [(n, lower[n.casefold()]) for n in wanted if n not in have and n.casefold() in lower]
+
+
+class CaseInsensitiveNames:
+    """Spelling of every case-folded name: the first one met among the reference name lists."""
+
+    def __init__(self, *reference: Sequence[str]):
+        self.spelling: dict[str, str] = {}
+        for names in reference:
+            for name in names:
+                self.spelling.setdefault(name.casefold(), name)
+
+    def __call__(self, name: str) -> str:
+        """`name` as the reference spells it (unchanged when the reference lacks it)."""
+        return self.spelling.get(name.casefold(), name)
+
+    def respell(self, names: Sequence[str], path: str, label: str) -> list[str]:
+        """`names` (columns of one file) respelled; two that become one name are an error."""
+        respelled = [self(n) for n in names]
+        first: dict[str, str] = {}
+        for original, name in zip(names, respelled):
+            if first.setdefault(name.casefold(), original) != original:
+                raise InputDataError(
+                    path,
+                    f"{label} has the columns {first[name.casefold()]!r} and {original!r}, the same name when case "
+                    "is ignored (data.match_case: false)",
+                    "drop or rename one of them, or set data.match_case: true",
+                )
+        return respelled

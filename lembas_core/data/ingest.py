@@ -3,19 +3,25 @@
 Checks across files (each failure names the files and a fix):
 - the TF and target-gene matrices hold the same sample IDs; rows are aligned by ID (the gene
   matrix is reordered to the TF matrix's order when they differ, and the log says so);
-- at least one network regulator (`TF` column) is a TF-matrix column;
-- the validation cohort shares at least one column with the TF matrix and with the gene matrix.
+- enough network regulators (`TF` column) are TF-matrix columns, enough gene columns network nodes,
+  and enough of both validation columns (`data.min_name_match`), with a diagnosis of the identifiers;
+- no validation sample is a training sample (`data.validation_overlap`);
+- every expression matrix is log-scale after its `data.transform` (lembas_core.data.scale), the
+  validation cohort on the training scale.
+`data.match_case: false` matches names case-insensitively (spelled as in the training matrices).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from lembas_core.data.identifiers import mismatch_hint
+from lembas_core.data.identifiers import CaseInsensitiveNames, case_only_differences, mismatch_hint
+from lembas_core.data.scale import apply_transform, check_log_scale, check_validation_scale, transforms_by_role
 from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.errors import InputDataError, preview
 from lembas_core.io.network import Network, read_network
@@ -130,33 +136,66 @@ def check_network_overlap(
     }
 
 
-def check_validation_overlap(validation: LabeledMatrix, tf: LabeledMatrix, genes: LabeledMatrix) -> dict:
-    """Require the validation cohort to share TF and gene columns with training; report coverage."""
+def check_validation_overlap(
+    validation: LabeledMatrix, tf: LabeledMatrix, genes: LabeledMatrix, nodes: set[str], min_match: float = 0.5
+) -> dict:
+    """Require the validation cohort to use the training identifiers; report coverage.
+
+    A validation cohort may lack many training genes (a smaller panel) or hold many more (a whole
+    transcriptome), but not both: when less than `min_match` of the training columns the models use
+    (TF and gene columns that are network nodes) are validation columns *and* less than `min_match` of
+    the validation columns are training columns, or when no TF or no gene column is shared, the run
+    stops with a diagnosis of the identifiers (as for the network).
+    """
     available = set(validation.columns)
-    report = {}
+    training = set(tf.columns) | set(genes.columns)
+    used = {role: [c for c in m.columns if c in nodes] or m.columns for role, m in (("tf", tf), ("gene", genes))}
+    present = {role: [c for c in names if c in available] for role, names in used.items()}
+    used_share = sum(map(len, present.values())) / sum(map(len, used.values()))
+    known_share = len(available & training) / len(available)
+    empty = [role for role in present if not present[role]]
+    if empty or max(used_share, known_share) < min_match:
+        wanted = [c for names in used.values() for c in names]
+        hint = mismatch_hint(wanted, validation.columns)
+        shared = f"no {empty[0]} column" if empty else f"only {100 * used_share:.0f}% of the training columns"
+        raise InputDataError(
+            validation.path,
+            f"the validation cohort shares {shared} the models use (e.g. {preview(wanted, 3)}), and "
+            f"{100 * known_share:.0f}% of its {len(available)} columns (e.g. {preview(validation.columns, 3)}) are "
+            f"training columns{': ' + hint if hint else ''}",
+            "use the same gene identifiers in the validation cohort as in the training matrices; "
+            "data.min_name_match sets this threshold",
+        )
+    report = {
+        "training_columns_used_in_validation": round(used_share, 6),
+        "validation_columns_known_from_training": round(known_share, 6),
+    }
     for role, matrix in (("tf", tf), ("gene", genes)):
-        present = [c for c in matrix.columns if c in available]
-        if not present:
-            lower = {c.lower() for c in available}
-            hint = (
-                " (names match when case is ignored: fix the case)"
-                if any(c.lower() in lower for c in matrix.columns)
-                else ""
-            )
-            raise InputDataError(
-                validation.path,
-                f"the validation cohort has no column in common with the {role} matrix {matrix.path}{hint}: "
-                f"validation columns look like {preview(validation.columns, 3)}, "
-                f"{role} columns like {preview(matrix.columns, 3)}",
-                "use the same gene identifiers in the validation cohort as in the training matrices",
-            )
         missing = [c for c in matrix.columns if c not in available]
-        report[f"{role}_columns_present"] = len(present)
+        report[f"{role}_columns_present"] = len(matrix.columns) - len(missing)
         report[f"{role}_columns_missing"] = len(missing)
         report[f"{role}_fraction_missing"] = round(len(missing) / len(matrix.columns), 6)
         report[f"{role}_missing_names"] = missing
-    report["validation_columns_unused"] = len(available - set(tf.columns) - set(genes.columns))
+    report["validation_columns_unused"] = len(available - training)
     return report
+
+
+def warn_case_only_differences(tf: LabeledMatrix, genes: LabeledMatrix, network: Network, validation: LabeledMatrix):
+    """Log names that would match if letter case were ignored (data.match_case: false)."""
+    training = [*tf.columns, *genes.columns]
+    for what, wanted, available in (
+        ("network regulators vs TF columns", sorted(network.source_names()), tf.columns),
+        ("gene columns vs network nodes", genes.columns, network.nodes),
+        ("training columns vs validation columns", training, validation.columns),
+    ):
+        pairs = case_only_differences(wanted, available)
+        if pairs:
+            LOG.warning(
+                "%s: %d name(s) differ only in letter case (%s); set data.match_case: false to match them",
+                what,
+                len(pairs),
+                preview(f"{a} vs {b}" for a, b in pairs[:3]),
+            )
 
 
 def check_validation_leakage(
@@ -204,23 +243,61 @@ def check_validation_leakage(
     return kept, {**report, "dropped": len(leaked), "dropped_samples": names}
 
 
+ROLE_LABELS = {
+    "tf_expression": "TF expression matrix",
+    "gene_expression": "gene expression matrix",
+    "validation": "validation cohort",
+}
+
+
+def read_expression(files: CohortFiles, role: str, transform: str) -> tuple[LabeledMatrix, dict]:
+    """Read one expression matrix, apply its transform and check its scale; return it with the scale report."""
+    path = getattr(files, role)
+    matrix = read_matrix(path, files.format_of(path), ROLE_LABELS[role])
+    LOG.info("%s %s: %d samples x %d columns", ROLE_LABELS[role], path, *matrix.shape)
+    apply_transform(matrix, role, ROLE_LABELS[role], transform)
+    return matrix, check_log_scale(matrix, role, ROLE_LABELS[role], transform)
+
+
+def match_names_ignoring_case(
+    tf: LabeledMatrix, genes: LabeledMatrix, validation: LabeledMatrix
+) -> CaseInsensitiveNames:
+    """Respell the matrices' columns case-insensitively (training spellings win); return the speller
+    for the network's names."""
+    names = CaseInsensitiveNames(tf.columns, genes.columns)
+    for matrix in (tf, genes, validation):
+        respelled = names.respell(matrix.columns, matrix.path, "the matrix")
+        changed = sum(a != b for a, b in zip(matrix.columns, respelled))
+        if changed:
+            LOG.warning(
+                "%s: %d column name(s) respelled to the training case (data.match_case: false)", matrix.path, changed
+            )
+        matrix.columns = respelled
+    return names
+
+
 def ingest_cohort(
     files: CohortFiles,
     out_dir: str | Path,
     self_loops: str,
     validation_overlap: str = "error",
     min_name_match: float = 0.5,
+    transform: str | Mapping[str, str] = "none",
+    match_case: bool = True,
 ) -> dict:
     """Validate the cohort files and write the binary store to `out_dir` (atomically).
 
     `validation_overlap` (error | drop) is the policy for validation samples that are training samples;
-    `min_name_match` the share of network regulators and gene columns that must match (identifiers).
+    `min_name_match` the share of network regulators, gene columns and validation columns that must
+    match (identifiers); `transform` (none | log2p1 | log10p1, or one per matrix role) is applied to the
+    expression values once; `match_case: False` matches names case-insensitively.
     """
-    tf = read_matrix(files.tf_expression, files.format_of(files.tf_expression), "TF expression matrix")
-    LOG.info("TF matrix %s: %d samples x %d columns", files.tf_expression, *tf.shape)
-    genes = read_matrix(files.gene_expression, files.format_of(files.gene_expression), "gene expression matrix")
-    LOG.info("gene matrix %s: %d samples x %d genes", files.gene_expression, *genes.shape)
-    network = read_network(files.network, files.format_of(files.network), self_loops)
+    transforms = transforms_by_role(transform)
+    tf, tf_scale = read_expression(files, "tf_expression", transforms["tf_expression"])
+    genes, gene_scale = read_expression(files, "gene_expression", transforms["gene_expression"])
+    validation, validation_scale = read_expression(files, "validation", transforms["validation"])
+    rename = None if match_case else match_names_ignoring_case(tf, genes, validation)
+    network = read_network(files.network, files.format_of(files.network), self_loops, rename)
     LOG.info(
         "network %s: %d edges, %d nodes, %d regulators",
         files.network,
@@ -228,13 +305,14 @@ def ingest_cohort(
         len(network.nodes),
         network.report["regulators"],
     )
-    validation = read_matrix(files.validation, files.format_of(files.validation), "validation cohort")
-    LOG.info("validation cohort %s: %d samples x %d columns", files.validation, *validation.shape)
 
     genes, sample_report = align_samples(tf, genes)
     network_report = check_network_overlap(tf, genes, network, files.network, min_name_match)
-    validation_report = check_validation_overlap(validation, tf, genes)
+    validation_report = check_validation_overlap(validation, tf, genes, set(network.nodes), min_name_match)
+    if match_case:
+        warn_case_only_differences(tf, genes, network, validation)
     validation, validation_report["leakage"] = check_validation_leakage(validation, tf, genes, validation_overlap)
+    validation_report["scale"] = check_validation_scale(validation, [tf, genes], transforms)
     for role in ("tf", "gene"):
         LOG.log(
             logging.WARNING if validation_report[f"{role}_columns_missing"] else logging.INFO,
@@ -274,6 +352,8 @@ def ingest_cohort(
                 "samples": sample_report,
                 "network": {**network.report, **network_report},
                 "validation": validation_report,
+                "scale": {"tf_expression": tf_scale, "gene_expression": gene_scale, "validation": validation_scale},
+                "match_case": match_case,
             },
         )
     return manifest

@@ -15,11 +15,13 @@ explicit and reported:
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from lembas_core.data.shap_genes import select_shap_genes
 from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.errors import InputDataError, preview
 from lembas_core.io.store import Store, StoreWriter
@@ -74,9 +76,13 @@ def select_targets(
     if not targets:
         raise InputDataError(
             None,
-            "no target genes remain after preprocessing",
-            "check that gene names are network nodes; "
-            "set preprocess.targets_outside_network: keep or exclude_tf_targets: false",
+            f"no target genes remain after preprocessing: of the gene matrix's {len(gene_columns)} columns "
+            f"{len(outside)} are not network nodes (dropped: preprocess.targets_outside_network: {outside_network}), "
+            f"and {len(overlap)} of the rest are TF features "
+            f"({'excluded' if exclude_tf_targets else 'kept'}: preprocess.exclude_tf_targets: "
+            f"{str(bool(exclude_tf_targets)).lower()})",
+            "give target genes that are network targets and not TF columns, or set "
+            "preprocess.targets_outside_network: keep / preprocess.exclude_tf_targets: false",
             where="target selection",
         )
     return targets, report
@@ -112,6 +118,15 @@ def align_validation(
     if policy == "drop":
         features = [f for f in features if f in available]
         targets = [t for t in targets if t in available]
+        if not features or not targets:
+            raise InputDataError(
+                None,
+                f"preprocess.validation_missing: drop leaves {len(features)} TF features and {len(targets)} target "
+                f"genes: the validation cohort lacks {len(missing_f)} of {len(features) + len(missing_f)} features "
+                f"and {len(missing_t)} of {len(targets) + len(missing_t)} targets",
+                "use a validation cohort holding the training genes, or set preprocess.validation_missing: zero",
+                where="validation alignment",
+            )
     return features, targets, report
 
 
@@ -139,12 +154,25 @@ def preprocess(
     validation_missing: str,
     exclude_tf_targets: bool,
     targets_outside_network: str,
+    shap_genes: str | Sequence[str] = "default",
 ) -> dict:
-    """Build the train/test/validation dataset store from an ingest store."""
+    """Build the train/test/validation dataset store from an ingest store.
+
+    `shap_genes` (config shap.genes) is checked against the targets before anything is written
+    (lembas_core.data.shap_genes): explicitly listed genes that are not targets stop the run here.
+    """
     src = Store(ingest_dir, kind="ingest")
     nodes = set(src.names("network_nodes"))
     tf_columns, gene_columns = src.names("tf_columns"), src.names("gene_columns")
     features = select_features(tf_columns, nodes)
+    if not features:
+        raise InputDataError(
+            None,
+            f"none of the TF matrix's {len(tf_columns)} columns (e.g. {preview(tf_columns, 3)}) is a network node "
+            f"(e.g. {preview(sorted(nodes), 3)})",
+            "use the network's gene identifiers for the TF columns",
+            where="feature selection",
+        )
     LOG.info("features: %d of %d TF columns are network nodes (file order kept)", len(features), len(tf_columns))
     targets, target_report = select_targets(gene_columns, nodes, features, targets_outside_network, exclude_tf_targets)
     if target_report["genes_outside_network"]:
@@ -177,6 +205,10 @@ def preprocess(
                 action,
                 preview(val_report[f"missing_{kind}"]),
             )
+
+    _, shap_warning = select_shap_genes(shap_genes, targets, {"targets": target_report, "validation": val_report})
+    if shap_warning:
+        LOG.warning(shap_warning)
 
     samples = src.names("samples")
     train, test = split_rows(len(samples), test_fraction, split_seed)

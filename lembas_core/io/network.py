@@ -14,6 +14,7 @@ Decisions (documented in the README):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,9 +50,18 @@ class Network:
         return {self.nodes[i] for i in np.unique(self.source)}
 
 
-def read_network(path: str | Path, fmt: str, self_loops: str = "keep") -> Network:
-    """Read and validate a network file; see the module docstring for the rules."""
+def read_network(
+    path: str | Path, fmt: str, self_loops: str = "keep", rename: Callable[[str], str] | None = None
+) -> Network:
+    """Read and validate a network file; see the module docstring for the rules.
+
+    `rename` respells every TF and Gene name before the checks (e.g. case-insensitive matching).
+    """
     frame = read_table(path, fmt, "network", string_columns=("TF", "Gene"))
+    if rename is not None:
+        for column in ("TF", "Gene"):
+            if column in frame:
+                frame[column] = [rename(n) if isinstance(n, str) else n for n in frame[column]]
     return network_from_frame(frame, path, self_loops)
 
 

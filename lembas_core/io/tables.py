@@ -27,7 +27,6 @@ LOG = logging.getLogger("lembas_core.io.tables")
 
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
-LOG_SCALE_BOUND = 1e3  # |value| above this cannot be log-scale expression (log2 TPM of the whole cell is ~20)
 _HEAD_BYTES = 1 << 22  # decompressed bytes read to find the header line
 _EXPORT_TEXT = "export the table as tab-separated text (.tsv), or save it as Parquet and name it .parquet"
 # Leading bytes of files that are not (uncompressed, UTF-8) text: what they are, and the fix.
@@ -311,15 +310,6 @@ def _numeric_column(column: pa.ChunkedArray, path: Path, role: str, name: str, r
             row,
             f"{role} has a non-finite value ({values[row]})",
             "replace infinite values; expression must be finite (e.g. log-TPM)",
-        )
-    implausible = np.abs(values) > LOG_SCALE_BOUND
-    if implausible.any():
-        row = int(np.flatnonzero(implausible)[0])
-        raise bad_cell(
-            row,
-            f"{role} has the value {values[row]:g}, impossible for log-scale expression (|x| > {LOG_SCALE_BOUND:g}; "
-            f"{int(implausible.sum())} such value(s) in this column)",
-            "correct the cell; if the matrix holds raw counts or TPM, log-transform it first, e.g. log2(x + 1)",
         )
     return values
 

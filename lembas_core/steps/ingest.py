@@ -15,8 +15,13 @@ def ingest(
     out_dir: str | Path,
     validation_overlap: str = "error",
     min_name_match: float = 0.5,
+    transform: str | Mapping[str, str] = "none",
+    match_case: bool = True,
 ) -> dict:
-    """Ingest `files` (role -> path: tf_expression, gene_expression, network, validation); return the manifest."""
+    """Ingest `files` (role -> path: tf_expression, gene_expression, network, validation); return the manifest.
+
+    The remaining arguments are the `data` settings of the same names (lembas_core.data.ingest.ingest_cohort).
+    """
     cohort = CohortFiles(
         tf_expression=files["tf_expression"],
         gene_expression=files["gene_expression"],
@@ -24,4 +29,4 @@ def ingest(
         validation=files["validation"],
         format=file_format,
     )
-    return ingest_cohort(cohort, out_dir, self_loops, validation_overlap, min_name_match)
+    return ingest_cohort(cohort, out_dir, self_loops, validation_overlap, min_name_match, transform, match_case)
