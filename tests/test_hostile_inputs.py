@@ -115,6 +115,19 @@ def renamed_training_rows(files: CohortFiles) -> CohortFiles:
     return files
 
 
+def comma_separated(files: CohortFiles) -> CohortFiles:
+    frame = pd.read_csv(files.validation, sep="\t", index_col=0)
+    frame.to_csv(files.validation)
+    return files
+
+
+def rounded_training_rows(files: CohortFiles) -> CohortFiles:
+    """Two training samples copied into the validation cohort under new IDs, re-exported with 2 decimals."""
+    renamed_training_rows(files)
+    rewrite_matrix("validation", lambda frame: frame.round(2))(files)
+    return files
+
+
 def swapped_files(files: CohortFiles) -> CohortFiles:
     return replace(files, tf_expression=files.gene_expression, gene_expression=files.tf_expression)
 
@@ -195,7 +208,6 @@ class Case:
     preprocess: dict | None = None  # preprocess settings that differ from the defaults
     shap_genes: str | tuple = "default"  # shap.genes
     stage: str = "ingest"  # where the error is raised: ingest | preprocess
-    shapes: dict | None = None  # accepted: ingest store name-list lengths that differ from SHAPES
     check: Callable[[CohortFiles, Path], None] | None = None  # accepted: (the unchanged cohort, ingest dir)
 
 
@@ -222,11 +234,18 @@ CASES = [
     Case(
         "validation holds copied training rows",
         renamed_training_rows,
-        "2 of 8 validation samples are training samples (0 by sample ID, 2 with identical values",
+        "2 of 8 validation samples are training samples (0 by sample ID, 2 with identical values (to 0.01)",
         fix="validation_overlap: drop",
         file="validation.tsv",
     ),
     Case("copied training rows dropped", renamed_training_rows, overlap="drop"),
+    Case(
+        "validation holds training rows rounded to 2 decimals",
+        rounded_training_rows,
+        "2 of 8 validation samples are training samples (0 by sample ID, 2 with identical values (to 0.01)",
+        fix="validation_overlap: drop",
+        file="validation.tsv",
+    ),
     Case(
         "TF and gene files swapped",
         swapped_files,
@@ -530,6 +549,89 @@ CASES = [
         stage="preprocess",
     ),
     Case("default SHAP genes absent from the cohort", lambda f: f, shap_genes="default"),
+    Case(
+        "gene matrix transposed (genes in rows)",
+        rewrite_matrix("gene_expression", lambda frame: frame.T.rename_axis("gene")),
+        "gene expression matrix looks transposed: 80% of its row IDs are network genes",
+        fix="transpose it",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "validation cohort transposed",
+        rewrite_matrix("validation", lambda frame: frame.T.rename_axis("gene")),
+        "validation cohort looks transposed",
+        fix="one row per sample",
+        file="validation.tsv",
+    ),
+    Case(
+        "no sample-ID column (pandas index=False)",
+        edit("gene_expression", lambda lines: [line.split("\t", 1)[1] for line in lines]),
+        "first column holds measurements",
+        where="column 1",
+        fix="index=True",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "header without a name for the ID column (R write.table)",
+        edit("tf_expression", lambda lines: [lines[0].split("\t", 1)[1], *lines[1:]]),
+        "the sample-ID column has no name in the header",
+        where="line 1",
+        fix="col.names = NA",
+        file="tf_expression.tsv",
+    ),
+    Case(
+        "space-separated file named .tsv",
+        edit("tf_expression", lambda lines: [line.replace("\t", " ") for line in lines]),
+        "looks space-separated",
+        where="line 1",
+        fix="re-export the file TSV-delimited",
+        file="tf_expression.tsv",
+    ),
+    Case(
+        "comma-separated file named .tsv",
+        comma_separated,
+        "looks comma-separated",
+        where="line 1",
+        fix="name the file .csv",
+        file="validation.tsv",
+    ),
+    Case(
+        "sample IDs in another letter case",
+        edit("gene_expression", lambda lines: [lines[0]] + [line.replace("S", "s", 1) for line in lines[1:]]),
+        "the IDs differ only in letter case",
+        where="sample IDs",
+        fix="same samples",
+    ),
+    Case(
+        "the TF matrix given as the gene matrix too",
+        lambda f: replace(f, gene_expression=f.tf_expression),
+        "3 of the 3 target genes are also TF features",
+        where="target selection",
+        fix="exclude_tf_targets: true",
+        stage="preprocess",
+    ),
+    Case(
+        "an all-zero TF matrix",
+        rewrite_matrix("tf_expression", lambda frame: frame * 0),
+        "every column of TF expression matrix is constant (4 of 4 all zero)",
+        fix="check the export",
+        file="tf_expression.tsv",
+    ),
+    Case("network header in lower case", edit("network", lambda lines: [lines[0].lower(), *lines[1:]])),
+    Case(
+        "network signs as words",
+        edit("network", lambda lines: [lines[0]] + [line.replace("\t-1", "\tinhibition") for line in lines[1:]]),
+        "Interaction value(s) outside {1, -1} (line 3: 'inhibition'",
+        fix="use 1 for activation and -1 for inhibition",
+        file="network.tsv",
+    ),
+    Case(
+        "network with TF and Gene columns reversed",
+        edit("network", lambda lines: ["Gene\tTF\tInteraction", *lines[1:], "TFC\tORPHAN\t1", "TFA\tTFB\t1"]),
+        "the network's TF and Gene columns look reversed",
+        fix="regulators in the TF column",
+        file="network.tsv",
+    ),
     Case("folder as file", folder, "is a folder, not a file", fix="table inside it", file="network_dir"),
     Case(
         "missing file",
@@ -559,8 +661,7 @@ def test_hostile_input(case, tmp_path):
     if not case.problem:
         run_data_stages(case, files, tmp_path)
         store = Store(tmp_path / "ingest", kind="ingest")
-        expected = {**SHAPES, **(case.shapes or {})}
-        assert {name: len(store.names(name)) for name in SHAPES} == expected
+        assert {name: len(store.names(name)) for name in SHAPES} == SHAPES
         assert store.names("tf_columns")[0] == "TFB"  # no byte-order mark left on a name
         assert "S01" in store.names("samples") and "TFA" in store.names("network_nodes")  # names cleaned
         dataset = load_dataset(tmp_path / "dataset")

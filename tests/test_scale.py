@@ -57,10 +57,10 @@ def test_raw_tpm_looks_unlogged_and_its_log_does_not():
 
 
 def test_lowly_expressed_raw_tfs_look_unlogged_by_their_upper_tail():
-    """Every column's median is below 10 and under 1% of the values exceed 30, but most samples have one."""
+    """Under 1% of the values exceed 30 (every column's median is below 10), but most samples have one."""
     raw = raw_tpm(150, 400, seed=2, mean_log=-0.5, level_sd=1.0, noise_sd=1.2)
     found = scan(raw)
-    assert float(found.column_medians.max()) < 10 and found.share_above < 0.01 and found.maximum < 1e3
+    assert float(np.median(raw, axis=0).max()) < 10 and found.share_above < 0.01 and found.maximum < 1e3
     assert found.looks_unlogged(150)
 
 

@@ -103,7 +103,7 @@ def test_duplicated_column_names(tmp_path):
 def test_wrong_delimiter_is_named(tmp_path):
     files = write_small_cohort(tmp_path, "csv")
     err = _error(files.tf_expression, "tsv")
-    assert "looks comma-separated" in err.problem and "'csv'" in err.fix and err.where == "line 1"
+    assert "looks comma-separated" in err.problem and "data.files.format: 'csv'" in err.fix and err.where == "line 1"
 
 
 def test_ragged_row(tmp_path):

@@ -30,6 +30,7 @@ LOG = logging.getLogger("lembas_core.data.preprocess")
 
 MISSING_POLICIES = ("zero", "drop", "error")
 OUTSIDE_NETWORK_POLICIES = ("drop", "keep")
+MAX_TF_TARGET_SHARE = 0.5  # targets that are also TF features, at or above this share: refused (upstream: 1 of 16,100)
 
 
 def split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -73,6 +74,15 @@ def select_targets(
         "tf_target_overlap_names": overlap,
         "exclude_tf_targets": bool(exclude_tf_targets),
     }
+    if overlap and not exclude_tf_targets and len(overlap) >= MAX_TF_TARGET_SHARE * len(targets):
+        raise InputDataError(
+            None,
+            f"{len(overlap)} of the {len(targets)} target genes are also TF features ({preview(overlap, 3)}): each "
+            "would be predicted from its own expression (was the same matrix given as TF and gene file?)",
+            "give a TF matrix with TF columns only (e.g. the network's regulators), "
+            "or set preprocess.exclude_tf_targets: true to drop these targets",
+            where="target selection",
+        )
     if not targets:
         raise InputDataError(
             None,

@@ -13,7 +13,8 @@ matrix and then checks that the result looks log-scale:
   quantile far beyond what a log scale reaches.)
 - a single value with |x| > 1,000 is impossible on a log scale and is reported with its cell;
 - columns of the training matrices that are constant (all-zero ones counted apart) are reported in a
-  warning: they carry no information and break some explainers;
+  warning: they carry no information and break some explainers; a training matrix whose every column
+  is constant is an error;
 - the validation cohort's spread (1st to 99th percentile) on the columns it shares with training must be
   within a factor of 2.5 of the training spread: log2 vs log10 differ by 3.3, z-scores vs log-TPM by ~3.
 """
@@ -71,7 +72,7 @@ class ScaleScan:
 
     minimum: float
     maximum: float
-    column_medians: np.ndarray  # (columns,)
+    above_per_column: np.ndarray  # (columns,) samples with a value above UNLOGGED_VALUE
     share_above: float  # share of values above UNLOGGED_VALUE
     samples_above: int  # samples with at least one value above UNLOGGED_VALUE
     first_negative: tuple[int, int] | None  # (row, column)
@@ -93,7 +94,7 @@ def _first(mask: np.ndarray, offset: int) -> tuple[int, int] | None:
 def scan(values: np.ndarray) -> ScaleScan:
     """One pass over `values` (samples x columns, float32) in blocks of columns."""
     n_rows, n_cols = values.shape
-    medians = np.empty(n_cols, dtype=np.float64)
+    above_per_column = np.empty(n_cols, dtype=np.int64)
     above_rows = np.zeros(n_rows, dtype=bool)
     n_above = n_implausible = 0
     first_negative = first_implausible = None
@@ -101,9 +102,9 @@ def scan(values: np.ndarray) -> ScaleScan:
     all_zero: list[int] = []
     for start in range(0, n_cols, _CHUNK):
         block = values[:, start : start + _CHUNK]
-        medians[start : start + block.shape[1]] = np.median(block, axis=0)
         above = block > UNLOGGED_VALUE
-        n_above += int(above.sum())
+        above_per_column[start : start + block.shape[1]] = above.sum(axis=0)
+        n_above += int(above_per_column[start : start + block.shape[1]].sum())
         above_rows |= above.any(axis=1)
         implausible = np.abs(block) > LOG_SCALE_BOUND
         n_implausible += int(implausible.sum())
@@ -117,7 +118,7 @@ def scan(values: np.ndarray) -> ScaleScan:
     return ScaleScan(
         minimum=float(values.min()) if values.size else 0.0,
         maximum=float(values.max()) if values.size else 0.0,
-        column_medians=medians,
+        above_per_column=above_per_column,
         share_above=n_above / max(values.size, 1),
         samples_above=int(above_rows.sum()),
         first_negative=first_negative,
@@ -133,13 +134,13 @@ def _transform_fix(role: str, transform: str) -> str:
 
 
 def _unlogged_error(matrix: LabeledMatrix, role: str, label: str, found: ScaleScan, after: str) -> InputDataError:
-    top = np.argsort(-found.column_medians, kind="stable")[:3]
-    examples = ", ".join(f"{matrix.columns[j]!r} {found.column_medians[j]:.4g}" for j in top)
+    top = np.argsort(-found.above_per_column, kind="stable")[:3]
+    examples = ", ".join(f"{matrix.columns[j]!r} in {found.above_per_column[j]}" for j in top)
     return InputDataError(
         matrix.path,
-        f"{label} looks unlogged{after}: {100 * found.share_above:.1f}% of its values exceed {UNLOGGED_VALUE:g} "
-        f"(in {found.samples_above} of {len(matrix.rows)} samples; max {found.maximum:.4g}; highest column "
-        f"medians {examples}), while log-scale expression stays below ~20",
+        f"{label} looks unlogged{after}: values above {UNLOGGED_VALUE:g} in {found.samples_above} of "
+        f"{len(matrix.rows)} samples ({100 * found.share_above:.1f}% of all values; max {found.maximum:.4g}; most "
+        f"often in columns {examples} samples), while log-scale expression stays below ~20",
         f"if it holds raw TPM or counts, {_transform_fix(role, 'log2p1')} (or log10p1) to log-transform it at "
         "ingest; if it is log-scale already, correct the values",
     )
@@ -199,6 +200,12 @@ def check_log_scale(matrix: LabeledMatrix, role: str, label: str, transform: str
         )
     constant = [matrix.columns[j] for j in found.constant]
     zero = [matrix.columns[j] for j in found.all_zero]
+    if role != "validation" and len(constant) == len(matrix.columns):
+        raise InputDataError(
+            matrix.path,
+            f"every column of {label} is constant ({len(zero)} of {len(constant)} all zero): it carries no information",
+            "check the export (an empty or placeholder matrix?) and give the measured values",
+        )
     if constant:
         LOG.log(
             logging.INFO if role == "validation" else logging.WARNING,  # validation: unexpressed genes are common

@@ -57,7 +57,7 @@ def read_network(
 
     `rename` respells every TF and Gene name before the checks (e.g. case-insensitive matching).
     """
-    frame = read_table(path, fmt, "network", string_columns=("TF", "Gene"))
+    frame = standard_columns(read_table(path, fmt, "network", string_columns=("TF", "Gene")), path)
     if rename is not None:
         for column in ("TF", "Gene"):
             if column in frame:
@@ -65,16 +65,26 @@ def read_network(
     return network_from_frame(frame, path, self_loops)
 
 
+def standard_columns(frame: pd.DataFrame, path: str | Path) -> pd.DataFrame:
+    """`frame` with its TF, Gene and Interaction columns named so whatever their letter case (`tf`, `GENE`)."""
+    by_case = {str(c).casefold(): c for c in frame.columns}
+    renamed = {by_case[c.casefold()]: c for c in REQUIRED_COLUMNS if c not in frame.columns and c.casefold() in by_case}
+    if renamed:
+        LOG.info("network %s: columns %s read as %s", path, list(renamed), list(renamed.values()))
+    return frame.rename(columns=renamed) if renamed else frame
+
+
 def network_from_frame(frame: pd.DataFrame, path: str | Path, self_loops: str = "keep") -> Network:
     """Validate a network DataFrame with columns TF, Gene, Interaction."""
     if self_loops not in SELF_LOOP_POLICIES:
         raise ValueError(f"self_loops must be one of {SELF_LOOP_POLICIES}, got {self_loops!r}")
+    frame = standard_columns(frame, path)
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise InputDataError(
             path,
             f"network lacks column(s) {', '.join(missing)}; found {preview(frame.columns)}",
-            "the network needs the columns TF, Gene, Interaction (case-sensitive), one edge per row",
+            "the network needs the columns TF, Gene, Interaction (any letter case), one edge per row",
         )
     if len(frame) == 0:
         raise InputDataError(path, "network has a header but no edges", "export at least one TF -> Gene edge")

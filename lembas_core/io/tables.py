@@ -25,7 +25,7 @@ from lembas_core.workflow.layout import DELIMITERS, FORMATS, compression_of
 
 LOG = logging.getLogger("lembas_core.io.tables")
 
-_DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
+_DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe", " ": "space"}  # detection order
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 _HEAD_BYTES = 1 << 22  # decompressed bytes read to find the header line
 _EXPORT_TEXT = "export the table as tab-separated text (.tsv), or save it as Parquet and name it .parquet"
@@ -156,7 +156,8 @@ def read_header(path: Path, fmt: str, role: str) -> list[str]:
             name = _DELIMITER_NAMES[found[0]]
             suggestion = {"\t": "tsv", ",": "csv"}.get(found[0])
             fix = (
-                f"set the data format to {suggestion!r} in the config"
+                f"name the file .{suggestion} (data.files.format: auto takes each file's format from its name) "
+                f"or set data.files.format: {suggestion!r}"
                 if suggestion
                 else f"re-export the file {fmt.upper()}-delimited"
             )
@@ -237,6 +238,15 @@ def _ragged(path: Path, fmt: str, role: str, n_fields: int, detail: str) -> Inpu
             f"every data row ends with an extra {name} ({n_fields + 1} fields, the header has {n_fields})",
             f"remove the trailing {name} at the end of each line",
         )
+    if all(count == n_fields + 1 for _, count in bad) and len(bad) == len(data):
+        return InputDataError(
+            path,
+            f"every data row has {n_fields + 1} {name}-separated fields, the header {n_fields}: the sample-ID "
+            "column has no name in the header (as R's write.table writes it)",
+            "add a name for the first column at the start of the header (e.g. sample_id), "
+            "or write the file with write.table(..., col.names = NA)",
+            where="line 1",
+        )
     number, count = bad[0]
     return InputDataError(
         path,
@@ -250,17 +260,25 @@ def read_table(path: str | Path, fmt: str, role: str, string_columns: tuple[str,
     """Read a small/medium table (e.g. a network) into a DataFrame; named columns are kept as text."""
     path = check_readable(path, role)
     check_format(fmt)
+    text = {c.casefold() for c in string_columns}  # in any letter case (`tf` for `TF`)
     if fmt == "parquet":
-        return pq.read_table(path).to_pandas()
-    names = clean_names(read_header(path, fmt, role), path, role, "column names")
-    _check_unique(names, path, role, "column names", 1)
-    table = _read_text_table(path, fmt, role, names, [i for i, n in enumerate(names) if n in string_columns])
-    frame = table.to_pandas()
+        frame = pq.read_table(path).to_pandas()
+        names = [str(c) for c in frame.columns]
+    else:
+        names = clean_names(read_header(path, fmt, role), path, role, "column names")
+        _check_unique(names, path, role, "column names", 1)
+        table = _read_text_table(path, fmt, role, names, [i for i, n in enumerate(names) if n.casefold() in text])
+        frame = table.to_pandas()
     frame.columns = names
-    for column in string_columns:
-        if column in frame:
+    for column in names:
+        if column.casefold() in text:
             values = frame[column].tolist()
-            frame[column] = clean_names([v if v is not None else "" for v in values], path, role, f"{column} names")
+            frame[column] = clean_names(
+                ["" if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values],
+                path,
+                role,
+                f"{column} names",
+            )
     return frame
 
 
@@ -314,6 +332,18 @@ def _numeric_column(column: pa.ChunkedArray, path: Path, role: str, name: str, r
     return values
 
 
+def _look_like_values(row_ids: list[str]) -> bool:
+    """Every ID a number and most of them with 3+ decimals or an exponent: expression values, not IDs."""
+    measured = 0
+    for row_id in row_ids:
+        try:
+            float(row_id)
+        except ValueError:
+            return False
+        measured += bool(re.fullmatch(r"[-+]?\d*\.\d{3,}([eE][-+]?\d+)?|[-+]?\d*\.?\d+[eE][-+]?\d+", row_id))
+    return measured > len(row_ids) / 2
+
+
 def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
     """Read a samples x genes expression matrix (first column = sample IDs) as float32."""
     path = check_readable(path, role)
@@ -344,6 +374,13 @@ def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
             where=f"line {empty[0] + 2}",
         )
     _check_unique(row_ids, path, role, "sample IDs", 2)
+    if _look_like_values(row_ids):
+        raise InputDataError(
+            path,
+            f"{role}'s first column holds measurements (e.g. {preview(row_ids, 3)}), not sample IDs",
+            "write the sample IDs as the first column (pandas: to_csv(index=True); R: row.names = TRUE)",
+            where="column 1",
+        )
     columns = clean_names([str(n) for n in names[1:]], path, role, "column names")
     _check_unique(columns, path, role, "column names (after cleaning)", 2)
     values = np.empty((table.num_rows, len(columns)), dtype=np.float32, order="F")

@@ -1,0 +1,177 @@
+"""Do the four input files name the same genes the same way? Cross-file identifier checks of ingest.
+
+Each check stops the run with a diagnosis when the names do not fit together: a matrix given
+transposed, network regulators that are not TF columns (other identifier types, letter case, version
+suffixes, Excel dates, swapped files, a reversed network), gene columns that are not network nodes, a
+validation cohort with other identifiers. `data.match_case: false` respells names case-insensitively.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from lembas_core.data.identifiers import CaseInsensitiveNames, case_only_differences, mismatch_hint
+from lembas_core.io.errors import InputDataError, preview
+from lembas_core.io.network import Network
+from lembas_core.io.tables import LabeledMatrix
+
+LOG = logging.getLogger("lembas_core.data.name_checks")
+
+
+def check_orientation(matrix: LabeledMatrix, label: str, nodes: set[str]) -> None:
+    """Refuse a matrix that holds genes in rows and samples in columns (the network's genes as row IDs)."""
+    folded = {n.casefold() for n in nodes}
+    rows = sum(r.casefold() in folded for r in matrix.rows) / len(matrix.rows)
+    columns = sum(c.casefold() in folded for c in matrix.columns) / len(matrix.columns)
+    if rows >= 0.5 and rows > columns:
+        raise InputDataError(
+            matrix.path,
+            f"{label} looks transposed: {100 * rows:.0f}% of its row IDs are network genes "
+            f"(e.g. {preview(matrix.rows, 3)}), {100 * columns:.0f}% of its column names "
+            f"(e.g. {preview(matrix.columns, 3)})",
+            "transpose it: one row per sample (sample ID first), one column per gene",
+        )
+
+
+def check_network_overlap(
+    tf: LabeledMatrix, genes: LabeledMatrix, network: Network, network_path: str | Path, min_match: float = 0.5
+) -> dict:
+    """Require the network's regulators among the TF columns and the gene columns among its nodes.
+
+    Below `min_match` (fraction of network regulators found among the TF columns, or of gene columns
+    found among the network's nodes) the run stops, saying what each side looks like (symbols vs
+    Ensembl/Entrez IDs, case, version suffixes, Excel dates), that the TF and gene files look swapped, or
+    that the network's TF and Gene columns do.
+    """
+    regulators = network.source_names()
+    nodes = set(network.nodes)
+    present = [c for c in tf.columns if c in regulators]
+    regulator_share = len(present) / max(len(regulators), 1)
+    target_share = sum(g in nodes for g in genes.columns) / max(len(genes.columns), 1)
+    swapped_share = sum(g in regulators for g in genes.columns) / max(len(regulators), 1)
+    fix = "use the same gene identifiers in the network and the matrices; data.min_name_match sets this threshold"
+    n_targets = int(np.unique(network.target).size)
+    if regulator_share < min_match and swapped_share >= min_match and swapped_share > regulator_share:
+        if len(regulators) > n_targets:  # a prior network has few regulators and many targets, not the reverse
+            raise InputDataError(
+                network_path,
+                f"the network's TF and Gene columns look reversed: its {len(regulators)} regulators (TF column) "
+                f"outnumber its {n_targets} targets, and {100 * swapped_share:.0f}% of them are columns of the gene "
+                f"matrix {genes.path}, {100 * regulator_share:.0f}% of the TF matrix {tf.path}",
+                "put the regulators in the TF column and their targets in the Gene column",
+            )
+        raise InputDataError(
+            None,
+            f"the TF and gene files look swapped: {100 * swapped_share:.0f}% of the network's regulators are "
+            f"columns of the gene matrix {genes.path}, {100 * regulator_share:.0f}% of the TF matrix {tf.path}",
+            "exchange data.files.tf_expression and data.files.gene_expression",
+            where="data.files",
+        )
+    if regulator_share < min_match:
+        hint = mismatch_hint(sorted(regulators), tf.columns)
+        raise InputDataError(
+            network_path,
+            f"{'none' if not present else f'only {len(present)}'} of the network's {len(regulators)} regulators "
+            f"({100 * regulator_share:.0f}%; TF column, e.g. {preview(sorted(regulators), 3)}) "
+            f"{'is a column' if not present else 'are columns'} of the TF matrix {tf.path} "
+            f"(e.g. {preview(tf.columns, 3)}){': ' + hint if hint else ''}",
+            fix,
+        )
+    if target_share < min_match:
+        hint = mismatch_hint(genes.columns, sorted({network.nodes[i] for i in set(network.target.tolist())}))
+        raise InputDataError(
+            genes.path,
+            f"only {100 * target_share:.0f}% of the gene matrix's {len(genes.columns)} columns "
+            f"(e.g. {preview(genes.columns, 3)}) are network nodes (e.g. {preview(sorted(nodes), 3)})"
+            f"{': ' + hint if hint else ''}",
+            fix,
+        )
+    return {
+        "tf_columns": len(tf.columns),
+        "tf_columns_that_are_network_regulators": len(present),
+        "tf_columns_that_are_network_nodes": sum(c in nodes for c in tf.columns),
+        "network_regulators_absent_from_tf_matrix": sorted(regulators - set(tf.columns)),
+        "gene_columns_that_are_network_nodes": round(target_share, 6),
+    }
+
+
+def check_validation_overlap(
+    validation: LabeledMatrix, tf: LabeledMatrix, genes: LabeledMatrix, nodes: set[str], min_match: float = 0.5
+) -> dict:
+    """Require the validation cohort to use the training identifiers; report coverage.
+
+    A validation cohort may lack many training genes (a smaller panel) or hold many more (a whole
+    transcriptome), but not both: when less than `min_match` of the training columns the models use
+    (TF and gene columns that are network nodes) are validation columns *and* less than `min_match` of
+    the validation columns are training columns, or when no TF or no gene column is shared, the run
+    stops with a diagnosis of the identifiers (as for the network).
+    """
+    available = set(validation.columns)
+    training = set(tf.columns) | set(genes.columns)
+    used = {role: [c for c in m.columns if c in nodes] or m.columns for role, m in (("tf", tf), ("gene", genes))}
+    present = {role: [c for c in names if c in available] for role, names in used.items()}
+    used_share = sum(map(len, present.values())) / sum(map(len, used.values()))
+    known_share = len(available & training) / len(available)
+    empty = [role for role in present if not present[role]]
+    if empty or max(used_share, known_share) < min_match:
+        wanted = [c for names in used.values() for c in names]
+        hint = mismatch_hint(wanted, validation.columns)
+        shared = f"no {empty[0]} column" if empty else f"only {100 * used_share:.0f}% of the training columns"
+        raise InputDataError(
+            validation.path,
+            f"the validation cohort shares {shared} the models use (e.g. {preview(wanted, 3)}), and "
+            f"{100 * known_share:.0f}% of its {len(available)} columns (e.g. {preview(validation.columns, 3)}) are "
+            f"training columns{': ' + hint if hint else ''}",
+            "use the same gene identifiers in the validation cohort as in the training matrices; "
+            "data.min_name_match sets this threshold",
+        )
+    report = {
+        "training_columns_used_in_validation": round(used_share, 6),
+        "validation_columns_known_from_training": round(known_share, 6),
+    }
+    for role, matrix in (("tf", tf), ("gene", genes)):
+        missing = [c for c in matrix.columns if c not in available]
+        report[f"{role}_columns_present"] = len(matrix.columns) - len(missing)
+        report[f"{role}_columns_missing"] = len(missing)
+        report[f"{role}_fraction_missing"] = round(len(missing) / len(matrix.columns), 6)
+        report[f"{role}_missing_names"] = missing
+    report["validation_columns_unused"] = len(available - training)
+    return report
+
+
+def warn_case_only_differences(tf: LabeledMatrix, genes: LabeledMatrix, network: Network, validation: LabeledMatrix):
+    """Log names that would match if letter case were ignored (data.match_case: false)."""
+    training = [*tf.columns, *genes.columns]
+    for what, wanted, available in (
+        ("network regulators vs TF columns", sorted(network.source_names()), tf.columns),
+        ("gene columns vs network nodes", genes.columns, network.nodes),
+        ("training columns vs validation columns", training, validation.columns),
+    ):
+        pairs = case_only_differences(wanted, available)
+        if pairs:
+            LOG.warning(
+                "%s: %d name(s) differ only in letter case (%s); set data.match_case: false to match them",
+                what,
+                len(pairs),
+                preview(f"{a} vs {b}" for a, b in pairs[:3]),
+            )
+
+
+def match_names_ignoring_case(
+    tf: LabeledMatrix, genes: LabeledMatrix, validation: LabeledMatrix
+) -> CaseInsensitiveNames:
+    """Respell the matrices' columns case-insensitively (training spellings win); return the speller
+    for the network's names."""
+    names = CaseInsensitiveNames(tf.columns, genes.columns)
+    for matrix, label in ((tf, "the TF matrix"), (genes, "the gene matrix"), (validation, "the validation cohort")):
+        respelled = names.respell(matrix.columns, matrix.path, label)
+        changed = sum(a != b for a, b in zip(matrix.columns, respelled))
+        if changed:
+            LOG.warning(
+                "%s: %d column name(s) respelled to the training case (data.match_case: false)", matrix.path, changed
+            )
+        matrix.columns = respelled
+    return names
