@@ -79,6 +79,14 @@ def test_cv_strata_split_genes_in_thirds(data):
     assert (strata.residual_sd > 0).all()
 
 
+def test_cv_strata_without_a_varying_gene_are_empty_rows(data):
+    """A split where no gene has a finite CV (here: a single sample) gives three empty strata, not a crash."""
+    y, p, genes = data
+    strata = strata_table(y[:1], p[:1], gene_table(y[:1], p[:1], genes), np.ones(40, bool))
+    assert list(strata.stratum) == ["low", "medium", "high"] and (strata.n_genes == 0).all()
+    assert strata.rmse.isna().all()
+
+
 def test_paired_comparison_detects_the_better_model(data):
     y, p, genes = data
     worse = p + np.random.default_rng(1).normal(0, 0.5, p.shape)

@@ -26,6 +26,19 @@ _KINDS = (
     ),
 )
 _VERSION = re.compile(r"\.\d+$")
+_SEPARATORS = re.compile(r"[|_:;/ ()\[\]]+")  # not '.' (versions) or '-' (symbols such as HLA-A)
+
+
+def _composite_names(names: list[str], known: set[str]) -> list[tuple[str, str]]:
+    """(name, part) for names that are not in `known` but hold a known name as a separated part
+    (`TF_FOXA1`, `ENSG00000129514|FOXA1`, `FOXA1 (3169)`), when most of `names` do."""
+    found = []
+    for name in names[:2000]:
+        if name not in known:
+            part = next((p for p in _SEPARATORS.split(name) if p and p != name and p in known), None)
+            if part:
+                found.append((name, part))
+    return found if len(found) > min(len(names), 2000) / 2 else []
 
 
 def identifier_kind(names: Iterable[str]) -> str:
@@ -48,6 +61,13 @@ def mismatch_hint(wanted: Iterable[str], available: Iterable[str]) -> str:
     unversioned = {_VERSION.sub("", n) for n in available}
     if sum(_VERSION.sub("", n) in unversioned and n not in have for n in wanted) > len(wanted) / 4:
         return "the names differ by version suffixes such as '.1': strip them on one side"
+    for side, other in ((available, wanted), (wanted, available)):
+        composite = _composite_names(side, set(other))
+        if composite:
+            return (
+                f"names on one side carry extra parts ({', '.join(f'{n!r} holds {p!r}' for n, p in composite[:2])}): "
+                "keep only the gene identifier"
+            )
     lower = {n.lower(): n for n in available}
     case_only = [(n, lower[n.lower()]) for n in wanted if n not in have and n.lower() in lower]
     if case_only:

@@ -30,6 +30,8 @@ LOG = logging.getLogger("lembas_core.data.preprocess")
 
 MISSING_POLICIES = ("zero", "drop", "error")
 OUTSIDE_NETWORK_POLICIES = ("drop", "keep")
+MIN_SPLIT_SAMPLES = 2  # per split: a per-gene R^2 needs two samples
+FEW_SAMPLES = 10  # fewer test or validation samples: warned (scores on them are noise-dominated)
 MAX_TF_TARGET_SHARE = 0.5  # targets that are also TF features, at or above this share: refused (upstream: 1 of 16,100)
 
 
@@ -37,11 +39,16 @@ def split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray
     """Train and test row indices, identical (values and order) to sklearn's train_test_split."""
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
+    if n_rows < 2:
+        raise InputDataError(
+            None, f"{n_rows} sample is too few to split", "supply more samples", where="train/test split"
+        )
     train, test = train_test_split(np.arange(n_rows), test_size=test_fraction, random_state=seed)
-    if len(train) == 0 or len(test) == 0:
+    if len(train) < MIN_SPLIT_SAMPLES or len(test) < MIN_SPLIT_SAMPLES:
         raise InputDataError(
             None,
-            f"{n_rows} samples are too few for a test fraction of {test_fraction}",
+            f"{n_rows} samples are too few for a test fraction of {test_fraction}: {len(train)} train and "
+            f"{len(test)} test samples (per-gene R^2 needs at least {MIN_SPLIT_SAMPLES} in each)",
             "supply more samples or change preprocess.test_fraction",
             where="train/test split",
         )
@@ -220,6 +227,15 @@ def preprocess(
     if shap_warning:
         LOG.warning(shap_warning)
 
+    n_validation = len(src.names("validation_samples"))
+    if n_validation < MIN_SPLIT_SAMPLES:
+        raise InputDataError(
+            None,
+            f"the validation cohort has {n_validation} sample(s) (after dropping leaked ones); per-gene R^2 needs "
+            f"at least {MIN_SPLIT_SAMPLES}",
+            "give a validation cohort with more samples",
+            where="validation cohort",
+        )
     samples = src.names("samples")
     train, test = split_rows(len(samples), test_fraction, split_seed)
     LOG.info(
@@ -229,6 +245,9 @@ def preprocess(
         test_fraction,
         split_seed,
     )
+    for split, n in (("test", len(test)), ("validation", n_validation)):
+        if n < FEW_SAMPLES:
+            LOG.warning("only %d %s samples: its per-gene R^2 and intervals are very noisy", n, split)
     tf_values, gene_values = src.array("tf_expression"), src.array("gene_expression")
     f_idx, t_idx = _columns(tf_columns, features), _columns(gene_columns, targets)
     val_values = src.array("validation")

@@ -122,11 +122,14 @@ def summary_metrics(
     return row
 
 
+STRATA_COLUMNS = ["stratum", "cv_range", "n_genes", "rmse", "mae", "pearson", "mean_bias", "residual_sd"]
+
+
 def strata_table(y: np.ndarray, p: np.ndarray, table: pd.DataFrame, genes_mask: np.ndarray) -> pd.DataFrame:
     """Low/medium/high coefficient-of-variation tertiles: RMSE, MAE, Pearson, mean bias, residual SD."""
     cv = table["cv"].to_numpy()
     usable = genes_mask & np.isfinite(cv)
-    low_cut, high_cut = np.percentile(cv[usable], [100 / 3, 200 / 3])
+    low_cut, high_cut = np.percentile(cv[usable], [100 / 3, 200 / 3]) if usable.any() else (np.nan, np.nan)
     strata = {
         "low": usable & (cv <= low_cut),
         "medium": usable & (cv > low_cut) & (cv <= high_cut),
@@ -134,12 +137,15 @@ def strata_table(y: np.ndarray, p: np.ndarray, table: pd.DataFrame, genes_mask: 
     }
     rows = []
     for name, genes in strata.items():
+        if not genes.any():  # e.g. no gene varies in this split
+            rows.append({"stratum": name, "cv_range": "", "n_genes": 0})
+            continue
         yy, pp = np.asarray(y, np.float64)[:, genes].ravel(), np.asarray(p, np.float64)[:, genes].ravel()
         resid = yy - pp
         rows.append(
             {
                 "stratum": name,
-                "cv_range": f"{cv[genes].min():.3g}-{cv[genes].max():.3g}" if genes.any() else "",
+                "cv_range": f"{cv[genes].min():.3g}-{cv[genes].max():.3g}",
                 "n_genes": int(genes.sum()),
                 "rmse": float(np.sqrt(np.mean(resid**2))),
                 "mae": float(np.mean(np.abs(resid))),
@@ -150,7 +156,7 @@ def strata_table(y: np.ndarray, p: np.ndarray, table: pd.DataFrame, genes_mask: 
                 "residual_sd": float(resid.std()),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=STRATA_COLUMNS)
 
 
 def paired_comparison(

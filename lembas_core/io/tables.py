@@ -310,6 +310,12 @@ def _numeric_column(column: pa.ChunkedArray, path: Path, role: str, name: str, r
                     f"{role} has a decimal comma in {text[row]!r}",
                     "write decimals with a point (re-export with an English number format, e.g. 2.5091)",
                 )
+            if re.fullmatch(r"\s*[-+]?\d{1,3}(,\d{3})+\.\d*\s*", str(text[row])):
+                raise bad_cell(
+                    row,
+                    f"{role} has a thousands separator in {text[row]!r}",
+                    "write numbers without thousands separators (e.g. 1234.5); log-scale expression stays below ~20",
+                )
             raise bad_cell(
                 row,
                 f"{role} has a non-numeric value {text[row]!r}",
