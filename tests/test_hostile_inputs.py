@@ -128,6 +128,13 @@ def rounded_training_rows(files: CohortFiles) -> CohortFiles:
     return files
 
 
+def zero_samples_everywhere(files: CohortFiles) -> CohortFiles:
+    """Training sample S04 and validation sample V0 all zero: failed libraries, not a leaked copy."""
+    for role, sample in (("tf_expression", "S04"), ("gene_expression", "S04"), ("validation", "V0")):
+        rewrite_matrix(role, lambda frame, s=sample: frame.mul((frame.index != s).astype(float), axis=0))(files)
+    return files
+
+
 def swapped_files(files: CohortFiles) -> CohortFiles:
     return replace(files, tf_expression=files.gene_expression, gene_expression=files.tf_expression)
 
@@ -670,6 +677,12 @@ CASES = [
         fix="more samples",
         stage="preprocess",
     ),
+    Case(
+        "an all-zero sample (a failed library)",
+        edit("tf_expression", lambda lines: [*lines[:4], "\t".join(["S04"] + ["0"] * 4), *lines[5:]]),
+        check=scale_report("tf_expression", "constant_samples", ["S04"]),
+    ),
+    Case("all-zero samples in training and validation (not a copy)", zero_samples_everywhere),
     Case("folder as file", folder, "is a folder, not a file", fix="table inside it", file="network_dir"),
     Case(
         "missing file",

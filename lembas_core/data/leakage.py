@@ -3,7 +3,8 @@
 A validation sample is a training sample when it has a training sample's ID, or when its values on the
 columns both share equal a training sample's to within `COPY_TOLERANCE` (0.01 on the log scale): an
 exact copy, the training file given as the validation cohort, or training rows re-exported with fewer
-decimals. Candidates are found on a probe of the most variable shared columns (squared distances by one
+decimals. Rows with one value on every probed column (failed libraries) are no evidence of a copy.
+Candidates are found on a probe of the most variable shared columns (squared distances by one
 matrix product) and confirmed on every shared column, so nothing of training size is copied.
 """
 
@@ -46,13 +47,18 @@ def copied_rows(validation: LabeledMatrix, training: list[LabeledMatrix], skip: 
             for m, columns in pairs
         )
 
+    flat = set(np.flatnonzero(np.ptp(held, axis=1) == 0).tolist())  # e.g. all-zero failed libraries: not copies
     copies = []
     for start in range(0, len(validation.rows), 256):  # squared probe distances, 256 validation rows at a time
         block = held[start : start + 256]
         distance = (block**2).sum(1)[:, None] + train_norm[None, :] - 2 * block @ train.T
         for offset, row in enumerate(distance):
             i = start + offset
-            if i not in skip and any(copies_a_training_row(i, r) for r in np.flatnonzero(row <= bound)):
+            if (
+                i not in skip
+                and i not in flat
+                and any(copies_a_training_row(i, r) for r in np.flatnonzero(row <= bound))
+            ):
                 copies.append(i)
     return copies, len(shared)
 

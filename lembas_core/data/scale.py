@@ -14,7 +14,7 @@ matrix and then checks that the result looks log-scale:
 - a single value with |x| > 1,000 is impossible on a log scale and is reported with its cell;
 - columns of the training matrices that are constant (all-zero ones counted apart) are reported in a
   warning: they carry no information and break some explainers; a training matrix whose every column
-  is constant is an error;
+  is constant is an error; samples with one value in every column (a failed library) are warned about;
 - the validation cohort's spread (1st to 99th percentile) on the columns it shares with training must be
   within a factor of 2.5 of the training spread: log2 vs log10 differ by 3.3, z-scores vs log-TPM by ~3.
 """
@@ -80,6 +80,7 @@ class ScaleScan:
     n_implausible: int
     constant: list[int] = field(default_factory=list)  # column indices with a single value
     all_zero: list[int] = field(default_factory=list)
+    constant_samples: list[int] = field(default_factory=list)  # row indices with a single value (e.g. all zero)
 
     def looks_unlogged(self, n_samples: int) -> bool:
         """Raw TPM/counts: values above 30 in at least half of the samples (see the module docstring)."""
@@ -100,6 +101,8 @@ def scan(values: np.ndarray) -> ScaleScan:
     first_negative = first_implausible = None
     constant: list[int] = []
     all_zero: list[int] = []
+    row_min = np.full(n_rows, np.inf, dtype=np.float32)
+    row_max = np.full(n_rows, -np.inf, dtype=np.float32)
     for start in range(0, n_cols, _CHUNK):
         block = values[:, start : start + _CHUNK]
         above = block > UNLOGGED_VALUE
@@ -115,6 +118,8 @@ def scan(values: np.ndarray) -> ScaleScan:
         flat = np.flatnonzero(block.min(axis=0) == block.max(axis=0))
         constant += [start + int(j) for j in flat]
         all_zero += [start + int(j) for j in flat if block[0, j] == 0]
+        np.minimum(row_min, block.min(axis=1), out=row_min)
+        np.maximum(row_max, block.max(axis=1), out=row_max)
     return ScaleScan(
         minimum=float(values.min()) if values.size else 0.0,
         maximum=float(values.max()) if values.size else 0.0,
@@ -126,6 +131,7 @@ def scan(values: np.ndarray) -> ScaleScan:
         n_implausible=n_implausible,
         constant=constant,
         all_zero=all_zero,
+        constant_samples=np.flatnonzero(row_min == row_max).tolist() if n_cols > 1 else [],
     )
 
 
@@ -216,12 +222,22 @@ def check_log_scale(matrix: LabeledMatrix, role: str, label: str, transform: str
             len(zero),
             preview(constant),
         )
+    flat_samples = [matrix.rows[i] for i in found.constant_samples]
+    if flat_samples:
+        LOG.warning(
+            "%s %s: %d sample(s) with the same value in every column (a failed or empty library?): %s",
+            label,
+            matrix.path,
+            len(flat_samples),
+            preview(flat_samples),
+        )
     return {
         "transform": transform,
         "min": round(found.minimum, 6),
         "max": round(found.maximum, 6),
         "constant_columns": constant,
         "all_zero_columns": zero,
+        "constant_samples": flat_samples,
     }
 
 
