@@ -134,6 +134,13 @@ def read_header(path: Path, fmt: str, role: str) -> list[str]:
     """Return the header fields of a text table, detecting foreign files, comments and a wrong delimiter."""
     delimiter = DELIMITERS[fmt]
     raw = check_text(path, fmt, role).split(b"\n", 1)[0]
+    if b"\r" in raw.rstrip(b"\r"):
+        raise InputDataError(
+            path,
+            f"{role} ends its lines with a bare carriage return (old Mac OS line endings)",
+            "convert the line endings to LF, e.g. tr '\\r' '\\n' < in.tsv > out.tsv",
+            where="line 1",
+        )
     try:
         line = raw.decode("utf-8").rstrip("\r")
     except UnicodeDecodeError as exc:
@@ -338,6 +345,24 @@ def _numeric_column(column: pa.ChunkedArray, path: Path, role: str, name: str, r
     return values
 
 
+def _check_matrix_header(names: list[str], path: Path, role: str) -> None:
+    """Refuse a network table given as a matrix, and unnamed columns."""
+    if {"tf", "gene", "interaction"} <= {str(n).strip().casefold() for n in names}:
+        raise InputDataError(
+            path,
+            f"{role} looks like a network table (columns TF, Gene, Interaction), not a samples x genes matrix",
+            f"point the config's {role} at the expression matrix",
+        )
+    unnamed = [i + 1 for i, n in enumerate(names) if i and not str(n).strip()]
+    if unnamed:
+        raise InputDataError(
+            path,
+            f"{role} has {len(unnamed)} column(s) without a name in the header (column {unnamed[0]})",
+            "name every column (gene identifiers), or delete the unnamed ones",
+            where="line 1",
+        )
+
+
 def _look_like_values(row_ids: list[str]) -> bool:
     """Every ID a number and most of them with 3+ decimals or an exponent: expression values, not IDs."""
     measured = 0
@@ -364,6 +389,7 @@ def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
                 f"{role} has no data columns, only {names!r}",
                 "the first column holds sample IDs; genes follow it",
             )
+        _check_matrix_header(names, path, role)
         _check_unique(names[1:], path, role, "column names", 2)
         table = _read_text_table(path, fmt, role, names, string_columns=[0])
     if table.num_rows == 0:
@@ -378,6 +404,14 @@ def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
             f"{role} has an empty sample ID",
             "every row needs a sample ID in the first column",
             where=f"line {empty[0] + 2}",
+        )
+    repeated = [i for i, r in enumerate(row_ids) if r == str(names[0]).strip()]
+    if repeated:
+        raise InputDataError(
+            path,
+            f"{role} repeats its header line inside the data (were files concatenated?)",
+            "keep one header line, at the top",
+            where=f"line {repeated[0] + 2}",
         )
     _check_unique(row_ids, path, role, "sample IDs", 2)
     if _look_like_values(row_ids):
@@ -413,6 +447,7 @@ def _read_parquet_matrix(path: Path, role: str) -> tuple[pa.Table, list[str]]:
         raise InputDataError(
             path, f"{role} has no data columns", "store sample IDs as the index or first column, genes as columns"
         )
+    _check_matrix_header(names, path, role)
     _check_unique(names[1:], path, role, "column names", 2)
     if not (pa.types.is_string(table.schema.field(0).type) or pa.types.is_large_string(table.schema.field(0).type)):
         raise InputDataError(
