@@ -28,6 +28,7 @@ from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.store import Store
+from lembas_core.workflow.config_errors import input_file_problem
 from workflow_helpers import TINY, files_config, snakemake, write_config
 
 SHAPES = {"samples": 20, "tf_columns": 4, "gene_columns": 5, "validation_samples": 6}
@@ -773,6 +774,27 @@ def test_hostile_input(case, tmp_path):
     assert case.where in (error.value.where or ""), message
     assert (tmp_path / "ingest").exists() == (case.stage == "preprocess"), message  # raised by the right stage
     assert not (tmp_path / "dataset").exists() and not [p for p in tmp_path.glob(".*")]
+
+
+def test_input_paths_are_checked_at_parse_time_with_key_resolved_path_and_fix(tmp_path, monkeypatch):
+    files = write_small_cohort(tmp_path / "in", "tsv")
+    monkeypatch.chdir(tmp_path)
+
+    def problem(**paths) -> str | None:
+        roles = ("tf_expression", "gene_expression", "network", "validation")
+        settings = {role: paths.get(role, str(getattr(files, role))) for role in roles}
+        return input_file_problem({"data": {"source": "files", "files": settings}})
+
+    assert problem() is None
+    missing = problem(network="in/network.tvs")
+    assert "data.files.network = 'in/network.tvs'" in missing and str(tmp_path / "in/network.tvs") in missing
+    assert "working directory" in missing
+    assert "'~' is not expanded" in problem(validation="~/cohort/validation.tsv")
+    assert "is a folder, not a file" in problem(tf_expression="in")
+    (tmp_path / "empty.tsv").write_text("")
+    assert "data.files.gene_expression" in problem(gene_expression="empty.tsv") and "is empty" in problem(
+        gene_expression="empty.tsv"
+    )
 
 
 @pytest.mark.workflow

@@ -34,6 +34,8 @@ def input_file_problem(config: dict) -> str | None:
         where = f"data.files.{role} = {path!r}" + ("" if os.path.isabs(path) else f" (resolved: {resolved})")
         if not os.path.exists(resolved):
             hint = "relative paths resolve against the working directory (snakemake -d / --directory)"
+            if path.startswith("~"):
+                hint = f"'~' is not expanded in the config: write the full path ({os.path.expanduser(path)})"
             return f"{where}: no such file\n  How to fix: check the path; {hint}"
         if os.path.isdir(resolved):
             return f"{where}: is a folder, not a file\n  How to fix: point data.files.{role} at the table inside it"
