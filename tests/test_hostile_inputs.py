@@ -730,6 +730,13 @@ CASES = [
         "network with extra columns and 1.0 / -1.0 signs",
         edit("network", lambda lines: [lines[0] + "\tweight", *(f"{line}.0\t0.5" for line in lines[1:])]),
     ),
+    Case(
+        "network in decoupler's column names (source, target, mor)",
+        edit("network", lambda lines: ["source\ttarget\tmor", *lines[1:]]),
+        "network lacks column(s) TF, Gene, Interaction",
+        fix="rename 'source' to TF, 'target' to Gene, 'mor' to Interaction",
+        file="network.tsv",
+    ),
     Case("folder as file", folder, "is a folder, not a file", fix="table inside it", file="network_dir"),
     Case(
         "missing file",

@@ -28,6 +28,19 @@ LOG = logging.getLogger("lembas_core.io.network")
 
 REQUIRED_COLUMNS = ("TF", "Gene", "Interaction")
 SELF_LOOP_POLICIES = ("keep", "drop", "error")
+# Column names other tools use (DoRothEA / decoupler: source, target, mor): suggested, never guessed.
+ALIASES = {
+    "source": "TF",
+    "regulator": "TF",
+    "tf_name": "TF",
+    "target": "Gene",
+    "target_gene": "Gene",
+    "gene_name": "Gene",
+    "mor": "Interaction",
+    "sign": "Interaction",
+    "mode": "Interaction",
+    "effect": "Interaction",
+}
 
 
 @dataclass
@@ -81,10 +94,14 @@ def network_from_frame(frame: pd.DataFrame, path: str | Path, self_loops: str = 
     frame = standard_columns(frame, path)
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
+        renames = [
+            f"{c!r} to {ALIASES[str(c).casefold()]}" for c in frame.columns if ALIASES.get(str(c).casefold()) in missing
+        ]
         raise InputDataError(
             path,
             f"network lacks column(s) {', '.join(missing)}; found {preview(frame.columns)}",
-            "the network needs the columns TF, Gene, Interaction (any letter case), one edge per row",
+            (f"rename {', '.join(renames)}; " if renames else "")
+            + "the network needs the columns TF, Gene, Interaction (any letter case), one edge per row",
         )
     if len(frame) == 0:
         raise InputDataError(path, "network has a header but no edges", "export at least one TF -> Gene edge")
