@@ -12,6 +12,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import os
+import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -781,6 +782,80 @@ def test_hostile_input(case, tmp_path):
     assert case.where in (error.value.where or ""), message
     assert (tmp_path / "ingest").exists() == (case.stage == "preprocess"), message  # raised by the right stage
     assert not (tmp_path / "dataset").exists() and not [p for p in tmp_path.glob(".*")]
+
+
+CORRUPTIONS = (
+    "flip a byte",
+    "truncate",
+    "delete a line",
+    "repeat a line",
+    "swap two lines",
+    "delete a cell",
+    "empty a cell",
+    "replace a cell",
+    "repeat a cell",
+    "insert a byte",
+)
+
+
+def corrupt(data: bytes, rng: random.Random) -> bytes:
+    """`data` (a small TSV) with one random corruption of the kinds in CORRUPTIONS."""
+    kind = rng.choice(CORRUPTIONS)
+    lines = data.split(b"\n")
+    i = rng.randrange(len(lines))
+    if kind == "flip a byte":
+        k = rng.randrange(len(data))
+        return data[:k] + bytes([rng.randrange(256)]) + data[k + 1 :]
+    if kind == "truncate":
+        return data[: rng.randrange(len(data) + 1)]
+    if kind == "insert a byte":
+        k = rng.randrange(len(data) + 1)
+        return data[:k] + rng.choice([b"\r", b"\x00", b'"', b"\t", b"\n", b"\xef\xbb\xbf", b"\xff"]) + data[k:]
+    if kind == "delete a line":
+        del lines[i]
+    elif kind == "repeat a line":
+        lines.insert(i, lines[i])
+    elif kind == "swap two lines":
+        j = rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    else:
+        cells = lines[i].split(b"\t")
+        j = rng.randrange(len(cells))
+        if kind == "delete a cell":
+            del cells[j]
+        elif kind == "empty a cell":
+            cells[j] = b""
+        elif kind == "repeat a cell":
+            cells.insert(j, cells[j])
+        else:
+            cells[j] = rng.choice([b"abc", b"1e999", b"-", b"NA", b'"', b"1,5", b" ", b"#x", b"inf", b"1e5", b"-3"])
+        lines[i] = b"\t".join(cells)
+    return b"\n".join(lines)
+
+
+def test_random_corruptions_end_in_an_input_error_or_a_complete_dataset(tmp_path):
+    """200 cohorts, each with 1-3 random corruptions (seeded): the data stages either write a complete
+    dataset or raise an InputDataError that names a file or a place; no other exception, nothing half-written."""
+    rng = random.Random(13)
+    outcomes = {"accepted": 0, "refused": 0}
+    for trial in range(200):
+        root = tmp_path / str(trial)
+        files = replace(write_small_cohort(root / "in", "tsv"), format="auto")
+        for _ in range(rng.randint(1, 3)):
+            path = Path(getattr(files, rng.choice(("tf_expression", "gene_expression", "network", "validation"))))
+            path.write_bytes(corrupt(path.read_bytes(), rng))
+        try:
+            run_data_stages(Case("corrupted", lambda f: f), files, root)
+        except InputDataError as error:
+            outcomes["refused"] += 1
+            assert error.path or error.where, str(error)
+            assert not (root / "dataset").exists()
+        else:
+            outcomes["accepted"] += 1
+            assert len(load_dataset(root / "dataset").targets) > 0
+        assert not [p for p in root.glob(".*")]  # no scratch directory left behind
+        shutil.rmtree(root)
+    assert outcomes["refused"] > 100 and outcomes["accepted"] > 0, outcomes  # the corruptions are real
 
 
 def test_input_paths_are_checked_at_parse_time_with_key_resolved_path_and_fix(tmp_path, monkeypatch):
