@@ -917,14 +917,15 @@ THROUGH_SNAKEMAKE = (
 @pytest.mark.workflow
 @pytest.mark.parametrize("case", [c for c in CASES if c.name in THROUGH_SNAKEMAKE], ids=lambda c: c.name)
 def test_hostile_input_through_snakemake(case, tmp_path):
-    """The same files through the real workflow (ingest job): the message once per place, no traceback,
-    no retry, nothing in results/ingest."""
+    """The same files through the real workflow (ingest job): the message printed once, no traceback,
+    no retry, nothing in results/."""
     files = case.change(write_small_cohort(tmp_path / "in", "tsv"))
     result = snakemake(tmp_path, "results/ingest", configfiles=(TINY, files_config(tmp_path, files, "auto")))
     output = result.stdout + result.stderr
-    assert result.returncode != 0 and case.problem in output and case.fix in output and case.file in output
+    assert result.returncode != 0 and output.count(case.problem) == 1, output
+    assert case.fix in output and case.file in output
     assert "Traceback" not in output and "Trying to restart job" not in output
-    assert not (tmp_path / "results" / "ingest").exists()
+    assert not (tmp_path / "results").exists() or not any((tmp_path / "results").iterdir())
 
 
 @pytest.mark.workflow
