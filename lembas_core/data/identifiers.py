@@ -68,8 +68,7 @@ def mismatch_hint(wanted: Iterable[str], available: Iterable[str]) -> str:
                 f"names on one side carry extra parts ({', '.join(f'{n!r} holds {p!r}' for n, p in composite[:2])}): "
                 "keep only the gene identifier"
             )
-    lower = {n.lower(): n for n in available}
-    case_only = [(n, lower[n.lower()]) for n in wanted if n not in have and n.lower() in lower]
+    case_only = case_only_differences(wanted, available)
     if case_only:
         pairs = preview(f"{a} vs {b}" for a, b in case_only[:3])
         return (

@@ -227,7 +227,8 @@ def preprocess(
     if shap_warning:
         LOG.warning(shap_warning)
 
-    n_validation = len(src.names("validation_samples"))
+    validation_samples = src.names("validation_samples")
+    n_validation = len(validation_samples)
     if n_validation < MIN_SPLIT_SAMPLES:
         raise InputDataError(
             None,
@@ -262,7 +263,7 @@ def preprocess(
             out.name_list(f"{split}_samples", [samples[i] for i in rows])
         out.array("x_validation", x_val)
         out.array("y_validation", y_val)
-        out.name_list("validation_samples", src.names("validation_samples"))
+        out.name_list("validation_samples", validation_samples)
         out.array("validation_missing_features", missing_f)
         out.array("validation_missing_targets", missing_t)
         out.name_list("features", features)

@@ -121,8 +121,8 @@ def scan(values: np.ndarray) -> ScaleScan:
         np.minimum(row_min, block.min(axis=1), out=row_min)
         np.maximum(row_max, block.max(axis=1), out=row_max)
     return ScaleScan(
-        minimum=float(values.min()) if values.size else 0.0,
-        maximum=float(values.max()) if values.size else 0.0,
+        minimum=float(row_min.min()) if values.size else 0.0,  # from the per-sample extremes: no second pass
+        maximum=float(row_max.max()) if values.size else 0.0,
         above_per_column=above_per_column,
         share_above=n_above / max(values.size, 1),
         samples_above=int(above_rows.sum()),

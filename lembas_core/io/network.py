@@ -66,19 +66,13 @@ class Network:
 def read_network(
     path: str | Path, fmt: str, self_loops: str = "keep", rename: Callable[[str], str] | None = None
 ) -> Network:
-    """Read and validate a network file; see the module docstring for the rules.
-
-    `rename` respells every TF and Gene name before the checks (e.g. case-insensitive matching).
-    """
-    frame = standard_columns(read_table(path, fmt, "network", string_columns=("TF", "Gene")), path)
-    if rename is not None:
-        for column in ("TF", "Gene"):
-            if column in frame:
-                frame[column] = [rename(n) if isinstance(n, str) else n for n in frame[column]]
-    return network_from_frame(frame, path, self_loops)
+    """Read and validate a network file; see the module docstring for the rules and `network_from_frame`
+    for `rename`."""
+    frame = read_table(path, fmt, "network", string_columns=("TF", "Gene"))
+    return network_from_frame(frame, path, self_loops, rename)
 
 
-def standard_columns(frame: pd.DataFrame, path: str | Path) -> pd.DataFrame:
+def _standard_columns(frame: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     """`frame` with its TF, Gene and Interaction columns named so whatever their letter case (`tf`, `GENE`)."""
     by_case = {str(c).casefold(): c for c in frame.columns}
     renamed = {by_case[c.casefold()]: c for c in REQUIRED_COLUMNS if c not in frame.columns and c.casefold() in by_case}
@@ -87,11 +81,16 @@ def standard_columns(frame: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     return frame.rename(columns=renamed) if renamed else frame
 
 
-def network_from_frame(frame: pd.DataFrame, path: str | Path, self_loops: str = "keep") -> Network:
-    """Validate a network DataFrame with columns TF, Gene, Interaction."""
+def network_from_frame(
+    frame: pd.DataFrame, path: str | Path, self_loops: str = "keep", rename: Callable[[str], str] | None = None
+) -> Network:
+    """Validate a network DataFrame with columns TF, Gene, Interaction (in any letter case).
+
+    `rename` respells every TF and Gene name before the checks (e.g. case-insensitive matching).
+    """
     if self_loops not in SELF_LOOP_POLICIES:
         raise ValueError(f"self_loops must be one of {SELF_LOOP_POLICIES}, got {self_loops!r}")
-    frame = standard_columns(frame, path)
+    frame = _standard_columns(frame, path)
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         renames = [
@@ -105,6 +104,8 @@ def network_from_frame(frame: pd.DataFrame, path: str | Path, self_loops: str = 
         )
     if len(frame) == 0:
         raise InputDataError(path, "network has a header but no edges", "export at least one TF -> Gene edge")
+    if rename is not None:
+        frame = frame.assign(**{c: [rename(n) if isinstance(n, str) else n for n in frame[c]] for c in ("TF", "Gene")})
     tf = frame["TF"].astype("string")
     gene = frame["Gene"].astype("string")
     for name, col in (("TF", tf), ("Gene", gene)):
