@@ -229,13 +229,25 @@ def test_fitted_readout_starts_below_the_upstream_readout():
     assert initial["fit"] < 0.5 * initial["upstream"]
 
 
-# sha256 of the tiny preset's RNN weights trained by the code before early stopping, the step budget and
-# the fitted readout existed (commit 5a23bb8, torch 2.13.0 CPU, 1 thread): with all three switched off the
-# training must reproduce them bit for bit.
-LEGACY_TINY_WEIGHTS = "e6311ea8a804af6ffa6edb59ee2157987da7aced2824159e9ee2bd30daf91063"
+# The tiny preset's RNN weights trained by the code before early stopping, the step budget and the fitted
+# readout existed (commit 5a23bb8, torch 2.13.0 CPU, 1 thread), stored as float32 arrays; their sha256 (the
+# digest the earlier test compared) proves where they come from. With the three switched off, today's
+# training must reproduce them up to float reassociation, which differs between CPUs (an Intel Xeon and an
+# AMD EPYC give different bits). Measured on the tiny preset: data perturbed by one float32 ulp moves every
+# tensor by at most 3e-7 of its largest entry; lr_peak x 1.001 moves `w` by 3.5e-4, 1% more input noise by
+# 2.8e-3, another seed by 3.5e-2. LEGACY_TOLERANCE sits between them.
+LEGACY_TINY_WEIGHTS = REPO / "tests" / "data" / "legacy_tiny_rnn_weights.npz"
+LEGACY_TINY_SHA256 = "e6311ea8a804af6ffa6edb59ee2157987da7aced2824159e9ee2bd30daf91063"
+LEGACY_TOLERANCE = 3e-5  # of each tensor's largest absolute value
 
 
-def test_switches_off_reproduce_the_legacy_training_bit_for_bit(tmp_path):
+def test_switches_off_reproduce_the_legacy_training(tmp_path):
+    legacy_weights = np.load(LEGACY_TINY_WEIGHTS)
+    digest = hashlib.sha256()
+    for name in sorted(legacy_weights.files):
+        digest.update(name.encode())
+        digest.update(legacy_weights[name].tobytes())
+    assert digest.hexdigest() == LEGACY_TINY_SHA256
     config = default_config(yaml.safe_load((REPO / "config/presets/tiny.yaml").read_text()))
     settings = Settings.from_config(config)
     paths = synthesize(PRESETS["tiny"], tmp_path / "cohort", "tsv")
@@ -255,11 +267,13 @@ def test_switches_off_reproduce_the_legacy_training_bit_for_bit(tmp_path):
         train(model, ds.x["train"], ds.y["train"], legacy)
     finally:
         torch.set_num_threads(threads)
-    digest = hashlib.sha256()
-    for name, value in sorted(model.state_dict().items()):
-        digest.update(name.encode())
-        digest.update(value.detach().numpy().tobytes())
-    assert digest.hexdigest() == LEGACY_TINY_WEIGHTS
+    trained = {name: value.detach().numpy() for name, value in model.state_dict().items()}
+    assert sorted(trained) == sorted(legacy_weights.files)
+    for name in legacy_weights.files:
+        expected = legacy_weights[name]
+        assert trained[name].shape == expected.shape and trained[name].dtype == expected.dtype
+        scale = float(np.max(np.abs(expected)))
+        np.testing.assert_allclose(trained[name], expected, rtol=0, atol=LEGACY_TOLERANCE * scale, err_msg=name)
 
 
 def test_checkpoint_of_other_config_is_ignored(tmp_path):
