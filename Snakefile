@@ -77,13 +77,13 @@ rule all:
     input:
         "results/dataset",
         model_outputs(),
-        xgbrf_parts(MODELS),
+        batch_parts(MODELS),
         network_outputs(),
         "results/metrics/summary.tsv",
         "results/metrics/replicates.tsv",
         "results/latency.tsv",
         shap_outputs,
-        ["results/metrics/truth_recovery.tsv"] if config["data"]["source"] == "synthetic" else [],
+        ["results/metrics/truth_recovery.tsv"] if SYNTHETIC else [],
         figure_outputs().values(),
         ladder_outputs().values(),
     localrule: True

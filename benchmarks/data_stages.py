@@ -21,7 +21,7 @@ from lembas_core.io.store import Store
 from lembas_core.steps.runtime import configure_threads
 from lembas_core.synthetic.cohort import synthesize
 from lembas_core.synthetic.spec import PRESETS
-from lembas_core.workflow.settings import default_config
+from lembas_core.workflow.settings import Settings, default_config
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     configure_threads(args.threads)
-    settings = default_config()  # the pipeline's defaults (self-loop policy, the upstream split)
+    settings = Settings.from_config(default_config())  # the pipeline's defaults (ingest checks, the upstream split)
     work = HERE / "work" / f"{args.preset}_{args.format}"
     shutil.rmtree(work, ignore_errors=True)
 
@@ -51,9 +51,9 @@ def main() -> None:
     files = CohortFiles(
         paths["tf_expression"], paths["gene_expression"], paths["network"], paths["validation"], args.format
     )
-    t, _ = timed(lambda: ingest_cohort(files, work / "ingest", self_loops=settings["data"]["self_loops"]))
+    t, _ = timed(lambda: ingest_cohort(files, work / "ingest", settings.data.ingest))
     rows.append(("ingest (parse + validate + write store)", t))
-    t, _ = timed(lambda: preprocess(work / "ingest", work / "dataset", **settings["preprocess"]))
+    t, _ = timed(lambda: preprocess(work / "ingest", work / "dataset", settings.preprocess, "default"))
     rows.append(("preprocess", t))
     t_text, reference = timed(lambda: upstream_read(paths["gene_expression"], args.format))
     rows.append(("read gene matrix, upstream pandas parse", t_text))

@@ -28,7 +28,7 @@ def preset_problem(preset: str, seed: int = 888):
     """(x, y, features, targets, network) of the preset's training shape: TFs are regulators 0..p-1."""
     spec = spec_from_config(preset, seed=seed)
     rng = np.random.default_rng(seed)
-    prior = make_network(spec.n_regulators, spec.n_genes, spec.n_edges, rng, out_degree_sd=spec.out_degree_sd)
+    prior = make_network(spec, rng)
     regulators = [f"TF{i}" for i in range(spec.n_regulators)]
     genes = [f"G{i}" for i in range(spec.n_genes)]
     nodes = sorted(regulators + genes)

@@ -54,8 +54,8 @@ def run_ours(x, y, x_val) -> dict:
 
     def step():
         noise = cfg.noise_level * 2e-3 * torch.randn((graph.n_nodes, BATCH), generator=generator)
-        x_full, z = model.states(model.project_input(x, noise))
-        terms = loss_terms(model, x_full, z, model.readout(x_full), y, 2e-3, cfg, generator)
+        states = model.states(model.project_input(x, noise))
+        terms = loss_terms(model, states, y, 2e-3, cfg, generator)
         loss = sum(v for k, v in terms.items() if not k.startswith("_"))
         optimizer.zero_grad()
         loss.backward()

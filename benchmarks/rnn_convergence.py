@@ -33,12 +33,12 @@ def dataset_of(preset: str) -> Path:
     """The preset's dataset store under benchmarks/work/, built once with the pipeline's defaults."""
     work = HERE / "work" / f"{preset}_convergence"
     if not (work / "dataset" / "manifest.json").exists():
-        config = default_config()
+        settings = Settings.from_config(default_config())
         paths = synthesize(PRESETS[preset], work / "cohort", "tsv")
         roles = ("tf_expression", "gene_expression", "network", "validation")
         files = CohortFiles(*(paths[role] for role in roles), format="tsv")
-        ingest_cohort(files, work / "ingest", self_loops=config["data"]["self_loops"])
-        preprocess(work / "ingest", work / "dataset", **config["preprocess"])
+        ingest_cohort(files, work / "ingest", settings.data.ingest)
+        preprocess(work / "ingest", work / "dataset", settings.preprocess, "default")
     return work / "dataset"
 
 

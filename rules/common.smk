@@ -4,22 +4,31 @@ import os
 import re
 from dataclasses import asdict
 
-from lembas_core.models.base import REGISTRY, fit_report_file, model_file, network_file
+from lembas_core.common.layout import COHORT_FILES, SPLITS, batch_name, batch_ranges, cohort_file_names
+from lembas_core.models.base import fit_report_file, history_file, model_file, network_file, part_file
 from lembas_core.workflow.code_deps import code_inputs
-from lembas_core.workflow.layout import SPLITS, batch_name, batch_ranges, cohort_file_names
-from lembas_core.workflow.resources import cohort_size, job_threads, memory_mb, runtime_min
+from lembas_core.workflow.resources import (
+    cohort_size,
+    job_threads,
+    memory_mb,
+    rule_estimate,
+    runtime_min,
+    training_estimate,
+)
 from lembas_core.data.shap_genes import configured_genes, shap_genes
 from lembas_core.io.errors import InputDataError
 from snakemake.logging import logger
 
 SCRIPTS_DIR = os.path.join(workflow.basedir, "workflow_scripts")
+SYNTHETIC = SETTINGS.data.source == "synthetic"
 COHORT_DIR = "results/cohort"
 # Every model of the run (kinds, variants, replicates) by name; SHOWN leaves out replicates 2..N, which
 # are trained and scored only (results/metrics/replicates.tsv).
 SPECS = SETTINGS.specs
 MODELS = list(SPECS)
 SHOWN = SETTINGS.first_replicates()
-SHOWN_RNNS = [n for n in SHOWN if SPECS[n].kind == "rnn"]
+CURVES = [n for n in SHOWN if SPECS[n].model_kind.training_curve]  # models whose training curve is drawn
+WEIGHTED = [n for n in SHOWN if SPECS[n].model_kind.edge_weights]  # models with one weight per network edge
 
 
 def alternation(names):
@@ -27,10 +36,7 @@ def alternation(names):
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) or "(?!)"
 
 
-names_of = SETTINGS.names_of  # models of the run of the given kinds, replicates included
-# linear kinds fitted in one step, by fit_linear or (those that use the network) fit_linear_on_network
-LINEAR_KINDS = [k for k, kind in REGISTRY.items() if kind.fit and not kind.uses_network]
-NETWORK_LINEAR_KINDS = [k for k, kind in REGISTRY.items() if kind.fit and kind.uses_network]
+trained_by = SETTINGS.trained_by  # models of the run trained by a rule, replicates included
 
 
 def script_code(script, *modules):
@@ -41,7 +47,7 @@ def script_code(script, *modules):
 
 def model_code(script):
     """Code inputs of jobs with a {model} wildcard: the script plus that model's kind's implementation."""
-    return lambda wildcards: script_code(script, REGISTRY[SPECS[wildcards.model].kind].module)
+    return lambda wildcards: script_code(script, SPECS[wildcards.model].model_kind.module)
 
 
 def model_params(wildcards):
@@ -57,57 +63,59 @@ def threads_of(rule):
     return job_threads(rule, COHORT_SIZE)
 
 
-def job_resources(rule):
-    """mem_mb and runtime of `rule`'s jobs, sized from the cohort; both grow on each retry.
+RESOURCE_SETTINGS = SETTINGS.resources
+TEST_FRACTION = SETTINGS.preprocess.test_fraction
 
-    The fit_linear jobs are costed by their model kind (`fit_mlr`, `fit_ridge`, ... in the tables);
-    training jobs of a variant by its own settings (e.g. its epochs).
-    """
-    scale = config["resources"]
-    test_fraction = config["preprocess"]["test_fraction"]
 
-    def size(wildcards):  # jobs on one split ({split} wildcard) hold only that split's rows
-        return COHORT_SIZE.split(getattr(wildcards, "split", None), test_fraction)
-
-    def name(wildcards):
-        return f"fit_{SPECS[wildcards.model].kind}" if rule == "fit_linear" else rule
-
-    def models(wildcards):
-        spec = SPECS.get(getattr(wildcards, "model", None))
-        return {**config["models"], spec.kind: spec.values} if spec else config["models"]
+def _requests(estimate):
+    """mem_mb and runtime request functions (both grow on each retry) from `estimate(wildcards)`:
+    (memory MB, minutes) before the safety factors."""
 
     def mem_mb(wildcards, attempt):
-        return memory_mb(name(wildcards), size(wildcards), attempt, scale["memory_scale"])
+        return memory_mb(estimate(wildcards)[0], attempt, RESOURCE_SETTINGS.memory_scale)
 
     def runtime(wildcards, attempt):
-        minutes = runtime_min(
-            name(wildcards), size(wildcards), models(wildcards), test_fraction, attempt, scale["runtime_scale"]
-        )
-        return minutes
+        return runtime_min(estimate(wildcards)[1], attempt, RESOURCE_SETTINGS.runtime_scale)
 
     return {"mem_mb": mem_mb, "runtime": runtime}
 
 
+def job_resources(rule):
+    """mem_mb and runtime of `rule`'s jobs (a rule that trains no model), sized from the cohort; jobs on
+    one split ({split} wildcard) hold only that split's rows."""
+    return _requests(
+        lambda wildcards: rule_estimate(rule, COHORT_SIZE.split(getattr(wildcards, "split", None), TEST_FRACTION))
+    )
+
+
+def training_resources():
+    """mem_mb and runtime of the {model} wildcard's training jobs, from its kind's cost model and its own
+    settings (e.g. a variant's epochs)."""
+
+    def estimate(wildcards):
+        spec = SPECS[wildcards.model]
+        return training_estimate(spec.model_kind, spec.settings, COHORT_SIZE, TEST_FRACTION)
+
+    return _requests(estimate)
+
+
+def gpu_request(names):
+    """`gpu=1` when any of the models `names` trains on a GPU (its kind's `gpu` hook), else nothing."""
+    return {"gpu": 1} if any(SPECS[n].model_kind.gpu(SPECS[n].execution) for n in names) else {}
+
+
 def synthetic_cohort_files():
     """Files the synthesize_cohort rule writes, by role."""
-    names = cohort_file_names(config["data"]["synthetic"]["file_format"])
+    names = cohort_file_names(SETTINGS.data.synthetic.file_format)
     return {role: f"{COHORT_DIR}/{name}" for role, name in names.items()}
 
 
 def cohort_inputs(wildcards=None):
     """The four cohort files ingest reads: synthesised, or the user's (data.files)."""
-    roles = ["tf_expression", "gene_expression", "network", "validation"]
-    if config["data"]["source"] == "synthetic":
+    if SYNTHETIC:
         files = synthetic_cohort_files()
-        return {role: files[role] for role in roles}
-    return {role: config["data"]["files"][role] for role in roles}
-
-
-def cohort_format():
-    """Table format of the cohort files (`auto`: from each file's extension)."""
-    if config["data"]["source"] == "synthetic":
-        return config["data"]["synthetic"]["file_format"]
-    return config["data"]["files"]["format"]
+        return {role: files[role] for role in COHORT_FILES}
+    return {role: getattr(SETTINGS.data.files, role) for role in COHORT_FILES}
 
 
 def batch_files(name):
@@ -116,11 +124,11 @@ def batch_files(name):
     with open(os.path.join(dataset, "targets.json"), encoding="utf-8") as handle:
         n_targets = len(json.load(handle))
     n_batches = len(batch_ranges(n_targets, SPECS[name].settings.batch_size))
-    return [f"results/models/{name}/batch_{batch_name(i)}.ubj" for i in range(n_batches)]
+    return [part_file(SPECS[name].kind, name, batch_name(i)) for i in range(n_batches)]
 
 
-def xgbrf_batch_files(wildcards):
-    """Batch model files of the {model} wildcard (an XGBRF model)."""
+def wildcard_batch_files(wildcards):
+    """Batch model files of the {model} wildcard (a batch-trained model)."""
     return batch_files(wildcards.model)
 
 
@@ -139,22 +147,27 @@ def wildcard_model_file(wildcards):
     return files_of(wildcards.model)
 
 
+def batched(name):
+    """Whether model `name` is trained in batches of targets (its kind has part files)."""
+    return bool(SPECS[name].model_kind.part_file)
+
+
 def model_parts(wildcards):
-    """Further files the {model} wildcard's model is read from: XGBRF's batch models."""
-    return xgbrf_batch_files(wildcards) if SPECS[wildcards.model].kind == "xgbrf" else []
+    """Further files the {model} wildcard's model is read from: the batch models of a batch-trained kind."""
+    return batch_files(wildcards.model) if batched(wildcards.model) else []
 
 
-def xgbrf_parts(names):
-    """Batch models of the XGBRF models among `names` (a function of wildcards, for the checkpoint)."""
-    return lambda wildcards: [f for n in names if SPECS[n].kind == "xgbrf" for f in batch_files(n)]
+def batch_parts(names):
+    """Batch models of the batch-trained models among `names` (a function of wildcards, for the checkpoint)."""
+    return lambda wildcards: [f for n in names if batched(n) for f in batch_files(n)]
 
 
 def explained():
     """Shown models whose kind is in shap.models."""
-    return [n for n in SHOWN if SPECS[n].kind in config["shap"]["models"]]
+    return [n for n in SHOWN if SPECS[n].kind in SETTINGS.shap.models]
 
 
-CONFIGURED_SHAP_GENES = configured_genes(config["shap"]["genes"])[0]
+CONFIGURED_SHAP_GENES = configured_genes(SETTINGS.shap.genes)[0]
 _SHAP_GENES = {}  # the resolved list, once per run (the checkpoint's output does not change within a run)
 
 
@@ -164,7 +177,7 @@ def explained_genes():
     dataset = checkpoints.preprocess.get().output[0]
     if dataset not in _SHAP_GENES:
         try:
-            genes, warning = shap_genes(config["shap"]["genes"], dataset)
+            genes, warning = shap_genes(SETTINGS.shap.genes, dataset)
         except InputDataError as error:
             raise WorkflowError(f"Invalid config: {error}") from None
         if warning:
@@ -180,10 +193,10 @@ def shap_outputs(wildcards=None):
 
 def network_outputs():
     """The network file written next to every model that uses the network."""
-    return [network_file(n) for n in MODELS if REGISTRY[SPECS[n].kind].uses_network]
+    return [network_file(n) for n in MODELS if SPECS[n].model_kind.uses_network]
 
 
-FIGURE_SPLITS = config["evaluate"]["splits"]
+FIGURE_SPLITS = list(SETTINGS.evaluate.splits)
 
 
 def figure_outputs():
@@ -191,13 +204,13 @@ def figure_outputs():
     names = ["metrics", "strata", "latency"] + [
         f"{kind}_{split}" for kind in ("per_gene", "observed_vs_predicted") for split in FIGURE_SPLITS
     ]
-    names += [f"{n}_training" for n in SHOWN_RNNS]
+    names += [f"{n}_training" for n in CURVES]
     return {name: f"results/figures/{name}.png" for name in names}
 
 
-def rnn_histories():
-    """(training history, fit report) of every shown RNN model, flattened."""
-    return [f for n in SHOWN_RNNS for f in (f"results/models/{n}_training.tsv", fit_report_file(n))]
+def training_histories():
+    """(training history, fit report) of every shown model with a training curve, flattened."""
+    return [f for n in CURVES for f in (history_file(n), fit_report_file(n))]
 
 
 def figure_caption(name):
@@ -206,9 +219,6 @@ def figure_caption(name):
     if suffix == "training":
         return "captions/rnn_training.rst"
     return f"captions/{kind if suffix in SPLITS else name}.rst"
-
-
-SYNTHETIC = config["data"]["source"] == "synthetic"
 
 
 def ladder_outputs():

@@ -17,10 +17,8 @@ rule synthesize_cohort:
     resources:
         **job_resources("synthesize_cohort"),
     params:
-        preset=config["data"]["synthetic"]["preset"],
-        overrides=config["data"]["synthetic"]["overrides"],
-        file_format=config["data"]["synthetic"]["file_format"],
-        seed=config["seed"],
+        settings=asdict(SETTINGS.data.synthetic),
+        seed=SETTINGS.seed,
     script:
         "../workflow_scripts/synthesize_cohort.py"
 
@@ -42,12 +40,7 @@ rule ingest:
     resources:
         **job_resources("ingest"),
     params:
-        format=cohort_format(),
-        self_loops=config["data"]["self_loops"],
-        validation_overlap=config["data"]["validation_overlap"],
-        min_name_match=config["data"]["min_name_match"],
-        transform=config["data"]["transform"],
-        match_case=config["data"]["match_case"],
+        settings=asdict(SETTINGS.data.ingest),
     script:
         "../workflow_scripts/ingest.py"
 

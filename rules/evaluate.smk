@@ -1,7 +1,8 @@
 # Evaluation: predictions per (model, split), scores with bootstrap intervals, gathered tables.
 
 
-KEPT_SPLITS = config["evaluate"]["keep_predictions"]
+KEPT_SPLITS = SETTINGS.evaluate.keep_predictions
+SCORED_SPLITS = SETTINGS.evaluate.splits
 
 
 rule predict:
@@ -54,7 +55,7 @@ rule score:
     resources:
         **job_resources("score"),
     params:
-        settings=asdict(SETTINGS.score),
+        settings=asdict(SETTINGS.evaluate.score),
     script:
         "../workflow_scripts/score.py"
 
@@ -64,17 +65,17 @@ rule summarize_metrics:
         rows=expand(
             "results/metrics/rows/{model}_{split}.tsv",
             model=MODELS,
-            split=config["evaluate"]["splits"],
+            split=SCORED_SPLITS,
         ),
         per_gene=expand(
             "results/metrics/per_gene/{model}_{split}.tsv",
             model=SHOWN,
-            split=config["evaluate"]["splits"],
+            split=SCORED_SPLITS,
         ),
         predictions=expand(
             "results/predictions/{model}_{split}.npy",
             model=SHOWN,
-            split=config["evaluate"]["splits"],
+            split=SCORED_SPLITS,
         ),
         fits=[fit_report_file(m) for m in MODELS],
         dataset="results/dataset",
@@ -122,7 +123,7 @@ rule summarize_metrics:
     params:
         models=SHOWN,
         replicate_of={name: spec.replicate_of for name, spec in SPECS.items()},
-        splits=config["evaluate"]["splits"],
-        include_zero_filled=config["evaluate"]["include_zero_filled"],
+        splits=SCORED_SPLITS,
+        include_zero_filled=SETTINGS.evaluate.include_zero_filled,
     script:
         "../workflow_scripts/summarize_metrics.py"

@@ -8,7 +8,7 @@ rule figures:
         latency="results/latency.tsv",
         per_gene=expand("results/metrics/per_gene/{model}_{split}.tsv", model=SHOWN, split=FIGURE_SPLITS),
         predictions=expand("results/predictions/{model}_{split}.npy", model=SHOWN, split=FIGURE_SPLITS),
-        histories=rnn_histories(),
+        histories=training_histories(),
         dataset="results/dataset",
         code=script_code("figures"),
     output:
@@ -28,7 +28,7 @@ rule figures:
     params:
         models=SHOWN,
         kinds=[SPECS[m].kind for m in SHOWN],
-        rnn_models=SHOWN_RNNS,
+        curves=CURVES,
         splits=FIGURE_SPLITS,
     script:
         "../workflow_scripts/figures.py"

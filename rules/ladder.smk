@@ -1,6 +1,6 @@
 # The ablation ladder ("What the network adds"): every model next to the network controls.
 
-LADDER_SPLITS = [s for s in config["evaluate"]["splits"] if s != "train"] or config["evaluate"]["splits"]
+LADDER_SPLITS = [s for s in SCORED_SPLITS if s != "train"] or list(SCORED_SPLITS)
 LADDER_CATEGORY = "What the network adds"
 
 
@@ -31,6 +31,6 @@ rule ladder:
         kinds=[SPECS[m].kind for m in SHOWN],
         networks=[SPECS[m].network for m in SHOWN],
         splits=LADDER_SPLITS,
-        include_zero_filled=config["evaluate"]["include_zero_filled"],
+        include_zero_filled=SETTINGS.evaluate.include_zero_filled,
     script:
         "../workflow_scripts/ladder.py"

@@ -4,9 +4,9 @@
 rule latency:
     input:
         models=model_outputs(SHOWN),
-        parts=xgbrf_parts(SHOWN),
+        parts=batch_parts(SHOWN),
         dataset="results/dataset",
-        code=script_code("latency", *(REGISTRY[SPECS[m].kind].module for m in SHOWN)),
+        code=script_code("latency", *(SPECS[m].model_kind.module for m in SHOWN)),
     output:
         report("results/latency.tsv", caption="captions/tables.rst", category="Tables", labels={"table": "latency"}),
     log:
@@ -15,7 +15,7 @@ rule latency:
         "logs/benchmarks/latency.tsv"
     conda:
         "../envs/lembas.yaml"
-    threads: config["latency"]["threads"]
+    threads: SETTINGS.latency.threads
     resources:
         **job_resources("latency"),
     params:

@@ -13,12 +13,12 @@ rule fit_linear:
     benchmark:
         "logs/benchmarks/models/{model}.tsv"
     wildcard_constraints:
-        model=alternation(names_of(*LINEAR_KINDS)),
+        model=alternation(trained_by("fit_linear", uses_network=False)),
     conda:
         "../envs/lembas.yaml"
     threads: threads_of("fit_linear")
     resources:
-        **job_resources("fit_linear"),
+        **training_resources(),
     params:
         kind=lambda wildcards: SPECS[wildcards.model].kind,
         settings=model_params,
@@ -33,4 +33,4 @@ use rule fit_linear as fit_linear_on_network with:
         report="results/models/{model}.fit.json",
         network="results/models/{model}.network.tsv",
     wildcard_constraints:
-        model=alternation(names_of(*NETWORK_LINEAR_KINDS)),
+        model=alternation(trained_by("fit_linear", uses_network=True)),

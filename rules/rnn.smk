@@ -15,13 +15,13 @@ rule train_rnn:
     benchmark:
         "logs/benchmarks/models/{model}.tsv"
     wildcard_constraints:
-        model=alternation(names_of("rnn")),
+        model=alternation(trained_by("train_rnn")),
     conda:
         "../envs/lembas.yaml"
     threads: threads_of("train_rnn")
     resources:
-        **job_resources("train_rnn"),
-        gpu=1,
+        **training_resources(),
+        **gpu_request(trained_by("train_rnn")),
     params:
         # only what defines the model: the device and checkpoint period (models.rnn) rerun nothing
         settings=model_params,

@@ -32,7 +32,7 @@ rule shap:
     resources:
         **job_resources("shap"),
     params:
-        settings=asdict(SETTINGS.shap),
+        settings=asdict(SETTINGS.shap.gradient),
         kind=lambda wildcards: SPECS[wildcards.model].kind,
     script:
         "../workflow_scripts/shap.py"
@@ -42,7 +42,7 @@ rule truth_recovery:
     input:
         truth=synthetic_cohort_files()["truth_edges"],
         shap=shap_outputs,
-        rnn=model_outputs(SHOWN_RNNS),
+        weighted=model_outputs(WEIGHTED),
         code=script_code("truth_recovery"),
     output:
         report(
@@ -61,6 +61,6 @@ rule truth_recovery:
     resources:
         **job_resources("truth_recovery"),
     params:
-        rnn_models=SHOWN_RNNS,
+        weighted=WEIGHTED,
     script:
         "../workflow_scripts/truth_recovery.py"

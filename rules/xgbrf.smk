@@ -12,13 +12,13 @@ rule train_xgbrf_batch:
     benchmark:
         "logs/benchmarks/models/{model}/batch_{batch}.tsv"
     wildcard_constraints:
-        model=alternation(names_of("xgbrf")),
+        model=alternation(trained_by("train_xgbrf_batch")),
     conda:
         "../envs/lembas.yaml"
     threads: 2
     resources:
-        **job_resources("train_xgbrf_batch"),
-        **({"gpu": 1} if any(SPECS[n].execution.device == "cuda" for n in names_of("xgbrf")) else {}),
+        **training_resources(),
+        **gpu_request(trained_by("train_xgbrf_batch")),
     params:
         settings=model_params,
     script:
@@ -27,7 +27,7 @@ rule train_xgbrf_batch:
 
 rule assemble_xgbrf:
     input:
-        batches=xgbrf_batch_files,
+        batches=wildcard_batch_files,
         code=script_code("assemble_xgbrf"),
     output:
         index="results/models/{model}/index.json",
@@ -37,7 +37,7 @@ rule assemble_xgbrf:
     benchmark:
         "logs/benchmarks/models/{model}/assemble.tsv"
     wildcard_constraints:
-        model=alternation(names_of("xgbrf")),
+        model=alternation(trained_by("train_xgbrf_batch")),
     localrule: True
     conda:
         "../envs/lembas.yaml"
@@ -45,6 +45,7 @@ rule assemble_xgbrf:
     resources:
         **job_resources("assemble_xgbrf"),
     params:
+        kind=lambda wildcards: SPECS[wildcards.model].kind,
         settings=model_params,
     script:
         "../workflow_scripts/assemble_xgbrf.py"

@@ -61,7 +61,7 @@ def test_parsing_the_workflow_imports_no_third_party_module():
     """The Snakefile imports lembas_core.workflow at parse time, also in every cluster job: stdlib only."""
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); import lembas_core.workflow.settings, "
-        "lembas_core.workflow.layout, lembas_core.workflow.resources, lembas_core.workflow.code_deps, "
+        "lembas_core.common.layout, lembas_core.workflow.resources, lembas_core.workflow.code_deps, "
         "lembas_core.workflow.config_errors; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'numpy', 'pandas', 'torch', 'xgboost', 'yaml', 'pyarrow', 'scipy', 'sklearn', 'shap', 'matplotlib'}))"

@@ -15,7 +15,7 @@ import torch
 from cohort_helpers import DEFAULTS
 from lembas_core.evaluation.shap import gradient_values
 from lembas_core.models.rnn.io import RNNPredictor
-from lembas_core.models.rnn.training import train
+from lembas_core.models.rnn.training import Checkpointing, train
 from rnn_helpers import TRAINING, inputs, make_model
 
 pytestmark = [
@@ -56,10 +56,10 @@ def test_training_with_early_stopping_and_resume(tmp_path):
     resumed, *_ = make_model(0, dtype=torch.float32)
     resumed.to_device("cuda")
     checkpoint = tmp_path / "c.pt"
-    train(resumed, x, y, EARLY, checkpoint=checkpoint, checkpoint_every=2, fingerprint="a", stop_after=4)
+    train(resumed, x, y, EARLY, Checkpointing(checkpoint, 2, "a"), stop_after=4)
     fresh, *_ = make_model(0, dtype=torch.float32)
     fresh.to_device("cuda")
-    outcome = train(fresh, x, y, EARLY, checkpoint=checkpoint, checkpoint_every=2, fingerprint="a")
+    outcome = train(fresh, x, y, EARLY, Checkpointing(checkpoint, 2, "a"))
     assert (outcome.best_epoch, len(outcome.history)) == (uninterrupted.best_epoch, len(uninterrupted.history))
     torch.testing.assert_close(fresh.w, model.w, rtol=1e-5, atol=1e-6)
 
@@ -69,7 +69,10 @@ def test_expected_gradients_on_the_gpu():
     network.to_device("cuda")
     x = np.random.default_rng(2).uniform(0, 3, (30, len(features))).astype(np.float32)
     values, expected = gradient_values(
-        RNNPredictor(network, features, outputs), outputs[0], x, replace(DEFAULTS.shap, background=20, nsamples=200)
+        RNNPredictor(network, features, outputs),
+        outputs[0],
+        x,
+        replace(DEFAULTS.shap.gradient, background=20, nsamples=200),
     )
     prediction = network.predict(x)[:, 0]
     assert values.shape == (30, len(features)) and np.isfinite(values).all()

@@ -9,13 +9,16 @@ import pytest
 import torch
 
 from cohort_helpers import DEFAULTS
-from lembas_core.evaluation.shap import explain_gene
+from lembas_core.common.layout import batch_ranges
+from lembas_core.evaluation.shap import ExplainedSamples, explain_gene
+from lembas_core.models.base import ModelFile
 from lembas_core.models.linear import fit_mlr
 from lembas_core.models.rnn.io import save_rnn
 from lembas_core.models.xgbrf import save_batch, train_batch, write_index
 from lembas_core.reporting.figures import shap_plots
-from lembas_core.workflow.layout import batch_ranges
 from rnn_helpers import make_model
+
+SHAP = DEFAULTS.shap.gradient
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +34,11 @@ def test_linear_values_are_additive_and_saved(data, tmp_path):
     model = fit_mlr(x, y, features, targets, DEFAULTS.models["mlr"])
     model.save(tmp_path / "mlr.npz")
     result = explain_gene(
-        "mlr",
-        tmp_path / "mlr.npz",
+        ModelFile("mlr", "mlr", tmp_path / "mlr.npz"),
         "AFP",
-        x,
-        features,
-        [f"s{i}" for i in range(80)],
+        ExplainedSamples(x, features, [f"s{i}" for i in range(80)]),
         tmp_path / "mlr_AFP.npz",
-        DEFAULTS.shap,
+        SHAP,
     )
     np.testing.assert_allclose(result["values"].sum(1) + result["expected_value"], model.predict(x)[:, 1], atol=1e-4)
     with np.load(tmp_path / "mlr_AFP.npz", allow_pickle=False) as saved:
@@ -65,14 +65,11 @@ def test_tree_values_use_one_batch_and_are_additive(data, tmp_path):
     write_index(paths, tmp_path / "index.json")
     paths[1].write_bytes(b"")  # explaining ALB must not read any other batch
     result = explain_gene(
-        "xgbrf",
-        tmp_path / "index.json",
+        ModelFile("xgbrf", "xgbrf", tmp_path / "index.json"),
         "AFP",
-        x,
-        features,
-        [f"s{i}" for i in range(80)],
+        ExplainedSamples(x, features, [f"s{i}" for i in range(80)]),
         tmp_path / "x.npz",
-        DEFAULTS.shap,
+        SHAP,
     )
     booster, _ = load_batch(paths[0])
     np.testing.assert_allclose(
@@ -85,14 +82,11 @@ def test_rnn_expected_gradients_shape_and_rough_additivity(tmp_path):
     save_rnn(model, tmp_path / "rnn.pt", features, outputs)
     x = np.random.default_rng(2).uniform(0, 3, (30, len(features))).astype(np.float32)
     result = explain_gene(
-        "rnn",
-        tmp_path / "rnn.pt",
+        ModelFile("rnn", "rnn", tmp_path / "rnn.pt"),
         outputs[0],
-        x,
-        features,
-        [f"s{i}" for i in range(30)],
+        ExplainedSamples(x, features, [f"s{i}" for i in range(30)]),
         tmp_path / "r.npz",
-        replace(DEFAULTS.shap, background=20, nsamples=200),
+        replace(SHAP, background=20, nsamples=200),
     )
     assert result["values"].shape == (30, len(features))
     prediction = model.predict(x)[:, 0]
@@ -102,14 +96,11 @@ def test_rnn_expected_gradients_shape_and_rough_additivity(tmp_path):
         < 0.1 * np.abs(prediction - prediction.mean()).mean() + 1e-3
     )
     again = explain_gene(
-        "rnn",
-        tmp_path / "rnn.pt",
+        ModelFile("rnn", "rnn", tmp_path / "rnn.pt"),
         outputs[0],
-        x,
-        features,
-        [f"s{i}" for i in range(30)],
+        ExplainedSamples(x, features, [f"s{i}" for i in range(30)]),
         tmp_path / "r2.npz",
-        replace(DEFAULTS.shap, background=20, nsamples=200),
+        replace(SHAP, background=20, nsamples=200),
     )
     np.testing.assert_array_equal(result["values"], again["values"])
 
@@ -118,8 +109,7 @@ def test_linear_shap_equals_coef_times_centred_input(data, tmp_path):
     x, y, features, targets = data
     model = fit_mlr(x, y, features, targets, DEFAULTS.models["mlr"])
     model.save(tmp_path / "mlr.npz")
-    result = explain_gene(
-        "mlr", tmp_path / "mlr.npz", "ALB", x, features, [f"s{i}" for i in range(80)], tmp_path / "m.npz", DEFAULTS.shap
-    )
+    samples = ExplainedSamples(x, features, [f"s{i}" for i in range(80)])
+    result = explain_gene(ModelFile("mlr", "mlr", tmp_path / "mlr.npz"), "ALB", samples, tmp_path / "m.npz", SHAP)
     expected = model.coef[0] * (x.astype(np.float64) - x.astype(np.float64).mean(axis=0))
     np.testing.assert_allclose(result["values"], expected, rtol=1e-4, atol=1e-5)

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from cohort_helpers import PREPROCESS, rewrite_lines, write_small_cohort
+from cohort_helpers import DEFAULTS, INGEST, rewrite_lines, write_small_cohort
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
@@ -751,12 +751,11 @@ CASES = [
 
 def run_data_stages(case: Case, files: CohortFiles, tmp_path: Path) -> None:
     """Ingest then preprocess with the case's settings (into tmp_path/ingest and tmp_path/dataset)."""
-    ingest_cohort(
-        files, tmp_path / "ingest", "keep", case.overlap, transform=case.transform, match_case=case.match_case
-    )
-    settings = {**PREPROCESS, **(case.preprocess or {})}
+    data = replace(INGEST, validation_overlap=case.overlap, transform=case.transform, match_case=case.match_case)
+    ingest_cohort(files, tmp_path / "ingest", data)
+    settings = replace(DEFAULTS.preprocess, **(case.preprocess or {}))
     shap = case.shap_genes if isinstance(case.shap_genes, str) else list(case.shap_genes)
-    preprocess(tmp_path / "ingest", tmp_path / "dataset", **settings, shap_genes=shap)
+    preprocess(tmp_path / "ingest", tmp_path / "dataset", settings, shap)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

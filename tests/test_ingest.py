@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from cohort_helpers import GENE_COLUMNS, SAMPLES, TF_COLUMNS, rewrite_lines, write_small_cohort
+from cohort_helpers import GENE_COLUMNS, INGEST, SAMPLES, TF_COLUMNS, rewrite_lines, write_small_cohort
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.store import Store, sha256_file
@@ -16,7 +16,7 @@ from lembas_core.io.tables import read_matrix, write_matrix
 
 def test_store_contents_and_manifest(small_cohort, tmp_path):
     out = tmp_path / "ingest"
-    ingest_cohort(small_cohort, out, self_loops="keep")
+    ingest_cohort(small_cohort, out, INGEST)
     store = Store(out, kind="ingest")
     store.verify()
     assert store.names("tf_columns") == TF_COLUMNS and store.names("samples") == SAMPLES
@@ -38,7 +38,7 @@ def test_store_contents_and_manifest(small_cohort, tmp_path):
 def test_auto_format_from_extension(tmp_path):
     files = write_small_cohort(tmp_path / "in", "csv")
     files.format = "auto"
-    ingest_cohort(files, tmp_path / "out", self_loops="keep")
+    ingest_cohort(files, tmp_path / "out", INGEST)
     assert Store(tmp_path / "out").manifest["sources"]["tf_expression"]["format"] == "csv"
 
 
@@ -46,7 +46,7 @@ def test_gene_rows_in_other_order_are_aligned_by_id(small_cohort, tmp_path):
     original = read_matrix(small_cohort.gene_expression, "tsv", "genes")
     order = np.random.default_rng(0).permutation(len(SAMPLES))
     write_matrix(small_cohort.gene_expression, original.values[order], [SAMPLES[i] for i in order], GENE_COLUMNS, "tsv")
-    manifest = ingest_cohort(small_cohort, tmp_path / "out", self_loops="keep")
+    manifest = ingest_cohort(small_cohort, tmp_path / "out", INGEST)
     assert manifest["report"]["samples"]["status"].startswith("reordered")
     np.testing.assert_array_equal(Store(tmp_path / "out").array("gene_expression"), original.values)
 
@@ -54,7 +54,7 @@ def test_gene_rows_in_other_order_are_aligned_by_id(small_cohort, tmp_path):
 def _fails(files: CohortFiles, tmp_path, match: str) -> InputDataError:
     out = tmp_path / "results" / "ingest"
     with pytest.raises(InputDataError, match=match) as info:
-        ingest_cohort(files, out, self_loops="keep")
+        ingest_cohort(files, out, INGEST)
     assert not out.exists(), "a failed ingest must not leave its output directory"
     assert not list((tmp_path / "results").glob(".*")) if (tmp_path / "results").exists() else True
     return info.value
@@ -90,14 +90,14 @@ def test_bad_file_leaves_nothing(small_cohort, tmp_path):
 
 def test_unknown_extension(small_cohort, tmp_path):
     files = CohortFiles(
-        small_cohort.tf_expression, small_cohort.gene_expression, small_cohort.network, str(tmp_path / "v.xlsx")
+        small_cohort.tf_expression, small_cohort.gene_expression, small_cohort.network, str(tmp_path / "v.xlsx"), "auto"
     )
     with pytest.raises(InputDataError, match="cannot infer the table format"):
-        ingest_cohort(files, tmp_path / "out", self_loops="keep")
+        ingest_cohort(files, tmp_path / "out", INGEST)
 
 
 def test_manifest_is_json_with_shapes(small_cohort, tmp_path):
-    ingest_cohort(small_cohort, tmp_path / "out", self_loops="keep")
+    ingest_cohort(small_cohort, tmp_path / "out", INGEST)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["arrays"]["gene_expression"]["shape"] == [20, 5]
     assert manifest["arrays"]["network_sign"]["dtype"] == "int8"

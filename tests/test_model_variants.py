@@ -9,7 +9,7 @@ import pytest
 
 from lembas_core.evaluation.ladder import ladder_pairs, truth_breakdown
 from lembas_core.evaluation.metrics import replicate_spread
-from lembas_core.models.settings import is_stochastic, replicate_settings
+from lembas_core.models.base import REGISTRY
 from lembas_core.workflow.models import ConfigError, resolve_models
 from lembas_core.workflow.settings import Settings, default_config
 
@@ -65,9 +65,10 @@ def test_replicates_advance_every_seed_and_follow_the_first_replicates():
     xgbrf = models_of({"xgbrf": {"replicates": 2}})["xgbrf.rep2"].settings
     assert xgbrf.params["random_state"] == 889 and xgbrf.params["n_estimators"] == 3
     prior_ridge = Settings.from_config(default_config()).models["prior_ridge"]
-    assert not is_stochastic(prior_ridge) and is_stochastic(replace(prior_ridge, network="shuffled"))
+    kind = REGISTRY["prior_ridge"]
+    assert not kind.stochastic(prior_ridge) and kind.stochastic(replace(prior_ridge, network="shuffled"))
     with pytest.raises(ValueError, match="deterministic"):
-        replicate_settings(prior_ridge, 1)
+        REGISTRY["mlr"].replicate(Settings.from_config(default_config()).models["mlr"], 1)
 
 
 def test_replicate_spread_on_known_rows():
@@ -113,7 +114,7 @@ def test_truth_breakdown_groups_genes_by_response_family_and_heritability():
     table = pd.DataFrame(
         {"gene": list("abcde"), "r2": [0.2, 0.6, -0.1, 0.9, None], "zero_filled": [False] * 4 + [False]}
     )
-    out = truth_breakdown({("m", "test"): table}, truth).set_index(["grouping", "group"])
+    out = truth_breakdown({("m", "test"): table}, truth, include_zero_filled=False).set_index(["grouping", "group"])
     assert out.loc[("response", "linear"), "mean_r2"] == pytest.approx(0.4)
     assert out.loc[("response", "linear"), "n_genes"] == 2
     assert out.loc[("response", "mml"), "n_genes"] == 0  # its one gene has no defined R^2

@@ -15,7 +15,7 @@ from lembas_core.synthetic.spec import spec_from_config
 def demo_network() -> Network:
     """The prior network of the default (demo) synthetic cohort: 30,002 edges, hubs of up to 969 targets."""
     frame = generate_cohort(spec_from_config("demo", seed=888)).network
-    return network_from_frame(frame, "demo network")
+    return network_from_frame(frame, "demo network", "keep")
 
 
 def signed_out_degrees(network: Network) -> np.ndarray:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.model_selection import train_test_split
 
-from cohort_helpers import GENE_COLUMNS, PREPROCESS, SAMPLES
+from cohort_helpers import DEFAULTS, GENE_COLUMNS, INGEST, SAMPLES
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.ingest import ingest_cohort
 from lembas_core.data.preprocess import preprocess, split_rows
@@ -17,13 +19,13 @@ from lembas_core.io.tables import read_matrix
 
 @pytest.fixture
 def ingested(small_cohort, tmp_path):
-    ingest_cohort(small_cohort, tmp_path / "ingest", self_loops="keep")
+    ingest_cohort(small_cohort, tmp_path / "ingest", INGEST)
     return small_cohort, tmp_path / "ingest"
 
 
 def test_features_are_network_nodes_in_file_order(ingested, tmp_path):
     _, ingest_dir = ingested
-    preprocess(ingest_dir, tmp_path / "ds", **PREPROCESS)
+    preprocess(ingest_dir, tmp_path / "ds", DEFAULTS.preprocess, "default")
     ds = load_dataset(tmp_path / "ds")
     assert ds.features == ["TFB", "TFA", "TFC"]  # file order, NOTNODE dropped
     assert ds.targets == ["G3", "G1", "TFB", "G2"]  # ORPHAN is not a node: dropped by default
@@ -44,7 +46,7 @@ def test_upstream_split_sizes():
 
 def test_split_rows_and_values_follow_sklearn(ingested, tmp_path):
     files, ingest_dir = ingested
-    preprocess(ingest_dir, tmp_path / "ds", **(PREPROCESS | {"test_fraction": 0.25, "split_seed": 7}))
+    preprocess(ingest_dir, tmp_path / "ds", replace(DEFAULTS.preprocess, test_fraction=0.25, split_seed=7), "default")
     ds = load_dataset(tmp_path / "ds")
     genes = read_matrix(files.gene_expression, "tsv", "genes")
     frame = pd.DataFrame(genes.values, index=genes.rows, columns=genes.columns)
@@ -55,7 +57,7 @@ def test_split_rows_and_values_follow_sklearn(ingested, tmp_path):
 
 def test_zero_policy_fills_and_flags(ingested, tmp_path):
     files, ingest_dir = ingested
-    report = preprocess(ingest_dir, tmp_path / "ds", **(PREPROCESS | {"validation_missing": "zero"}))
+    report = preprocess(ingest_dir, tmp_path / "ds", replace(DEFAULTS.preprocess, validation_missing="zero"), "default")
     ds = load_dataset(tmp_path / "ds")
     assert ds.validation_missing_features.tolist() == [False, False, True]  # TFC absent
     assert ds.validation_missing_targets.tolist() == [True, False, False, False]  # G3 absent
@@ -69,7 +71,7 @@ def test_zero_policy_fills_and_flags(ingested, tmp_path):
 
 def test_drop_policy_restricts_every_split(ingested, tmp_path):
     _, ingest_dir = ingested
-    preprocess(ingest_dir, tmp_path / "ds", **(PREPROCESS | {"validation_missing": "drop"}))
+    preprocess(ingest_dir, tmp_path / "ds", replace(DEFAULTS.preprocess, validation_missing="drop"), "default")
     ds = load_dataset(tmp_path / "ds")
     assert ds.features == ["TFB", "TFA"] and ds.targets == ["G1", "TFB", "G2"]
     assert ds.x["train"].shape == (16, 2) and ds.y["validation"].shape == (6, 3)
@@ -81,15 +83,14 @@ def test_error_policy_names_missing(ingested, tmp_path):
     with pytest.raises(
         InputDataError, match="lacks 1 TF feature\\(s\\) \\('TFC'\\) and 1 target gene\\(s\\) \\('G3'\\)"
     ):
-        preprocess(ingest_dir, tmp_path / "ds", **(PREPROCESS | {"validation_missing": "error"}))
+        preprocess(ingest_dir, tmp_path / "ds", replace(DEFAULTS.preprocess, validation_missing="error"), "default")
     assert not (tmp_path / "ds").exists()
 
 
 def test_exclude_tf_targets_and_keep_outside_network(ingested, tmp_path):
     _, ingest_dir = ingested
-    preprocess(
-        ingest_dir, tmp_path / "ds", **(PREPROCESS | {"exclude_tf_targets": True, "targets_outside_network": "keep"})
-    )
+    settings = replace(DEFAULTS.preprocess, exclude_tf_targets=True, targets_outside_network="keep")
+    preprocess(ingest_dir, tmp_path / "ds", settings, "default")
     ds = load_dataset(tmp_path / "ds")
     assert ds.targets == ["G3", "G1", "G2", "ORPHAN"]
     assert ds.report["targets"]["exclude_tf_targets"] is True
@@ -97,7 +98,7 @@ def test_exclude_tf_targets_and_keep_outside_network(ingested, tmp_path):
 
 def test_dataset_arrays_are_memory_mapped_float32(ingested, tmp_path):
     _, ingest_dir = ingested
-    preprocess(ingest_dir, tmp_path / "ds", **PREPROCESS)
+    preprocess(ingest_dir, tmp_path / "ds", DEFAULTS.preprocess, "default")
     ds = load_dataset(tmp_path / "ds")
     for split in ("train", "test", "validation"):
         assert isinstance(ds.x[split], np.memmap) and ds.x[split].dtype == np.float32

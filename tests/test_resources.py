@@ -5,21 +5,43 @@ from __future__ import annotations
 import pytest
 
 from cohort_helpers import GENE_COLUMNS, SAMPLES, TF_COLUMNS, write_small_cohort
+from lembas_core.common.sizes import CohortSize
+from lembas_core.models.base import REGISTRY
 from lembas_core.workflow.resources import (
     MEMORY_MB,
-    RUNTIME_MIN,
-    CohortSize,
     cohort_size,
     files_size,
     memory_mb,
+    rule_estimate,
     runtime_min,
     synthetic_size,
     table_shape,
+    training_estimate,
 )
-from lembas_core.workflow.settings import default_config, merged
+from lembas_core.workflow.settings import Settings, default_config
 
-MODELS = default_config({"models": {"rnn": {"epochs": 600}}})["models"]
-RULES = sorted(set(MEMORY_MB) | set(RUNTIME_MIN) | {"train_xgbrf_batch", "train_rnn"})
+SETTINGS = Settings.from_config(default_config({"models": {"rnn": {"epochs": 600}}}))
+JOBS = sorted(MEMORY_MB) + [f"train {kind}" for kind in REGISTRY]  # every rule; training jobs by kind
+
+
+def estimate(job: str, size: CohortSize, settings: Settings = SETTINGS) -> tuple[float, float]:
+    """(MB, minutes) of one job of `job`: a rule, or `train <kind>` for a kind's training job."""
+    if job.startswith("train "):
+        kind = job.removeprefix("train ")
+        return training_estimate(REGISTRY[kind], settings.models[kind], size, 0.2)
+    return rule_estimate(job, size)
+
+
+def memory(job: str, size: CohortSize, attempt: int = 1, scale: float = 1.0) -> int:
+    return memory_mb(estimate(job, size)[0], attempt, scale)
+
+
+def runtime(job: str, size: CohortSize, settings: Settings = SETTINGS, attempt: int = 1, scale: float = 1.0) -> int:
+    return runtime_min(estimate(job, size, settings)[1], attempt, scale)
+
+
+def with_models(**overlay) -> Settings:
+    return Settings.from_config(default_config({"models": {"rnn": {"epochs": 600}, **overlay}}))
 
 
 def test_full_preset_has_the_upstream_dimensions():
@@ -27,9 +49,9 @@ def test_full_preset_has_the_upstream_dimensions():
     assert synthetic_size("tiny", {"n_samples": 500}).samples == 500
 
 
-@pytest.mark.parametrize("rule", sorted(MEMORY_MB))
-def test_memory_grows_with_the_cohort(rule):
-    tiny, demo, full = (memory_mb(rule, synthetic_size(p)) for p in ("tiny", "demo", "full"))
+@pytest.mark.parametrize("job", JOBS)
+def test_memory_grows_with_the_cohort(job):
+    tiny, demo, full = (memory(job, synthetic_size(p)) for p in ("tiny", "demo", "full"))
     assert tiny <= demo <= full
     assert tiny <= 1500, "tiny jobs fit a small test cluster"
 
@@ -37,38 +59,33 @@ def test_memory_grows_with_the_cohort(rule):
 def test_full_preset_requests_cover_measured_peaks():
     full = synthetic_size("full")
     # peak RSS measured at the full size (README, "Job resources"): synthesis 12.2 GB
-    assert memory_mb("synthesize_cohort", full) >= 12_200
-    assert memory_mb("train_rnn", full) >= 2 * memory_mb("train_rnn", synthetic_size("demo"))
+    assert memory("synthesize_cohort", full) >= 12_200
+    assert memory("train rnn", full) >= 2 * memory("train rnn", synthetic_size("demo"))
 
 
-@pytest.mark.parametrize("rule", RULES)
-def test_retries_ask_for_more(rule):
+@pytest.mark.parametrize("job", JOBS)
+def test_retries_ask_for_more(job):
     size = synthetic_size("demo")
-    if rule in MEMORY_MB:
-        assert memory_mb(rule, size, attempt=2) > memory_mb(rule, size, attempt=1)
-    assert runtime_min(rule, size, MODELS, 0.2, attempt=2) > runtime_min(rule, size, MODELS, 0.2, attempt=1)
+    assert memory(job, size, attempt=2) > memory(job, size, attempt=1)
+    assert runtime(job, size, attempt=2) > runtime(job, size, attempt=1)
 
 
 def test_runtime_follows_training_hyperparameters():
     full = synthetic_size("full")
-    fewer_epochs = merged(MODELS, {"rnn": {"epochs": 60}})
-    assert runtime_min("train_rnn", full, fewer_epochs, 0.2) < runtime_min("train_rnn", full, MODELS, 0.2) / 5
-    upstream = merged(MODELS, {"rnn": {"recipe": "upstream", "epochs": 60}})  # the recipe's 600 epochs count
-    assert runtime_min("train_rnn", full, upstream, 0.2) > runtime_min("train_rnn", full, fewer_epochs, 0.2) * 5
-    small_batches = merged(MODELS, {"xgbrf": {"batch_size": 100}})
-    assert runtime_min("train_xgbrf_batch", full, small_batches, 0.2) < runtime_min(
-        "train_xgbrf_batch", full, MODELS, 0.2
-    )
+    fewer_epochs = with_models(rnn={"epochs": 60})
+    assert runtime("train rnn", full, fewer_epochs) < runtime("train rnn", full) / 5
+    upstream = with_models(rnn={"recipe": "upstream", "epochs": 60})  # the recipe's 600 epochs count
+    assert runtime("train rnn", full, upstream) > runtime("train rnn", full, fewer_epochs) * 5
+    small_batches = with_models(xgbrf={"batch_size": 100})
+    assert runtime("train xgbrf", full, small_batches) < runtime("train xgbrf", full)
     # 1,000 targets x 1.22 s on two threads (benchmarks/README.md): about 20 min, requested with a 2x margin
-    assert 40 <= runtime_min("train_xgbrf_batch", full, MODELS, 0.2) <= 50
+    assert 40 <= runtime("train xgbrf", full) <= 50
 
 
 def test_scales_multiply_the_requests():
     size = synthetic_size("full")
-    assert memory_mb("fit_mlr", size, scale=2.0) >= 2 * memory_mb("fit_mlr", size) - 100
-    assert runtime_min("train_rnn", size, MODELS, 0.2, scale=3.0) / runtime_min(
-        "train_rnn", size, MODELS, 0.2
-    ) == pytest.approx(3, rel=0.01)
+    assert memory("train mlr", size, scale=2.0) >= 2 * memory("train mlr", size) - 100
+    assert runtime("train rnn", size, scale=3.0) / runtime("train rnn", size) == pytest.approx(3, rel=0.01)
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "csv", "parquet"])
@@ -111,7 +128,7 @@ def test_explicit_cohort_size_wins():
 def test_split_jobs_are_sized_by_their_rows():
     full = synthetic_size("full")
     assert full.split("train", 0.2).samples == 12748 and full.split("validation", 0.2).samples == 262
-    sizes = [memory_mb("score", full.split(name, 0.2)) for name in ("validation", "test", "train")]
+    sizes = [memory("score", full.split(name, 0.2)) for name in ("validation", "test", "train")]
     assert sizes == sorted(sizes) and sizes[0] < sizes[2] / 5
 
 

@@ -4,14 +4,14 @@ determinism, resume, model files and upstream-checkpoint import."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 import yaml
 
-from cohort_helpers import REPO
+from cohort_helpers import INGEST, REPO
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
@@ -23,6 +23,7 @@ from lembas_core.models.rnn.model import LembasRNN, mml, mml_derivative
 from lembas_core.models.rnn.training import (
     HISTORY_COLUMNS,
     Budget,
+    Checkpointing,
     inner_split,
     lembas_lr,
     spectral_radius_estimate,
@@ -179,7 +180,7 @@ def test_early_stopping_keeps_the_best_epoch_and_is_deterministic(tmp_path):
         model, *_ = make_model(0, dtype=torch.float32)
         x, y = _training_data(model)
         checkpoint = tmp_path / f"run{run}.pt"
-        outcome = train(model, x, y, EARLY, checkpoint=checkpoint, checkpoint_every=1, fingerprint="a")
+        outcome = train(model, x, y, EARLY, Checkpointing(checkpoint, 1, "a"))
         runs.append((outcome, {k: v.clone() for k, v in model.state_dict().items()}))
     (outcome, kept), (again, kept_again) = runs
     assert outcome.converged is True and outcome.stop_reason.startswith("early stop at epoch")
@@ -207,10 +208,10 @@ def test_resume_equals_uninterrupted_with_early_stopping(tmp_path):
     uninterrupted = train(model, x, y, EARLY)
     resumed, *_ = make_model(0, dtype=torch.float32)
     checkpoint = tmp_path / "rnn.checkpoint.pt"
-    train(resumed, x, y, EARLY, checkpoint=checkpoint, checkpoint_every=2, fingerprint="a", stop_after=4)  # killed
+    train(resumed, x, y, EARLY, Checkpointing(checkpoint, 2, "a"), stop_after=4)  # killed
     assert torch.load(checkpoint, weights_only=True)["epoch"] == 4
     fresh, *_ = make_model(0, dtype=torch.float32)  # a new process would rebuild the model from scratch
-    outcome = train(fresh, x, y, EARLY, checkpoint=checkpoint, checkpoint_every=2, fingerprint="a")
+    outcome = train(fresh, x, y, EARLY, Checkpointing(checkpoint, 2, "a"))
     assert [r["epoch"] for r in outcome.history] == [r["epoch"] for r in uninterrupted.history]
     assert (outcome.best_epoch, outcome.stop_reason) == (uninterrupted.best_epoch, uninterrupted.stop_reason)
     for name, value in model.state_dict().items():
@@ -252,8 +253,8 @@ def test_switches_off_reproduce_the_legacy_training(tmp_path):
     settings = Settings.from_config(config)
     paths = synthesize(PRESETS["tiny"], tmp_path / "cohort", "tsv")
     roles = ("tf_expression", "gene_expression", "network", "validation")
-    ingest_cohort(CohortFiles(*(paths[role] for role in roles), format="tsv"), tmp_path / "ingest", self_loops="keep")
-    preprocess(tmp_path / "ingest", tmp_path / "ds", **asdict(settings.preprocess))
+    ingest_cohort(CohortFiles(*(paths[role] for role in roles), format="tsv"), tmp_path / "ingest", INGEST)
+    preprocess(tmp_path / "ingest", tmp_path / "ds", settings.preprocess, "default")
     graph, _, _ = graph_from_dataset(tmp_path / "ds")
     ds = load_dataset(tmp_path / "ds")
     rnn = settings.models["rnn"]
@@ -280,11 +281,9 @@ def test_checkpoint_of_other_config_is_ignored(tmp_path):
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
     checkpoint = tmp_path / "c.pt"
-    train(model, x, y, replace(TINY_TRAIN, epochs=2), checkpoint=checkpoint, checkpoint_every=2, fingerprint="old")
+    train(model, x, y, replace(TINY_TRAIN, epochs=2), Checkpointing(checkpoint, 2, "old"))
     other, *_ = make_model(0, dtype=torch.float32)
-    history = train(
-        other, x, y, replace(TINY_TRAIN, epochs=2), checkpoint=checkpoint, checkpoint_every=2, fingerprint="new"
-    )
+    history = train(other, x, y, replace(TINY_TRAIN, epochs=2), Checkpointing(checkpoint, 2, "new"))
     assert [r["epoch"] for r in history.history] == [1, 2]
 
 

@@ -8,16 +8,9 @@ import pytest
 import yaml
 
 from cohort_helpers import REPO
-from lembas_core.models.base import LINEAR_FITS, REGISTRY, model_file
-from lembas_core.models.settings import (
-    RNNArchitecture,
-    RNNExecution,
-    RNNSettings,
-    RNNTraining,
-    from_mapping,
-    split_rnn_config,
-)
-from lembas_core.workflow.models import kind_settings
+from lembas_core.common.settings import from_mapping
+from lembas_core.models.base import REGISTRY, model_file
+from lembas_core.models.settings import RNNArchitecture, RNNExecution, RNNTraining
 from lembas_core.workflow.settings import Settings, default_config, merged, model_settings
 
 SCHEMA = yaml.safe_load((REPO / "config" / "config.schema.yaml").read_text())
@@ -67,10 +60,10 @@ def test_every_config_key_of_a_model_lands_in_exactly_one_field():
 def test_missing_and_unknown_keys_are_errors_not_dropped():
     rnn = {k: v for k, v in default_config()["models"]["rnn"].items() if k != "replicates"}  # a run's, not a model's
     with pytest.raises(KeyError, match=r"unknown \['epochz'\]"):
-        split_rnn_config({**rnn, "epochz": 3})
+        REGISTRY["rnn"].from_config({**rnn, "epochz": 3}, "models.rnn")
     without = {k: v for k, v in rnn.items() if k != "lr_end"}
     with pytest.raises(KeyError, match=r"missing \['lr_end'\]"):
-        split_rnn_config(without)
+        REGISTRY["rnn"].from_config(without, "models.rnn")
     with pytest.raises(KeyError, match="models.mlr"):
         from_mapping(REGISTRY["mlr"].settings, {"rcond_limit": 1e-10, "solver": "qr"}, "models.mlr")
 
@@ -82,7 +75,7 @@ def test_rnn_params_hold_what_defines_the_model_and_nothing_else():
     flat = {k for part in ("architecture", "training") for k in params[part]} | set(params)
     assert "device" not in flat and "checkpoint_every" not in flat
     assert settings.specs["rnn"].execution == RNNExecution("auto", 5)
-    assert RNNSettings.from_params(params) == settings.models["rnn"]
+    assert model_settings("rnn", params) == settings.models["rnn"]
     assert asdict(settings.models["rnn"]) == params
 
 
@@ -100,14 +93,20 @@ def test_overlays_merge_nested_keys_one_by_one():
 def test_registry_gives_every_kind_a_file_an_explainer_and_a_loader():
     for name, kind in REGISTRY.items():
         assert model_file(name).startswith("results/models/") and kind.explainer in ("linear", "tree", "gradient")
-    assert LINEAR_FITS == ("mean", "ridge", "mlr", "prior_ridge")
+    assert [n for n, kind in REGISTRY.items() if kind.trainer == "fit_linear"] == [
+        "mean",
+        "ridge",
+        "mlr",
+        "prior_ridge",
+    ]
     assert model_file("xgbrf", "xgbrf.rep2") == "results/models/xgbrf.rep2/index.json"
     with pytest.raises(ValueError, match="unknown model kind 'lasso'"):
         model_file("lasso")
 
 
 def test_upstream_recipe_is_one_switch():
-    settings, _ = kind_settings("rnn", {**default_config()["models"]["rnn"], "recipe": "upstream", "epochs": 7}, "")
+    values = {**default_config()["models"]["rnn"], "recipe": "upstream", "epochs": 7}
+    settings, _ = REGISTRY["rnn"].from_config(values, "models.rnn")
     training = settings.training
     assert settings.recipe == "upstream" and training.epochs == 600 and training.lr_peak == 2e-3
     assert (training.readout_init, training.validation_fraction, training.min_steps) == ("upstream", 0.0, 0)

@@ -9,22 +9,22 @@ import pandas as pd
 import pytest
 
 from cohort_helpers import DEFAULTS
+from lembas_core.common.layout import SPLITS
 from lembas_core.data.dataset import load_dataset
-from lembas_core.models.base import LINEAR_FITS, load_model
+from lembas_core.models.base import REGISTRY, ModelFile, load_model
 from lembas_core.models.fit_report import FitReport
 from lembas_core.models.linear import LinearModel
-from lembas_core.models.settings import RNNExecution
-from lembas_core.steps.fit_linear import fit_linear
+from lembas_core.models.settings import RNNExecution, XGBRFExecution
+from lembas_core.steps.fit_linear import FitOutputs, fit_linear
 from lembas_core.steps.ingest import ingest
 from lembas_core.steps.latency import latency_table
 from lembas_core.steps.predict import predict_split
 from lembas_core.steps.preprocess import preprocess_cohort
-from lembas_core.steps.score import score_split
-from lembas_core.steps.shap import explain
-from lembas_core.steps.summarize_metrics import summarize
-from lembas_core.steps.train_rnn import train_rnn
+from lembas_core.steps.score import ScoreOutputs, score_split
+from lembas_core.steps.shap import ShapOutputs, explain
+from lembas_core.steps.summarize_metrics import SummaryInputs, SummaryOutputs, summarize
+from lembas_core.steps.train_rnn import RNNOutputs, train_rnn
 from lembas_core.steps.train_xgbrf import assemble_xgbrf, train_xgbrf_batch
-from lembas_core.workflow.layout import SPLITS
 
 TINY_RNN = replace(
     DEFAULTS.models["rnn"],
@@ -34,29 +34,37 @@ TINY_RNN = replace(
 )
 
 
+INGEST = replace(DEFAULTS.data.ingest, format="tsv")
+
+
+def fit_outputs(path, name: str, network: bool = False) -> FitOutputs:
+    """Model, fit report (and network) files of model `name` under `path`."""
+    return FitOutputs(path / f"{name}.npz", path / f"{name}.fit.json", path / f"{name}.tsv" if network else None)
+
+
 @pytest.fixture
 def dataset(small_cohort, tmp_path):
     roles = ("tf_expression", "gene_expression", "network", "validation")
-    ingest({role: getattr(small_cohort, role) for role in roles}, "tsv", "keep", tmp_path / "ingest")
-    preprocess_cohort(tmp_path / "ingest", tmp_path / "dataset", DEFAULTS.preprocess)
+    ingest({role: getattr(small_cohort, role) for role in roles}, tmp_path / "ingest", INGEST)
+    preprocess_cohort(tmp_path / "ingest", tmp_path / "dataset", DEFAULTS.preprocess, "default")
     return tmp_path / "dataset"
 
 
 def test_linear_fits_predict_and_score(dataset, tmp_path):
     ds = load_dataset(dataset)
-    for kind in LINEAR_FITS:
-        fit_linear(kind, dataset, DEFAULTS.models[kind], tmp_path / f"{kind}.npz", tmp_path / f"{kind}.fit.json")
+    for kind in (name for name, entry in REGISTRY.items() if entry.trainer == "fit_linear"):
+        fit_linear(kind, kind, DEFAULTS.models[kind], dataset, fit_outputs(tmp_path, kind))
         assert LinearModel.load(tmp_path / f"{kind}.npz").kind == kind
         report = FitReport.read(tmp_path / f"{kind}.fit.json")
         assert report.model == kind and report.converged is True
     for split in SPLITS:
-        pred = predict_split("mlr", tmp_path / "mlr.npz", dataset, split, tmp_path / f"mlr_{split}.npy", threads=1)
+        mlr = ModelFile("mlr", "mlr", tmp_path / "mlr.npz")
+        pred = predict_split(mlr, dataset, split, tmp_path / f"mlr_{split}.npy", threads=1)
         np.testing.assert_array_equal(np.load(tmp_path / f"mlr_{split}.npy"), pred)
         assert pred.shape == (len(ds.samples[split]), len(ds.targets))
-    predict_split("mean", tmp_path / "mean.npz", dataset, "train", tmp_path / "mean_train.npy", threads=1)
-    row = score_split(
-        "mean", "train", tmp_path / "mean_train.npy", dataset, tmp_path / "g.tsv", tmp_path / "r.tsv", DEFAULTS.score
-    )
+    predict_split(ModelFile("mean", "mean", tmp_path / "mean.npz"), dataset, "train", tmp_path / "mean_train.npy", 1)
+    outputs = ScoreOutputs(tmp_path / "g.tsv", tmp_path / "r.tsv")
+    row = score_split("mean", "train", tmp_path / "mean_train.npy", dataset, outputs, DEFAULTS.evaluate.score)
     assert row["r2_uniform"] == pytest.approx(0.0, abs=1e-6)  # the training mean explains nothing of train
     assert row["r2_uniform_hi"] <= 1e-9  # a constant never beats a resample's own mean: every resample R^2 <= 0
     table = pd.read_csv(tmp_path / "g.tsv", sep="\t")
@@ -72,14 +80,19 @@ def test_perfect_predictions_score_one_and_summaries_gather_every_pair(dataset, 
         np.save(path, y + noise * np.random.default_rng(0).standard_normal(y.shape).astype(np.float32))
         per_gene[(model, "test")], predictions[(model, "test")] = tmp_path / f"{model}_g.tsv", path
         rows.append(tmp_path / f"{model}_row.tsv")
-        row = score_split(model, "test", path, dataset, per_gene[(model, "test")], rows[-1], DEFAULTS.score)
+        outputs = ScoreOutputs(per_gene[(model, "test")], rows[-1])
+        row = score_split(model, "test", path, dataset, outputs, DEFAULTS.evaluate.score)
         if noise == 0:
             assert row["r2_flat"] == pytest.approx(1.0) and row["rmse"] == pytest.approx(0.0)
     outputs = [tmp_path / name for name in ("summary.tsv", "strata.tsv", "paired.tsv", "fits.tsv", "rep.tsv")]
     reports = [tmp_path / "perfect.fit.json", tmp_path / "noisy.fit.json"]
     FitReport("perfect", "copy of the truth", True, 0, 0, 0, "exact").write(reports[0])
     FitReport("noisy", "truth plus noise", None, 3, 0, 0, "a recipe").write(reports[1])
-    summary = summarize(rows, per_gene, predictions, reports, dataset, *outputs, include_zero_filled=False)
+    summary = summarize(
+        SummaryInputs(rows, per_gene, predictions, reports, dataset),
+        SummaryOutputs(*outputs),
+        include_zero_filled=False,
+    )
     fits = pd.read_csv(outputs[3], sep="\t")
     assert fits[["model", "converged", "optimizer_steps"]].values.tolist() == [
         ["perfect", "yes", 0],
@@ -98,7 +111,11 @@ def test_network_models_write_the_network_they_used(dataset, tmp_path):
     prior = pd.read_csv(tmp_path / "in" / "network.tsv", sep="\t")
     settings = replace(DEFAULTS.models["prior_ridge"], network="shuffled", network_seed=5)
     model = fit_linear(
-        "prior_ridge", dataset, settings, tmp_path / "p.npz", tmp_path / "p.json", "pr_shuffled", tmp_path / "p.tsv"
+        "pr_shuffled",
+        "prior_ridge",
+        settings,
+        dataset,
+        FitOutputs(tmp_path / "p.npz", tmp_path / "p.json", tmp_path / "p.tsv"),
     )
     used = pd.read_csv(tmp_path / "p.tsv", sep="\t")
     assert len(used) == len(prior) and list(used.columns) == ["TF", "Gene", "Interaction"]
@@ -109,8 +126,8 @@ def test_network_models_write_the_network_they_used(dataset, tmp_path):
     report = FitReport.read(tmp_path / "p.json")
     assert report.model == "pr_shuffled" and "shuffled network (seed 5" in report.method
     rnn = replace(TINY_RNN, network="shuffled", network_seed=5)
-    outputs = [tmp_path / name for name in ("r.pt", "r.tsv", "r.json", "r_network.tsv")]
-    train_rnn(dataset, rnn, RNNExecution("cpu", 5), *outputs, name="rnn_shuffled")
+    outputs = RNNOutputs(*(tmp_path / name for name in ("r.pt", "r.tsv", "r.json", "r_network.tsv")))
+    train_rnn("rnn_shuffled", rnn, RNNExecution("cpu", 5), dataset, outputs)
     assert (tmp_path / "r_network.tsv").read_bytes() == (tmp_path / "p.tsv").read_bytes()  # same seed, same network
     loaded = load_model("rnn", tmp_path / "r.pt").network.graph
     nodes = np.asarray(loaded.nodes, dtype=object)
@@ -123,15 +140,15 @@ def test_xgbrf_batches_assemble_into_one_model_in_dataset_order(dataset, tmp_pat
     settings = replace(DEFAULTS.models["xgbrf"], batch_size=3)  # 4 targets: batches of 3 and 1
     files = [str(tmp_path / f"batch_{i:03d}.ubj") for i in range(2)]
     for i, path in enumerate(files):
-        train_xgbrf_batch(dataset, i, settings, 1, path)
+        train_xgbrf_batch(dataset, i, settings, XGBRFExecution("cpu"), 1, path)
     with pytest.raises(ValueError, match="batch 2 does not exist"):
-        train_xgbrf_batch(dataset, 2, settings, 1, tmp_path / "none.ubj")
+        train_xgbrf_batch(dataset, 2, settings, XGBRFExecution("cpu"), 1, tmp_path / "none.ubj")
     index = assemble_xgbrf(files, settings, tmp_path / "index.json", tmp_path / "xgbrf.fit.json")
     assert FitReport.read(tmp_path / "xgbrf.fit.json").converged is None  # a fixed recipe
     assert [(b["start"], b["stop"]) for b in index["batches"]] == [(0, 3), (3, 4)]
     model = load_model("xgbrf", tmp_path / "index.json")
     assert model.targets == ds.targets and model.features == ds.features
-    pred = predict_split("xgbrf", tmp_path / "index.json", dataset, "test", tmp_path / "p.npy", threads=1)
+    pred = predict_split(ModelFile("xgbrf", "xgbrf", tmp_path / "index.json"), dataset, "test", tmp_path / "p.npy", 1)
     assert pred.shape == (len(ds.samples["test"]), 4)
 
 
@@ -141,8 +158,8 @@ def test_rnn_step_trains_saves_and_ignores_the_checkpoint_period(dataset, tmp_pa
     for every in (1, 2):
         out = tmp_path / f"every_{every}"
         checkpoint = out / "rnn.checkpoint.pt"
-        outputs = (out / "rnn.pt", out / "h.tsv", out / "r.json", out / "network.tsv")
-        train_rnn(dataset, TINY_RNN, RNNExecution("cpu", every), *outputs, checkpoint)
+        outputs = RNNOutputs(out / "rnn.pt", out / "h.tsv", out / "r.json", out / "network.tsv", checkpoint)
+        train_rnn("rnn", TINY_RNN, RNNExecution("cpu", every), dataset, outputs)
         assert not checkpoint.exists()  # the finished model supersedes it
         files[every] = (out / "rnn.pt").read_bytes()
         history = pd.read_csv(out / "h.tsv", sep="\t")
@@ -151,15 +168,16 @@ def test_rnn_step_trains_saves_and_ignores_the_checkpoint_period(dataset, tmp_pa
         assert report.epochs == 3 and report.converged is False and "raise models.rnn.epochs" in report.stop_reason
     assert files[1] == files[2]  # the checkpoint period is an execution setting, not a result
     model = load_model("rnn", tmp_path / "every_1" / "rnn.pt")
-    pred = predict_split("rnn", tmp_path / "every_1" / "rnn.pt", dataset, "validation", tmp_path / "v.npy", threads=1)
+    rnn = ModelFile("rnn", "rnn", tmp_path / "every_1" / "rnn.pt")
+    pred = predict_split(rnn, dataset, "validation", tmp_path / "v.npy", threads=1)
     np.testing.assert_array_equal(pred, model.predict(np.asarray(ds.x["validation"])))
 
 
 def test_latency_and_shap_steps_dispatch_through_the_registry(dataset, tmp_path):
     ds = load_dataset(dataset)
-    fit_linear("ridge", dataset, DEFAULTS.models["ridge"], tmp_path / "ridge.npz", tmp_path / "ridge.json")
-    fit_linear("mean", dataset, DEFAULTS.models["mean"], tmp_path / "mean.npz", tmp_path / "mean.json")
-    models = {"ridge": ("ridge", str(tmp_path / "ridge.npz")), "mean": ("mean", str(tmp_path / "mean.npz"))}
+    fit_linear("ridge", "ridge", DEFAULTS.models["ridge"], dataset, fit_outputs(tmp_path, "ridge"))
+    fit_linear("mean", "mean", DEFAULTS.models["mean"], dataset, fit_outputs(tmp_path, "mean"))
+    models = [ModelFile(kind, kind, tmp_path / f"{kind}.npz") for kind in ("ridge", "mean")]
     table = latency_table(models, dataset, tmp_path / "latency.tsv", threads=1, repeats=20)
     assert table[["model", "mode"]].values.tolist() == [
         ["ridge", "single_sample"],
@@ -170,7 +188,8 @@ def test_latency_and_shap_steps_dispatch_through_the_registry(dataset, tmp_path)
     assert (table["median_ms"] > 0).all() and (table["batch_size"].iloc[1] == len(ds.samples["validation"]))
     gene = ds.targets[0]
     out = {name: tmp_path / f"{name}" for name in ("s.npz", "w.png", "b.png")}
-    explain("ridge", tmp_path / "ridge.npz", gene, dataset, out["s.npz"], out["w.png"], out["b.png"], DEFAULTS.shap, 1)
+    outputs = ShapOutputs(out["s.npz"], out["w.png"], out["b.png"])
+    explain(models[0], gene, dataset, outputs, DEFAULTS.shap.gradient, 1)
     with np.load(out["s.npz"]) as saved:
         model = LinearModel.load(tmp_path / "ridge.npz")
         x = np.asarray(ds.x["validation"], np.float32)

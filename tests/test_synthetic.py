@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from cohort_helpers import PREPROCESS
+from cohort_helpers import DEFAULTS, INGEST
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
 from lembas_core.io.store import Store
@@ -106,12 +106,12 @@ def test_written_cohort_ingests_to_identical_arrays(tiny, tmp_path, fmt):
     files = CohortFiles(
         paths["tf_expression"], paths["gene_expression"], paths["network"], paths["validation"], format=fmt
     )
-    manifest = ingest_cohort(files, tmp_path / "ingest", self_loops="keep")
+    manifest = ingest_cohort(files, tmp_path / "ingest", INGEST)
     store = Store(tmp_path / "ingest")
     np.testing.assert_array_equal(store.array("tf_expression"), tiny.tf_expression.to_numpy())
     np.testing.assert_array_equal(store.array("gene_expression"), tiny.gene_expression.to_numpy())
     assert manifest["report"]["validation"]["tf_columns_missing"] == len(tiny.summary["validation_missing_tfs"])
-    report = preprocess(tmp_path / "ingest", tmp_path / "ds", **PREPROCESS)
+    report = preprocess(tmp_path / "ingest", tmp_path / "ds", DEFAULTS.preprocess, "default")
     assert report["n_targets"] == 150 and report["targets"]["tf_target_overlap"] == 12
     assert not [p for p in (tmp_path / "cohort").iterdir() if p.name.startswith(".")]
 

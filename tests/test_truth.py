@@ -40,5 +40,5 @@ def test_rnn_weight_auroc_and_sign_agreement(tmp_path):
         {"TF": names[g.col][true_edges], "Gene": names[g.row][true_edges], "weight": g.sign[true_edges].astype(float)}
     )
     save_rnn(model, tmp_path / "rnn.pt", features, outputs)
-    row = rnn_edge_recovery(tmp_path / "rnn.pt", truth).iloc[0]
+    row = rnn_edge_recovery(tmp_path / "rnn.pt", truth, "rnn").iloc[0]
     assert row.auroc == 1.0 and row.sign_agreement == 1.0 and row.n_true == true_edges.sum()

@@ -10,6 +10,7 @@ import pytest
 import xgboost as xgb
 
 from cohort_helpers import DEFAULTS
+from lembas_core.common.layout import batch_ranges
 from lembas_core.io.errors import InputDataError
 from lembas_core.models.xgbrf import (
     XGBRFModel,
@@ -20,7 +21,6 @@ from lembas_core.models.xgbrf import (
     single_target_booster,
     train_batch,
 )
-from lembas_core.workflow.layout import batch_ranges
 
 UPSTREAM = DEFAULTS.models["xgbrf"].params
 

@@ -1,15 +1,11 @@
 """Snakemake script of checkpoint preprocess: unpack, then call lembas_core.steps."""
 
+from lembas_core.common.settings import PreprocessSettings, from_mapping
 from lembas_core.steps.preprocess import preprocess_cohort
 from lembas_core.steps.runtime import job
-from lembas_core.workflow.settings import PreprocessSettings
 
 with job(snakemake.log[0], snakemake.threads):
     # shap.genes is only checked here, never written: read from the config, not a param, so that adding a
     # SHAP gene does not rerun preprocessing and everything after it.
-    preprocess_cohort(
-        snakemake.input.ingest,
-        snakemake.output[0],
-        PreprocessSettings(**snakemake.params.settings),
-        snakemake.config["shap"]["genes"],
-    )
+    settings = from_mapping(PreprocessSettings, snakemake.params.settings, "preprocess")
+    preprocess_cohort(snakemake.input.ingest, snakemake.output[0], settings, snakemake.config["shap"]["genes"])

@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
+from lembas_core.common.settings import SyntheticSettings, from_mapping
 from lembas_core.steps.runtime import job
 from lembas_core.steps.synthesize_cohort import synthesize_cohort
 
 with job(snakemake.log[0], snakemake.threads):
-    p = snakemake.params
-    synthesize_cohort(p.preset, p.overrides, p.seed, p.file_format, Path(snakemake.output.summary).parent)
+    settings = from_mapping(SyntheticSettings, snakemake.params.settings, "data.synthetic")
+    synthesize_cohort(settings, snakemake.params.seed, Path(snakemake.output.summary).parent)

@@ -2,13 +2,10 @@
 
 from lembas_core.steps.runtime import job
 from lembas_core.steps.train_xgbrf import train_xgbrf_batch
-from lembas_core.workflow.models import resolve_models
-from lembas_core.workflow.settings import model_settings
+from lembas_core.workflow.settings import Settings, model_settings
 
 with job(snakemake.log[0], snakemake.threads):
-    settings = model_settings("xgbrf", snakemake.params.settings)
-    execution = resolve_models(snakemake.config)[snakemake.wildcards.model].execution  # the device reruns nothing
+    spec = Settings.from_config(snakemake.config).specs[snakemake.wildcards.model]  # its device reruns nothing
+    settings = model_settings(spec.kind, snakemake.params.settings)
     batch = int(snakemake.wildcards.batch)
-    train_xgbrf_batch(
-        snakemake.input.dataset, batch, settings, snakemake.threads, snakemake.output[0], execution.device
-    )
+    train_xgbrf_batch(snakemake.input.dataset, batch, settings, spec.execution, snakemake.threads, snakemake.output[0])

@@ -4,5 +4,5 @@ from lembas_core.steps.runtime import job
 from lembas_core.steps.truth_recovery import truth_recovery
 
 with job(snakemake.log[0], snakemake.threads):
-    rnn = dict(zip(snakemake.params.rnn_models, snakemake.input.rnn))
-    truth_recovery(snakemake.input.truth, list(snakemake.input.shap), rnn, snakemake.output[0])
+    weighted = dict(zip(snakemake.params.weighted, snakemake.input.weighted))
+    truth_recovery(snakemake.input.truth, list(snakemake.input.shap), weighted, snakemake.output[0])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from lembas_core.common.layout import SPLITS
 from lembas_core.io.store import Store
-from lembas_core.workflow.layout import SPLITS
 
 
 @dataclass

@@ -15,12 +15,13 @@ Checks across files (each failure names the files and a fix):
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from lembas_core.common.layout import format_from_extension
+from lembas_core.common.settings import IngestSettings
 from lembas_core.data.leakage import check_validation_leakage
 from lembas_core.data.name_checks import (
     check_network_overlap,
@@ -35,7 +36,6 @@ from lembas_core.io.errors import InputDataError, preview
 from lembas_core.io.network import read_network
 from lembas_core.io.store import StoreWriter, sha256_file
 from lembas_core.io.tables import FORMATS, LabeledMatrix, read_matrix
-from lembas_core.workflow.layout import format_from_extension
 
 LOG = logging.getLogger("lembas_core.data.ingest")
 
@@ -48,7 +48,7 @@ class CohortFiles:
     gene_expression: str | Path
     network: str | Path
     validation: str | Path
-    format: str = "auto"
+    format: str  # auto | tsv | csv | parquet
 
     def format_of(self, path: str | Path) -> str:
         """Table format of `path`: the configured one, or inferred from its extension."""
@@ -106,28 +106,23 @@ def read_expression(files: CohortFiles, role: str, transform: str) -> tuple[Labe
     return matrix, check_log_scale(matrix, role, ROLE_LABELS[role], transform)
 
 
-def ingest_cohort(
-    files: CohortFiles,
-    out_dir: str | Path,
-    self_loops: str,
-    validation_overlap: str = "error",
-    min_name_match: float = 0.5,
-    transform: str | Mapping[str, str] = "none",
-    match_case: bool = True,
-) -> dict:
-    """Validate the cohort files and write the binary store to `out_dir` (atomically).
+def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSettings) -> dict:
+    """Validate the cohort files and write the binary store to `out_dir` (atomically); return the manifest.
 
-    `validation_overlap` (error | drop) is the policy for validation samples that are training samples;
-    `min_name_match` the share of network regulators, gene columns and validation columns that must
-    match (identifiers); `transform` (none | log2p1 | log10p1, or one per matrix role) is applied to the
-    expression values once; `match_case: False` matches names case-insensitively.
+    `settings` (config `data`): `validation_overlap` (error | drop) is the policy for validation samples
+    that are training samples; `min_name_match` the share of network regulators, gene columns and
+    validation columns that must match (identifiers); `transform` (none | log2p1 | log10p1, or one per
+    matrix role) is applied to the expression values once; `match_case: False` matches names
+    case-insensitively; `self_loops` (keep | drop | error) is the policy for edges X -> X. The file
+    format is `files.format`.
     """
-    transforms = transforms_by_role(transform)
+    transforms = transforms_by_role(settings.transform)
+    match_case, min_name_match = settings.match_case, settings.min_name_match
     tf, tf_scale = read_expression(files, "tf_expression", transforms["tf_expression"])
     genes, gene_scale = read_expression(files, "gene_expression", transforms["gene_expression"])
     validation, validation_scale = read_expression(files, "validation", transforms["validation"])
     rename = None if match_case else match_names_ignoring_case(tf, genes, validation)
-    network = read_network(files.network, files.format_of(files.network), self_loops, rename)
+    network = read_network(files.network, files.format_of(files.network), settings.self_loops, rename)
     LOG.info(
         "network %s: %d edges, %d nodes, %d regulators",
         files.network,
@@ -143,7 +138,9 @@ def ingest_cohort(
     validation_report = check_validation_overlap(validation, tf, genes, set(network.nodes), min_name_match)
     if match_case:
         warn_case_only_differences(tf, genes, network, validation)
-    validation, validation_report["leakage"] = check_validation_leakage(validation, tf, genes, validation_overlap)
+    validation, validation_report["leakage"] = check_validation_leakage(
+        validation, tf, genes, settings.validation_overlap
+    )
     validation_report["scale"] = check_validation_scale(validation, [tf, genes], transforms)
     for role in ("tf", "gene"):
         LOG.log(

@@ -37,7 +37,7 @@ def check_orientation(matrix: LabeledMatrix, label: str, nodes: set[str]) -> Non
 
 
 def check_network_overlap(
-    tf: LabeledMatrix, genes: LabeledMatrix, network: Network, network_path: str | Path, min_match: float = 0.5
+    tf: LabeledMatrix, genes: LabeledMatrix, network: Network, network_path: str | Path, min_match: float
 ) -> dict:
     """Require the network's regulators among the TF columns and the gene columns among its nodes.
 
@@ -99,7 +99,7 @@ def check_network_overlap(
 
 
 def check_validation_overlap(
-    validation: LabeledMatrix, tf: LabeledMatrix, genes: LabeledMatrix, nodes: set[str], min_match: float = 0.5
+    validation: LabeledMatrix, tf: LabeledMatrix, genes: LabeledMatrix, nodes: set[str], min_match: float
 ) -> dict:
     """Require the validation cohort to use the training identifiers; report coverage.
 

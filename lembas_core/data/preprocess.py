@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from lembas_core.common.settings import PreprocessSettings
 from lembas_core.data.shap_genes import select_shap_genes
 from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.errors import InputDataError, preview
@@ -164,20 +165,16 @@ def _validation_block(values: np.ndarray, columns: list[str], wanted: list[str])
 
 
 def preprocess(
-    ingest_dir: str | Path,
-    out_dir: str | Path,
-    test_fraction: float,
-    split_seed: int,
-    validation_missing: str,
-    exclude_tf_targets: bool,
-    targets_outside_network: str,
-    shap_genes: str | Sequence[str] = "default",
+    ingest_dir: str | Path, out_dir: str | Path, settings: PreprocessSettings, shap_genes: str | Sequence[str]
 ) -> dict:
-    """Build the train/test/validation dataset store from an ingest store.
+    """Build the train/test/validation dataset store from an ingest store with the `preprocess` settings.
 
     `shap_genes` (config shap.genes) is checked against the targets before anything is written
     (lembas_core.data.shap_genes): explicitly listed genes that are not targets stop the run here.
     """
+    test_fraction, split_seed = settings.test_fraction, settings.split_seed
+    validation_missing, targets_outside_network = settings.validation_missing, settings.targets_outside_network
+    exclude_tf_targets = settings.exclude_tf_targets
     src = Store(ingest_dir, kind="ingest")
     nodes = set(src.names("network_nodes"))
     tf_columns, gene_columns = src.names("tf_columns"), src.names("gene_columns")

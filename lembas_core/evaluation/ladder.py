@@ -75,7 +75,7 @@ def ladder_table(
 
 
 def ladder_comparisons(
-    per_gene: Mapping[tuple[str, str], pd.DataFrame], pairs: list[tuple[str, str]], include_zero_filled: bool = False
+    per_gene: Mapping[tuple[str, str], pd.DataFrame], pairs: list[tuple[str, str]], include_zero_filled: bool
 ) -> pd.DataFrame:
     """Paired per-gene R^2 comparisons of `pairs` on every split of `per_gene` ((model, split) -> table)."""
     frames = []
@@ -93,7 +93,7 @@ def ladder_comparisons(
 
 
 def truth_breakdown(
-    per_gene: Mapping[tuple[str, str], pd.DataFrame], truth_genes: pd.DataFrame, include_zero_filled: bool = False
+    per_gene: Mapping[tuple[str, str], pd.DataFrame], truth_genes: pd.DataFrame, include_zero_filled: bool
 ) -> pd.DataFrame:
     """Per model and split: n_genes, mean and median per-gene R^2 by true response family and h2 bin.
 

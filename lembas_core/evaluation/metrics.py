@@ -70,7 +70,7 @@ def gene_table(y: np.ndarray, p: np.ndarray, genes: list[str], zero_filled: np.n
     )
 
 
-def headline_genes(table: pd.DataFrame, include_zero_filled: bool = False) -> np.ndarray:
+def headline_genes(table: pd.DataFrame, include_zero_filled: bool) -> np.ndarray:
     """Genes that enter the headline numbers (zero-filled validation genes excluded by default)."""
     return np.ones(len(table), bool) if include_zero_filled else ~table["zero_filled"].to_numpy()
 
@@ -90,10 +90,9 @@ def _pooled(sums: np.ndarray, n_values: float) -> dict[str, np.ndarray]:
         }
 
 
-def summary_metrics(
-    y: np.ndarray, p: np.ndarray, genes_mask: np.ndarray, n_boot: int = 200, seed: int = 888
-) -> dict[str, float]:
-    """Headline metrics on the masked genes, with 95% bootstrap intervals over samples (`*_lo`, `*_hi`)."""
+def summary_metrics(y: np.ndarray, p: np.ndarray, genes_mask: np.ndarray, n_boot: int, seed: int) -> dict[str, float]:
+    """Headline metrics of `y` vs `p` (samples x genes) on the genes of `genes_mask`, with 95% bootstrap
+    intervals from `n_boot` resamples of samples drawn under `seed` (`*_lo`, `*_hi`; none for 0)."""
     check_pair(y, p)
     y = np.asarray(y, np.float64)[:, genes_mask]
     p = np.asarray(p, np.float64)[:, genes_mask]

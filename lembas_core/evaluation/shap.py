@@ -14,17 +14,20 @@ The explainer of each model kind comes from the registry (:attr:`ModelKind.expla
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from lembas_core.common.settings import GradientExplainerSettings
 from lembas_core.io.atomic import atomic_file
-from lembas_core.models.base import Model, load_model, model_kind
-from lembas_core.workflow.settings import ShapSettings
+from lembas_core.models.base import Model, ModelFile, model_kind
 
 
-def linear_values(model: Any, gene: str, x: np.ndarray, settings: ShapSettings) -> tuple[np.ndarray, float]:
+def linear_values(
+    model: Any, gene: str, x: np.ndarray, settings: GradientExplainerSettings
+) -> tuple[np.ndarray, float]:
     """Exact SHAP values (samples x features) and expected value of a linear model's `gene` output."""
     import shap  # noqa: PLC0415 (heavy: numba; SHAP jobs only)
 
@@ -34,7 +37,7 @@ def linear_values(model: Any, gene: str, x: np.ndarray, settings: ShapSettings) 
     return np.asarray(explainer.shap_values(x)), float(explainer.expected_value)
 
 
-def tree_values(model: Any, gene: str, x: np.ndarray, settings: ShapSettings) -> tuple[np.ndarray, float]:
+def tree_values(model: Any, gene: str, x: np.ndarray, settings: GradientExplainerSettings) -> tuple[np.ndarray, float]:
     """TreeSHAP values (samples x features) of `gene`'s own booster (`model.booster_for(gene)`)."""
     import shap  # noqa: PLC0415 (heavy: numba; SHAP jobs only)
 
@@ -42,7 +45,9 @@ def tree_values(model: Any, gene: str, x: np.ndarray, settings: ShapSettings) ->
     return np.asarray(explainer.shap_values(x, check_additivity=False)), float(np.ravel(explainer.expected_value)[0])
 
 
-def gradient_values(model: Any, gene: str, x: np.ndarray, settings: ShapSettings) -> tuple[np.ndarray, float]:
+def gradient_values(
+    model: Any, gene: str, x: np.ndarray, settings: GradientExplainerSettings
+) -> tuple[np.ndarray, float]:
     """Expected-gradients values (samples x features) of a torch model's `gene` output (`model.network`)."""
     import shap  # noqa: PLC0415 (heavy: numba; SHAP jobs only)
     import torch  # noqa: PLC0415 (heavy; the RNN's explainer only)
@@ -76,40 +81,43 @@ def gradient_values(model: Any, gene: str, x: np.ndarray, settings: ShapSettings
     return values, expected
 
 
-EXPLAINERS: dict[str, Callable[[Model, str, np.ndarray, ShapSettings], tuple[np.ndarray, float]]] = {
+EXPLAINERS: dict[str, Callable[[Model, str, np.ndarray, GradientExplainerSettings], tuple[np.ndarray, float]]] = {
     "linear": linear_values,
     "tree": tree_values,
     "gradient": gradient_values,
 }
 
 
-def explain_gene(
-    kind: str,
-    model_path: str | Path,
-    gene: str,
-    x: np.ndarray,
-    features: list[str],
-    samples: list[str],
-    out: str | Path,
-    settings: ShapSettings,
-    threads: int = 1,
-    name: str | None = None,
-) -> dict:
-    """SHAP values of model `name` (default: `kind`) of `kind` for `gene` on inputs `x` (samples x features).
+@dataclass(frozen=True)
+class ExplainedSamples:
+    """The samples a model is explained on: inputs `x` (samples x features) with their names and IDs."""
 
-    Saved as `.npz` to `out`, with the model's name and kind.
-    """
-    x = np.ascontiguousarray(x, dtype=np.float32)
-    model = load_model(kind, str(model_path), threads)
-    values, expected = EXPLAINERS[model_kind(kind).explainer](model, gene, x, settings)
+    x: np.ndarray
+    features: list[str]
+    samples: list[str]
+
+
+def explain_gene(
+    model: ModelFile,
+    gene: str,
+    data: ExplainedSamples,
+    out: str | Path,
+    settings: GradientExplainerSettings,
+    threads: int = 1,
+) -> dict:
+    """SHAP values of `model` for `gene` on `data`, with the explainer of its kind; saved as `.npz` to
+    `out` with the model's name and kind. `settings` are used by the gradient explainer only."""
+    x = np.ascontiguousarray(data.x, dtype=np.float32)
+    loaded = model.load(threads)
+    values, expected = EXPLAINERS[model_kind(model.kind).explainer](loaded, gene, x, settings)
     result = {
         "values": np.asarray(values, dtype=np.float32),
         "expected_value": np.float64(expected),
-        "feature_names": np.array(features, dtype=str),
-        "sample_ids": np.array(samples, dtype=str),
+        "feature_names": np.array(data.features, dtype=str),
+        "sample_ids": np.array(data.samples, dtype=str),
         "inputs": x,
-        "model": np.array(name or kind),
-        "kind": np.array(kind),
+        "model": np.array(model.name),
+        "kind": np.array(model.kind),
         "gene": np.array(gene),
     }
     with atomic_file(out, "wb") as handle:

@@ -46,7 +46,7 @@ def shap_recovery(shap_files: list[str | Path], truth_edges: pd.DataFrame) -> pd
     return pd.DataFrame(rows)
 
 
-def rnn_edge_recovery(model_path: str | Path, truth_edges: pd.DataFrame, name: str = "rnn") -> pd.DataFrame:
+def rnn_edge_recovery(model_path: str | Path, truth_edges: pd.DataFrame, name: str) -> pd.DataFrame:
     """AUROC of |trained weight| for true vs other edges of the network model `name` was trained on, and
     the sign agreement on its true edges (for a shuffled control, few of its edges are true)."""
     model, _, _ = load_rnn(model_path)

@@ -63,9 +63,7 @@ class Network:
         return {self.nodes[i] for i in np.unique(self.source)}
 
 
-def read_network(
-    path: str | Path, fmt: str, self_loops: str = "keep", rename: Callable[[str], str] | None = None
-) -> Network:
+def read_network(path: str | Path, fmt: str, self_loops: str, rename: Callable[[str], str] | None = None) -> Network:
     """Read and validate a network file; see the module docstring for the rules and `network_from_frame`
     for `rename`."""
     frame = read_table(path, fmt, "network", string_columns=("TF", "Gene"))
@@ -82,7 +80,7 @@ def _standard_columns(frame: pd.DataFrame, path: str | Path) -> pd.DataFrame:
 
 
 def network_from_frame(
-    frame: pd.DataFrame, path: str | Path, self_loops: str = "keep", rename: Callable[[str], str] | None = None
+    frame: pd.DataFrame, path: str | Path, self_loops: str, rename: Callable[[str], str] | None = None
 ) -> Network:
     """Validate a network DataFrame with columns TF, Gene, Interaction (in any letter case).
 

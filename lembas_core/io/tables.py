@@ -20,11 +20,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from lembas_core.common.layout import DELIMITERS, FORMATS, compression_of
 from lembas_core.io.errors import InputDataError, preview
-from lembas_core.workflow.layout import DELIMITERS, FORMATS, compression_of
 
 LOG = logging.getLogger("lembas_core.io.tables")
 
+MATRIX_INDEX_NAME = "sample_id"  # header of the sample-ID column of written matrices
+MATRIX_DECIMALS = 4  # decimals kept in written matrices
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe", " ": "space"}  # detection order
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 _HEAD_BYTES = 1 << 22  # decompressed bytes read to find the header line
@@ -458,31 +460,27 @@ def _read_parquet_matrix(path: Path, role: str) -> tuple[pa.Table, list[str]]:
     return table, names
 
 
-def write_matrix(
-    path: str | Path,
-    values: np.ndarray,
-    rows: list[str],
-    columns: list[str],
-    fmt: str,
-    index_name: str = "sample_id",
-    decimals: int = 4,
-) -> None:
-    """Write a samples x genes matrix in the upstream layout (values rounded to `decimals`)."""
+def write_matrix(path: str | Path, values: np.ndarray, rows: list[str], columns: list[str], fmt: str) -> None:
+    """Write a (samples x genes) matrix in the upstream layout.
+
+    `values` has shape (len(rows), len(columns)); `rows` are the sample IDs, written in a first column
+    headed `MATRIX_INDEX_NAME`, `columns` the gene names. Values are rounded to `MATRIX_DECIMALS` decimals.
+    """
     check_format(fmt)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    rounded = np.round(np.asarray(values, dtype=np.float64), decimals)
+    rounded = np.round(np.asarray(values, dtype=np.float64), MATRIX_DECIMALS)
     arrays = [pa.array(rows, type=pa.string())] + [pa.array(rounded[:, j]) for j in range(rounded.shape[1])]
     if fmt == "parquet":
-        pq.write_table(pa.Table.from_arrays(arrays, names=[index_name, *columns]), path)
+        pq.write_table(pa.Table.from_arrays(arrays, names=[MATRIX_INDEX_NAME, *columns]), path)
         return
     internal = [f"c{i}" for i in range(len(arrays))]
     delimiter = DELIMITERS[fmt]
-    unsafe = [n for n in [index_name, *rows, *columns] if any(ch in n for ch in (delimiter, "\n", "\r", '"'))]
+    unsafe = [n for n in [MATRIX_INDEX_NAME, *rows, *columns] if any(ch in n for ch in (delimiter, "\n", "\r", '"'))]
     if unsafe:
         raise ValueError(f"names contain the delimiter, a quote or a newline: {preview(unsafe)}")
     with open(path, "wb") as handle:
-        handle.write((delimiter.join([index_name, *columns]) + "\n").encode())
+        handle.write((delimiter.join([MATRIX_INDEX_NAME, *columns]) + "\n").encode())
         pacsv.write_csv(
             pa.Table.from_arrays(arrays, names=internal),
             handle,

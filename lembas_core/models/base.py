@@ -1,28 +1,46 @@
-"""The model registry: every model kind, its settings, files, implementation and SHAP explainer.
+"""The model registry: every model kind with everything about it that differs between kinds.
 
-Adding a model kind is one implementation module plus one :data:`REGISTRY` entry; the rules derive
-model files from it, and prediction, latency and SHAP dispatch through it. Dependency-free: the
+Adding a model kind is one implementation module plus one :data:`REGISTRY` entry: its settings class,
+how its config splits into settings and execution, whether it is stochastic and how a replicate is
+reseeded, its training rule, model file and training cost, its explainer, and whether it uses the
+network. Nothing outside `lembas_core/models/` branches on a kind's name. Dependency-free: the
 workflow reads the registry while Snakemake parses the DAG, and an implementation module (numpy,
 xgboost, torch) is imported only by the job that needs it (:func:`implementation`).
 
-An implementation module provides ``load_model(path: str, threads: int) -> Model``; fitting differs
-between families (one in-process fit, per-batch jobs, iterative training) and lives in their steps.
+An implementation module provides ``load_model(path: str, threads: int) -> Model``; kinds fitted in one
+in-process step (``trainer="fit_linear"``) also provide the function named by ``fit`` and
+``fit_report(model, name, network_report) -> FitReport``.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from lembas_core.common.settings import flat_field_names, from_flat_mapping, from_mapping
+from lembas_core.common.sizes import CohortSize, Cost
+from lembas_core.models.resources import fixed_minutes, rnn_minutes, xgbrf_batch_minutes
 from lembas_core.models.settings import (
+    UPSTREAM_RECIPE,
     MeanSettings,
     MLRSettings,
     PriorRidgeSettings,
     RidgeSettings,
+    RNNExecution,
     RNNSettings,
+    XGBRFExecution,
     XGBRFSettings,
+    always,
+    never,
+    no_reseed,
+    on_a_network_control,
+    reseed_network,
+    reseed_rnn,
+    reseed_xgbrf,
 )
 
 if TYPE_CHECKING:
@@ -40,7 +58,11 @@ class Model(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+TRAINERS = ("fit_linear", "train_xgbrf_batch", "train_rnn")  # the rules that train a model (rules/*.smk)
+REPLICATES_KEY = "replicates"  # a key of every `models.<kind>`: not a setting of the kind (lembas_core.workflow.models)
+
+
+@dataclass(frozen=True, kw_only=True)
 class ModelKind:
     """One registered model kind.
 
@@ -53,17 +75,43 @@ class ModelKind:
     module : str
         Implementation module, imported lazily; it provides ``load_model``.
     settings : type
-        Typed settings class built from `models.<name>`.
-    explainer : str
-        SHAP explainer: ``linear``, ``tree`` or ``gradient`` (:mod:`lembas_core.evaluation.shap`).
+        Typed settings class built from `models.<name>` (nested dataclasses are written flat there).
+    execution : type or None
+        Settings of `models.<name>` that only say where the jobs run (device, checkpoint period): kept
+        out of the rule's `params`, so changing them reruns nothing.
+    recipes : mapping
+        Named overlays of the settings, chosen by a `recipe` setting (rnn: ``upstream``).
+    trainer : str
+        The rule that trains it (:data:`TRAINERS`): ``fit_linear`` (one in-process fit; those that use the
+        network run as ``fit_linear_on_network``), ``train_xgbrf_batch`` (one job per batch of targets,
+        then ``assemble_xgbrf``) or ``train_rnn``.
     model_file : str
         The trained-model file under ``results/models/`` that `load_model` reads, with ``{name}`` standing
         for the model's name (the kind itself, a variant or a replicate).
+    part_file : str
+        For batch-trained kinds, the file of one batch (``{name}``, ``{batch}``); '' for the others.
     fit : str
-        Name of the module's fit function for kinds fitted in one in-process step (linear family).
+        Name of the module's fit function, for ``trainer="fit_linear"``.
+    explainer : str
+        SHAP explainer: ``linear``, ``tree`` or ``gradient`` (:mod:`lembas_core.evaluation.shap`).
     uses_network : bool
         Whether the model reads the prior network (and takes the `network` controls); its training job
         writes the network it used next to the model (:func:`network_file`).
+    training_curve : bool
+        Whether training writes a per-epoch history (``{name}_training.tsv``) that the figures draw.
+    edge_weights : bool
+        Whether the trained model holds one weight per network edge, which `truth_recovery` scores
+        against the synthetic ground truth.
+    stochastic : callable
+        ``stochastic(settings)``: whether retraining with another seed can give another model.
+    reseed : callable
+        ``reseed(settings, offset)``: the settings of replicate `offset` + 1.
+    memory : Cost
+        Peak memory (MB) of one training job as a function of the cohort size.
+    runtime : callable
+        ``runtime(size, settings, test_fraction)``: wall minutes of one training job on two cores.
+    gpu : callable
+        ``gpu(execution)``: whether the training jobs ask for a GPU (`resources: gpu=1`).
     """
 
     name: str
@@ -71,61 +119,161 @@ class ModelKind:
     colour: str
     module: str
     settings: type
-    explainer: str
+    execution: type | None = None
+    recipes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    trainer: str
     model_file: str
+    part_file: str = ""
     fit: str = ""
+    explainer: str
     uses_network: bool = False
+    training_curve: bool = False
+    edge_weights: bool = False
+    stochastic: Callable[[Any], bool] = never
+    reseed: Callable[[Any, int], Any] = no_reseed
+    memory: Cost
+    runtime: Callable[[CohortSize, Any, float], float]
+    gpu: Callable[[Any], bool] = never
+
+    def __post_init__(self) -> None:
+        if self.trainer not in TRAINERS:
+            raise ValueError(f"model kind {self.name}: trainer {self.trainer!r} is not one of {TRAINERS}")
+        if (self.trainer == "fit_linear") != bool(self.fit):
+            raise ValueError(f"model kind {self.name}: a fit function goes with trainer fit_linear, and only there")
+
+    def config_keys(self) -> list[str]:
+        """Every key of `models.<name>`: the settings (flat), the execution settings, `replicates`."""
+        execution = [f.name for f in fields(self.execution)] if self.execution else []
+        return [*flat_field_names(self.settings), *execution, REPLICATES_KEY]
+
+    def from_config(self, values: Mapping[str, Any], where: str) -> tuple[Any, Any]:
+        """Typed (settings, execution) from the flat `models.<name>` mapping (`replicates` excluded).
+
+        A `recipe` value naming one of :attr:`recipes` replaces the configured values with the recipe's.
+        """
+        values = {k: v for k, v in values.items() if k != REPLICATES_KEY}
+        recipe = self.recipes.get(values.get("recipe"))
+        if recipe:
+            values = {**values, **recipe}
+        execution_keys = {f.name for f in fields(self.execution)} if self.execution else set()
+        execution = (
+            from_mapping(self.execution, {k: values[k] for k in execution_keys if k in values}, where)
+            if self.execution
+            else None
+        )
+        settings = from_flat_mapping(self.settings, {k: v for k, v in values.items() if k not in execution_keys}, where)
+        return settings, execution
+
+    def from_params(self, params: Mapping[str, Any]) -> Any:
+        """Inverse of ``dataclasses.asdict(settings)``: the typed settings inside a job (a rule's `params`)."""
+        return from_mapping(self.settings, params, f"models.{self.name}")
+
+    def replicate(self, settings: Any, offset: int) -> Any:
+        """The settings of replicate `offset` + 1 (`offset` 0: `settings` themselves)."""
+        return settings if offset == 0 else self.reseed(settings, offset)
+
+
+def _uses_cuda(execution: XGBRFExecution) -> bool:
+    return execution.device == "cuda"
 
 
 REGISTRY: dict[str, ModelKind] = {
     kind.name: kind
     for kind in (
         ModelKind(
-            "mean",
-            "Training mean",
-            "#7f7f7f",
-            "lembas_core.models.linear",
-            MeanSettings,
-            "linear",
-            "{name}.npz",
-            "fit_mean",
+            name="mean",
+            label="Training mean",
+            colour="#7f7f7f",
+            module="lembas_core.models.linear",
+            settings=MeanSettings,
+            trainer="fit_linear",
+            fit="fit_mean",
+            model_file="{name}.npz",
+            explainer="linear",
+            memory=Cost(250, per_expression=0.2),
+            runtime=fixed_minutes(Cost(2, per_expression=0.0002)),
         ),
         ModelKind(
-            "ridge",
-            "Ridge (CV)",
-            "#9467bd",
-            "lembas_core.models.linear",
-            RidgeSettings,
-            "linear",
-            "{name}.npz",
-            "fit_ridge",
+            name="ridge",
+            label="Ridge (CV)",
+            colour="#9467bd",
+            module="lembas_core.models.linear",
+            settings=RidgeSettings,
+            trainer="fit_linear",
+            fit="fit_ridge",
+            model_file="{name}.npz",
+            explainer="linear",
+            memory=Cost(300, per_expression=11.0, per_tf=6.0),
+            runtime=fixed_minutes(Cost(2, per_expression=0.002, per_tf=0.02)),
         ),
-        ModelKind("mlr", "MLR", "#2ca02c", "lembas_core.models.linear", MLRSettings, "linear", "{name}.npz", "fit_mlr"),
         ModelKind(
-            "prior_ridge",
-            "Prior ridge",
-            "#8c564b",
-            "lembas_core.models.prior_ridge",
-            PriorRidgeSettings,
-            "linear",
-            "{name}.npz",
-            "fit_prior_ridge",
+            name="mlr",
+            label="MLR",
+            colour="#2ca02c",
+            module="lembas_core.models.linear",
+            settings=MLRSettings,
+            trainer="fit_linear",
+            fit="fit_mlr",
+            model_file="{name}.npz",
+            explainer="linear",
+            memory=Cost(300, per_expression=1.2, per_tf=2.0),
+            runtime=fixed_minutes(Cost(2, per_expression=0.0005, per_tf=0.005)),
+        ),
+        ModelKind(
+            name="prior_ridge",
+            label="Prior ridge",
+            colour="#8c564b",
+            module="lembas_core.models.prior_ridge",
+            settings=PriorRidgeSettings,
+            trainer="fit_linear",
+            fit="fit_prior_ridge",
+            model_file="{name}.npz",
+            explainer="linear",
             uses_network=True,
+            stochastic=on_a_network_control,
+            reseed=reseed_network,
+            memory=Cost(300, per_expression=3.0, per_tf=6.0, per_medge=100),  # estimate, as ridge's parts
+            runtime=fixed_minutes(Cost(2, per_expression=0.003, per_tf=0.02, per_medge=2)),  # shuffle + solves
         ),
-        ModelKind("xgbrf", "XGBRF", "#ff7f0e", "lembas_core.models.xgbrf", XGBRFSettings, "tree", "{name}/index.json"),
         ModelKind(
-            "rnn",
-            "LEMBAS-RNN",
-            "#1f77b4",
-            "lembas_core.models.rnn.io",
-            RNNSettings,
-            "gradient",
-            "{name}.pt",
+            name="xgbrf",
+            label="XGBRF",
+            colour="#ff7f0e",
+            module="lembas_core.models.xgbrf",
+            settings=XGBRFSettings,
+            execution=XGBRFExecution,
+            trainer="train_xgbrf_batch",
+            model_file="{name}/index.json",
+            part_file="{name}/batch_{batch}.ubj",
+            explainer="tree",
+            stochastic=always,
+            reseed=reseed_xgbrf,
+            memory=Cost(400, per_tf=15.0, per_expression=0.2),
+            runtime=xgbrf_batch_minutes,
+            gpu=_uses_cuda,
+        ),
+        ModelKind(
+            name="rnn",
+            label="LEMBAS-RNN",
+            colour="#1f77b4",
+            module="lembas_core.models.rnn.io",
+            settings=RNNSettings,
+            execution=RNNExecution,
+            recipes={"upstream": UPSTREAM_RECIPE},
+            trainer="train_rnn",
+            model_file="{name}.pt",
+            explainer="gradient",
             uses_network=True,
+            training_curve=True,
+            edge_weights=True,
+            stochastic=always,
+            reseed=reseed_rnn,
+            memory=Cost(700, per_expression=1.2, per_tf=1.0, per_medge=300),
+            runtime=rnn_minutes,
+            gpu=always,
         ),
     )
 }
-LINEAR_FITS = tuple(name for name, kind in REGISTRY.items() if kind.fit)  # fitted in one step (rules fit_linear*)
 MODELS_DIR = "results/models"
 
 
@@ -140,6 +288,16 @@ def model_kind(name: str) -> ModelKind:
 def model_file(kind: str, name: str | None = None) -> str:
     """The trained-model file of model `name` (default: the kind's own model) of kind `kind`."""
     return f"{MODELS_DIR}/{model_kind(kind).model_file.format(name=name or kind)}"
+
+
+def part_file(kind: str, name: str, batch: str) -> str:
+    """The file of batch `batch` (:func:`lembas_core.common.layout.batch_name`) of batch-trained model `name`."""
+    return f"{MODELS_DIR}/{model_kind(kind).part_file.format(name=name, batch=batch)}"
+
+
+def history_file(name: str) -> str:
+    """The per-epoch training history of model `name`, for kinds with a training curve."""
+    return f"{MODELS_DIR}/{name}_training.tsv"
 
 
 def fit_report_file(name: str) -> str:
@@ -158,5 +316,18 @@ def implementation(name: str) -> ModuleType:
 
 
 def load_model(name: str, path: str, threads: int = 1) -> Model:
-    """Load a trained model of kind `name` from its model file."""
+    """Load a trained model of kind `name` from its model file, set to compute on `threads` threads."""
     return implementation(name).load_model(path, threads)
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """A trained model of the run: its name (kind, variant or replicate), its kind and its model file."""
+
+    name: str
+    kind: str
+    path: str | Path
+
+    def load(self, threads: int) -> Model:
+        """The model, set to compute on `threads` threads."""
+        return load_model(self.kind, str(self.path), threads)

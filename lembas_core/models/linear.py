@@ -184,7 +184,7 @@ def fit_report(model: LinearModel, name: str | None = None, network: dict | None
     (:func:`lembas_core.data.network_controls.network_for`); it is named in the method.
     """
     name = name or model.kind
-    if model.kind == "mlr":
+    if "solver" in model.extras:  # MLR names the solver that ran
         return closed_form(name, f"exact least squares ({model.extras['solver']})")
     if "alpha" in model.extras:
         alpha = model.extras["alpha"][np.isfinite(model.extras["alpha"])]

@@ -25,6 +25,7 @@ import numpy as np
 
 from lembas_core.io.network import Network
 from lembas_core.models.linear import LinearModel
+from lembas_core.models.linear import fit_report as fit_report  # registry entry point of fit_linear kinds
 from lembas_core.models.settings import PriorRidgeSettings
 
 LOG = logging.getLogger("lembas_core.models.prior_ridge")

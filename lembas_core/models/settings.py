@@ -1,36 +1,15 @@
-"""Typed settings of every model kind, built from the schema-validated config (`models.<kind>`).
+"""Typed settings of every model kind (config `models.<kind>`) and the kind-specific hooks the registry
+(:mod:`lembas_core.models.base`) attaches to them: which of a kind's settings change results and which only
+say where its jobs run, whether retraining can give another model, and how a replicate is reseeded.
 
-Dependency-free (dataclasses only): the workflow builds these while Snakemake parses the DAG.
-
-The defaults live in exactly one place, `config/config.yaml`; these classes have none. The JSON schema
-(`config/config.schema.yaml`) has already rejected unknown keys and wrong types by the time they are
-built, and :func:`from_mapping` refuses a missing or unknown key as well, so no setting is ever dropped
-silently. Dataclasses rather than pydantic: the schema already validates, and the workflow must import
-these at parse time without third-party packages.
+Dependency-free (dataclasses only): the workflow builds these while Snakemake parses the DAG. The
+defaults live in exactly one place, `config/config.yaml`; these classes have none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any, TypeVar
-
-T = TypeVar("T")
-
-
-def from_mapping(cls: type[T], values: Mapping[str, Any], where: str) -> T:
-    """Build dataclass `cls` from `values`, which must hold exactly its fields.
-
-    Raises
-    ------
-    KeyError
-        Naming the config key `where` and the missing or unknown settings.
-    """
-    names = {f.name for f in fields(cls)}
-    missing, unknown = sorted(names - set(values)), sorted(set(values) - names)
-    if missing or unknown:
-        raise KeyError(f"config {where}: missing {missing}, unknown {unknown}")
-    return cls(**{name: values[name] for name in names})
+from dataclasses import dataclass, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -68,6 +47,9 @@ class MeanSettings:
     """The training-mean floor has no settings."""
 
 
+XGBRF_DEFAULT_TREES = 100  # XGBRFRegressor's own n_estimators when `params` leaves it unset
+
+
 @dataclass(frozen=True)
 class XGBRFSettings:
     """`params` go to `XGBRFRegressor` as they are; `batch_size` targets are trained per job."""
@@ -81,12 +63,6 @@ class XGBRFExecution:
     """Where the XGBRF batch jobs run: `auto` (CUDA when XGBoost can use a visible GPU), `cpu` or `cuda`."""
 
     device: str
-
-
-def split_xgbrf_config(values: Mapping[str, Any]) -> tuple[XGBRFSettings, XGBRFExecution]:
-    """Partition `models.xgbrf` into the result-defining settings and the device."""
-    settings = {k: v for k, v in values.items() if k != "device"}
-    return from_mapping(XGBRFSettings, settings, "models.xgbrf"), XGBRFExecution(values["device"])
 
 
 @dataclass(frozen=True)
@@ -175,65 +151,44 @@ class RNNSettings:
     network: str  # prior | shuffled | random (lembas_core.data.network_controls)
     network_seed: int
 
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> RNNSettings:
-        """Inverse of ``dataclasses.asdict`` (a rule's `params` hold the nested plain dict)."""
-        return cls(
-            recipe=params["recipe"],
-            architecture=from_mapping(RNNArchitecture, params["architecture"], "models.rnn"),
-            training=from_mapping(RNNTraining, params["training"], "models.rnn"),
-            import_checkpoint=params["import_checkpoint"],
-            network=params["network"],
-            network_seed=params["network_seed"],
-        )
+
+# Hooks of the registry entries (lembas_core.models.base.ModelKind): whether retraining with another seed
+# can give another model, and the settings of replicate number `offset` + 1 (every seed advanced by `offset`).
 
 
-def split_rnn_config(values: Mapping[str, Any]) -> tuple[RNNSettings, RNNExecution]:
-    """Partition the flat `models.rnn` config into result-defining settings and execution settings.
-
-    With ``recipe: upstream`` the values of :data:`UPSTREAM_RECIPE` replace the configured ones.
-    """
-    if values.get("recipe") == "upstream":
-        values = {**values, **UPSTREAM_RECIPE}
-    groups = {cls: {f.name for f in fields(cls)} for cls in (RNNArchitecture, RNNTraining, RNNExecution)}
-    known = set().union(*groups.values(), {"import_checkpoint", "recipe", "network", "network_seed"})
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise KeyError(f"config models.rnn: unknown {unknown}")
-    part = {cls: {k: v for k, v in values.items() if k in names} for cls, names in groups.items()}
-    settings = RNNSettings(
-        recipe=values["recipe"],
-        architecture=from_mapping(RNNArchitecture, part[RNNArchitecture], "models.rnn"),
-        training=from_mapping(RNNTraining, part[RNNTraining], "models.rnn"),
-        import_checkpoint=values["import_checkpoint"],
-        network=values["network"],
-        network_seed=values["network_seed"],
-    )
-    return settings, from_mapping(RNNExecution, part[RNNExecution], "models.rnn")
+def always(settings: object) -> bool:
+    """Retraining with another seed gives another model (RNN: initialisation, batches; XGBRF: row and
+    column sampling)."""
+    return True
 
 
-def is_stochastic(settings: object) -> bool:
-    """Whether retraining with another seed can give another model (so that replicates make sense):
-    RNN and XGBRF always, any other model on a shuffled or random network."""
-    if isinstance(settings, (RNNSettings, XGBRFSettings)):
-        return True
-    return getattr(settings, "network", "prior") != "prior"
+def never(settings: object) -> bool:
+    """Same data, same model: the kind is deterministic."""
+    return False
 
 
-def replicate_settings(settings: T, offset: int) -> T:
-    """`settings` of replicate number `offset` + 1: every seed of the model advanced by `offset`.
+def on_a_network_control(settings: object) -> bool:
+    """Stochastic only when trained on a shuffled or random network (its seed draws the network)."""
+    return settings.network != "prior"
 
-    RNN: the training seed (initialisation, batches, inner split) and the network-control seed;
-    XGBRF: `random_state` (XGBoost's default 0 when unset); prior_ridge: the network-control seed.
-    """
-    if offset == 0:
-        return settings
-    if isinstance(settings, RNNSettings):
-        training = replace(settings.training, seed=settings.training.seed + offset)
-        return replace(settings, training=training, network_seed=settings.network_seed + offset)
-    if isinstance(settings, XGBRFSettings):
-        params = {**settings.params, "random_state": int(settings.params.get("random_state", 0)) + offset}
-        return replace(settings, params=params)
-    if isinstance(settings, PriorRidgeSettings) and is_stochastic(settings):
-        return replace(settings, network_seed=settings.network_seed + offset)
+
+def reseed_rnn(settings: RNNSettings, offset: int) -> RNNSettings:
+    """The training seed (initialisation, batches, inner split) and the network-control seed + `offset`."""
+    training = replace(settings.training, seed=settings.training.seed + offset)
+    return replace(settings, training=training, network_seed=settings.network_seed + offset)
+
+
+def reseed_xgbrf(settings: XGBRFSettings, offset: int) -> XGBRFSettings:
+    """`random_state` + `offset` (XGBoost's default 0 when unset)."""
+    params = {**settings.params, "random_state": int(settings.params.get("random_state", 0)) + offset}
+    return replace(settings, params=params)
+
+
+def reseed_network(settings: PriorRidgeSettings, offset: int) -> PriorRidgeSettings:
+    """The network-control seed + `offset`."""
+    return replace(settings, network_seed=settings.network_seed + offset)
+
+
+def no_reseed(settings: object, offset: int) -> object:
+    """A deterministic kind has no replicates."""
     raise ValueError(f"{type(settings).__name__}: a deterministic model has no replicates")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -18,27 +22,32 @@ from lembas_core.reporting.figures import (
 from lembas_core.reporting.palette import Palette
 
 
-def draw_report_figures(
-    summary: str,
-    strata: str,
-    per_gene: dict[tuple[str, str], str],
-    predictions: dict[tuple[str, str], str],
-    dataset_dir: str,
-    histories: dict[str, tuple[str, str]],
-    latency: str,
-    outputs: dict[str, str],
-    kinds: dict[str, str] | None = None,
-) -> None:
-    """Draw every figure; `per_gene` and `predictions` map (model, split) to files, `outputs` names to PNG paths.
+@dataclass(frozen=True)
+class FigureInputs:
+    """What the figures are drawn from.
 
-    `histories` maps each RNN model to its (per-epoch training table, fit report), drawn to
-    `outputs["<name>_training"]`; `kinds` gives each model's kind for the colours (default: names are kinds).
+    `per_gene` and `predictions` map (model, split) to the score and predict jobs' outputs; `histories`
+    maps each model with a training curve to its (per-epoch training table, fit report).
     """
-    palette = Palette(kinds or {m: m for m, _ in per_gene})
-    ds = load_dataset(dataset_dir)
-    metric_bars(pd.read_csv(summary, sep="\t"), outputs["metrics"], palette=palette)
-    strata_residuals(pd.read_csv(strata, sep="\t"), outputs["strata"], palette)
-    latency_plot(pd.read_csv(latency, sep="\t"), outputs["latency"], palette)
+
+    summary: str | Path
+    strata: str | Path
+    latency: str | Path
+    per_gene: Mapping[tuple[str, str], str | Path]
+    predictions: Mapping[tuple[str, str], str | Path]
+    histories: Mapping[str, tuple[str | Path, str | Path]]
+    dataset: str | Path
+
+
+def draw_report_figures(inputs: FigureInputs, outputs: Mapping[str, str | Path], kinds: Mapping[str, str]) -> None:
+    """Draw every figure to `outputs` (figure name -> PNG path; a training curve to `<name>_training`);
+    `kinds` gives each model's kind, for its colour."""
+    palette = Palette(dict(kinds))
+    per_gene, predictions = inputs.per_gene, inputs.predictions
+    ds = load_dataset(inputs.dataset)
+    metric_bars(pd.read_csv(inputs.summary, sep="\t"), outputs["metrics"], palette=palette)
+    strata_residuals(pd.read_csv(inputs.strata, sep="\t"), outputs["strata"], palette)
+    latency_plot(pd.read_csv(inputs.latency, sep="\t"), outputs["latency"], palette)
     for split in dict.fromkeys(s for (_, s) in per_gene):
         models = [m for (m, s) in per_gene if s == split]
         per_gene_ecdf(
@@ -54,5 +63,5 @@ def draw_report_figures(
             split,
             palette=palette,
         )
-    for name, (history, report) in histories.items():
+    for name, (history, report) in inputs.histories.items():
         training_curve(pd.read_csv(history, sep="\t"), FitReport.read(report), outputs[f"{name}_training"], palette)

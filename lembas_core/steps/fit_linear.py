@@ -1,40 +1,42 @@
-"""Step of rules `fit_linear` and `fit_linear_on_network`: fit one linear-family model on the training split."""
+"""Step of rules `fit_linear` and `fit_linear_on_network`: fit one model of a kind fitted in one step."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.network_controls import network_for, write_network
-from lembas_core.models.base import implementation, model_kind
-from lembas_core.models.linear import LinearModel, fit_report
+from lembas_core.models.base import Model, implementation, model_kind
 
 
-def fit_linear(
-    kind: str,
-    dataset_dir: str | Path,
-    settings: Any,
-    out: str | Path,
-    report_out: str | Path,
-    name: str | None = None,
-    network_out: str | Path | None = None,
-) -> LinearModel:
-    """Fit model `name` (default: `kind`) of `kind` with its typed `settings`; save it and its fit report.
+@dataclass(frozen=True)
+class FitOutputs:
+    """Files a fit job writes: the model, its fit report and (kinds that use the network) that network."""
+
+    model: str | Path
+    report: str | Path
+    network: str | Path | None = None
+
+
+def fit_linear(name: str, kind: str, settings: Any, dataset_dir: str | Path, outputs: FitOutputs) -> Model:
+    """Fit model `name` of `kind` with its typed `settings` on the training split; save it and its fit report.
 
     Kinds that use the network (prior_ridge) get the network of `settings.network` (the prior or a
-    seeded control, :mod:`lembas_core.data.network_controls`), written to `network_out`.
+    seeded control, :mod:`lembas_core.data.network_controls`), written to `outputs.network`.
     """
-    fit = getattr(implementation(kind), model_kind(kind).fit)
+    module = implementation(kind)
+    fit = getattr(module, model_kind(kind).fit)
     ds = load_dataset(dataset_dir)
     network_report = None
     if model_kind(kind).uses_network:
         network, network_report = network_for(dataset_dir, settings.network, settings.network_seed)
-        if network_out:
-            write_network(network, network_out)
+        if outputs.network:
+            write_network(network, outputs.network)
         model = fit(ds.x["train"], ds.y["train"], ds.features, ds.targets, settings, network=network)
     else:
         model = fit(ds.x["train"], ds.y["train"], ds.features, ds.targets, settings)
-    model.save(out)
-    fit_report(model, name or kind, network_report).write(report_out)
+    model.save(outputs.model)
+    module.fit_report(model, name, network_report).write(outputs.report)
     return model

@@ -5,28 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from lembas_core.common.layout import COHORT_FILES
+from lembas_core.common.settings import IngestSettings
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 
 
-def ingest(
-    files: Mapping[str, str],
-    file_format: str,
-    self_loops: str,
-    out_dir: str | Path,
-    validation_overlap: str = "error",
-    min_name_match: float = 0.5,
-    transform: str | Mapping[str, str] = "none",
-    match_case: bool = True,
-) -> dict:
-    """Ingest `files` (role -> path: tf_expression, gene_expression, network, validation); return the manifest.
-
-    The remaining arguments are the `data` settings of the same names (lembas_core.data.ingest.ingest_cohort).
-    """
-    cohort = CohortFiles(
-        tf_expression=files["tf_expression"],
-        gene_expression=files["gene_expression"],
-        network=files["network"],
-        validation=files["validation"],
-        format=file_format,
-    )
-    return ingest_cohort(cohort, out_dir, self_loops, validation_overlap, min_name_match, transform, match_case)
+def ingest(files: Mapping[str, str], out_dir: str | Path, settings: IngestSettings) -> dict:
+    """Ingest `files` (role -> path: tf_expression, gene_expression, network, validation) into `out_dir`
+    with the `data` settings; return the manifest (:func:`lembas_core.data.ingest.ingest_cohort`)."""
+    cohort = CohortFiles(**{role: files[role] for role in COHORT_FILES}, format=settings.format)
+    return ingest_cohort(cohort, out_dir, settings)

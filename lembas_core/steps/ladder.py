@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -18,31 +19,38 @@ def read_tsv(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t")
 
 
+@dataclass(frozen=True)
+class LadderInputs:
+    """Tables the ladder is drawn from: summary.tsv, replicates.tsv, the per-gene score tables by
+    (model, split) and, on synthetic data, the true per-gene response families and the truth recovery."""
+
+    summary: str | Path
+    replicates: str | Path
+    per_gene: Mapping[tuple[str, str], str | Path]
+    truth_genes: str | Path | None = None
+    truth_recovery: str | Path | None = None
+
+
 def ladder_report(
-    summary: str | Path,
-    replicates: str | Path,
-    per_gene: Mapping[tuple[str, str], str | Path],
+    inputs: LadderInputs,
     kinds: Mapping[str, str],
     networks: Mapping[str, str],
     outputs: Mapping[str, str | Path],
-    include_zero_filled: bool = False,
-    truth_genes: str | Path | None = None,
-    truth_recovery: str | Path | None = None,
+    include_zero_filled: bool,
 ) -> pd.DataFrame:
     """Write the ladder table, the paired comparisons and the figure (and, on synthetic data, the breakdown).
 
-    `per_gene` maps (model, split) to score tables; `kinds` and `networks` give each shown model's kind
-    and network ('' for kinds without one), in ladder order; `outputs` holds the paths `table`, `paired`,
-    `figure` and, with `truth_genes`, `truth`.
+    `kinds` and `networks` give each shown model's kind and network ('' for kinds without one), in
+    ladder order; `outputs` holds the paths `table`, `paired`, `figure` and, with `inputs.truth_genes`, `truth`.
     """
-    tables = {key: read_tsv(path) for key, path in per_gene.items()}
-    recovery = read_tsv(truth_recovery) if truth_recovery else None
-    table = ladder_table(read_tsv(summary), read_tsv(replicates), kinds, networks, recovery)
+    tables = {key: read_tsv(path) for key, path in inputs.per_gene.items()}
+    recovery = read_tsv(inputs.truth_recovery) if inputs.truth_recovery else None
+    table = ladder_table(read_tsv(inputs.summary), read_tsv(inputs.replicates), kinds, networks, recovery)
     write_tsv(table, outputs["table"])
     write_tsv(ladder_comparisons(tables, ladder_pairs(kinds, networks), include_zero_filled), outputs["paired"])
     breakdown = None
-    if truth_genes:
-        breakdown = truth_breakdown(tables, read_tsv(truth_genes), include_zero_filled)
+    if inputs.truth_genes:
+        breakdown = truth_breakdown(tables, read_tsv(inputs.truth_genes), include_zero_filled)
         write_tsv(breakdown, outputs["truth"])
     ladder_plot(table, breakdown, outputs["figure"], Palette(kinds))
     return table

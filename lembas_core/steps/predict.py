@@ -8,18 +8,16 @@ import numpy as np
 
 from lembas_core.data.dataset import load_dataset
 from lembas_core.io.atomic import atomic_file
-from lembas_core.models.base import load_model
+from lembas_core.models.base import ModelFile
 
 
-def predict_split(
-    kind: str, model_path: str | Path, dataset_dir: str | Path, split: str, out: str | Path, threads: int
-) -> np.ndarray:
-    """Predict `split` with the model in `model_path`; save (samples x targets) float32 `.npy` to `out`."""
+def predict_split(model: ModelFile, dataset_dir: str | Path, split: str, out: str | Path, threads: int) -> np.ndarray:
+    """Predict `split` with `model` on `threads` threads; save (samples x targets) float32 `.npy` to `out`."""
     ds = load_dataset(dataset_dir)
-    model = load_model(kind, model_path, threads)
-    if model.targets != ds.targets:
-        raise ValueError(f"{model_path}: the model's targets differ from the dataset's; rerun snakemake to retrain it")
-    pred = np.asarray(model.predict(np.asarray(ds.x[split])), dtype=np.float32)
+    loaded = model.load(threads)
+    if loaded.targets != ds.targets:
+        raise ValueError(f"{model.path}: the model's targets differ from the dataset's; rerun snakemake to retrain it")
+    pred = np.asarray(loaded.predict(np.asarray(ds.x[split])), dtype=np.float32)
     with atomic_file(out, "wb") as handle:
         np.save(handle, pred, allow_pickle=False)
     return pred

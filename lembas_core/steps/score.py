@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from lembas_core.common.settings import ScoreSettings
 from lembas_core.data.dataset import load_dataset
 from lembas_core.evaluation.metrics import gene_table, headline_genes, summary_metrics
 from lembas_core.io.atomic import write_tsv
-from lembas_core.workflow.settings import ScoreSettings
 
 LOG = logging.getLogger("lembas_core.steps.score")
+
+
+@dataclass(frozen=True)
+class ScoreOutputs:
+    """Files a score job writes: the per-gene table and the one-row headline table."""
+
+    per_gene: str | Path
+    summary: str | Path
 
 
 def score_split(
@@ -21,15 +30,14 @@ def score_split(
     split: str,
     predictions: str | Path,
     dataset_dir: str | Path,
-    per_gene_out: str | Path,
-    summary_out: str | Path,
+    outputs: ScoreOutputs,
     settings: ScoreSettings,
 ) -> dict:
     """Score the (samples x targets) predictions of `model` on `split`; write both tables, return the row."""
     ds = load_dataset(dataset_dir)
     y, p = np.asarray(ds.y[split]), np.load(predictions)
     table = gene_table(y, p, ds.targets, ds.validation_missing_targets if split == "validation" else None)
-    write_tsv(table, per_gene_out)
+    write_tsv(table, outputs.per_gene)
     mask = headline_genes(table, settings.include_zero_filled)
     row = {"model": model, "split": split, **summary_metrics(y, p, mask, settings.bootstrap, settings.bootstrap_seed)}
     LOG.info(
@@ -44,5 +52,5 @@ def score_split(
         row["n_genes"],
         "" if mask.all() else f"; {int((~mask).sum())} zero-filled genes excluded",
     )
-    write_tsv(pd.DataFrame([row]), summary_out)
+    write_tsv(pd.DataFrame([row]), outputs.summary)
     return row

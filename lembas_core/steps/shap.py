@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from lembas_core.common.settings import GradientExplainerSettings
 from lembas_core.data.dataset import load_dataset
-from lembas_core.evaluation.shap import explain_gene
+from lembas_core.evaluation.shap import ExplainedSamples, explain_gene
 from lembas_core.io.errors import InputDataError
+from lembas_core.models.base import ModelFile
 from lembas_core.reporting.figures import shap_plots
-from lembas_core.workflow.settings import ShapSettings
+
+
+@dataclass(frozen=True)
+class ShapOutputs:
+    """Files a SHAP job writes: the values (`.npz`) and the waterfall and beeswarm plots (`.png`)."""
+
+    npz: str | Path
+    waterfall: str | Path
+    beeswarm: str | Path
 
 
 def explain(
-    kind: str,
-    model_path: str | Path,
+    model: ModelFile,
     gene: str,
     dataset_dir: str | Path,
-    out: str | Path,
-    waterfall: str | Path,
-    beeswarm: str | Path,
-    settings: ShapSettings,
+    outputs: ShapOutputs,
+    settings: GradientExplainerSettings,
     threads: int,
-    name: str | None = None,
 ) -> None:
-    """Explain `gene` with model `name` (default: `kind`) of `kind`; write the `.npz` and its two plots.
+    """Explain `gene` with `model` on the validation cohort; write the `.npz` and its two plots.
 
     The waterfall shows the validation sample with the highest observed expression of the gene (the
     same sample for every model), or the first sample when the gene was zero-filled.
@@ -39,18 +46,8 @@ def explain(
             where="config shap.genes",
         )
     j = ds.targets.index(gene)
-    explain_gene(
-        kind,
-        model_path,
-        gene,
-        np.asarray(ds.x["validation"]),
-        ds.features,
-        ds.samples["validation"],
-        out,
-        settings,
-        threads,
-        name,
-    )
+    data = ExplainedSamples(np.asarray(ds.x["validation"]), ds.features, ds.samples["validation"])
+    explain_gene(model, gene, data, outputs.npz, settings, threads)
     observed = np.asarray(ds.y["validation"][:, j])
     sample = 0 if ds.validation_missing_targets[j] else int(np.argmax(observed))
-    shap_plots(out, sample, waterfall, beeswarm)
+    shap_plots(outputs.npz, sample, outputs.waterfall, outputs.beeswarm)

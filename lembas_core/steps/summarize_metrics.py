@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,36 +29,54 @@ STRATA_COLUMNS = [
 PAIRED_COLUMNS = ["split", "model_a", "model_b", "n_genes", "median_r2_difference", "fraction_a_better", "wilcoxon_p"]
 
 
+@dataclass(frozen=True)
+class SummaryInputs:
+    """What summarize_metrics gathers.
+
+    `rows` are the score rows of every model, replicates included; `per_gene` and `predictions` map
+    (model, split) to the score and predict jobs' outputs (first replicates); `fit_reports` are every
+    training job's fit report (:mod:`lembas_core.models.fit_report`); `dataset` the dataset store.
+    """
+
+    rows: Sequence[str | Path]
+    per_gene: Mapping[tuple[str, str], str | Path]
+    predictions: Mapping[tuple[str, str], str | Path]
+    fit_reports: Sequence[str | Path]
+    dataset: str | Path
+
+
+@dataclass(frozen=True)
+class SummaryOutputs:
+    """The tables summarize_metrics writes."""
+
+    summary: str | Path
+    strata: str | Path
+    paired: str | Path
+    fits: str | Path
+    replicates: str | Path
+
+
 def summarize(
-    rows: list[str | Path],
-    per_gene: dict[tuple[str, str], str | Path],
-    predictions: dict[tuple[str, str], str | Path],
-    fit_reports: list[str | Path],
-    dataset_dir: str | Path,
-    summary_out: str | Path,
-    strata_out: str | Path,
-    paired_out: str | Path,
-    fits_out: str | Path,
-    replicates_out: str | Path,
+    inputs: SummaryInputs,
+    outputs: SummaryOutputs,
     include_zero_filled: bool,
-    replicate_of: dict[str, str] | None = None,
+    replicate_of: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Gather the score jobs' rows into summary.tsv; CV strata and paired comparisons per split; fits.tsv.
 
-    `rows` are the score rows of every model, replicates included; `replicate_of` maps each model to its
-    first replicate (default: itself). summary.tsv keeps the first replicates' rows, replicates.tsv the
-    mean and sd across replicates. `per_gene` and `predictions` map (model, split) to the score and
-    predict jobs' outputs (first replicates); `fit_reports` are every training job's fit report
-    (:mod:`lembas_core.models.fit_report`).
+    `replicate_of` maps each model to its first replicate (default: itself). summary.tsv keeps the first
+    replicates' rows, replicates.tsv the mean and sd across replicates.
     """
-    write_tsv(pd.DataFrame([FitReport.read(path).row() for path in fit_reports], columns=FIT_COLUMNS), fits_out)
-    every = pd.concat([pd.read_csv(r, sep="\t") for r in rows], ignore_index=True)
+    fits = [FitReport.read(path).row() for path in inputs.fit_reports]
+    write_tsv(pd.DataFrame(fits, columns=FIT_COLUMNS), outputs.fits)
+    every = pd.concat([pd.read_csv(r, sep="\t") for r in inputs.rows], ignore_index=True)
     replicate_of = replicate_of or {m: m for m in every["model"]}
-    write_tsv(replicate_spread(every, replicate_of), replicates_out)
+    write_tsv(replicate_spread(every, dict(replicate_of)), outputs.replicates)
     summary = every[[replicate_of[m] == m for m in every["model"]]].reset_index(drop=True)
-    write_tsv(summary, summary_out)
-    ds = load_dataset(dataset_dir)
+    write_tsv(summary, outputs.summary)
+    ds = load_dataset(inputs.dataset)
     strata, paired = [], []
+    per_gene, predictions = inputs.per_gene, inputs.predictions
     for split in dict.fromkeys(s for _, s in per_gene):
         y = np.asarray(ds.y[split])
         tables = {m: pd.read_csv(path, sep="\t") for (m, s), path in per_gene.items() if s == split}
@@ -67,6 +87,6 @@ def summarize(
                 strata_table(y, np.load(predictions[(model, split)]), reference, mask).assign(model=model, split=split)
             )
         paired.append(paired_comparison({m: t["r2"].to_numpy() for m, t in tables.items()}, mask).assign(split=split))
-    write_tsv(pd.concat(strata, ignore_index=True)[STRATA_COLUMNS], strata_out)
-    write_tsv(pd.concat(paired, ignore_index=True)[PAIRED_COLUMNS], paired_out)
+    write_tsv(pd.concat(strata, ignore_index=True)[STRATA_COLUMNS], outputs.strata)
+    write_tsv(pd.concat(paired, ignore_index=True)[PAIRED_COLUMNS], outputs.paired)
     return summary

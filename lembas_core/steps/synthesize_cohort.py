@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from lembas_core.common.settings import SyntheticSettings
 from lembas_core.synthetic.cohort import synthesize
 from lembas_core.synthetic.spec import spec_from_config
 
 
-def synthesize_cohort(preset: str, overrides: dict[str, Any], seed: int, file_format: str, out_dir: str | Path) -> None:
-    """Generate preset `preset` (with generator `overrides`) under `seed`; write it to `out_dir`."""
-    synthesize(spec_from_config(preset, overrides, seed=seed), out_dir, file_format)
+def synthesize_cohort(settings: SyntheticSettings, seed: int, out_dir: str | Path) -> None:
+    """Generate the preset of `settings` (with its generator overrides) under `seed`; write it to `out_dir`
+    in `settings.file_format`."""
+    synthesize(spec_from_config(settings.preset, settings.overrides, seed=seed), out_dir, settings.file_format)

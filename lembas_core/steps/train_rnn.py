@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,33 +14,37 @@ from lembas_core.models.fit_report import FitReport
 from lembas_core.models.rnn.device import resolve_device
 from lembas_core.models.rnn.io import graph_from_dataset, import_upstream_checkpoint, save_rnn
 from lembas_core.models.rnn.model import LembasRNN
-from lembas_core.models.rnn.training import config_fingerprint, train, write_history
+from lembas_core.models.rnn.training import Checkpointing, config_fingerprint, train, write_history
 from lembas_core.models.settings import RNNExecution, RNNSettings
 
 LOG = logging.getLogger("lembas_core.steps.train_rnn")
 
 
+@dataclass(frozen=True)
+class RNNOutputs:
+    """Files a train_rnn job writes (the model, its per-epoch history, its fit report, the network it used)
+    and the checkpoint it keeps while it runs (None: no checkpoints)."""
+
+    model: str | Path
+    history: str | Path
+    report: str | Path
+    network: str | Path
+    checkpoint: str | Path | None = None
+
+
 def train_rnn(
-    dataset_dir: str | Path,
-    settings: RNNSettings,
-    execution: RNNExecution,
-    model_out: str | Path,
-    history_out: str | Path,
-    report_out: str | Path,
-    network_out: str | Path | None = None,
-    checkpoint: str | Path | None = None,
-    name: str = "rnn",
+    name: str, settings: RNNSettings, execution: RNNExecution, dataset_dir: str | Path, outputs: RNNOutputs
 ) -> LembasRNN:
     """Train model `name` with `settings` (or import `settings.import_checkpoint`); save it and its history.
 
     The network is the dataset's prior or the control `settings.network` derived from it
-    (:mod:`lembas_core.data.network_controls`); it is written to `network_out`. The checkpoint is
+    (:mod:`lembas_core.data.network_controls`); it is written to `outputs.network`. The checkpoint is
     resumed only under the same fingerprint: the settings and the dataset, never the device or the
     checkpoint period.
     """
     network, network_report = network_for(dataset_dir, settings.network, settings.network_seed)
-    if network_out:
-        write_network(network, network_out)
+    write_network(network, outputs.network)
+    checkpoint = outputs.checkpoint
     graph, features, targets = graph_from_dataset(dataset_dir, network)
     device = resolve_device(execution.device)
     LOG.info(
@@ -63,9 +67,8 @@ def train_rnn(
     else:
         model = LembasRNN(graph, settings.architecture, seed=settings.training.seed).to_device(device)
         fingerprint = config_fingerprint(asdict(settings), ds.report, {"features": features, "targets": targets})
-        outcome = train(
-            model, ds.x["train"], ds.y["train"], settings.training, checkpoint, execution.checkpoint_every, fingerprint
-        )
+        checkpointing = Checkpointing(checkpoint, execution.checkpoint_every, fingerprint) if checkpoint else None
+        outcome = train(model, ds.x["train"], ds.y["train"], settings.training, checkpointing)
         history = outcome.history
         on = (
             ""
@@ -88,9 +91,9 @@ def train_rnn(
     y_test, y_train = np.asarray(ds.y["test"], np.float64), np.asarray(ds.y["train"], np.float64)
     mse, floor = float(np.mean((test_pred - y_test) ** 2)), float(np.mean((y_train.mean(0) - y_test) ** 2))
     LOG.info("%s test MSE %.5f vs %.5f for the training-mean baseline", name, mse, floor)
-    save_rnn(model.to_device("cpu"), model_out, features, targets)
-    write_history(history, history_out)
-    report.write(report_out)
+    save_rnn(model.to_device("cpu"), outputs.model, features, targets)
+    write_history(history, outputs.history)
+    report.write(outputs.report)
     if checkpoint:
         Path(checkpoint).unlink(missing_ok=True)  # the finished model supersedes it
     return model

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
+from lembas_core.common.layout import batch_ranges
 from lembas_core.data.dataset import load_dataset
 from lembas_core.models.fit_report import FitReport
-from lembas_core.models.settings import XGBRFSettings
+from lembas_core.models.settings import XGBRF_DEFAULT_TREES, XGBRFExecution, XGBRFSettings
 from lembas_core.models.xgbrf import resolve_device, save_batch, train_batch, write_index
-from lembas_core.workflow.layout import batch_ranges
 
 LOG = logging.getLogger("lembas_core.steps.train_xgbrf")
 
@@ -20,15 +20,14 @@ def train_xgbrf_batch(
     dataset_dir: str | Path,
     batch_index: int,
     settings: XGBRFSettings,
+    execution: XGBRFExecution,
     threads: int,
     out: str | Path,
-    device: str = "cpu",
 ) -> None:
-    """Train batch `batch_index` (targets [start, stop)) of the dataset's training split; save it to `out`.
-
-    `device` is `models.xgbrf.device` (auto, cpu or cuda: XGBoost's CUDA `hist`).
-    """
-    device = resolve_device(device)
+    """Train batch `batch_index` (targets [start, stop)) of the dataset's training split on `threads`
+    threads; save it to `out`. `execution.device` is `models.xgbrf.device` (auto, cpu or cuda: XGBoost's
+    CUDA `hist`)."""
+    device = resolve_device(execution.device)
     ds = load_dataset(dataset_dir)
     ranges = batch_ranges(len(ds.targets), settings.batch_size)
     if not 0 <= batch_index < len(ranges):
@@ -59,7 +58,7 @@ def assemble_xgbrf(
 ) -> dict:
     """Write the index of the batch files in target order (model `name`) and its fit report."""
     index = write_index(batch_files, out)
-    trees = settings.params.get("n_estimators", 100)  # XGBRFRegressor's own default when unset
+    trees = settings.params.get("n_estimators", XGBRF_DEFAULT_TREES)
     FitReport(
         name,
         f"random forest of {trees} trees per target, {len(batch_files)} batch job(s), "

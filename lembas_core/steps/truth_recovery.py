@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from lembas_core.common.layout import format_from_extension
 from lembas_core.evaluation.truth import rnn_edge_recovery, shap_recovery
 from lembas_core.io.atomic import write_tsv
 from lembas_core.io.tables import read_table
-from lembas_core.workflow.layout import format_from_extension
 
 
 def truth_recovery(

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from lembas_core.common.layout import cohort_file_names
 from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.tables import write_matrix, write_table
 from lembas_core.synthetic.expression import (
@@ -37,7 +38,6 @@ from lembas_core.synthetic.expression import (
 from lembas_core.synthetic.names import gene_symbols, tf_symbols
 from lembas_core.synthetic.network import make_network
 from lembas_core.synthetic.spec import SyntheticSpec
-from lembas_core.workflow.layout import cohort_file_names
 
 LOG = logging.getLogger("lembas_core.synthetic.cohort")
 
@@ -87,18 +87,7 @@ def generate_cohort(spec: SyntheticSpec) -> SyntheticCohort:
 
     self_target = np.full(spec.n_regulators, -1)
     self_target[tf_target_idx] = np.arange(n_tf_targets)
-    net = make_network(
-        spec.n_regulators,
-        spec.n_genes,
-        spec.n_edges,
-        net_rng,
-        activating_fraction=spec.activating_fraction,
-        active_fraction=spec.active_edge_fraction,
-        out_degree_sd=spec.out_degree_sd,
-        sign_error_fraction=spec.sign_error_fraction,
-        missing_fraction=spec.missing_edge_fraction,
-        self_target=self_target,
-    )
+    net = make_network(spec, net_rng, self_target=self_target)
 
     n_main, n_all = spec.n_samples, spec.n_samples + spec.n_validation
     z = programs(
@@ -128,7 +117,7 @@ def generate_cohort(spec: SyntheticSpec) -> SyntheticCohort:
         shape=(spec.n_regulators, n_plain),
     )
     confounders = gene_rng.standard_normal((n_all, spec.n_confounders))
-    gene_log = gene_log_tpm(activity, tf_sd, weights, model, confounders, n_main, seed=int(gene_rng.integers(2**31)))
+    gene_log = gene_log_tpm((activity, tf_sd), weights, model, confounders, n_main, seed=int(gene_rng.integers(2**31)))
 
     extra_mu, extra_sd = val_rng.normal(1.5, 2.0, n_extra), val_rng.uniform(0.3, 1.0, n_extra)
     extra_log = extra_mu + extra_sd * val_rng.standard_normal((spec.n_validation, n_extra))
@@ -227,8 +216,8 @@ def generate_cohort(spec: SyntheticSpec) -> SyntheticCohort:
     )
 
 
-def write_cohort(cohort: SyntheticCohort, out_dir: str | Path, fmt: str = "tsv") -> dict[str, Path]:
-    """Write the cohort in the upstream layout; each file appears complete or not at all."""
+def write_cohort(cohort: SyntheticCohort, out_dir: str | Path, fmt: str) -> dict[str, Path]:
+    """Write the cohort in the upstream layout in table format `fmt`; each file appears complete or not at all."""
     names = cohort_file_names(fmt)
     final = Path(out_dir)
     final.mkdir(parents=True, exist_ok=True)
@@ -247,8 +236,8 @@ def write_cohort(cohort: SyntheticCohort, out_dir: str | Path, fmt: str = "tsv")
     return {role: final / name for role, name in names.items()}
 
 
-def synthesize(spec: SyntheticSpec, out_dir: str | Path, fmt: str = "tsv") -> dict[str, Path]:
-    """Generate and write a cohort; log its headline numbers."""
+def synthesize(spec: SyntheticSpec, out_dir: str | Path, fmt: str) -> dict[str, Path]:
+    """Generate and write a cohort in table format `fmt`; log its headline numbers."""
     cohort = generate_cohort(spec)
     s = cohort.summary
     LOG.info(

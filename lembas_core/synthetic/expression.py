@@ -24,7 +24,10 @@ FAMILIES = ("linear", "hill", "mml")
 GENE_BLOCK = 1024  # fixed: per-block random streams make results independent of memory settings
 
 
-def mml(z: np.ndarray, leak: float = 0.01) -> np.ndarray:
+RESPONSE_LEAK = 0.01  # slope of the generator's MML response below 0 (LEMBAS' value)
+
+
+def mml(z: np.ndarray, leak: float = RESPONSE_LEAK) -> np.ndarray:
     """LEMBAS' Michaelis-Menten-like activation: leak*z (z<0), z (0<=z<=0.5), 1 - 1/(4z) (z>0.5)."""
     return np.where(z < 0, leak * z, np.where(z <= 0.5, z, 1.0 - 0.25 / np.maximum(z, 0.5)))
 
@@ -128,19 +131,22 @@ def draw_gene_model(
 
 
 def gene_log_tpm(
-    activity: np.ndarray,
-    tf_sd: np.ndarray,
+    regulators: tuple[np.ndarray, np.ndarray],
     weights: sp.csc_matrix,
     model: GeneModel,
     confounders: np.ndarray,
     n_main: int,
     seed: int,
 ) -> np.ndarray:
-    """Natural-log TPM of every modelled gene (before batch effects), computed in gene blocks.
+    """Natural-log TPM (samples x genes) of every modelled gene (before batch effects), in gene blocks.
 
-    `weights` is the true (regulator x gene) weight matrix; `activity` the standardised log-TF
-    levels (samples x regulators) and `tf_sd` their log-scale sd (sets the Hill steepness).
+    `regulators` = (activity, tf_sd): the standardised log-TF levels (samples x regulators) and their
+    log-scale sd (regulators,), which sets the Hill steepness. `weights` is the true (regulators x genes)
+    weight matrix, `confounders` the hidden confounder scores (samples x confounders); the first `n_main`
+    rows are the main cohort, which alone sets the per-gene standardisation. `seed` roots the per-block
+    random streams.
     """
+    activity, tf_sd = regulators
     n, n_genes = activity.shape[0], weights.shape[1]
     hill_input = np.tanh(0.5 * model.hill_n * tf_sd * activity)
     out = np.empty((n, n_genes))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lembas_core.synthetic.spec import SyntheticSpec
+
 
 @dataclass
 class SyntheticNetwork:
@@ -69,35 +71,31 @@ def _ensure_covered(
 
 
 def make_network(
-    n_regulators: int,
-    n_targets: int,
-    n_edges: int,
-    rng: np.random.Generator,
-    activating_fraction: float = 0.86,
-    active_fraction: float = 0.3,
-    sign_error_fraction: float = 0.05,
-    missing_fraction: float = 0.08,
-    self_target: np.ndarray | None = None,
-    out_degree_sd: float = 1.2,
+    spec: SyntheticSpec, rng: np.random.Generator, self_target: np.ndarray | None = None
 ) -> SyntheticNetwork:
-    """Build the prior and the truth.
+    """Build the prior and the truth from the sizes and network fractions of `spec`.
 
-    `self_target[i]` is the target index of regulator i when that regulator is also a target gene
-    (else -1); true self-loops are excluded so the truth never lets a TF drive itself. `out_degree_sd` is the
-    log-normal spread of the regulators' out-degree weights (larger: more hubs, a smaller median out-degree).
+    Uses `spec.n_regulators` sources, `spec.n_genes` targets, about `spec.n_edges` prior edges, and the
+    fractions `spec.activating_fraction`, `spec.active_edge_fraction`, `spec.sign_error_fraction`,
+    `spec.missing_edge_fraction`; `spec.out_degree_sd` is the log-normal spread of the regulators'
+    out-degree weights (larger: more hubs, a smaller median out-degree).
+    `self_target` (shape (n_regulators,)): `self_target[i]` is the target index of regulator i when that
+    regulator is also a target gene (else -1); true self-loops are excluded so the truth never lets a TF
+    drive itself. None: no regulator is a target.
     """
-    out_w = rng.lognormal(0.0, out_degree_sd, n_regulators)
+    n_regulators, n_targets = spec.n_regulators, spec.n_genes
+    out_w = rng.lognormal(0.0, spec.out_degree_sd, n_regulators)
     in_w = rng.lognormal(0.0, 0.8, n_targets)
-    source, target = _sample_pairs(n_edges, out_w, in_w, rng)
+    source, target = _sample_pairs(spec.n_edges, out_w, in_w, rng)
     source, target = _ensure_covered(source, target, n_regulators, n_targets, out_w, rng)
-    true_sign = np.where(rng.random(source.size) < activating_fraction, 1, -1).astype(np.int8)
+    true_sign = np.where(rng.random(source.size) < spec.activating_fraction, 1, -1).astype(np.int8)
 
     self_loop = np.zeros(source.size, dtype=bool) if self_target is None else self_target[source] == target
-    active = (rng.random(source.size) < active_fraction) & ~self_loop
-    flipped = active & (rng.random(source.size) < sign_error_fraction)
+    active = (rng.random(source.size) < spec.active_edge_fraction) & ~self_loop
+    flipped = active & (rng.random(source.size) < spec.sign_error_fraction)
     prior_sign = np.where(flipped, -true_sign, true_sign).astype(np.int8)
 
-    n_missing = int(round(missing_fraction * active.sum()))
+    n_missing = int(round(spec.missing_edge_fraction * active.sum()))
     taken = source.astype(np.int64) * n_targets + target
     missing = np.empty(0, dtype=np.int64)
     while missing.size < n_missing:
@@ -112,7 +110,7 @@ def make_network(
         missing = np.concatenate([missing, keys])
         taken = np.concatenate([taken, keys])
     miss_src, miss_tgt = missing // n_targets, missing % n_targets
-    miss_sign = np.where(rng.random(n_missing) < activating_fraction, 1, -1)
+    miss_sign = np.where(rng.random(n_missing) < spec.activating_fraction, 1, -1)
 
     t_source = np.concatenate([source[active], np.asarray(miss_src, dtype=np.int32)])
     t_target = np.concatenate([target[active], np.asarray(miss_tgt, dtype=np.int32)])

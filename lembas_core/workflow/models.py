@@ -8,7 +8,7 @@ A *model* is a named, fully configured instance of a registered model kind. Thre
   set to null is switched off (how an overlay removes one);
 - `replicates: N` (on `models.rnn`, `models.xgbrf`, `models.prior_ridge` or a variant): replicates
   2..N are further models named ``<name>.rep<k>`` whose seeds are advanced by k - 1
-  (:func:`lembas_core.models.settings.replicate_settings`). The dot keeps them apart from every
+  (the kind's :attr:`~lembas_core.models.base.ModelKind.reseed`). The dot keeps them apart from every
   configurable name.
 
 Every model gets its own jobs and files (`results/models/<name>...`); replicates are trained, predicted
@@ -23,18 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lembas_core.models.base import REGISTRY
-from lembas_core.models.settings import (
-    from_mapping,
-    is_stochastic,
-    replicate_settings,
-    split_rnn_config,
-    split_xgbrf_config,
-)
+from lembas_core.models.base import REGISTRY, REPLICATES_KEY, ModelKind
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 REPLICATE_MARK = ".rep"
-VARIANT_KEYS = ("model", "replicates")  # keys of a variant that are not settings of its kind
+VARIANT_KEYS = ("model", REPLICATES_KEY)  # keys of a variant that are not settings of its kind
 
 
 class ConfigError(ValueError):
@@ -46,7 +39,7 @@ class ModelSpec:
     """One model of the run.
 
     `settings` are the kind's typed settings (overrides and replicate seeds applied); `execution` where
-    its jobs run (RNN and XGBRF: device, checkpoint period; None for the others), which reruns nothing.
+    its jobs run (the kind's execution settings, e.g. a device; None for kinds without), which reruns nothing.
     """
 
     name: str
@@ -56,22 +49,16 @@ class ModelSpec:
     replicate: int  # 1 for the model itself, k for `<name>.rep<k>`
     replicate_of: str  # name of replicate 1
     replicates: int
-    values: dict[str, Any]  # the flat `models.<kind>` mapping with the variant's overrides (for job sizing)
+
+    @property
+    def model_kind(self) -> ModelKind:
+        """The registry entry of the model's kind."""
+        return REGISTRY[self.kind]
 
     @property
     def network(self) -> str:
         """prior, shuffled or random for models that use the network; '' for the others."""
-        return self.settings.network if REGISTRY[self.kind].uses_network else ""
-
-
-def kind_settings(kind: str, values: Mapping[str, Any], where: str) -> tuple[Any, Any]:
-    """Typed (settings, execution) of model `kind` from its flat config mapping (`replicates` excluded)."""
-    values = {k: v for k, v in values.items() if k != "replicates"}
-    if kind == "rnn":
-        return split_rnn_config(values)
-    if kind == "xgbrf":
-        return split_xgbrf_config(values)
-    return from_mapping(REGISTRY[kind].settings, values, where), None
+        return self.settings.network if self.model_kind.uses_network else ""
 
 
 def variant_definitions(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -135,11 +122,11 @@ def resolve_models(config: Mapping[str, Any]) -> dict[str, ModelSpec]:
     further: dict[str, ModelSpec] = {}
     for name, (kind, values, where) in sources.items():
         try:
-            settings, execution = kind_settings(kind, values, where)
+            settings, execution = REGISTRY[kind].from_config(values, where)
         except (KeyError, TypeError, ValueError) as error:
             raise ConfigError(f"{where}: {error}") from None
-        replicates = int(values.get("replicates", 1))
-        if replicates > 1 and not is_stochastic(settings):
+        replicates = int(values.get(REPLICATES_KEY, 1))
+        if replicates > 1 and not REGISTRY[kind].stochastic(settings):
             raise ConfigError(
                 f"{where}.replicates: {name} is deterministic (same data, same model), so replicates "
                 "would be identical; set replicates: 1"
@@ -148,12 +135,11 @@ def resolve_models(config: Mapping[str, Any]) -> dict[str, ModelSpec]:
             spec = ModelSpec(
                 name=name if k == 1 else f"{name}{REPLICATE_MARK}{k}",
                 kind=kind,
-                settings=replicate_settings(settings, k - 1),
+                settings=REGISTRY[kind].replicate(settings, k - 1),
                 execution=execution,
                 replicate=k,
                 replicate_of=name,
                 replicates=replicates,
-                values=values,
             )
             (firsts if k == 1 else further)[spec.name] = spec
     return {**firsts, **further}

@@ -3,8 +3,10 @@
 The rules ask for `mem_mb` and `runtime` from these estimates, so a cluster job of the `full`
 preset requests what it needs while a `tiny` job stays small. Each estimate is a base cost plus
 costs per MB of the dominant arrays, calibrated from the `benchmark:` files of pipeline runs on
-the demo and full presets (benchmarks/README.md, "Job resources"). Dependency-free: the workflow imports
-it while it builds the DAG, also inside every cluster job.
+the demo and full presets (benchmarks/README.md, "Job resources"). A model's training job is costed
+by its kind's registry entry (:attr:`lembas_core.models.base.ModelKind.memory` and ``runtime``); the
+other rules by the tables below. Dependency-free: the workflow imports it while it builds the DAG,
+also inside every cluster job.
 """
 
 from __future__ import annotations
@@ -14,64 +16,12 @@ import gzip
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from typing import Any
 
+from lembas_core.common.layout import DELIMITERS, compression_of, format_from_extension
+from lembas_core.common.sizes import CohortSize, Cost
+from lembas_core.models.base import ModelKind
 from lembas_core.synthetic.spec import spec_from_config
-from lembas_core.workflow.layout import DELIMITERS, compression_of, format_from_extension
-from lembas_core.workflow.models import kind_settings
-
-_MB = 1e6
-_FLOAT32 = 4
-
-
-@dataclass(frozen=True)
-class CohortSize:
-    """Dimensions that drive memory and run time."""
-
-    samples: int  # training + test samples
-    tfs: int  # TF feature columns
-    genes: int  # target genes
-    edges: int  # network edges
-    validation: int  # validation samples
-
-    @property
-    def expression_mb(self) -> float:
-        """Size of the float32 samples x genes target matrix."""
-        return self.samples * self.genes * _FLOAT32 / _MB
-
-    @property
-    def tf_mb(self) -> float:
-        """Size of the float32 samples x TFs feature matrix."""
-        return self.samples * self.tfs * _FLOAT32 / _MB
-
-    def split(self, name: str | None, test_fraction: float) -> CohortSize:
-        """The size seen by a job on one split (predict, score); the whole cohort for None."""
-        rows = {
-            "train": round(self.samples * (1 - test_fraction)),
-            "test": round(self.samples * test_fraction),
-            "validation": self.validation,
-        }
-        return self if name is None else replace(self, samples=max(rows[name], 1))
-
-
-@dataclass(frozen=True)
-class Cost:
-    """base + per_expression * expression_mb + per_tf * tf_mb + per_medge * million edges."""
-
-    base: float
-    per_expression: float = 0.0
-    per_tf: float = 0.0
-    per_medge: float = 0.0
-
-    def __call__(self, size: CohortSize) -> float:
-        """The cost of a job on a cohort of `size`."""
-        return (
-            self.base
-            + self.per_expression * size.expression_mb
-            + self.per_tf * size.tf_mb
-            + self.per_medge * size.edges / 1e6
-        )
-
 
 # Peak resident memory in MB (before the safety factor), fitted to the `max_rss` of the jobs'
 # benchmark files on the demo and full presets (README, "Job resources"): bases are the interpreter
@@ -81,13 +31,7 @@ MEMORY_MB: dict[str, Cost] = {
     "synthesize_cohort": Cost(300, per_expression=12.0),
     "ingest": Cost(300, per_expression=5.5, per_medge=200),
     "preprocess": Cost(250, per_expression=2.0),
-    "fit_mlr": Cost(300, per_expression=1.2, per_tf=2.0),
-    "fit_ridge": Cost(300, per_expression=11.0, per_tf=6.0),
-    "fit_mean": Cost(250, per_expression=0.2),
-    "fit_prior_ridge": Cost(300, per_expression=3.0, per_tf=6.0, per_medge=100),  # estimate, as ridge's parts
-    "train_xgbrf_batch": Cost(400, per_tf=15.0, per_expression=0.2),
     "assemble_xgbrf": Cost(250),
-    "train_rnn": Cost(700, per_expression=1.2, per_tf=1.0, per_medge=300),
     "predict": Cost(800, per_expression=2.5, per_medge=100),  # per split (CohortSize.split)
     "score": Cost(600, per_expression=10.0),  # per split
     "summarize_metrics": Cost(300, per_expression=4.0),  # not measured at full size
@@ -98,16 +42,11 @@ MEMORY_MB: dict[str, Cost] = {
     "figures": Cost(400, per_expression=4.0),  # not measured at full size
 }
 
-# Wall time in minutes on two cores (before the safety factor), for rules whose time follows the
-# data size; XGBRF and RNN training follow their hyperparameters as well (below).
+# Wall time in minutes on two cores (before the safety factor), for rules whose time follows the data size.
 RUNTIME_MIN: dict[str, Cost] = {
     "synthesize_cohort": Cost(2, per_expression=0.003),
     "ingest": Cost(2, per_expression=0.001),
     "preprocess": Cost(2, per_expression=0.0003),
-    "fit_mlr": Cost(2, per_expression=0.0005, per_tf=0.005),
-    "fit_ridge": Cost(2, per_expression=0.002, per_tf=0.02),
-    "fit_mean": Cost(2, per_expression=0.0002),
-    "fit_prior_ridge": Cost(2, per_expression=0.003, per_tf=0.02, per_medge=2),  # shuffle + per-gene solves
     "assemble_xgbrf": Cost(1),
     "predict": Cost(2, per_expression=0.002, per_medge=2),  # per split
     "score": Cost(2, per_expression=0.01),  # per split
@@ -118,13 +57,6 @@ RUNTIME_MIN: dict[str, Cost] = {
     "ladder": Cost(2),
     "figures": Cost(2, per_expression=0.003),
 }
-
-# XGBRF: seconds per target and tree per (training sample x TF) on two threads (1.22 s per target
-# with 3 trees at 12,748 x 1,197; benchmarks/README.md).
-XGBRF_SECONDS_PER_TREE_CELL = 1.22 / 3 / (12748 * 1197)
-# RNN: seconds per training step = fixed overhead + a cost per (edge x sample in the batch), on two
-# CPU threads (181 ms at 1,153,904 edges and batch 25; about 20 ms on the demo network).
-RNN_STEP_SECONDS = (0.015, 0.166 / (1153904 * 25))
 
 
 def synthetic_size(preset: str, overrides: Mapping | None = None) -> CohortSize:
@@ -217,35 +149,22 @@ def job_threads(rule: str, size: CohortSize) -> int:
     return 1 if rule in SIZE_THREADED_RULES and small else 2
 
 
-def memory_mb(rule: str, size: CohortSize, attempt: int = 1, scale: float = 1.0) -> int:
-    """Memory request of one job of `rule` in MB: estimate x 1.5 x scale (at least 500), +50% per retry."""
-    request = max(MEMORY_MB[rule](size) * 1.5 * scale, 500) * (1 + 0.5 * (attempt - 1))
+def rule_estimate(rule: str, size: CohortSize) -> tuple[float, float]:
+    """(peak memory MB, wall minutes) of one job of `rule`, a rule that trains no model, before the safety factors."""
+    return MEMORY_MB[rule](size), RUNTIME_MIN[rule](size)
+
+
+def training_estimate(kind: ModelKind, settings: Any, size: CohortSize, test_fraction: float) -> tuple[float, float]:
+    """(peak memory MB, wall minutes) of one training job of a model of `kind` with `settings`."""
+    return kind.memory(size), kind.runtime(size, settings, test_fraction)
+
+
+def memory_mb(estimate: float, attempt: int = 1, scale: float = 1.0) -> int:
+    """Memory request in MB for an `estimate` in MB: estimate x 1.5 x scale (at least 500), +50% per retry."""
+    request = max(estimate * 1.5 * scale, 500) * (1 + 0.5 * (attempt - 1))
     return int(math.ceil(request / 100) * 100)
 
 
-def _minutes(seconds: float) -> float:
-    return seconds / 60
-
-
-def estimated_minutes(rule: str, size: CohortSize, models: Mapping, test_fraction: float) -> float:
-    """Expected wall time of one job of `rule` in minutes, before the safety factor."""
-    train = size.samples * (1 - test_fraction)
-    if rule == "train_xgbrf_batch":
-        xgbrf = models["xgbrf"]
-        trees = xgbrf["params"].get("n_estimators", 100)  # XGBRFRegressor's default
-        targets = min(xgbrf["batch_size"], size.genes)
-        return 2 + _minutes(targets * trees * train * size.tfs * XGBRF_SECONDS_PER_TREE_CELL)
-    if rule == "train_rnn":  # the whole budget (early stopping usually ends sooner), with its recipe applied
-        rnn = kind_settings("rnn", models["rnn"], "models.rnn")[0].training
-        per_epoch = math.ceil(train * (1 - rnn.validation_fraction) / rnn.batch_size)
-        steps = max(rnn.epochs * per_epoch, rnn.min_steps)
-        fixed, per_edge_sample = RNN_STEP_SECONDS
-        return 3 + _minutes(steps * (fixed + per_edge_sample * size.edges * rnn.batch_size))
-    return RUNTIME_MIN[rule](size)
-
-
-def runtime_min(
-    rule: str, size: CohortSize, models: Mapping, test_fraction: float, attempt: int = 1, scale: float = 1.0
-) -> int:
-    """Run-time request of one job of `rule` in minutes: 2 x estimate x scale (at least 10), x attempt."""
-    return int(math.ceil(max(2 * estimated_minutes(rule, size, models, test_fraction) * scale, 10) * attempt))
+def runtime_min(estimate: float, attempt: int = 1, scale: float = 1.0) -> int:
+    """Run-time request in minutes for an `estimate` in minutes: 2 x estimate x scale (at least 10), x attempt."""
+    return int(math.ceil(max(2 * estimate * scale, 10) * attempt))

@@ -1,12 +1,14 @@
-"""Typed settings of every stage and model, built once from the schema-validated config.
+"""Every typed setting of a run, built once from the schema-validated config.
 
 Dependency-free: the Snakefile builds :class:`Settings` while it parses the workflow. Defaults live
-in `config/config.yaml` only (the schema and these classes have none); :func:`default_config` reads
-that file for library users (tests, benchmarks) who run without Snakemake.
+in `config/config.yaml` only (the schema and the settings classes have none); :func:`default_config`
+reads that file for library users (tests, benchmarks) who run without Snakemake. The stage settings
+classes live in :mod:`lembas_core.common.settings` (the library's layers share them), the model kinds'
+in :mod:`lembas_core.models.settings`.
 
 A rule's `params` hold only settings that change its results, so that Snakemake's params trigger
-reruns exactly those jobs: the RNN's device and checkpoint period (:class:`RNNExecution`) and the
-thread counts are not among them.
+reruns exactly those jobs: a kind's execution settings (e.g. the RNN's device and checkpoint period)
+and the thread counts are not among them.
 """
 
 from __future__ import annotations
@@ -16,71 +18,54 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from lembas_core.common.settings import (
+    DataSettings,
+    EvaluateSettings,
+    LatencySettings,
+    PreprocessSettings,
+    ResourceSettings,
+    ShapSettings,
+    from_mapping,
+)
 from lembas_core.models.base import REGISTRY
-from lembas_core.models.settings import RNNSettings, from_mapping
-from lembas_core.workflow.models import ModelSpec, kind_settings, resolve_models
+from lembas_core.workflow.models import ModelSpec, resolve_models, variant_definitions
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 
 
 @dataclass(frozen=True)
-class PreprocessSettings:
-    """Feature/target selection, the train/test split and validation alignment (config `preprocess`)."""
-
-    test_fraction: float
-    split_seed: int
-    validation_missing: str  # zero | drop | error
-    exclude_tf_targets: bool
-    targets_outside_network: str  # drop | keep
-
-
-@dataclass(frozen=True)
-class ScoreSettings:
-    """Bootstrap intervals and the zero-filled-gene policy of scoring (config `evaluate`)."""
-
-    bootstrap: int
-    bootstrap_seed: int
-    include_zero_filled: bool
-
-
-@dataclass(frozen=True)
-class ShapSettings:
-    """Expected-gradients settings of the RNN explainer (config `shap`)."""
-
-    background: int
-    nsamples: int
-    seed: int
-
-
-@dataclass(frozen=True)
-class LatencySettings:
-    """Timed calls per mode (config `latency`); the thread count is the job's `threads`."""
-
-    repeats: int
-
-
-@dataclass(frozen=True)
 class Settings:
-    """Every typed setting of a run."""
+    """Every typed setting of a run: one field per top-level config section (`models` split in three)."""
 
+    seed: int  # of the synthetic cohort
+    data: DataSettings
     preprocess: PreprocessSettings
-    score: ScoreSettings
+    evaluate: EvaluateSettings
     shap: ShapSettings
     latency: LatencySettings
-    models: dict[str, Any]  # kind -> its settings dataclass (REGISTRY[kind].settings), from models.<kind>
+    resources: ResourceSettings
+    include: tuple[str, ...]  # models.include: the kinds trained, in table order
+    variants: dict[str, dict[str, Any]]  # models.variants without the switched-off ones
+    models: dict[str, Any]  # kind -> its settings (REGISTRY[kind].settings) from models.<kind>
     specs: dict[str, ModelSpec]  # every model the run trains (kinds, variants, replicates) by name
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
         """Build from a config dict that has passed `config/config.schema.yaml`."""
-        evaluate = config["evaluate"]
-        models = {kind: kind_settings(kind, config["models"].get(kind, {}), f"models.{kind}")[0] for kind in REGISTRY}
+        models = config["models"]
         return cls(
+            seed=config["seed"],
+            data=from_mapping(DataSettings, config["data"], "data"),
             preprocess=from_mapping(PreprocessSettings, config["preprocess"], "preprocess"),
-            score=ScoreSettings(evaluate["bootstrap"], evaluate["bootstrap_seed"], evaluate["include_zero_filled"]),
-            shap=ShapSettings(config["shap"]["background"], config["shap"]["nsamples"], config["shap"]["seed"]),
-            latency=LatencySettings(config["latency"]["repeats"]),
-            models=models,
+            evaluate=from_mapping(EvaluateSettings, config["evaluate"], "evaluate"),
+            shap=from_mapping(ShapSettings, config["shap"], "shap"),
+            latency=from_mapping(LatencySettings, config["latency"], "latency"),
+            resources=from_mapping(ResourceSettings, config["resources"], "resources"),
+            include=tuple(models["include"]),
+            variants=variant_definitions(config),
+            models={
+                kind: entry.from_config(models.get(kind, {}), f"models.{kind}")[0] for kind, entry in REGISTRY.items()
+            },
             specs=resolve_models(config),
         )
 
@@ -88,9 +73,14 @@ class Settings:
         """The settings of model `name` (a model of the run, else a kind) as a plain dict for `params`."""
         return asdict(self.specs[name].settings if name in self.specs else self.models[name])
 
-    def names_of(self, *kinds: str) -> list[str]:
-        """Names of the run's models (replicates included) of the given kinds, in run order."""
-        return [name for name, spec in self.specs.items() if spec.kind in kinds]
+    def trained_by(self, trainer: str, uses_network: bool | None = None) -> list[str]:
+        """Names of the run's models (replicates included), in run order, whose kind is trained by rule
+        `trainer` (:data:`lembas_core.models.base.TRAINERS`), optionally only those that do (not) use the network."""
+        return [
+            name
+            for name, spec in self.specs.items()
+            if spec.model_kind.trainer == trainer and uses_network in (None, spec.model_kind.uses_network)
+        ]
 
     def first_replicates(self) -> list[str]:
         """The run's models without their further replicates: what summary, SHAP, latency and figures show."""
@@ -99,10 +89,7 @@ class Settings:
 
 def model_settings(kind: str, params: Mapping[str, Any]) -> Any:
     """Inverse of :meth:`Settings.model_params`: the typed settings inside a job."""
-    cls = REGISTRY[kind].settings
-    if cls is RNNSettings:
-        return RNNSettings.from_params(params)
-    return from_mapping(cls, params, f"models.{kind}")
+    return REGISTRY[kind].from_params(params)
 
 
 def default_config(*overlays: Mapping[str, Any]) -> dict[str, Any]:

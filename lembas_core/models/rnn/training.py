@@ -160,15 +160,20 @@ def spectral_radius_estimate(
 
 def loss_terms(
     model: LembasRNN,
-    x_full: torch.Tensor,
-    z: torch.Tensor,
-    y_hat: torch.Tensor,
+    states: tuple[torch.Tensor, torch.Tensor],
     y: torch.Tensor,
     lr: float,
     cfg: RNNTraining,
     generator: torch.Generator,
 ) -> dict[str, torch.Tensor]:
-    """Every loss term of one batch (summing them gives the training loss)."""
+    """Every loss term of one batch (summing the terms not starting with "_" gives the training loss).
+
+    `states` = (x_full, z) as returned by `model.states`: the node states and pre-activations, both
+    (nodes x batch); `y` the observed outputs (batch x outputs), compared with `model.readout(x_full)`.
+    `lr` scales the uniform-state term; `generator` draws the spectral-radius probes.
+    """
+    x_full, z = states
+    y_hat = model.readout(x_full)
     w = model.w
     violating = (torch.sign(w) != model.sign_t) & (w != 0)
     batch = x_full.shape[1]
@@ -283,23 +288,34 @@ def _stop_reason(
     return False, f"epoch cap {budget.epochs} reached while still improving ({where}): raise models.rnn.epochs"
 
 
+@dataclass(frozen=True)
+class Checkpointing:
+    """Where and how often training writes its checkpoint, and the fingerprint (:func:`config_fingerprint`)
+    a checkpoint must carry to be resumed."""
+
+    path: str | Path
+    every: int  # epochs
+    fingerprint: str
+
+
 def train(
     model: LembasRNN,
     x_train: np.ndarray,
     y_train: np.ndarray,
     cfg: RNNTraining,
-    checkpoint: str | Path | None = None,
-    checkpoint_every: int = 1,
-    fingerprint: str = "",
+    checkpointing: Checkpointing | None = None,
     stop_after: int | None = None,
 ) -> TrainingOutcome:
     """Train in place on `x_train` (samples x features) and `y_train` (samples x targets).
 
     The inner split (:func:`inner_split`) holds `cfg.validation_fraction` of the rows out of the gradient
-    steps for early stopping; the best epoch's weights are left in `model`. Writes `checkpoint` every
-    `checkpoint_every` epochs and resumes from it when its fingerprint matches. `stop_after` ends the run
-    after that many epochs (used to simulate a preempted job).
+    steps for early stopping; the best epoch's weights are left in `model`. With `checkpointing`, writes
+    the checkpoint every `checkpointing.every` epochs and resumes from it when its fingerprint matches.
+    `stop_after` ends the run after that many epochs (used to simulate a preempted job).
     """
+    checkpoint = Path(checkpointing.path) if checkpointing else None
+    checkpoint_every = checkpointing.every if checkpointing else 0
+    fingerprint = checkpointing.fingerprint if checkpointing else ""
     device = model.w.device
 
     def as_tensor(array: np.ndarray) -> torch.Tensor:
@@ -329,7 +345,6 @@ def train(
     history: list[dict] = []
     best: dict = {}  # epoch, error, last-improvement epoch ("since") and weights of the best epoch
     start_epoch = 0
-    checkpoint = Path(checkpoint) if checkpoint else None
     state = torch.load(checkpoint, map_location=device, weights_only=True) if checkpoint and checkpoint.exists() else {}
     if state and state.get("fingerprint") == fingerprint:
         model.load_state_dict(state["model"])
@@ -372,8 +387,8 @@ def train(
                 * lr
                 * torch.randn((model.graph.n_nodes, idx.numel()), generator=generator, dtype=x_all.dtype).to(device)
             )
-            x_full, z = model.states(model.project_input(x_all[idx], noise))
-            terms = loss_terms(model, x_full, z, model.readout(x_full), y_all[idx], lr, cfg, generator)
+            states = model.states(model.project_input(x_all[idx], noise))
+            terms = loss_terms(model, states, y_all[idx], lr, cfg, generator)
             loss = sum(v for k, v in terms.items() if not k.startswith("_"))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

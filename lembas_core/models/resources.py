@@ -1,0 +1,49 @@
+"""What training one model of each kind costs: peak memory and wall time of its training job.
+
+The registry (:mod:`lembas_core.models.base`) gives each kind its costs; the workflow turns them into
+job requests (:mod:`lembas_core.workflow.resources`: safety factors, retries, scale settings).
+Memory in MB (before the safety factor), fitted to the `max_rss` of the jobs' benchmark files on the
+demo and full presets; wall time in minutes on two cores (README, "Job resources"). Dependency-free.
+"""
+
+from __future__ import annotations
+
+import math
+
+from lembas_core.common.sizes import CohortSize, Cost
+from lembas_core.models.settings import XGBRF_DEFAULT_TREES, RNNSettings, XGBRFSettings
+
+# XGBRF: seconds per target and tree per (training sample x TF) on two threads (1.22 s per target
+# with 3 trees at 12,748 x 1,197; benchmarks/README.md).
+XGBRF_SECONDS_PER_TREE_CELL = 1.22 / 3 / (12748 * 1197)
+# RNN: seconds per training step = fixed overhead + a cost per (edge x sample in the batch), on two
+# CPU threads (181 ms at 1,153,904 edges and batch 25; about 20 ms on the demo network).
+RNN_STEP_SECONDS = (0.015, 0.166 / (1153904 * 25))
+
+
+def fixed_minutes(cost: Cost):
+    """A run-time model that follows the cohort size only (the settings do not change it)."""
+
+    def minutes(size: CohortSize, settings: object, test_fraction: float) -> float:
+        return cost(size)
+
+    return minutes
+
+
+def xgbrf_batch_minutes(size: CohortSize, settings: XGBRFSettings, test_fraction: float) -> float:
+    """One batch job: its targets x trees x training cells."""
+    trees = settings.params.get("n_estimators", XGBRF_DEFAULT_TREES)
+    targets = min(settings.batch_size, size.genes)
+    train = size.training_samples(test_fraction)
+    return 2 + targets * trees * train * size.tfs * XGBRF_SECONDS_PER_TREE_CELL / 60
+
+
+def rnn_minutes(size: CohortSize, settings: RNNSettings, test_fraction: float) -> float:
+    """The whole step budget (early stopping usually ends sooner), with the settings' recipe applied."""
+    training = settings.training
+    per_epoch = math.ceil(
+        size.training_samples(test_fraction) * (1 - training.validation_fraction) / training.batch_size
+    )
+    steps = max(training.epochs * per_epoch, training.min_steps)
+    fixed, per_edge_sample = RNN_STEP_SECONDS
+    return 3 + steps * (fixed + per_edge_sample * size.edges * training.batch_size) / 60
