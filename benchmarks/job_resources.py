@@ -15,28 +15,25 @@ from pathlib import Path
 
 from common import write_table
 
-from lembas_core.workflow.resources import memory_mb, synthetic_size
+from lembas_core.common.layout import SPLITS
+from lembas_core.common.sizes import CohortSize
+from lembas_core.workflow.resources import memory_mb, rule_estimate, synthetic_size
+from lembas_core.workflow.settings import Settings, default_config
 
-# benchmark file (relative to logs/benchmarks, without wildcards) -> rule
-RULE_OF = {
-    "models/mlr": "fit_mlr",
-    "models/ridge": "fit_ridge",
-    "models/mean": "fit_mean",
-    "models/rnn": "train_rnn",
-    "models/xgbrf/assemble": "assemble_xgbrf",
-    "models/xgbrf": "train_xgbrf_batch",
-}
-SPLITS = ("train", "test", "validation")
+SPECS = Settings.from_config(default_config()).specs  # the default run's models (names -> kinds)
 
 
-def job_rule(relative: str) -> tuple[str, str | None]:
-    """(rule, split) of a benchmark file path such as 'score/mlr_train' or 'models/xgbrf/batch_000'."""
-    for prefix, rule in RULE_OF.items():
-        if relative == prefix or (rule == "train_xgbrf_batch" and relative.startswith(prefix + "/batch_")):
-            return rule, None
-    rule = relative.split("/")[0]
-    split = relative.rsplit("_", 1)[-1] if rule in ("predict", "score") else None
-    return rule, split if split in SPLITS else None
+def job_estimate(relative: str, size: CohortSize, test_fraction: float) -> tuple[str, float]:
+    """(rule or `train <kind>`, memory estimate in MB) of a benchmark file path such as 'score/mlr_train',
+    'models/rnn_shuffled' or 'models/xgbrf/batch_000'."""
+    parts = relative.split("/")
+    if parts[0] == "models":
+        if parts[-1] == "assemble":
+            return "assemble_xgbrf", rule_estimate("assemble_xgbrf", size)[0]
+        kind = SPECS[parts[1]].model_kind
+        return f"train {kind.name}", kind.memory(size)
+    split = relative.rsplit("_", 1)[-1] if parts[0] in ("predict", "score") else None
+    return parts[0], rule_estimate(parts[0], size.split(split if split in SPLITS else None, test_fraction))[0]
 
 
 def main() -> None:
@@ -50,10 +47,10 @@ def main() -> None:
     root = args.workdir / "logs" / "benchmarks"
     for path in sorted(root.rglob("*.tsv")):
         relative = str(path.relative_to(root).with_suffix(""))
-        rule, split = job_rule(relative)
+        rule, estimate = job_estimate(relative, size, args.test_fraction)
         record = list(csv.DictReader(path.open(), delimiter="\t"))[-1]
         rss = float(record["max_rss"])
-        requested = memory_mb(rule, size.split(split, args.test_fraction))
+        requested = memory_mb(estimate)
         rows.append(
             (relative, rule, f"{float(record['s']):.1f}", f"{rss:.0f}", requested, f"{requested / max(rss, 1):.1f}")
         )

@@ -45,7 +45,7 @@ def dataset_of(preset: str) -> Path:
 def r2_uniform(ds: Dataset, split: str, predictions: np.ndarray) -> float:
     """Per-gene R^2 averaged over the split's genes (no bootstrap)."""
     y = np.asarray(ds.y[split])
-    return summary_metrics(y, predictions, np.ones(y.shape[1], bool), n_boot=0)["r2_uniform"]
+    return summary_metrics(y, predictions, np.ones(y.shape[1], bool), n_boot=0, seed=0)["r2_uniform"]
 
 
 def main() -> None:

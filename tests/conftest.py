@@ -1,4 +1,5 @@
-"""Shared fixtures: a small cohort written in a temporary folder, and one complete tiny pipeline run."""
+"""Shared fixtures: a small cohort written in a temporary folder (and its dataset store), and one complete
+tiny pipeline run."""
 
 from __future__ import annotations
 
@@ -6,14 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from cohort_helpers import write_small_cohort
+from cohort_helpers import DEFAULTS, INGEST, write_small_cohort
+from lembas_core.common.layout import COHORT_FILES
 from lembas_core.data.ingest import CohortFiles
+from lembas_core.steps.ingest import ingest
+from lembas_core.steps.preprocess import preprocess_cohort
 from workflow_helpers import snakemake
 
 
 @pytest.fixture
 def small_cohort(tmp_path: Path) -> CohortFiles:
     return write_small_cohort(tmp_path / "in")
+
+
+@pytest.fixture
+def small_dataset(small_cohort: CohortFiles, tmp_path: Path) -> Path:
+    """The small cohort ingested and preprocessed with the default settings: the dataset store's folder."""
+    ingest({role: getattr(small_cohort, role) for role in COHORT_FILES}, tmp_path / "ingest", INGEST)
+    preprocess_cohort(tmp_path / "ingest", tmp_path / "dataset", DEFAULTS.preprocess, "default")
+    return tmp_path / "dataset"
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, fields
 
 import pytest
@@ -11,6 +12,8 @@ from cohort_helpers import REPO
 from lembas_core.common.settings import from_mapping
 from lembas_core.models.base import REGISTRY, model_file
 from lembas_core.models.settings import RNNArchitecture, RNNExecution, RNNTraining
+from lembas_core.workflow.config_table import generated_section, render, with_table
+from lembas_core.workflow.config_table import rows as config_rows
 from lembas_core.workflow.settings import Settings, default_config, merged, model_settings
 
 SCHEMA = yaml.safe_load((REPO / "config" / "config.schema.yaml").read_text())
@@ -111,3 +114,44 @@ def test_upstream_recipe_is_one_switch():
     assert settings.recipe == "upstream" and training.epochs == 600 and training.lr_peak == 2e-3
     assert (training.readout_init, training.validation_fraction, training.min_steps) == ("upstream", 0.0, 0)
     assert (training.warmup_epochs, training.reset_epochs, training.batch_size) == (120, 200, 25)
+
+
+def typed_paths(value: object, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """The key paths that the settings object `value` has fields for, nested dataclasses expanded."""
+    if not dataclasses.is_dataclass(value):
+        return {prefix}
+    return set().union(*(typed_paths(getattr(value, f.name), (*prefix, f.name)) for f in dataclasses.fields(value)))
+
+
+def test_every_config_key_has_a_typed_field_and_every_field_a_key():
+    settings = Settings.from_config(default_config())
+    typed = {("seed",)}
+    for section in ("data", "preprocess", "evaluate", "shap", "latency", "resources"):
+        typed |= typed_paths(getattr(settings, section), (section,))
+    typed |= {("models", "include"), ("models", "variants")}
+    typed |= {("models", kind, key) for kind, entry in REGISTRY.items() for key in entry.config_keys()}
+    config_keys = {path for path, _ in config_rows(default_config(), SCHEMA)}
+    assert sorted(config_keys - typed) == []  # a config key without a typed field
+    assert sorted(typed - config_keys) == []  # a typed field without a config key
+    assert set(dataclasses.asdict(settings)) == {
+        "seed",
+        "data",
+        "preprocess",
+        "evaluate",
+        "shap",
+        "latency",
+        "resources",
+        "include",
+        "variants",
+        "models",
+        "specs",
+    }
+
+
+def test_readme_configuration_table_is_generated_from_the_config():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert with_table(readme, generated_section()) == readme, "run: python -m lembas_core.workflow.config_table"
+    config_text = (REPO / "config" / "config.yaml").read_text(encoding="utf-8")
+    assert "| `models.rnn.epochs` | `200` |" in render(config_text, SCHEMA)
+    drifted = config_text.replace("    epochs: 200 ", "    epochs: 80 ")
+    assert "| `models.rnn.epochs` | `80` |" in render(drifted, SCHEMA)  # the table follows the file

@@ -16,10 +16,8 @@ from lembas_core.models.fit_report import FitReport
 from lembas_core.models.linear import LinearModel
 from lembas_core.models.settings import RNNExecution, XGBRFExecution
 from lembas_core.steps.fit_linear import FitOutputs, fit_linear
-from lembas_core.steps.ingest import ingest
 from lembas_core.steps.latency import latency_table
 from lembas_core.steps.predict import predict_split
-from lembas_core.steps.preprocess import preprocess_cohort
 from lembas_core.steps.score import ScoreOutputs, score_split
 from lembas_core.steps.shap import ShapOutputs, explain
 from lembas_core.steps.summarize_metrics import SummaryInputs, SummaryOutputs, summarize
@@ -34,20 +32,14 @@ TINY_RNN = replace(
 )
 
 
-INGEST = replace(DEFAULTS.data.ingest, format="tsv")
-
-
 def fit_outputs(path, name: str, network: bool = False) -> FitOutputs:
     """Model, fit report (and network) files of model `name` under `path`."""
     return FitOutputs(path / f"{name}.npz", path / f"{name}.fit.json", path / f"{name}.tsv" if network else None)
 
 
 @pytest.fixture
-def dataset(small_cohort, tmp_path):
-    roles = ("tf_expression", "gene_expression", "network", "validation")
-    ingest({role: getattr(small_cohort, role) for role in roles}, tmp_path / "ingest", INGEST)
-    preprocess_cohort(tmp_path / "ingest", tmp_path / "dataset", DEFAULTS.preprocess, "default")
-    return tmp_path / "dataset"
+def dataset(small_dataset):
+    return small_dataset
 
 
 def test_linear_fits_predict_and_score(dataset, tmp_path):

@@ -141,10 +141,15 @@ class ModelKind:
         if (self.trainer == "fit_linear") != bool(self.fit):
             raise ValueError(f"model kind {self.name}: a fit function goes with trainer fit_linear, and only there")
 
+    @property
+    def replicable(self) -> bool:
+        """Whether `models.<name>` takes `replicates` (kinds with a reseed hook)."""
+        return self.reseed is not no_reseed
+
     def config_keys(self) -> list[str]:
         """Every key of `models.<name>`: the settings (flat), the execution settings, `replicates`."""
         execution = [f.name for f in fields(self.execution)] if self.execution else []
-        return [*flat_field_names(self.settings), *execution, REPLICATES_KEY]
+        return [*flat_field_names(self.settings), *execution, *([REPLICATES_KEY] if self.replicable else [])]
 
     def from_config(self, values: Mapping[str, Any], where: str) -> tuple[Any, Any]:
         """Typed (settings, execution) from the flat `models.<name>` mapping (`replicates` excluded).

@@ -41,7 +41,7 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def train_batch(
+def train_batch(  # wide: two arrays with their name lists, XGBoost's params, and where it runs (threads, device)
     x: np.ndarray,
     y_block: np.ndarray,
     features: list[str],

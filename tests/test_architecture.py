@@ -1,0 +1,190 @@
+"""The shape of lembas_core: layers that point one way, kind-specific choices in the registry only, narrow
+signatures and no config default repeated in library code. Read from the source (the standard library's
+`ast`), so that a change that breaks the shape fails here, naming the place."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cohort_helpers import REPO
+
+PACKAGE = REPO / "lembas_core"
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+# Which subpackages each subpackage may import (besides itself). `common` is the bottom layer; `workflow`
+# is parse-time glue that only the Snakefile, the rules and the workflow scripts import; `steps` (one
+# function per rule) may use every library layer below it.
+ALLOWED_IMPORTS: dict[str, set[str]] = {
+    "common": set(),
+    "io": {"common"},
+    "data": {"common", "io"},
+    "synthetic": {"common", "io"},
+    "models": {"common", "io"},
+    "evaluation": {"common", "io", "models"},
+    "reporting": {"common", "io", "models", "evaluation"},
+    "steps": {"common", "io", "data", "synthetic", "models", "evaluation", "reporting"},
+    "workflow": {"common", "models", "synthetic"},
+}
+MAX_PARAMETERS = 6
+WIDE_REASON = re.compile(r"#\s*wide:\s*\S")
+
+
+def subpackage(path: Path) -> str:
+    """`io` for lembas_core/io/tables.py; '' for modules at the package's top level."""
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else ""
+
+
+def lembas_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, dotted module) of every lembas_core import in `tree`, inside functions too."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "lembas_core":
+            yield node.lineno, node.module
+        elif isinstance(node, ast.Import):
+            yield from ((node.lineno, a.name) for a in node.names if a.name.split(".")[0] == "lembas_core")
+
+
+def all_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, top-level module name) of every import in `tree`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.lineno, node.module.split(".")[0]
+        elif isinstance(node, ast.Import):
+            yield from ((node.lineno, a.name.split(".")[0]) for a in node.names)
+
+
+def test_every_subpackage_has_a_layer():
+    found = {subpackage(p) for p in SOURCES} - {""}
+    assert found == set(ALLOWED_IMPORTS), "add the new subpackage to ALLOWED_IMPORTS with the layers it may use"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_layers_point_one_way(path):
+    source = subpackage(path)
+    wrong = [
+        f"{path.relative_to(REPO)}:{line} imports {module}"
+        for line, module in lembas_imports(ast.parse(path.read_text()))
+        if len(module.split(".")) > 1
+        and (target := module.split(".")[1]) != source
+        and source
+        and target not in ALLOWED_IMPORTS[source]
+    ]
+    assert not wrong, wrong
+
+
+def test_the_bottom_layer_uses_the_standard_library_only():
+    for path in (PACKAGE / "common").glob("*.py"):
+        imports = {module for _, module in all_imports(ast.parse(path.read_text()))}
+        assert imports <= set(sys.stdlib_module_names) | {"__future__"}, (path, imports - set(sys.stdlib_module_names))
+
+
+def test_the_contract_catches_an_upward_import(tmp_path):
+    """The check itself: an io module importing the workflow is reported."""
+    tree = ast.parse("from lembas_core.workflow.settings import Settings\n")
+    assert [m for _, m in lembas_imports(tree)] == ["lembas_core.workflow.settings"]
+    assert "workflow" not in ALLOWED_IMPORTS["io"]
+
+
+KIND_DISPATCH = re.compile(
+    r"""\bkind\s*[!=]=\s*["']|["']\s*[!=]=\s*\w*kind\b|isinstance\([^)]*Settings\)|\bcls\s+is\s+\w+Settings"""
+)
+
+
+def dispatch_lines(text: str) -> list[str]:
+    """Lines of `text` that branch on a model kind's name or settings class."""
+    return [line.strip() for line in text.splitlines() if KIND_DISPATCH.search(line)]
+
+
+def test_no_kind_dispatch_outside_the_models_package():
+    places = [
+        *(p for p in SOURCES if subpackage(p) != "models"),
+        *sorted((REPO / "workflow_scripts").glob("*.py")),
+        *sorted((REPO / "rules").glob("*.smk")),
+        REPO / "Snakefile",
+    ]
+    found = {str(p.relative_to(REPO)): lines for p in places if (lines := dispatch_lines(p.read_text()))}
+    assert found == {}
+    assert dispatch_lines('if spec.kind == "rnn":\n') and dispatch_lines("isinstance(s, RNNSettings)\n")
+
+
+def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    yield from (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
+def parameter_count(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    args = node.args
+    return len([a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg not in ("self", "cls")])
+
+
+def test_no_wide_signature_without_a_reason():
+    """At most MAX_PARAMETERS parameters, or a `# wide: <reason>` comment on the def line or the one above."""
+    wide = []
+    for path in SOURCES:
+        lines = path.read_text().splitlines()
+        for node in functions(ast.parse("\n".join(lines))):
+            if parameter_count(node) > MAX_PARAMETERS:
+                nearby = lines[max(node.lineno - 2, 0) : node.lineno]
+                if not any(WIDE_REASON.search(line) for line in nearby):
+                    wide.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({parameter_count(node)})")
+    assert wide == []
+
+
+def config_leaves(node: dict, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], object]]:
+    for key, value in node.items():
+        if isinstance(value, dict) and value:
+            yield from config_leaves(value, (*path, key))
+        else:
+            yield (*path, key), value
+
+
+# Parameter names that stand for a config key under another name.
+PARAMETER_ALIASES = {"min_name_match": {"min_match"}, "bootstrap": {"n_boot"}, "file_format": {"fmt"}}
+# Config keys whose name is also a generic parameter: a job's thread count comes from Snakemake's `threads`
+# (`latency.threads` is one rule's), and library functions that take one default to a single thread.
+NOT_CONFIG_DEFAULTS = {"threads"}
+
+
+def repeated_defaults(tree: ast.AST, defaults: dict[str, list[object]]) -> list[str]:
+    """`function(parameter=literal)` where the literal is the config default of a key of that name."""
+    found = []
+    for node in functions(tree):
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        pairs = [*zip(positional[len(positional) - len(args.defaults) :], args.defaults)]
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+        for arg, default in pairs:
+            if not isinstance(default, ast.Constant) or default.value is None:  # None: "not given"
+                continue
+            for key, values in defaults.items():
+                names = {key, key.split("_")[-1] if key.endswith("seed") else key} | PARAMETER_ALIASES.get(key, set())
+                if arg.arg in names and any(type(v) is type(default.value) and v == default.value for v in values):
+                    found.append(f"{node.name}({arg.arg}={default.value!r})")
+                    break
+    return found
+
+
+def test_no_config_default_is_repeated_in_library_code():
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    defaults: dict[str, list[object]] = {}
+    for path, value in config_leaves(config):
+        if path[-1] not in NOT_CONFIG_DEFAULTS:
+            defaults.setdefault(path[-1], []).append(value)
+    found = {
+        str(p.relative_to(REPO)): hits
+        for p in SOURCES
+        if (hits := repeated_defaults(ast.parse(p.read_text()), defaults))
+    }
+    assert found == {}
+    planted = ast.parse("def ingest(min_match=0.5, self_loops='keep', seed=888, other=0.5): ...\n")
+    assert repeated_defaults(planted, defaults) == [
+        "ingest(min_match=0.5)",
+        "ingest(self_loops='keep')",
+        "ingest(seed=888)",
+    ]
