@@ -113,3 +113,18 @@ def test_linear_shap_equals_coef_times_centred_input(data, tmp_path):
     result = explain_gene(ModelFile("mlr", "mlr", tmp_path / "mlr.npz"), "ALB", samples, tmp_path / "m.npz", SHAP)
     expected = model.coef[0] * (x.astype(np.float64) - x.astype(np.float64).mean(axis=0))
     np.testing.assert_allclose(result["values"], expected, rtol=1e-4, atol=1e-5)
+
+
+def test_shap_plots_are_byte_identical_whatever_the_global_random_state(data, tmp_path):
+    """The beeswarm's jitter draws from NumPy's global generator; the plots must not depend on it."""
+    x, y, features, targets = data
+    fit_mlr(x, y, features, targets, DEFAULTS.models["mlr"]).save(tmp_path / "mlr.npz")
+    samples = ExplainedSamples(x, features, [f"s{i}" for i in range(80)])
+    explain_gene(ModelFile("mlr", "mlr", tmp_path / "mlr.npz"), "AFP", samples, tmp_path / "m.npz", SHAP)
+    files = []
+    for seed in (1, 2):
+        np.random.seed(seed)
+        out = tmp_path / f"run{seed}"
+        shap_plots(tmp_path / "m.npz", 3, out / "w.png", out / "b.png")
+        files.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert sorted(files[0]) == ["b.png", "b.svg", "w.png", "w.svg"] and files[0] == files[1]

@@ -11,6 +11,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["svg.hashsalt"] = "lembas-bench"  # SVG element ids from a fixed salt: same figure, same bytes
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -26,7 +27,7 @@ def save(fig: plt.Figure, png: str | Path) -> None:
     with atomic_file(png, "wb") as handle:
         fig.savefig(handle, format="png", dpi=150, bbox_inches="tight")
     with atomic_file(png.with_suffix(".svg"), "wb") as handle:
-        fig.savefig(handle, format="svg", bbox_inches="tight")
+        fig.savefig(handle, format="svg", bbox_inches="tight", metadata={"Date": None})  # no timestamp
     plt.close(fig)
 
 
@@ -232,7 +233,12 @@ def shap_plots(
     fig = plt.gcf()
     fig.suptitle(f"{palette.label(model)}: {gene}, sample {sample_ids[sample]}", fontsize=10)
     save(fig, waterfall_out)
-    shap.plots.beeswarm(explanation, max_display=max_display, show=False)
+    state = np.random.get_state()  # the beeswarm jitters points with NumPy's global generator: seed it, then restore
+    np.random.seed(0)
+    try:
+        shap.plots.beeswarm(explanation, max_display=max_display, show=False)
+    finally:
+        np.random.set_state(state)
     fig = plt.gcf()
     fig.suptitle(f"{palette.label(model)}: {gene}, {len(values)} validation samples", fontsize=10)
     save(fig, beeswarm_out)
