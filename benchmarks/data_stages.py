@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 from common import timed, write_table
 
+from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
 from lembas_core.io.store import Store
 from lembas_core.steps.runtime import configure_threads
 from lembas_core.synthetic.cohort import synthesize
-from lembas_core.synthetic.spec import PRESETS
 from lembas_core.workflow.settings import Settings, default_config
 
 HERE = Path(__file__).resolve().parent

@@ -17,10 +17,20 @@ from common import write_table
 
 from lembas_core.common.layout import SPLITS
 from lembas_core.common.sizes import CohortSize
+from lembas_core.models.base import REGISTRY
 from lembas_core.workflow.resources import memory_mb, rule_estimate, synthetic_size
 from lembas_core.workflow.settings import Settings, default_config
 
-SPECS = Settings.from_config(default_config()).specs  # the default run's models (names -> kinds)
+DEFAULTS = Settings.from_config(default_config())
+
+
+def kind_of(name: str) -> str:
+    """The kind of model `name`: a default model's (variants such as rnn_shuffled), else the kind the name
+    starts with (replicates `<name>.rep<k>`, the run's own variants named after their kind)."""
+    base = name.split(".rep")[0]
+    if base in DEFAULTS.specs:
+        return DEFAULTS.specs[base].kind
+    return max((kind for kind in REGISTRY if base.startswith(kind)), key=len)
 
 
 def job_estimate(relative: str, size: CohortSize, test_fraction: float) -> tuple[str, float]:
@@ -30,8 +40,8 @@ def job_estimate(relative: str, size: CohortSize, test_fraction: float) -> tuple
     if parts[0] == "models":
         if parts[-1] == "assemble":
             return "assemble_xgbrf", rule_estimate("assemble_xgbrf", size)[0]
-        kind = SPECS[parts[1]].model_kind
-        return f"train {kind.name}", kind.memory(size)
+        kind = kind_of(parts[1])
+        return f"train {kind}", REGISTRY[kind].training_cost().memory(size)
     split = relative.rsplit("_", 1)[-1] if parts[0] in ("predict", "score") else None
     return parts[0], rule_estimate(parts[0], size.split(split if split in SPLITS else None, test_fraction))[0]
 
@@ -40,7 +50,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, required=True, help="working directory of a finished run")
     parser.add_argument("--preset", required=True, help="synthetic preset of that run (sizes the requests)")
-    parser.add_argument("--test-fraction", type=float, default=0.2)
+    parser.add_argument(
+        "--test-fraction",
+        type=float,
+        default=DEFAULTS.preprocess.test_fraction,
+        help="that run's preprocess.test_fraction",
+    )
     args = parser.parse_args()
     size = synthetic_size(args.preset)
     rows = [("job", "rule", "seconds", "max_rss_mb", "requested_mb", "requested_over_measured")]
@@ -50,7 +65,7 @@ def main() -> None:
         rule, estimate = job_estimate(relative, size, args.test_fraction)
         record = list(csv.DictReader(path.open(), delimiter="\t"))[-1]
         rss = float(record["max_rss"])
-        requested = memory_mb(estimate)
+        requested = memory_mb(estimate, 1, 1.0)  # first attempt, no memory_scale
         rows.append(
             (relative, rule, f"{float(record['s']):.1f}", f"{rss:.0f}", requested, f"{requested / max(rss, 1):.1f}")
         )

@@ -15,12 +15,12 @@ import argparse
 import numpy as np
 from common import timed, write_table
 
+from lembas_core.common.synthetic_spec import spec_from_config
 from lembas_core.data.network_controls import moved_fraction, random_network, shuffled_network
 from lembas_core.io.network import Network
 from lembas_core.models.prior_ridge import fit_prior_ridge
 from lembas_core.steps.runtime import configure_threads
 from lembas_core.synthetic.network import make_network
-from lembas_core.synthetic.spec import spec_from_config
 from lembas_core.workflow.settings import Settings, default_config
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from common import HERE, write_table
 
+from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.dataset import Dataset, load_dataset
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
@@ -25,7 +26,6 @@ from lembas_core.models.rnn.model import LembasRNN
 from lembas_core.models.rnn.training import train
 from lembas_core.steps.runtime import configure_threads
 from lembas_core.synthetic.cohort import synthesize
-from lembas_core.synthetic.spec import PRESETS
 from lembas_core.workflow.settings import Settings, default_config
 
 

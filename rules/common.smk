@@ -55,7 +55,7 @@ def model_params(wildcards):
     return SETTINGS.model_params(wildcards.model)
 
 
-COHORT_SIZE = cohort_size(config)
+COHORT_SIZE = cohort_size(SETTINGS.data, SETTINGS.resources)
 
 
 def threads_of(rule):

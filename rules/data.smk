@@ -40,6 +40,7 @@ rule ingest:
     resources:
         **job_resources("ingest"),
     params:
+        format=SETTINGS.data.table_format,
         settings=asdict(SETTINGS.data.ingest),
     script:
         "../workflow_scripts/ingest.py"

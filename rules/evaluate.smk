@@ -1,8 +1,8 @@
 # Evaluation: predictions per (model, split), scores with bootstrap intervals, gathered tables.
 
 
-KEPT_SPLITS = SETTINGS.evaluate.keep_predictions
-SCORED_SPLITS = SETTINGS.evaluate.splits
+KEPT_SPLITS = list(SETTINGS.evaluate.keep_predictions)
+SCORED_SPLITS = list(SETTINGS.evaluate.splits)
 
 
 rule predict:

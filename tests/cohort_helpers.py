@@ -13,7 +13,7 @@ from lembas_core.workflow.settings import Settings, default_config
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULTS = Settings.from_config(default_config())  # the embedded default config, typed
-INGEST = DEFAULTS.data.ingest  # the default `data` settings of ingest (tsv files)
+INGEST = DEFAULTS.data.ingest  # the default `data` settings of ingest
 
 SAMPLES = [f"S{i:02d}" for i in range(1, 21)]
 TF_COLUMNS = ["TFB", "TFA", "TFC", "NOTNODE"]  # deliberately not sorted; NOTNODE is not in the network

@@ -23,7 +23,7 @@ def small_cohort(tmp_path: Path) -> CohortFiles:
 @pytest.fixture
 def small_dataset(small_cohort: CohortFiles, tmp_path: Path) -> Path:
     """The small cohort ingested and preprocessed with the default settings: the dataset store's folder."""
-    ingest({role: getattr(small_cohort, role) for role in COHORT_FILES}, tmp_path / "ingest", INGEST)
+    ingest({role: getattr(small_cohort, role) for role in COHORT_FILES}, "tsv", tmp_path / "ingest", INGEST)
     preprocess_cohort(tmp_path / "ingest", tmp_path / "dataset", DEFAULTS.preprocess, "default")
     return tmp_path / "dataset"
 

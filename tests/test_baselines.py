@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from cohort_helpers import DEFAULTS
+from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.preprocess import split_rows
 from lembas_core.models.linear import fit_mean, fit_ridge
 from lembas_core.synthetic.cohort import generate_cohort
-from lembas_core.synthetic.spec import PRESETS
 
 
 def test_mean_predicts_training_mean_for_any_input():

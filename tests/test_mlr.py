@@ -7,11 +7,11 @@ import pytest
 from sklearn.linear_model import LinearRegression
 
 from cohort_helpers import DEFAULTS
+from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.preprocess import split_rows
 from lembas_core.io.errors import InputDataError
 from lembas_core.models.linear import LinearModel, fit_mlr
 from lembas_core.synthetic.cohort import generate_cohort
-from lembas_core.synthetic.spec import PRESETS
 
 MLR = DEFAULTS.models["mlr"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lembas_core.common.synthetic_spec import spec_from_config
 from lembas_core.data.network_controls import moved_fraction, random_network, shuffled_network
 from lembas_core.io.network import Network, network_from_frame
 from lembas_core.synthetic.cohort import generate_cohort
-from lembas_core.synthetic.spec import spec_from_config
 
 
 @pytest.fixture(scope="module")

@@ -33,14 +33,17 @@ def estimate(job: str, size: CohortSize, settings: Settings = SETTINGS) -> tuple
 
 
 def memory(job: str, size: CohortSize, attempt: int = 1, scale: float = 1.0) -> int:
+    """The memory request of one job (see `estimate`)."""
     return memory_mb(estimate(job, size)[0], attempt, scale)
 
 
 def runtime(job: str, size: CohortSize, settings: Settings = SETTINGS, attempt: int = 1, scale: float = 1.0) -> int:
+    """The run-time request of one job (see `estimate`)."""
     return runtime_min(estimate(job, size, settings)[1], attempt, scale)
 
 
 def with_models(**overlay) -> Settings:
+    """The settings with `models` overlaid (the RNN's epoch cap at 600 as in SETTINGS)."""
     return Settings.from_config(default_config({"models": {"rnn": {"epochs": 600}, **overlay}}))
 
 
@@ -113,16 +116,11 @@ def test_unreadable_user_files_fall_back_to_upstream_size(tmp_path):
 
 
 def test_explicit_cohort_size_wins():
-    config = {
-        "data": {"source": "files", "files": {}},
-        "resources": {"cohort": {"samples": 10, "tfs": 2, "genes": 3, "edges": 4, "validation": 5}},
-    }
-    assert cohort_size(config) == CohortSize(10, 2, 3, 4, 5)
-    preset = {
-        "data": {"source": "synthetic", "synthetic": {"preset": "demo", "overrides": {}}},
-        "resources": {"cohort": None},
-    }
-    assert cohort_size(preset) == synthetic_size("demo")
+    sizes = {"samples": 10, "tfs": 2, "genes": 3, "edges": 4, "validation": 5}
+    given = Settings.from_config(default_config({"resources": {"cohort": sizes}}))
+    assert cohort_size(given.data, given.resources) == CohortSize(10, 2, 3, 4, 5)
+    preset = Settings.from_config(default_config())
+    assert cohort_size(preset.data, preset.resources) == synthetic_size("demo")
 
 
 def test_split_jobs_are_sized_by_their_rows():

@@ -12,6 +12,7 @@ import torch
 import yaml
 
 from cohort_helpers import INGEST, REPO
+from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
@@ -31,7 +32,6 @@ from lembas_core.models.rnn.training import (
     training_budget,
 )
 from lembas_core.synthetic.cohort import synthesize
-from lembas_core.synthetic.spec import PRESETS
 from lembas_core.workflow.settings import Settings, default_config
 from rnn_helpers import TRAINING, inputs, make_model, random_network
 

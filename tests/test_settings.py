@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from cohort_helpers import REPO
-from lembas_core.common.settings import from_mapping
+from lembas_core.common.settings import config_paths, from_mapping
 from lembas_core.models.base import REGISTRY, model_file
 from lembas_core.models.settings import RNNArchitecture, RNNExecution, RNNTraining
 from lembas_core.workflow.config_table import generated_section, render, with_table
@@ -65,7 +65,7 @@ def test_missing_and_unknown_keys_are_errors_not_dropped():
     with pytest.raises(KeyError, match=r"unknown \['epochz'\]"):
         REGISTRY["rnn"].from_config({**rnn, "epochz": 3}, "models.rnn")
     without = {k: v for k, v in rnn.items() if k != "lr_end"}
-    with pytest.raises(KeyError, match=r"missing \['lr_end'\]"):
+    with pytest.raises(KeyError, match=r"^.config models.rnn: missing \['lr_end'\]"):
         REGISTRY["rnn"].from_config(without, "models.rnn")
     with pytest.raises(KeyError, match="models.mlr"):
         from_mapping(REGISTRY["mlr"].settings, {"rcond_limit": 1e-10, "solver": "qr"}, "models.mlr")
@@ -116,18 +116,11 @@ def test_upstream_recipe_is_one_switch():
     assert (training.warmup_epochs, training.reset_epochs, training.batch_size) == (120, 200, 25)
 
 
-def typed_paths(value: object, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
-    """The key paths that the settings object `value` has fields for, nested dataclasses expanded."""
-    if not dataclasses.is_dataclass(value):
-        return {prefix}
-    return set().union(*(typed_paths(getattr(value, f.name), (*prefix, f.name)) for f in dataclasses.fields(value)))
-
-
 def test_every_config_key_has_a_typed_field_and_every_field_a_key():
     settings = Settings.from_config(default_config())
     typed = {("seed",)}
     for section in ("data", "preprocess", "evaluate", "shap", "latency", "resources"):
-        typed |= typed_paths(getattr(settings, section), (section,))
+        typed |= {(section, *path) for path in config_paths(type(getattr(settings, section)))}
     typed |= {("models", "include"), ("models", "variants")}
     typed |= {("models", kind, key) for kind, entry in REGISTRY.items() for key in entry.config_keys()}
     config_keys = {path for path, _ in config_rows(default_config(), SCHEMA)}

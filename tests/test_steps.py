@@ -135,7 +135,7 @@ def test_xgbrf_batches_assemble_into_one_model_in_dataset_order(dataset, tmp_pat
         train_xgbrf_batch(dataset, i, settings, XGBRFExecution("cpu"), 1, path)
     with pytest.raises(ValueError, match="batch 2 does not exist"):
         train_xgbrf_batch(dataset, 2, settings, XGBRFExecution("cpu"), 1, tmp_path / "none.ubj")
-    index = assemble_xgbrf(files, settings, tmp_path / "index.json", tmp_path / "xgbrf.fit.json")
+    index = assemble_xgbrf(files, settings, tmp_path / "index.json", tmp_path / "xgbrf.fit.json", "xgbrf")
     assert FitReport.read(tmp_path / "xgbrf.fit.json").converged is None  # a fixed recipe
     assert [(b["start"], b["stop"]) for b in index["batches"]] == [(0, 3), (3, 4)]
     model = load_model("xgbrf", tmp_path / "index.json")

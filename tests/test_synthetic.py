@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from cohort_helpers import DEFAULTS, INGEST
+from lembas_core.common.synthetic_spec import PRESETS, spec_from_config
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
 from lembas_core.io.store import Store
 from lembas_core.synthetic.cohort import generate_cohort, synthesize
-from lembas_core.synthetic.spec import PRESETS, spec_from_config
 
 
 @pytest.fixture(scope="module")

@@ -7,4 +7,5 @@ from lembas_core.steps.runtime import job
 
 with job(snakemake.log[0], snakemake.threads):
     settings = from_mapping(IngestSettings, snakemake.params.settings, "data")
-    ingest({role: snakemake.input[role] for role in COHORT_FILES}, snakemake.output[0], settings)
+    files = {role: snakemake.input[role] for role in COHORT_FILES}
+    ingest(files, snakemake.params.format, snakemake.output[0], settings)

@@ -17,10 +17,13 @@ import dataclasses
 import functools
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+
+FLAT = {"flat": True}  # field metadata: the nested settings' keys stand at this level of the config
 
 
 @functools.cache
@@ -34,66 +37,65 @@ def _nested_classes(cls: type) -> dict[str, type]:
     return nested
 
 
+def _flat(cls: type) -> dict[str, type]:
+    """The nested dataclass fields of `cls` declared FLAT, by name."""
+    nested = _nested_classes(cls)
+    return {f.name: nested[f.name] for f in dataclasses.fields(cls) if f.name in nested and f.metadata.get("flat")}
+
+
 def field_names(cls: type) -> list[str]:
     """Names of the fields of dataclass `cls`, in declaration order."""
     return [f.name for f in dataclasses.fields(cls)]
 
 
+def config_paths(cls: type) -> list[tuple[str, ...]]:
+    """Paths of the config keys that dataclass `cls` is built from, relative to its own mapping: a FLAT
+    nested dataclass contributes its keys at this level, another nested one a mapping under its name."""
+    nested, flat = _nested_classes(cls), _flat(cls)
+    paths: list[tuple[str, ...]] = []
+    for name in field_names(cls):
+        if name in flat:
+            paths += config_paths(flat[name])
+        elif name in nested:
+            paths += [(name, *path) for path in config_paths(nested[name])]
+        else:
+            paths.append((name,))
+    return paths
+
+
 def from_mapping(cls: type[T], values: Mapping[str, Any], where: str) -> T:
-    """Build dataclass `cls` from `values`, which must hold exactly its fields; nested dataclass fields
-    are built from nested mappings (the inverse of ``dataclasses.asdict``).
+    """Build dataclass `cls` from its config mapping `values` (:func:`config_paths`), or from
+    ``dataclasses.asdict`` of one (a rule's `params`), refusing a missing or unknown key.
+
+    A nested dataclass field is built from the mapping under its name; one declared FLAT, from its keys at
+    this level (how `models.rnn` lists architecture and training settings side by side).
 
     Raises
     ------
     KeyError
         Naming the config key `where` and the missing or unknown settings.
     """
-    names = field_names(cls)
-    missing, unknown = sorted(set(names) - set(values)), sorted(set(values) - set(names))
+    nested, flat = _nested_classes(cls), _flat(cls)
+    built: dict[str, Any] = {}
+    used: set[str] = set()
+    missing: list[str] = []
+    for name in field_names(cls):
+        if name in nested and isinstance(values.get(name), Mapping):
+            built[name] = from_mapping(nested[name], values[name], where if name in flat else f"{where}.{name}")
+            used.add(name)
+        elif name in flat:
+            keys = {path[0] for path in config_paths(flat[name])}
+            built[name] = from_mapping(flat[name], {k: v for k, v in values.items() if k in keys}, where)
+            used |= keys
+        elif name in values:
+            built[name] = values[name]
+            used.add(name)
+        else:
+            missing.append(name)
+    unknown = sorted(set(values) - used)
     if missing or unknown:
-        raise KeyError(f"config {where}: missing {missing}, unknown {unknown}")
-    nested = _nested_classes(cls)
-    built = {}
-    for name in names:
-        value = values[name]
-        if name in nested and isinstance(value, Mapping):
-            value = from_mapping(nested[name], value, f"{where}.{name}")
-        built[name] = value
+        raise KeyError(f"config {where}: missing {sorted(missing)}, unknown {unknown}")
     return cls(**built)
-
-
-def flat_field_names(cls: type) -> list[str]:
-    """The config keys of dataclass `cls` when its nested dataclass fields are written flat (one level)."""
-    nested = _nested_classes(cls)
-    return [key for name in field_names(cls) for key in (flat_field_names(nested[name]) if name in nested else [name])]
-
-
-def from_flat_mapping(cls: type[T], values: Mapping[str, Any], where: str) -> T:
-    """Build dataclass `cls` from a flat mapping in which the fields of its nested dataclasses stand at
-    the top level (how `models.rnn` lists architecture and training settings side by side).
-
-    Raises
-    ------
-    KeyError
-        Naming the config key `where` and the missing or unknown settings.
-    """
-    unknown = sorted(set(values) - set(flat_field_names(cls)))
-    if unknown:
-        raise KeyError(f"config {where}: unknown {unknown}")
-    nested = _nested_classes(cls)
-    grouped = {
-        name: {key: values[key] for key in flat_field_names(nested[name]) if key in values}
-        if name in nested
-        else values.get(name, _MISSING)
-        for name in field_names(cls)
-    }
-    missing = [name for name, value in grouped.items() if value is _MISSING]
-    if missing:
-        raise KeyError(f"config {where}: missing {missing}, unknown []")
-    return from_mapping(cls, grouped, where)
-
-
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class SyntheticSettings:
 
     preset: str  # tiny | small | demo | full
     file_format: str  # tsv | csv | parquet: the format the cohort is written in
-    overrides: dict[str, Any]  # generator parameters (lembas_core.synthetic.spec.SyntheticSpec fields)
+    overrides: dict[str, Any]  # generator parameters (lembas_core.common.synthetic_spec.SyntheticSpec fields)
 
 
 @dataclass(frozen=True)
@@ -117,46 +119,29 @@ class FileSettings:
 
 
 @dataclass(frozen=True)
+class IngestSettings:
+    """The `data` settings the ingest job applies (a change reruns ingest and what follows)."""
+
+    self_loops: str  # keep | drop | error: network edges X -> X
+    validation_overlap: str  # error | drop: validation samples that are training samples
+    min_name_match: float  # smallest share of matching identifiers (network/TF/gene/validation columns)
+    match_case: bool  # False: match names across files ignoring letter case
+    transform: str | dict[str, str]  # none | log2p1 | log10p1, or one per expression-matrix role
+
+
+@dataclass(frozen=True)
 class DataSettings:
     """Where the cohort comes from and how ingest checks and converts it (config `data`)."""
 
     source: str  # synthetic | files
     synthetic: SyntheticSettings
     files: FileSettings
-    self_loops: str  # keep | drop | error
-    validation_overlap: str  # error | drop
-    min_name_match: float  # smallest share of matching identifiers (network/TF/gene/validation columns)
-    match_case: bool  # False: match names across files ignoring letter case
-    transform: str | dict[str, str]  # none | log2p1 | log10p1, or one per expression-matrix role
+    ingest: IngestSettings = field(metadata=FLAT)
 
     @property
     def table_format(self) -> str:
         """Format of the four cohort files: the synthetic cohort's, or `data.files.format` (may be auto)."""
         return self.synthetic.file_format if self.source == "synthetic" else self.files.format
-
-    @property
-    def ingest(self) -> IngestSettings:
-        """The part that decides what ingest writes (the file locations are the rule's inputs)."""
-        return IngestSettings(
-            format=self.table_format,
-            self_loops=self.self_loops,
-            validation_overlap=self.validation_overlap,
-            min_name_match=self.min_name_match,
-            match_case=self.match_case,
-            transform=self.transform,
-        )
-
-
-@dataclass(frozen=True)
-class IngestSettings:
-    """The `data` settings the ingest job applies (a change reruns ingest and what follows)."""
-
-    format: str  # auto | tsv | csv | parquet
-    self_loops: str
-    validation_overlap: str
-    min_name_match: float
-    match_case: bool
-    transform: str | dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -172,7 +157,7 @@ class PreprocessSettings:
 
 @dataclass(frozen=True)
 class ScoreSettings:
-    """Bootstrap intervals and the zero-filled-gene policy of scoring (the `evaluate` keys a score job uses)."""
+    """Bootstrap intervals and the zero-filled-gene policy: what one score job uses of `evaluate`."""
 
     bootstrap: int  # resamples of samples (0: no intervals)
     bootstrap_seed: int
@@ -185,23 +170,16 @@ class EvaluateSettings:
 
     splits: tuple[str, ...]
     keep_predictions: tuple[str, ...]
-    bootstrap: int
-    bootstrap_seed: int
-    include_zero_filled: bool
+    score: ScoreSettings = field(metadata=FLAT)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "splits", tuple(self.splits))
         object.__setattr__(self, "keep_predictions", tuple(self.keep_predictions))
 
-    @property
-    def score(self) -> ScoreSettings:
-        """What one score job needs (so that changing the scored splits reruns no score job)."""
-        return ScoreSettings(self.bootstrap, self.bootstrap_seed, self.include_zero_filled)
-
 
 @dataclass(frozen=True)
 class GradientExplainerSettings:
-    """Expected-gradients settings of the RNN explainer (the `shap` keys a SHAP job uses)."""
+    """Expected-gradients settings of the RNN explainer: what one SHAP job uses of `shap`."""
 
     background: int
     nsamples: int
@@ -214,19 +192,12 @@ class ShapSettings:
 
     genes: str | tuple[str, ...]  # "default" or gene names
     models: tuple[str, ...]  # model kinds (their variants too)
-    background: int
-    nsamples: int
-    seed: int
+    gradient: GradientExplainerSettings = field(metadata=FLAT)
 
     def __post_init__(self) -> None:
         if not isinstance(self.genes, str):
             object.__setattr__(self, "genes", tuple(self.genes))
         object.__setattr__(self, "models", tuple(self.models))
-
-    @property
-    def gradient(self) -> GradientExplainerSettings:
-        """What one SHAP job needs (so that adding a gene or a model reruns no other SHAP job)."""
-        return GradientExplainerSettings(self.background, self.nsamples, self.seed)
 
 
 @dataclass(frozen=True)

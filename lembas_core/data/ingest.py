@@ -113,8 +113,8 @@ def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSetti
     that are training samples; `min_name_match` the share of network regulators, gene columns and
     validation columns that must match (identifiers); `transform` (none | log2p1 | log10p1, or one per
     matrix role) is applied to the expression values once; `match_case: False` matches names
-    case-insensitively; `self_loops` (keep | drop | error) is the policy for edges X -> X. The file
-    format is `files.format`.
+    case-insensitively; `self_loops` (keep | drop | error) is the policy for edges X -> X. The tables are
+    read in `files.format`.
     """
     transforms = transforms_by_role(settings.transform)
     match_case, min_name_match = settings.match_case, settings.min_name_match

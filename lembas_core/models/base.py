@@ -3,7 +3,9 @@
 Adding a model kind is one implementation module plus one :data:`REGISTRY` entry: its settings class,
 how its config splits into settings and execution, whether it is stochastic and how a replicate is
 reseeded, its training rule, model file and training cost, its explainer, and whether it uses the
-network. Nothing outside `lembas_core/models/` branches on a kind's name. Dependency-free: the
+network. Nothing outside `lembas_core/models/` branches on a kind's name. To be run by the pipeline, the
+kind also needs its settings in the config (a `models.<kind>` block in `config/config.yaml` and the
+schema, and the kind in the schema's `models.include` and `shap.models` lists; tests check both). Dependency-free: the
 workflow reads the registry while Snakemake parses the DAG, and an implementation module (numpy,
 xgboost, torch) is imported only by the job that needs it (:func:`implementation`).
 
@@ -21,9 +23,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from lembas_core.common.settings import flat_field_names, from_flat_mapping, from_mapping
-from lembas_core.common.sizes import CohortSize, Cost
-from lembas_core.models.resources import fixed_minutes, rnn_minutes, xgbrf_batch_minutes
+from lembas_core.common.settings import config_paths, from_mapping
 from lembas_core.models.settings import (
     UPSTREAM_RECIPE,
     MeanSettings,
@@ -45,6 +45,8 @@ from lembas_core.models.settings import (
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from lembas_core.models.resources import TrainingCost
 
 
 class Model(Protocol):
@@ -106,10 +108,9 @@ class ModelKind:
         ``stochastic(settings)``: whether retraining with another seed can give another model.
     reseed : callable
         ``reseed(settings, offset)``: the settings of replicate `offset` + 1.
-    memory : Cost
-        Peak memory (MB) of one training job as a function of the cohort size.
-    runtime : callable
-        ``runtime(size, settings, test_fraction)``: wall minutes of one training job on two cores.
+    cost : str
+        ``"module:attribute"`` of its :class:`lembas_core.models.resources.TrainingCost` (memory and wall
+        time of one training job), resolved only when the workflow sizes jobs (:meth:`training_cost`).
     gpu : callable
         ``gpu(execution)``: whether the training jobs ask for a GPU (`resources: gpu=1`).
     """
@@ -131,15 +132,26 @@ class ModelKind:
     edge_weights: bool = False
     stochastic: Callable[[Any], bool] = never
     reseed: Callable[[Any, int], Any] = no_reseed
-    memory: Cost
-    runtime: Callable[[CohortSize, Any, float], float]
+    cost: str
     gpu: Callable[[Any], bool] = never
 
     def __post_init__(self) -> None:
+        problems = []
         if self.trainer not in TRAINERS:
-            raise ValueError(f"model kind {self.name}: trainer {self.trainer!r} is not one of {TRAINERS}")
+            problems.append(f"trainer {self.trainer!r} is not one of {TRAINERS}")
         if (self.trainer == "fit_linear") != bool(self.fit):
-            raise ValueError(f"model kind {self.name}: a fit function goes with trainer fit_linear, and only there")
+            problems.append("a fit function goes with trainer fit_linear, and only there")
+        if (self.trainer == "train_xgbrf_batch") != bool(self.part_file):
+            problems.append("a part file goes with trainer train_xgbrf_batch, and only there")
+        if self.stochastic is not never and not self.replicable:
+            problems.append("a kind that can be stochastic needs a reseed hook")
+        if problems:
+            raise ValueError(f"model kind {self.name}: {'; '.join(problems)}")
+
+    def training_cost(self) -> TrainingCost:
+        """Memory and wall time of one training job (:attr:`cost`, imported on first use)."""
+        module, _, attribute = self.cost.partition(":")
+        return getattr(importlib.import_module(module), attribute)
 
     @property
     def replicable(self) -> bool:
@@ -149,7 +161,8 @@ class ModelKind:
     def config_keys(self) -> list[str]:
         """Every key of `models.<name>`: the settings (flat), the execution settings, `replicates`."""
         execution = [f.name for f in fields(self.execution)] if self.execution else []
-        return [*flat_field_names(self.settings), *execution, *([REPLICATES_KEY] if self.replicable else [])]
+        settings = list(dict.fromkeys(path[0] for path in config_paths(self.settings)))
+        return [*settings, *execution, *([REPLICATES_KEY] if self.replicable else [])]
 
     def from_config(self, values: Mapping[str, Any], where: str) -> tuple[Any, Any]:
         """Typed (settings, execution) from the flat `models.<name>` mapping (`replicates` excluded).
@@ -166,7 +179,7 @@ class ModelKind:
             if self.execution
             else None
         )
-        settings = from_flat_mapping(self.settings, {k: v for k, v in values.items() if k not in execution_keys}, where)
+        settings = from_mapping(self.settings, {k: v for k, v in values.items() if k not in execution_keys}, where)
         return settings, execution
 
     def from_params(self, params: Mapping[str, Any]) -> Any:
@@ -195,8 +208,7 @@ REGISTRY: dict[str, ModelKind] = {
             fit="fit_mean",
             model_file="{name}.npz",
             explainer="linear",
-            memory=Cost(250, per_expression=0.2),
-            runtime=fixed_minutes(Cost(2, per_expression=0.0002)),
+            cost="lembas_core.models.resources:MEAN",
         ),
         ModelKind(
             name="ridge",
@@ -208,8 +220,7 @@ REGISTRY: dict[str, ModelKind] = {
             fit="fit_ridge",
             model_file="{name}.npz",
             explainer="linear",
-            memory=Cost(300, per_expression=11.0, per_tf=6.0),
-            runtime=fixed_minutes(Cost(2, per_expression=0.002, per_tf=0.02)),
+            cost="lembas_core.models.resources:RIDGE",
         ),
         ModelKind(
             name="mlr",
@@ -221,8 +232,7 @@ REGISTRY: dict[str, ModelKind] = {
             fit="fit_mlr",
             model_file="{name}.npz",
             explainer="linear",
-            memory=Cost(300, per_expression=1.2, per_tf=2.0),
-            runtime=fixed_minutes(Cost(2, per_expression=0.0005, per_tf=0.005)),
+            cost="lembas_core.models.resources:MLR",
         ),
         ModelKind(
             name="prior_ridge",
@@ -237,8 +247,7 @@ REGISTRY: dict[str, ModelKind] = {
             uses_network=True,
             stochastic=on_a_network_control,
             reseed=reseed_network,
-            memory=Cost(300, per_expression=3.0, per_tf=6.0, per_medge=100),  # estimate, as ridge's parts
-            runtime=fixed_minutes(Cost(2, per_expression=0.003, per_tf=0.02, per_medge=2)),  # shuffle + solves
+            cost="lembas_core.models.resources:PRIOR_RIDGE",
         ),
         ModelKind(
             name="xgbrf",
@@ -253,8 +262,7 @@ REGISTRY: dict[str, ModelKind] = {
             explainer="tree",
             stochastic=always,
             reseed=reseed_xgbrf,
-            memory=Cost(400, per_tf=15.0, per_expression=0.2),
-            runtime=xgbrf_batch_minutes,
+            cost="lembas_core.models.resources:XGBRF",
             gpu=_uses_cuda,
         ),
         ModelKind(
@@ -273,8 +281,7 @@ REGISTRY: dict[str, ModelKind] = {
             edge_weights=True,
             stochastic=always,
             reseed=reseed_rnn,
-            memory=Cost(700, per_expression=1.2, per_tf=1.0, per_medge=300),
-            runtime=rnn_minutes,
+            cost="lembas_core.models.resources:RNN",
             gpu=always,
         ),
     )

@@ -1,14 +1,19 @@
 """What training one model of each kind costs: peak memory and wall time of its training job.
 
-The registry (:mod:`lembas_core.models.base`) gives each kind its costs; the workflow turns them into
-job requests (:mod:`lembas_core.workflow.resources`: safety factors, retries, scale settings).
-Memory in MB (before the safety factor), fitted to the `max_rss` of the jobs' benchmark files on the
-demo and full presets; wall time in minutes on two cores (README, "Job resources"). Dependency-free.
+Each registry entry (:mod:`lembas_core.models.base`) names its :class:`TrainingCost` here as a
+``"module:attribute"`` reference, resolved only while the workflow sizes jobs: tuning a cost never
+becomes a code input of a job (no rerun). The workflow turns the costs into job requests
+(:mod:`lembas_core.workflow.resources`: safety factors, retries, scale settings). Memory in MB (before the
+safety factor), fitted to the `max_rss` of the jobs' benchmark files on the demo and full presets; wall
+time in minutes on two cores (README, "Job resources"). Dependency-free.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from lembas_core.common.sizes import CohortSize, Cost
 from lembas_core.models.settings import XGBRF_DEFAULT_TREES, RNNSettings, XGBRFSettings
@@ -47,3 +52,27 @@ def rnn_minutes(size: CohortSize, settings: RNNSettings, test_fraction: float) -
     steps = max(training.epochs * per_epoch, training.min_steps)
     fixed, per_edge_sample = RNN_STEP_SECONDS
     return 3 + steps * (fixed + per_edge_sample * size.edges * training.batch_size) / 60
+
+
+@dataclass(frozen=True)
+class TrainingCost:
+    """Peak memory (MB) of one training job as a function of the cohort size, and its wall minutes as a
+    function of the size, the model's settings and the test fraction."""
+
+    memory: Cost
+    runtime: Callable[[CohortSize, Any, float], float]
+
+
+MEAN = TrainingCost(Cost(250, per_expression=0.2), fixed_minutes(Cost(2, per_expression=0.0002)))
+RIDGE = TrainingCost(
+    Cost(300, per_expression=11.0, per_tf=6.0), fixed_minutes(Cost(2, per_expression=0.002, per_tf=0.02))
+)
+MLR = TrainingCost(
+    Cost(300, per_expression=1.2, per_tf=2.0), fixed_minutes(Cost(2, per_expression=0.0005, per_tf=0.005))
+)
+PRIOR_RIDGE = TrainingCost(  # memory estimated as ridge's parts; time: shuffle + per-gene solves
+    Cost(300, per_expression=3.0, per_tf=6.0, per_medge=100),
+    fixed_minutes(Cost(2, per_expression=0.003, per_tf=0.02, per_medge=2)),
+)
+XGBRF = TrainingCost(Cost(400, per_tf=15.0, per_expression=0.2), xgbrf_batch_minutes)  # one batch job
+RNN = TrainingCost(Cost(700, per_expression=1.2, per_tf=1.0, per_medge=300), rnn_minutes)

@@ -8,8 +8,10 @@ defaults live in exactly one place, `config/config.yaml`; these classes have non
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from lembas_core.common.settings import FLAT
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,8 @@ class RNNSettings:
     """Everything that determines a trained (or imported) LEMBAS-RNN: recipe, architecture, training, import."""
 
     recipe: str
-    architecture: RNNArchitecture
-    training: RNNTraining
+    architecture: RNNArchitecture = field(metadata=FLAT)  # written flat in `models.rnn`, as training is
+    training: RNNTraining = field(metadata=FLAT)
     import_checkpoint: str | None
     network: str  # prior | shuffled | random (lembas_core.data.network_controls)
     network_seed: int

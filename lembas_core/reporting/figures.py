@@ -11,7 +11,6 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-matplotlib.rcParams["svg.hashsalt"] = "lembas-bench"  # SVG element ids from a fixed salt: same figure, same bytes
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -20,13 +19,16 @@ from lembas_core.io.atomic import atomic_file  # noqa: E402
 from lembas_core.models.fit_report import FitReport  # noqa: E402
 from lembas_core.reporting.palette import DEFAULT_PALETTE, Palette  # noqa: E402
 
+SVG_SALT = "lembas-bench"  # SVG element ids hashed from a fixed salt: the same figure gives the same bytes
+BEESWARM_JITTER_SEED = 0  # the SHAP beeswarm jitters points with NumPy's global generator
+
 
 def save(fig: plt.Figure, png: str | Path) -> None:
     """Write `png` (150 dpi) and the same figure as SVG next to it, each atomically."""
     png = Path(png)
     with atomic_file(png, "wb") as handle:
         fig.savefig(handle, format="png", dpi=150, bbox_inches="tight")
-    with atomic_file(png.with_suffix(".svg"), "wb") as handle:
+    with atomic_file(png.with_suffix(".svg"), "wb") as handle, plt.rc_context({"svg.hashsalt": SVG_SALT}):
         fig.savefig(handle, format="svg", bbox_inches="tight", metadata={"Date": None})  # no timestamp
     plt.close(fig)
 
@@ -233,8 +235,8 @@ def shap_plots(
     fig = plt.gcf()
     fig.suptitle(f"{palette.label(model)}: {gene}, sample {sample_ids[sample]}", fontsize=10)
     save(fig, waterfall_out)
-    state = np.random.get_state()  # the beeswarm jitters points with NumPy's global generator: seed it, then restore
-    np.random.seed(0)
+    state = np.random.get_state()  # seed the global generator for the beeswarm's jitter, then restore it
+    np.random.seed(BEESWARM_JITTER_SEED)
     try:
         shap.plots.beeswarm(explanation, max_display=max_display, show=False)
     finally:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lembas_core.common.settings import SyntheticSettings
+from lembas_core.common.synthetic_spec import spec_from_config
 from lembas_core.synthetic.cohort import synthesize
-from lembas_core.synthetic.spec import spec_from_config
 
 
 def synthesize_cohort(settings: SyntheticSettings, seed: int, out_dir: str | Path) -> None:

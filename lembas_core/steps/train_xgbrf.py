@@ -54,7 +54,7 @@ def train_xgbrf_batch(
 
 
 def assemble_xgbrf(
-    batch_files: list[str], settings: XGBRFSettings, out: str | Path, report_out: str | Path, name: str = "xgbrf"
+    batch_files: list[str], settings: XGBRFSettings, out: str | Path, report_out: str | Path, name: str
 ) -> dict:
     """Write the index of the batch files in target order (model `name`) and its fit report."""
     index = write_index(batch_files, out)

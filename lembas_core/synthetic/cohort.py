@@ -24,6 +24,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from lembas_core.common.layout import cohort_file_names
+from lembas_core.common.synthetic_spec import SyntheticSpec
 from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.tables import write_matrix, write_table
 from lembas_core.synthetic.expression import (
@@ -37,7 +38,6 @@ from lembas_core.synthetic.expression import (
 )
 from lembas_core.synthetic.names import gene_symbols, tf_symbols
 from lembas_core.synthetic.network import make_network
-from lembas_core.synthetic.spec import SyntheticSpec
 
 LOG = logging.getLogger("lembas_core.synthetic.cohort")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lembas_core.synthetic.spec import SyntheticSpec
+from lembas_core.common.synthetic_spec import SyntheticSpec
 
 
 @dataclass

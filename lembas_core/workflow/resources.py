@@ -16,12 +16,14 @@ import gzip
 import math
 import os
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 from lembas_core.common.layout import DELIMITERS, compression_of, format_from_extension
+from lembas_core.common.settings import DataSettings, ResourceSettings
 from lembas_core.common.sizes import CohortSize, Cost
+from lembas_core.common.synthetic_spec import spec_from_config
 from lembas_core.models.base import ModelKind
-from lembas_core.synthetic.spec import spec_from_config
 
 # Peak resident memory in MB (before the safety factor), fitted to the `max_rss` of the jobs'
 # benchmark files on the demo and full presets (README, "Job resources"): bases are the interpreter
@@ -120,15 +122,13 @@ def files_size(files: Mapping[str, str]) -> CohortSize:
     return CohortSize(samples, tfs, genes, edges, validation)
 
 
-def cohort_size(config: Mapping) -> CohortSize:
-    """Dimensions of the configured cohort: `resources.cohort` if given, else preset or files."""
-    given = config.get("resources", {}).get("cohort")
-    if given:
-        return CohortSize(**given)
-    data = config["data"]
-    if data["source"] == "synthetic":
-        return synthetic_size(data["synthetic"]["preset"], data["synthetic"]["overrides"])
-    return files_size(data["files"])
+def cohort_size(data: DataSettings, resources: ResourceSettings) -> CohortSize:
+    """Dimensions of the configured cohort: `resources.cohort` if given, else the preset's or the files'."""
+    if resources.cohort:
+        return CohortSize(**resources.cohort)
+    if data.source == "synthetic":
+        return synthetic_size(data.synthetic.preset, data.synthetic.overrides)
+    return files_size(asdict(data.files))
 
 
 # Rules whose jobs run their arithmetic on `threads` cores. On a small cohort they are dominated by the
@@ -156,15 +156,16 @@ def rule_estimate(rule: str, size: CohortSize) -> tuple[float, float]:
 
 def training_estimate(kind: ModelKind, settings: Any, size: CohortSize, test_fraction: float) -> tuple[float, float]:
     """(peak memory MB, wall minutes) of one training job of a model of `kind` with `settings`."""
-    return kind.memory(size), kind.runtime(size, settings, test_fraction)
+    cost = kind.training_cost()
+    return cost.memory(size), cost.runtime(size, settings, test_fraction)
 
 
-def memory_mb(estimate: float, attempt: int = 1, scale: float = 1.0) -> int:
+def memory_mb(estimate: float, attempt: int, scale: float) -> int:
     """Memory request in MB for an `estimate` in MB: estimate x 1.5 x scale (at least 500), +50% per retry."""
     request = max(estimate * 1.5 * scale, 500) * (1 + 0.5 * (attempt - 1))
     return int(math.ceil(request / 100) * 100)
 
 
-def runtime_min(estimate: float, attempt: int = 1, scale: float = 1.0) -> int:
+def runtime_min(estimate: float, attempt: int, scale: float) -> int:
     """Run-time request in minutes for an `estimate` in minutes: 2 x estimate x scale (at least 10), x attempt."""
     return int(math.ceil(max(2 * estimate * scale, 10) * attempt))

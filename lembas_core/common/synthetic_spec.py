@@ -1,7 +1,7 @@
 """Synthetic cohort specification: sizes, generative parameters and the named presets.
 
-Kept free of numerical dependencies so that the workflow can size job resources from a preset
-without importing the generator.
+In the bottom layer (standard library only): the generator (:mod:`lembas_core.synthetic`) reads it, and
+the workflow sizes job resources from a preset without importing the generator.
 """
 
 from __future__ import annotations
