@@ -124,6 +124,6 @@ rule summarize_metrics:
         models=SHOWN,
         replicate_of={name: spec.replicate_of for name, spec in SPECS.items()},
         splits=SCORED_SPLITS,
-        include_zero_filled=SETTINGS.evaluate.include_zero_filled,
+        include_zero_filled=SETTINGS.evaluate.score.include_zero_filled,
     script:
         "../workflow_scripts/summarize_metrics.py"

@@ -31,6 +31,6 @@ rule ladder:
         kinds=[SPECS[m].kind for m in SHOWN],
         networks=[SPECS[m].network for m in SHOWN],
         splits=LADDER_SPLITS,
-        include_zero_filled=SETTINGS.evaluate.include_zero_filled,
+        include_zero_filled=SETTINGS.evaluate.score.include_zero_filled,
     script:
         "../workflow_scripts/ladder.py"
