@@ -48,7 +48,11 @@ except ConfigError as error:
 os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (workflow.basedir, os.environ.get("PYTHONPATH")) if p))
 
 
-report: "rules/captions/workflow.rst"
+# The report opens on the verdict (rule verdict) once it exists, else on the workflow description.
+VERDICT_PAGE = os.path.abspath("results/verdict.rst")
+
+
+report: VERDICT_PAGE if os.path.exists(VERDICT_PAGE) else "rules/captions/workflow.rst"
 
 
 include: "rules/common.smk"
@@ -70,6 +74,7 @@ include: "rules/latency.smk"
 include: "rules/shap.smk"
 include: "rules/figures.smk"
 include: "rules/ladder.smk"
+include: "rules/verdict.smk"
 
 
 rule all:
@@ -86,4 +91,5 @@ rule all:
         ["results/metrics/truth_recovery.tsv"] if SYNTHETIC else [],
         figure_outputs().values(),
         ladder_outputs().values(),
+        "results/verdict.md",
     localrule: True

@@ -45,6 +45,7 @@ rule score:
     output:
         per_gene="results/metrics/per_gene/{model}_{split}.tsv",
         summary="results/metrics/rows/{model}_{split}.tsv",
+        resamples="results/metrics/resamples/{model}_{split}.npz",
     log:
         "logs/score/{model}_{split}.log",
     benchmark:
@@ -77,6 +78,7 @@ rule summarize_metrics:
             model=SHOWN,
             split=SCORED_SPLITS,
         ),
+        resamples=expand("results/metrics/resamples/{model}_{split}.npz", model=SHOWN, split=SCORED_SPLITS),
         fits=[fit_report_file(m) for m in MODELS],
         dataset="results/dataset",
         code=script_code("summarize_metrics"),
@@ -124,6 +126,6 @@ rule summarize_metrics:
         models=SHOWN,
         replicate_of={name: spec.replicate_of for name, spec in SPECS.items()},
         splits=SCORED_SPLITS,
-        include_zero_filled=SETTINGS.evaluate.score.include_zero_filled,
+        settings=asdict(SETTINGS.evaluate.score),
     script:
         "../workflow_scripts/summarize_metrics.py"

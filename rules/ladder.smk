@@ -9,6 +9,7 @@ rule ladder:
         summary="results/metrics/summary.tsv",
         replicates="results/metrics/replicates.tsv",
         per_gene=expand("results/metrics/per_gene/{model}_{split}.tsv", model=SHOWN, split=LADDER_SPLITS),
+        resamples=expand("results/metrics/resamples/{model}_{split}.npz", model=SHOWN, split=LADDER_SPLITS),
         truth_genes=[synthetic_cohort_files()["truth_genes"]] if SYNTHETIC else [],
         truth_recovery=["results/metrics/truth_recovery.tsv"] if SYNTHETIC else [],
         code=script_code("ladder"),
@@ -31,6 +32,6 @@ rule ladder:
         kinds=[SPECS[m].kind for m in SHOWN],
         networks=[SPECS[m].network for m in SHOWN],
         splits=LADDER_SPLITS,
-        include_zero_filled=SETTINGS.evaluate.score.include_zero_filled,
+        settings=asdict(SETTINGS.evaluate.score),
     script:
         "../workflow_scripts/ladder.py"

@@ -1,13 +1,20 @@
-"""Metrics against the reference definitions in sklearn/scipy, flags, bootstrap, strata, comparisons."""
+"""Metrics against the reference definitions in sklearn/scipy, flags, intervals, strata, paired comparisons."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from itertools import combinations
+
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import pearsonr
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
+from cohort_helpers import DEFAULTS
 from lembas_core.evaluation.metrics import gene_table, headline_genes, paired_comparison, strata_table, summary_metrics
+
+NO_INTERVALS = replace(DEFAULTS.evaluate.score, interval="none")
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +27,7 @@ def data():
 
 def test_headline_metrics_match_reference_definitions(data):
     y, p, _ = data
-    row = summary_metrics(y, p, np.ones(40, bool), n_boot=0, seed=0)
+    row = summary_metrics(y, p, np.ones(40, bool), NO_INTERVALS)[0]
     assert row["r2_flat"] == pytest.approx(r2_score(y.ravel(), p.ravel()), rel=1e-10)
     assert row["r2_uniform"] == pytest.approx(r2_score(y, p, multioutput="uniform_average"), rel=1e-10)
     assert row["pearson"] == pytest.approx(pearsonr(y.ravel(), p.ravel())[0], rel=1e-10)
@@ -43,7 +50,7 @@ def test_constant_gene_is_kept_and_flagged(data):
     y[:, 7] = 0.0
     table = gene_table(y, p, genes)
     assert len(table) == 40 and bool(table.low_variance[7]) and np.isnan(table.r2[7])
-    row = summary_metrics(y, p, np.ones(40, bool), n_boot=0, seed=0)
+    row = summary_metrics(y, p, np.ones(40, bool), NO_INTERVALS)[0]
     keep = np.arange(40) != 7
     assert row["r2_uniform"] == pytest.approx(
         r2_score(y[:, keep], p[:, keep], multioutput="uniform_average"), rel=1e-10
@@ -59,17 +66,22 @@ def test_zero_filled_genes_excluded_by_default(data):
         headline_genes(table, include_zero_filled=False).sum() == 38
         and headline_genes(table, include_zero_filled=True).sum() == 40
     )
-    assert summary_metrics(y, p, headline_genes(table, include_zero_filled=False), n_boot=0, seed=0)["n_genes"] == 38
+    assert summary_metrics(y, p, headline_genes(table, include_zero_filled=False), NO_INTERVALS)[0]["n_genes"] == 38
 
 
-def test_bootstrap_intervals(data):
+@pytest.mark.parametrize("method", ["jackknife", "bca", "percentile"])
+def test_intervals_are_deterministic_hold_their_estimate_and_shrink_with_n(data, method):
     y, p, _ = data
-    first = summary_metrics(y, p, np.ones(40, bool), n_boot=100, seed=1)
-    again = summary_metrics(y, p, np.ones(40, bool), n_boot=100, seed=1)
+    settings = replace(DEFAULTS.evaluate.score, interval=method, bootstrap=100, bootstrap_seed=1)
+    first, again = (
+        summary_metrics(y, p, np.ones(40, bool), settings)[0],
+        summary_metrics(y, p, np.ones(40, bool), settings)[0],
+    )
     assert first == again
-    for name in ("r2_flat", "r2_uniform", "pearson", "rmse", "mae"):
-        assert first[f"{name}_lo"] < first[name] < first[f"{name}_hi"]
-    small = summary_metrics(y[:60], p[:60], np.ones(40, bool), n_boot=100, seed=1)
+    for name in ("r2_uniform", "pearson_uniform", "r2_flat", "pearson", "rmse", "mae"):
+        assert first[f"{name}_lo"] < first[name] < first[f"{name}_hi"], name
+    assert "spearman_uniform_lo" not in first  # no method covered it (benchmarks/README.md): no interval shown
+    small = summary_metrics(y[:60], p[:60], np.ones(40, bool), settings)[0]
     assert small["rmse_hi"] - small["rmse_lo"] > first["rmse_hi"] - first["rmse_lo"]
 
 
@@ -90,18 +102,38 @@ def test_cv_strata_without_a_varying_gene_are_empty_rows(data):
     assert strata.rmse.isna().all()
 
 
-def test_paired_comparison_detects_the_better_model(data):
+def compare(y, predictions: dict, genes, method: str = "jackknife") -> pd.DataFrame:
+    """paired_comparison of every pair of `predictions` (name -> samples x genes) on the same samples."""
+    settings = replace(DEFAULTS.evaluate.score, interval=method, bootstrap=100)
+    r2 = {m: gene_table(y, p, genes).r2.to_numpy() for m, p in predictions.items()}
+    found = {m: summary_metrics(y, p, np.ones(len(genes), bool), settings)[1] for m, p in predictions.items()}
+    pairs = list(combinations(predictions, 2))
+    return paired_comparison(r2, found, np.ones(len(genes), bool), pairs, method, "r2_uniform")
+
+
+@pytest.mark.parametrize("method", ["jackknife", "bca", "percentile"])
+def test_paired_comparison_detects_the_better_model(data, method):
     y, p, genes = data
     worse = p + np.random.default_rng(1).normal(0, 0.5, p.shape)
-    r2 = {"good": gene_table(y, p, genes).r2.to_numpy(), "bad": gene_table(y, worse, genes).r2.to_numpy()}
-    row = paired_comparison(r2, np.ones(40, bool)).iloc[0]
-    assert (row.model_a, row.model_b) == ("good", "bad")
-    assert row.fraction_a_better > 0.9 and row.median_r2_difference > 0 and row.wilcoxon_p < 1e-6
+    row = compare(y, {"good": p, "bad": worse}, genes, method).iloc[0]
+    assert (row.model_a, row.model_b) == ("good", "bad") and row.verdict == "a_better"
+    assert 0 < row.r2_uniform_difference_lo < row.r2_uniform_difference < row.r2_uniform_difference_hi
+    assert row.pearson_uniform_difference > 0 and row.fraction_a_better > 0.9 and row.median_r2_difference > 0
+
+
+def test_identical_models_tie_and_smaller_errors_on_every_sample_win(data):
+    y, p, genes = data
+    closer = p + 0.5 * (y - p)  # half the error on every sample and gene
+    table = compare(y, {"same": p, "copy": p.copy(), "closer": closer}, genes)
+    rows = {(r.model_a, r.model_b): r for r in table.itertuples()}
+    same = rows[("same", "copy")]
+    assert same.verdict == "tie" and same.r2_uniform_difference_lo <= 0 <= same.r2_uniform_difference_hi
+    assert rows[("same", "closer")].verdict == "b_better" and rows[("copy", "closer")].verdict == "b_better"
 
 
 def test_known_answers_on_small_arrays():
     y = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 4.0]])
-    perfect = summary_metrics(y, y, np.ones(2, bool), n_boot=0, seed=0)
+    perfect = summary_metrics(y, y, np.ones(2, bool), NO_INTERVALS)[0]
     assert (perfect["r2_flat"], perfect["r2_uniform"], perfect["pearson"], perfect["rmse"], perfect["mae"]) == (
         1.0,
         1.0,
@@ -110,7 +142,7 @@ def test_known_answers_on_small_arrays():
         0.0,
     )
     column_means = np.broadcast_to(y.mean(axis=0), y.shape)
-    constant = summary_metrics(y, column_means, np.ones(2, bool), n_boot=0, seed=0)
+    constant = summary_metrics(y, column_means, np.ones(2, bool), NO_INTERVALS)[0]
     assert constant["r2_uniform"] == pytest.approx(0.0, abs=1e-12)
     # pooled: 1 - SSE / SST around the global mean 3.5: SSE = 8 + 8, SST = 6.25+2.25+0.25+6.25+2.25+0.25 = 17.5
     assert constant["r2_flat"] == pytest.approx(1 - 16 / 17.5)
@@ -124,15 +156,13 @@ def test_transposed_or_nan_predictions_are_rejected(data):
     bad = p.copy()
     bad[3, 4] = np.nan
     with pytest.raises(ValueError, match="1 NaN or infinite"):
-        summary_metrics(y, bad, np.ones(40, bool), n_boot=0, seed=0)
+        summary_metrics(y, bad, np.ones(40, bool), NO_INTERVALS)[0]
 
 
 def test_summary_markdown_table(data):
-    import pandas as pd
-
     from lembas_core.reporting.results_table import markdown_table
 
     y, p, _ = data
-    row = {"model": "mlr", "split": "test", **summary_metrics(y, p, np.ones(40, bool), n_boot=20, seed=888)}
+    row = {"model": "mlr", "split": "test", **summary_metrics(y, p, np.ones(40, bool), DEFAULTS.evaluate.score)[0]}
     text = markdown_table(pd.DataFrame([row]))
     assert text.splitlines()[2].startswith("| mlr | test | 300 x 40 | ") and f"{row['r2_uniform']:.3f} [" in text

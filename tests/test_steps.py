@@ -11,6 +11,7 @@ import pytest
 from cohort_helpers import DEFAULTS
 from lembas_core.common.layout import SPLITS
 from lembas_core.data.dataset import load_dataset
+from lembas_core.evaluation.intervals import Replicates
 from lembas_core.models.base import REGISTRY, ModelFile, load_model
 from lembas_core.models.fit_report import FitReport
 from lembas_core.models.linear import LinearModel
@@ -55,24 +56,26 @@ def test_linear_fits_predict_and_score(dataset, tmp_path):
         np.testing.assert_array_equal(np.load(tmp_path / f"mlr_{split}.npy"), pred)
         assert pred.shape == (len(ds.samples[split]), len(ds.targets))
     predict_split(ModelFile("mean", "mean", tmp_path / "mean.npz"), dataset, "train", tmp_path / "mean_train.npy", 1)
-    outputs = ScoreOutputs(tmp_path / "g.tsv", tmp_path / "r.tsv")
+    outputs = ScoreOutputs(tmp_path / "g.tsv", tmp_path / "r.tsv", tmp_path / "resamples.npz")
     row = score_split("mean", "train", tmp_path / "mean_train.npy", dataset, outputs, DEFAULTS.evaluate.score)
     assert row["r2_uniform"] == pytest.approx(0.0, abs=1e-6)  # the training mean explains nothing of train
-    assert row["r2_uniform_hi"] <= 1e-9  # a constant never beats a resample's own mean: every resample R^2 <= 0
+    assert row["r2_uniform_lo"] < row["r2_uniform_hi"] < 0.2  # in-sample: the training mean on its own samples
+    assert Replicates.load(outputs.resamples).estimate["r2_uniform"] == row["r2_uniform"]
     table = pd.read_csv(tmp_path / "g.tsv", sep="\t")
     assert table["gene"].tolist() == ds.targets and np.allclose(table["r2"], 0.0, atol=1e-6)
 
 
 def test_perfect_predictions_score_one_and_summaries_gather_every_pair(dataset, tmp_path):
     ds = load_dataset(dataset)
-    per_gene, predictions, rows = {}, {}, []
+    per_gene, predictions, resamples, rows = {}, {}, {}, []
     for model, noise in (("perfect", 0.0), ("noisy", 0.5)):
         path = tmp_path / f"{model}_test.npy"
         y = np.asarray(ds.y["test"], np.float32)
         np.save(path, y + noise * np.random.default_rng(0).standard_normal(y.shape).astype(np.float32))
         per_gene[(model, "test")], predictions[(model, "test")] = tmp_path / f"{model}_g.tsv", path
         rows.append(tmp_path / f"{model}_row.tsv")
-        outputs = ScoreOutputs(per_gene[(model, "test")], rows[-1])
+        resamples[(model, "test")] = tmp_path / f"{model}_resamples.npz"
+        outputs = ScoreOutputs(per_gene[(model, "test")], rows[-1], resamples[(model, "test")])
         row = score_split(model, "test", path, dataset, outputs, DEFAULTS.evaluate.score)
         if noise == 0:
             assert row["r2_flat"] == pytest.approx(1.0) and row["rmse"] == pytest.approx(0.0)
@@ -81,9 +84,9 @@ def test_perfect_predictions_score_one_and_summaries_gather_every_pair(dataset, 
     FitReport("perfect", "copy of the truth", True, 0, 0, 0, "exact").write(reports[0])
     FitReport("noisy", "truth plus noise", None, 3, 0, 0, "a recipe").write(reports[1])
     summary = summarize(
-        SummaryInputs(rows, per_gene, predictions, reports, dataset),
+        SummaryInputs(rows, per_gene, predictions, reports, dataset, resamples),
         SummaryOutputs(*outputs),
-        include_zero_filled=False,
+        DEFAULTS.evaluate.score,
     )
     fits = pd.read_csv(outputs[3], sep="\t")
     assert fits[["model", "converged", "optimizer_steps"]].values.tolist() == [
@@ -93,7 +96,8 @@ def test_perfect_predictions_score_one_and_summaries_gather_every_pair(dataset, 
     assert summary["model"].tolist() == ["perfect", "noisy"]
     paired = pd.read_csv(outputs[2], sep="\t")
     assert paired[["model_a", "model_b"]].values.tolist() == [["perfect", "noisy"]]
-    assert paired["fraction_a_better"].iloc[0] == 1.0
+    assert paired["fraction_a_better"].iloc[0] == 1.0 and paired["r2_uniform_difference"].iloc[0] > 0
+    assert paired["verdict"].iloc[0] in ("a_better", "tie")  # 4 test samples: the interval may be wide
     assert set(pd.read_csv(outputs[1], sep="\t")["model"]) == {"perfect", "noisy"}
     assert pd.read_csv(outputs[4], sep="\t")["n_replicates"].tolist() == [1, 1]
 

@@ -66,7 +66,7 @@ def test_a_registered_kind_fits_predicts_scores_and_is_explained(registered, dat
     predictions = predict_split(model, dataset, "test", tmp_path / "median_test.npy", threads=1)
     median = np.median(np.asarray(ds.y["train"], np.float64), axis=0)
     np.testing.assert_allclose(predictions, np.broadcast_to(median, predictions.shape), rtol=1e-6)
-    scores = ScoreOutputs(tmp_path / "per_gene.tsv", tmp_path / "row.tsv")
+    scores = ScoreOutputs(tmp_path / "per_gene.tsv", tmp_path / "row.tsv", tmp_path / "resamples.npz")
     row = score_split("median", "test", tmp_path / "median_test.npy", dataset, scores, DEFAULTS.evaluate.score)
     observed = np.asarray(ds.y["test"], np.float64)
     expected_rmse = np.sqrt(np.mean((observed - median) ** 2))

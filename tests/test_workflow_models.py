@@ -105,6 +105,10 @@ def test_shap_figures_and_report(tiny_run):
     html = (tiny_run / "results/report.html").read_text(errors="ignore")
     assert "observed_vs_predicted_test" in html and "waterfall" in html
     assert "What the network adds" in html and "ladder_paired.tsv" in html
+    verdict = (tiny_run / "results/verdict.md").read_text()
+    first_sentence = verdict.splitlines()[2].removeprefix("- ")
+    assert verdict.startswith("# Verdict") and first_sentence.startswith("On the test split (48 samples")
+    assert first_sentence.split(" (")[0] in html  # the report opens on the verdict
 
 
 def test_ladder_tables_show_every_model_and_the_controls(tiny_run):
@@ -125,6 +129,10 @@ def test_ladder_tables_show_every_model_and_the_controls(tiny_run):
     ]
     assert set(paired["split"]) == {"test", "validation"}
     assert ((paired.fraction_a_better + paired.fraction_b_better) <= 1).all()
+    assert set(paired.verdict) <= {"a_better", "tie", "b_better"}
+    assert (paired.r2_uniform_difference_lo <= paired.r2_uniform_difference_hi).all()
+    for metric in ("r2_uniform", "pearson_uniform", "spearman_uniform"):
+        assert ladder[f"test_{metric}"].notna().any(), metric
     truth = pd.read_csv(tiny_run / "results/metrics/ladder_truth.tsv", sep="\t")
     assert {"linear", "hill", "mml"} <= set(truth.loc[truth.grouping == "response", "group"])
     shuffled_network = pd.read_csv(tiny_run / "results/models/rnn_shuffled.network.tsv", sep="\t")

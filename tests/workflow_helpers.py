@@ -48,7 +48,7 @@ def snakemake(
 
 
 # gathered outputs that every model's jobs feed: they follow any model change
-GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder"}
+GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder", "verdict"}
 
 
 def pending(workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,)) -> dict[str, set[str]]:

@@ -1,6 +1,7 @@
 """Snakemake script of rule summarize_metrics: unpack, then call lembas_core.steps."""
 
 from lembas_core.common.layout import by_model_and_split
+from lembas_core.common.settings import ScoreSettings, from_mapping
 from lembas_core.steps.runtime import job
 from lembas_core.steps.summarize_metrics import SummaryInputs, SummaryOutputs, summarize
 
@@ -12,6 +13,8 @@ with job(snakemake.log[0], snakemake.threads):
         predictions=by_model_and_split(p.models, p.splits, i.predictions),
         fit_reports=list(i.fits),
         dataset=i.dataset,
+        resamples=by_model_and_split(p.models, p.splits, i.resamples),
     )
     outputs = SummaryOutputs(**dict(snakemake.output.items()))
-    summarize(inputs, outputs, p.include_zero_filled, p.replicate_of)
+    settings = from_mapping(ScoreSettings, p.settings, "evaluate")
+    summarize(inputs, outputs, settings, p.replicate_of)

@@ -159,7 +159,8 @@ class PreprocessSettings:
 class ScoreSettings:
     """Bootstrap intervals and the zero-filled-gene policy: what one score job uses of `evaluate`."""
 
-    bootstrap: int  # resamples of samples (0: no intervals)
+    interval: str  # jackknife | bca | percentile | none (lembas_core.evaluation.intervals)
+    bootstrap: int  # resamples of samples for the bootstrap methods
     bootstrap_seed: int
     include_zero_filled: bool
 

@@ -98,16 +98,20 @@ def check_network_overlap(
     }
 
 
+MIN_SHARED_TARGETS = 10  # target genes a validation cohort must share with training to be scored at all
+
+
 def check_validation_overlap(
     validation: LabeledMatrix, tf: LabeledMatrix, genes: LabeledMatrix, nodes: set[str], min_match: float
 ) -> dict:
     """Require the validation cohort to use the training identifiers; report coverage.
 
-    A validation cohort may lack many training genes (a smaller panel) or hold many more (a whole
-    transcriptome), but not both: when less than `min_match` of the training columns the models use
-    (TF and gene columns that are network nodes) are validation columns *and* less than `min_match` of
-    the validation columns are training columns, or when no TF or no gene column is shared, the run
-    stops with a diagnosis of the identifiers (as for the network).
+    A validation cohort measured on another platform shares only part of the genes, in the same
+    identifiers: that is accepted with a warning naming the shared counts. The run stops when no TF or
+    no target column is shared, or when little is shared (less than `min_match` of the training columns
+    the models use, and of the validation columns) and either the names look like another identifier space
+    (Ensembl or Entrez IDs, version suffixes, case-only differences, Excel dates, names with extra parts:
+    :func:`mismatch_hint`) or fewer than MIN_SHARED_TARGETS target columns are shared.
     """
     available = set(validation.columns)
     training = set(tf.columns) | set(genes.columns)
@@ -115,18 +119,41 @@ def check_validation_overlap(
     present = {role: [c for c in names if c in available] for role, names in used.items()}
     used_share = sum(map(len, present.values())) / sum(map(len, used.values()))
     known_share = len(available & training) / len(available)
-    empty = [role for role in present if not present[role]]
-    if empty or max(used_share, known_share) < min_match:
-        wanted = [c for names in used.values() for c in names]
-        hint = mismatch_hint(wanted, validation.columns)
-        shared = f"no {empty[0]} column" if empty else f"only {100 * used_share:.0f}% of the training columns"
+    wanted = [c for names in used.values() for c in names]
+    little = max(used_share, known_share) < min_match
+    hint = mismatch_hint(wanted, validation.columns) if little or not all(present.values()) else ""
+    counts = (
+        f"{len(present['tf'])} of {len(used['tf'])} TF columns and {len(present['gene'])} of {len(used['gene'])} "
+        f"gene columns the models use"
+    )
+    if not all(present.values()) or (little and (hint or len(present["gene"]) < MIN_SHARED_TARGETS)):
+        empty = [role for role in present if not present[role]]
+        shared = f"no {empty[0]} column the models use" if empty else f"only {counts}"
+        why = (
+            f": {hint}"
+            if hint
+            else (f" (at least {MIN_SHARED_TARGETS} shared target genes are needed to score it)" if not empty else "")
+        )
+        fix = (
+            "use the same gene identifiers in the validation cohort as in the training matrices; "
+            "data.min_name_match sets this threshold"
+            if hint
+            else "supply a validation cohort that measures the TFs and target genes of the training data"
+        )
         raise InputDataError(
             validation.path,
-            f"the validation cohort shares {shared} the models use (e.g. {preview(wanted, 3)}), and "
-            f"{100 * known_share:.0f}% of its {len(available)} columns (e.g. {preview(validation.columns, 3)}) are "
-            f"training columns{': ' + hint if hint else ''}",
-            "use the same gene identifiers in the validation cohort as in the training matrices; "
-            "data.min_name_match sets this threshold",
+            f"the validation cohort shares {shared} (e.g. {preview(wanted, 3)}), and {100 * known_share:.0f}% of "
+            f"its {len(available)} columns (e.g. {preview(validation.columns, 3)}) are training columns{why}",
+            fix,
+        )
+    if little:
+        LOG.warning(
+            "VALIDATION COHORT: another gene panel in the same identifiers: it shares %s (%.0f%%), and %.0f%% of "
+            "its %d columns are training columns; the others are aligned by preprocess.validation_missing",
+            counts,
+            100 * used_share,
+            100 * known_share,
+            len(available),
         )
     report = {
         "training_columns_used_in_validation": round(used_share, 6),

@@ -33,6 +33,7 @@ MISSING_POLICIES = ("zero", "drop", "error")
 OUTSIDE_NETWORK_POLICIES = ("drop", "keep")
 MIN_SPLIT_SAMPLES = 2  # per split: a per-gene R^2 needs two samples
 FEW_SAMPLES = 10  # fewer test or validation samples: warned (scores on them are noise-dominated)
+MOSTLY_MISSING = 0.5  # above this share of zero-filled TF features the validation scores are flagged
 MAX_TF_TARGET_SHARE = 0.5  # targets that are also TF features, at or above this share: refused (upstream: 1 of 16,100)
 
 
@@ -220,6 +221,13 @@ def preprocess(
                 preview(val_report[f"missing_{kind}"]),
             )
 
+    if validation_missing == "zero" and val_report["fraction_missing_features"] > MOSTLY_MISSING:
+        LOG.warning(
+            "VALIDATION COHORT: %.0f%% of the TF features are missing and zero-filled: those inputs lie outside the "
+            "training range, so every model's validation predictions suffer; preprocess.validation_missing: drop "
+            "scores every split on the shared TFs instead",
+            100 * val_report["fraction_missing_features"],
+        )
     _, shap_warning = select_shap_genes(shap_genes, targets, {"targets": target_report, "validation": val_report})
     if shap_warning:
         LOG.warning(shap_warning)

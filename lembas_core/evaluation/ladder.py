@@ -18,9 +18,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from lembas_core.evaluation.metrics import headline_genes, paired_comparison
+from lembas_core.common.settings import ScoreSettings
+from lembas_core.evaluation.intervals import Replicates
+from lembas_core.evaluation.metrics import PAIRED_COLUMNS, headline_genes, paired_comparison, verdict_metric
 
 H2_BINS = (0.0, 0.25, 0.5, 0.75, 1.0)
+LADDER_METRICS = ("r2_uniform", "pearson_uniform", "spearman_uniform")  # with their intervals, per split
 ARCHITECTURE_PAIRS = (("rnn", "prior_ridge"), ("prior_ridge", "ridge"))  # kinds: same prior / prior vs all TFs
 
 
@@ -49,9 +52,9 @@ def ladder_table(
     networks: Mapping[str, str],
     truth_recovery: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per model (in `kinds` order): r2_uniform with its interval on every split in `summary`.
+    """One row per model (in `kinds` order): the LADDER_METRICS with their intervals on every split in `summary`.
 
-    Columns: model, kind, network, then per split `<split>_r2_uniform`, `_lo`, `_hi`; `replicates` and
+    Columns: model, kind, network, then per split and metric `<split>_<metric>`, `_lo`, `_hi`; `replicates` and
     `test_r2_uniform_sd` (across replicates, NaN for one); with `truth_recovery`, `shap_auroc` (mean over
     explained genes) and `weight_auroc` (RNN weights: true vs decoy edges of the network it used).
     """
@@ -60,8 +63,10 @@ def ladder_table(
         row: dict = {"model": name, "kind": kind, "network": networks.get(name) or "-"}
         for split, part in summary[summary.model == name].groupby("split", sort=False):
             record = part.iloc[0]
-            for column in ("r2_uniform", "r2_uniform_lo", "r2_uniform_hi"):
-                row[f"{split}_{column}"] = record.get(column, np.nan)
+            for metric in LADDER_METRICS:
+                for column in (metric, f"{metric}_lo", f"{metric}_hi"):
+                    row[f"{split}_{column}"] = record.get(column, np.nan)
+            row[f"{split}_r2_uniform_corrected"] = record.get("r2_uniform_corrected", np.nan)
         spread = replicates[(replicates.model == name) & (replicates.split == "test")]
         row["replicates"] = int(spread["n_replicates"].iloc[0]) if len(spread) else 1
         row["test_r2_uniform_sd"] = float(spread["r2_uniform_sd"].iloc[0]) if len(spread) else np.nan
@@ -75,20 +80,25 @@ def ladder_table(
 
 
 def ladder_comparisons(
-    per_gene: Mapping[tuple[str, str], pd.DataFrame], pairs: list[tuple[str, str]], include_zero_filled: bool
+    per_gene: Mapping[tuple[str, str], pd.DataFrame],
+    found: Mapping[tuple[str, str], Replicates],
+    pairs: list[tuple[str, str]],
+    settings: ScoreSettings,
 ) -> pd.DataFrame:
-    """Paired per-gene R^2 comparisons of `pairs` on every split of `per_gene` ((model, split) -> table)."""
+    """Paired comparisons (:func:`lembas_core.evaluation.metrics.paired_comparison`) of `pairs` on every split
+    of `per_gene` ((model, split) -> score table), from the score jobs' replicates `found` (same keys)."""
     frames = []
     for split in dict.fromkeys(s for _, s in per_gene):
         tables = {m: t for (m, s), t in per_gene.items() if s == split}
         present = [(a, b) for a, b in pairs if a in tables and b in tables]
         if not present:
             continue
-        mask = headline_genes(next(iter(tables.values())), include_zero_filled)
+        mask = headline_genes(next(iter(tables.values())), settings.include_zero_filled)
         r2 = {m: t["r2"].to_numpy() for m, t in tables.items()}
-        frames.append(paired_comparison(r2, mask, present).assign(split=split))
-    columns = ["split", "model_a", "model_b", "n_genes", "median_r2_difference"]
-    columns += ["fraction_a_better", "fraction_b_better", "wilcoxon_p"]
+        replicates = {m: found[(m, split)] for m in tables}
+        comparison = paired_comparison(r2, replicates, mask, present, settings.interval, verdict_metric(split))
+        frames.append(comparison.assign(split=split))
+    columns = ["split", *PAIRED_COLUMNS]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 

@@ -12,13 +12,17 @@ per-sample sums, so each resample costs one weighted sum instead of a pass over 
 
 from __future__ import annotations
 
-from itertools import combinations
-
 import numpy as np
 import pandas as pd
 
-LOW_VARIANCE = 1e-10
-SUMMARY_METRICS = ("r2_flat", "r2_uniform", "pearson", "rmse", "mae")
+from lembas_core.common.settings import ScoreSettings
+from lembas_core.evaluation.intervals import LOW_VARIANCE, Replicates, replicates
+
+SUMMARY_METRICS = ("r2_uniform", "pearson_uniform", "spearman_uniform", "r2_flat", "pearson", "rmse", "mae")
+BOOTSTRAP_METHODS = ("percentile", "bca")
+# Metrics shown without an interval: no method covered their population value in the coverage experiment
+# (spearman_uniform, ranks held fixed within a resample: 29-74% at n = 17 and 60; benchmarks/README.md).
+WITHOUT_INTERVAL = ("spearman_uniform",)
 
 
 def check_pair(y: np.ndarray, p: np.ndarray) -> None:
@@ -75,50 +79,24 @@ def headline_genes(table: pd.DataFrame, include_zero_filled: bool) -> np.ndarray
     return np.ones(len(table), bool) if include_zero_filled else ~table["zero_filled"].to_numpy()
 
 
-def _pooled(sums: np.ndarray, n_values: float) -> dict[str, np.ndarray]:
-    """Pooled metrics from summed statistics [sse, sae, sy, syy, sp, spp, syp] (last axis)."""
-    sse, sae, sy, syy, sp_, spp, syp = np.moveaxis(sums, -1, 0)
-    sst = syy - sy**2 / n_values
-    cov = syp - sy * sp_ / n_values
-    var_p = spp - sp_**2 / n_values
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return {
-            "r2_flat": 1 - sse / sst,
-            "pearson": cov / np.sqrt(sst * var_p),
-            "rmse": np.sqrt(sse / n_values),
-            "mae": sae / n_values,
-        }
-
-
-def summary_metrics(y: np.ndarray, p: np.ndarray, genes_mask: np.ndarray, n_boot: int, seed: int) -> dict[str, float]:
-    """Headline metrics of `y` vs `p` (samples x genes) on the genes of `genes_mask`, with 95% bootstrap
-    intervals from `n_boot` resamples of samples drawn under `seed` (`*_lo`, `*_hi`; none for 0)."""
+def summary_metrics(
+    y: np.ndarray, p: np.ndarray, genes_mask: np.ndarray, settings: ScoreSettings
+) -> tuple[dict[str, float], Replicates]:
+    """Headline metrics of `y` vs `p` (samples x genes) on the genes of `genes_mask`, each with its 95%
+    interval by `settings.interval` (`<metric>_lo`, `_hi`; none when `settings.interval` is ``none``), and
+    `r2_uniform_corrected`, the jackknife's bias-corrected r2_uniform; plus the replicates behind them
+    (to pair with another model's on the same samples)."""
     check_pair(y, p)
-    y = np.asarray(y, np.float64)[:, genes_mask]
-    p = np.asarray(p, np.float64)[:, genes_mask]
-    n, g = y.shape
-    err = y - p
-    per_sample = np.stack(
-        [(err**2).sum(1), np.abs(err).sum(1), y.sum(1), (y**2).sum(1), p.sum(1), (p**2).sum(1), (y * p).sum(1)], axis=1
-    )
-    weights = np.ones((1, n))
-    if n_boot > 0:
-        rng = np.random.default_rng(seed)
-        weights = np.vstack([weights, rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot)])
-    pooled = _pooled(weights @ per_sample, float(n * g))
-    gene_sse, gene_sy, gene_syy = weights @ (err**2), weights @ y, weights @ (y**2)
-    gene_sst = gene_syy - gene_sy**2 / n
-    defined = (y.var(axis=0) > LOW_VARIANCE)[None, :] & (gene_sst > LOW_VARIANCE * n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_gene_r2 = np.where(defined, 1 - gene_sse / gene_sst, np.nan)
-    pooled["r2_uniform"] = np.nanmean(per_gene_r2, axis=1)
-    row: dict[str, float] = {"n_samples": n, "n_genes": g}
-    for name in SUMMARY_METRICS:
-        values = pooled[name]
-        row[name] = float(values[0])
-        if n_boot > 0:
-            row[f"{name}_lo"], row[f"{name}_hi"] = (float(v) for v in np.nanpercentile(values[1:], [2.5, 97.5]))
-    return row
+    method = settings.interval
+    n_boot = settings.bootstrap if method in BOOTSTRAP_METHODS else 0
+    found = replicates(np.asarray(y)[:, genes_mask], np.asarray(p)[:, genes_mask], n_boot, settings.bootstrap_seed)
+    row: dict[str, float] = {"n_samples": found.n, "n_genes": int(np.sum(genes_mask))}
+    for metric in SUMMARY_METRICS:
+        row[metric] = found.estimate[metric]
+        if method != "none" and metric not in WITHOUT_INTERVAL:
+            _, row[f"{metric}_lo"], row[f"{metric}_hi"] = found.interval(metric, method)
+    row["r2_uniform_corrected"] = found.interval("r2_uniform", "jackknife")[0]  # what the r2_uniform interval holds
+    return row, found
 
 
 STRATA_COLUMNS = ["stratum", "cv_range", "n_genes", "rmse", "mae", "pearson", "mean_bias", "residual_sd"]
@@ -158,31 +136,76 @@ def strata_table(y: np.ndarray, p: np.ndarray, table: pd.DataFrame, genes_mask: 
     return pd.DataFrame(rows, columns=STRATA_COLUMNS)
 
 
-def paired_comparison(
-    per_gene_r2: dict[str, np.ndarray], genes_mask: np.ndarray, pairs: list[tuple[str, str]] | None = None
-) -> pd.DataFrame:
-    """For each pair of models (default: every pair): per-gene R^2 difference (A - B), the shares of genes
-    where A wins and where B wins (ties in neither), and the Wilcoxon signed-rank p-value."""
-    from scipy.stats import wilcoxon  # noqa: PLC0415 (heavy: scipy.stats adds ~1 s to every scoring job's start)
+PAIRED_METRICS = ("r2_uniform", "pearson_uniform")
+PAIRED_COLUMNS = [
+    "model_a",
+    "model_b",
+    "n_genes",
+    *(f"{m}_difference{part}" for m in PAIRED_METRICS for part in ("", "_lo", "_hi")),
+    "verdict_metric",
+    "verdict",
+    "median_r2_difference",
+    "fraction_a_better",
+    "fraction_b_better",
+]
 
+
+def verdict_metric(split: str) -> str:
+    """The metric a comparison on `split` is decided by: per-gene R^2 on the training cohort's own samples,
+    the per-gene correlation on another cohort (invariant to each gene's shift and scale there)."""
+    return "pearson_uniform" if split == "validation" else "r2_uniform"
+
+
+def verdict_of(lo: float, hi: float) -> str:
+    """``a_better`` / ``b_better`` when the interval [lo, hi] of A - B lies above / below 0, else ``tie``."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "no interval"
+    return "a_better" if lo > 0 else "b_better" if hi < 0 else "tie"
+
+
+def paired_comparison(
+    per_gene_r2: dict[str, np.ndarray],
+    found: dict[str, Replicates],
+    genes_mask: np.ndarray,
+    pairs: list[tuple[str, str]],
+    method: str,
+    decided_by: str,
+) -> pd.DataFrame:
+    """Model A vs model B for each of `pairs`, on the same samples.
+
+    For each metric of PAIRED_METRICS: the difference A - B with its 95% interval by `method` from the
+    paired replicates (the same resamples for both models); `verdict` is ``a_better`` or ``b_better`` when
+    the interval of the `decided_by` difference excludes 0, else ``tie`` (``no interval`` without one).
+    Descriptive, over the genes of `genes_mask` (not a test: genes are not independent): the median
+    per-gene R^2 difference and the shares of genes where A and where B has the higher R^2.
+    """
     rows = []
-    for a, b in combinations(per_gene_r2, 2) if pairs is None else pairs:
+    for a, b in pairs:
         ra, rb = per_gene_r2[a][genes_mask], per_gene_r2[b][genes_mask]
         ok = np.isfinite(ra) & np.isfinite(rb)
         diff = ra[ok] - rb[ok]
-        p_value = float(wilcoxon(diff).pvalue) if ok.sum() > 0 and np.any(diff != 0) else np.nan
-        rows.append(
-            {
-                "model_a": a,
-                "model_b": b,
-                "n_genes": int(ok.sum()),
-                "median_r2_difference": float(np.median(diff)) if diff.size else np.nan,
-                "fraction_a_better": float(np.mean(diff > 0)) if diff.size else np.nan,
-                "fraction_b_better": float(np.mean(diff < 0)) if diff.size else np.nan,
-                "wilcoxon_p": p_value,
-            }
+        row: dict = {"model_a": a, "model_b": b, "n_genes": int(ok.sum())}
+        difference = found[a] - found[b]
+        for metric in PAIRED_METRICS:
+            row[f"{metric}_difference"] = difference.estimate[metric]
+            lo, hi = difference.interval(metric, method)[1:] if method != "none" else (np.nan, np.nan)
+            row[f"{metric}_difference_lo"], row[f"{metric}_difference_hi"] = lo, hi
+        lo, hi = row[f"{decided_by}_difference_lo"], row[f"{decided_by}_difference_hi"]
+        row["verdict_metric"] = decided_by
+        row["verdict"] = (
+            "no interval"
+            if not (np.isfinite(lo) and np.isfinite(hi))
+            else "a_better"
+            if lo > 0
+            else "b_better"
+            if hi < 0
+            else "tie"
         )
-    return pd.DataFrame(rows)
+        row["median_r2_difference"] = float(np.median(diff)) if diff.size else np.nan
+        row["fraction_a_better"] = float(np.mean(diff > 0)) if diff.size else np.nan
+        row["fraction_b_better"] = float(np.mean(diff < 0)) if diff.size else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows, columns=PAIRED_COLUMNS)
 
 
 def replicate_spread(rows: pd.DataFrame, replicate_of: dict[str, str]) -> pd.DataFrame:
@@ -192,7 +215,7 @@ def replicate_spread(rows: pd.DataFrame, replicate_of: dict[str, str]) -> pd.Dat
     name to its first replicate's name, under which the result is reported (one row per model and split).
     """
     frame = rows.assign(model=rows["model"].map(replicate_of))
-    grouped = frame.groupby(["model", "split"], sort=False)[list(SUMMARY_METRICS)]
+    grouped = frame.groupby(["model", "split"], sort=False)[[m for m in SUMMARY_METRICS if m in frame]]
     out = grouped.agg(["mean", "std"])
     out.columns = [f"{metric}_{'sd' if stat == 'std' else stat}" for metric, stat in out.columns]
     out.insert(0, "n_replicates", grouped.size())

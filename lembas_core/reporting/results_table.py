@@ -11,8 +11,8 @@ import pandas as pd
 
 
 def markdown_table(summary: pd.DataFrame) -> str:
-    """One row per (model, split): every headline metric with its 95% bootstrap interval."""
-    metrics = ["r2_uniform", "r2_flat", "pearson", "rmse", "mae"]
+    """One row per (model, split): every headline metric with its 95% interval."""
+    metrics = ["r2_uniform", "pearson_uniform", "spearman_uniform", "r2_flat", "pearson", "rmse", "mae"]
     lines = [
         "| model | split | samples x genes | " + " | ".join(metrics) + " |",
         "|---|---|---|" + "---|" * len(metrics),

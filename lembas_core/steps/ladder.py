@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from lembas_core.common.settings import ScoreSettings
+from lembas_core.evaluation.intervals import Replicates
 from lembas_core.evaluation.ladder import ladder_comparisons, ladder_pairs, ladder_table, truth_breakdown
 from lembas_core.io.atomic import write_tsv
 from lembas_core.reporting.figures import ladder_plot
@@ -27,6 +29,7 @@ class LadderInputs:
     summary: str | Path
     replicates: str | Path
     per_gene: Mapping[tuple[str, str], str | Path]
+    resamples: Mapping[tuple[str, str], str | Path]  # (model, split) -> the score job's replicates
     truth_genes: str | Path | None = None
     truth_recovery: str | Path | None = None
 
@@ -36,7 +39,7 @@ def ladder_report(
     kinds: Mapping[str, str],
     networks: Mapping[str, str],
     outputs: Mapping[str, str | Path],
-    include_zero_filled: bool,
+    settings: ScoreSettings,
 ) -> pd.DataFrame:
     """Write the ladder table, the paired comparisons and the figure (and, on synthetic data, the breakdown).
 
@@ -47,10 +50,11 @@ def ladder_report(
     recovery = read_tsv(inputs.truth_recovery) if inputs.truth_recovery else None
     table = ladder_table(read_tsv(inputs.summary), read_tsv(inputs.replicates), kinds, networks, recovery)
     write_tsv(table, outputs["table"])
-    write_tsv(ladder_comparisons(tables, ladder_pairs(kinds, networks), include_zero_filled), outputs["paired"])
+    found = {key: Replicates.load(path) for key, path in inputs.resamples.items()}
+    write_tsv(ladder_comparisons(tables, found, ladder_pairs(kinds, networks), settings), outputs["paired"])
     breakdown = None
     if inputs.truth_genes:
-        breakdown = truth_breakdown(tables, read_tsv(inputs.truth_genes), include_zero_filled)
+        breakdown = truth_breakdown(tables, read_tsv(inputs.truth_genes), settings.include_zero_filled)
         write_tsv(breakdown, outputs["truth"])
     ladder_plot(table, breakdown, outputs["figure"], Palette(kinds))
     return table

@@ -23,6 +23,7 @@ class ScoreOutputs:
 
     per_gene: str | Path
     summary: str | Path
+    resamples: str | Path  # the replicates behind the intervals (evaluation.intervals.Replicates), for pairing
 
 
 def score_split(
@@ -33,24 +34,27 @@ def score_split(
     outputs: ScoreOutputs,
     settings: ScoreSettings,
 ) -> dict:
-    """Score the (samples x targets) predictions of `model` on `split`; write both tables, return the row."""
+    """Score the (samples x targets) predictions of `model` on `split`; write the tables and the replicates,
+    return the row."""
     ds = load_dataset(dataset_dir)
     y, p = np.asarray(ds.y[split]), np.load(predictions)
     table = gene_table(y, p, ds.targets, ds.validation_missing_targets if split == "validation" else None)
     write_tsv(table, outputs.per_gene)
     mask = headline_genes(table, settings.include_zero_filled)
-    row = {"model": model, "split": split, **summary_metrics(y, p, mask, settings.bootstrap, settings.bootstrap_seed)}
+    metrics, found = summary_metrics(y, p, mask, settings)
+    row = {"model": model, "split": split, **metrics}
     LOG.info(
-        "%s on %s: r2_flat %.4f, r2_uniform %.4f, pearson %.4f, rmse %.4f, mae %.4f (%d genes%s)",
+        "%s on %s: r2_uniform %.4f (bias-corrected %.4f), pearson_uniform %.4f, r2_flat %.4f, rmse %.4f (%d genes%s)",
         model,
         split,
-        row["r2_flat"],
         row["r2_uniform"],
-        row["pearson"],
+        row["r2_uniform_corrected"],
+        row["pearson_uniform"],
+        row["r2_flat"],
         row["rmse"],
-        row["mae"],
         row["n_genes"],
         "" if mask.all() else f"; {int((~mask).sum())} zero-filled genes excluded",
     )
     write_tsv(pd.DataFrame([row]), outputs.summary)
+    found.save(outputs.resamples)
     return row

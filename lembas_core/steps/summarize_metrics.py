@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from lembas_core.common.settings import ScoreSettings
 from lembas_core.data.dataset import load_dataset
-from lembas_core.evaluation.metrics import headline_genes, paired_comparison, replicate_spread, strata_table
+from lembas_core.evaluation.intervals import Replicates
+from lembas_core.evaluation.metrics import (
+    PAIRED_COLUMNS,
+    headline_genes,
+    paired_comparison,
+    replicate_spread,
+    strata_table,
+    verdict_metric,
+)
 from lembas_core.io.atomic import write_tsv
 from lembas_core.models.fit_report import FIT_COLUMNS, FitReport
 
@@ -26,7 +36,6 @@ STRATA_COLUMNS = [
     "mean_bias",
     "residual_sd",
 ]
-PAIRED_COLUMNS = ["split", "model_a", "model_b", "n_genes", "median_r2_difference", "fraction_a_better", "wilcoxon_p"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class SummaryInputs:
     predictions: Mapping[tuple[str, str], str | Path]
     fit_reports: Sequence[str | Path]
     dataset: str | Path
+    resamples: Mapping[tuple[str, str], str | Path]  # (model, split) -> the score job's replicates
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,7 @@ class SummaryOutputs:
 def summarize(
     inputs: SummaryInputs,
     outputs: SummaryOutputs,
-    include_zero_filled: bool,
+    settings: ScoreSettings,
     replicate_of: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Gather the score jobs' rows into summary.tsv; CV strata and paired comparisons per split; fits.tsv.
@@ -81,12 +91,16 @@ def summarize(
         y = np.asarray(ds.y[split])
         tables = {m: pd.read_csv(path, sep="\t") for (m, s), path in per_gene.items() if s == split}
         reference = next(iter(tables.values()))  # observed-only columns (mean, CV, flags) are the same for every model
-        mask = headline_genes(reference, include_zero_filled)
+        mask = headline_genes(reference, settings.include_zero_filled)
         for model in tables:
             strata.append(
                 strata_table(y, np.load(predictions[(model, split)]), reference, mask).assign(model=model, split=split)
             )
-        paired.append(paired_comparison({m: t["r2"].to_numpy() for m, t in tables.items()}, mask).assign(split=split))
+        r2 = {m: t["r2"].to_numpy() for m, t in tables.items()}
+        found = {m: Replicates.load(inputs.resamples[(m, split)]) for m in tables}
+        pairs = list(combinations(tables, 2))
+        comparison = paired_comparison(r2, found, mask, pairs, settings.interval, verdict_metric(split))
+        paired.append(comparison.assign(split=split))
     write_tsv(pd.concat(strata, ignore_index=True)[STRATA_COLUMNS], outputs.strata)
-    write_tsv(pd.concat(paired, ignore_index=True)[PAIRED_COLUMNS], outputs.paired)
+    write_tsv(pd.concat(paired, ignore_index=True)[["split", *PAIRED_COLUMNS]], outputs.paired)
     return summary

@@ -41,6 +41,7 @@ MEMORY_MB: dict[str, Cost] = {
     "shap": Cost(900, per_tf=1.0, per_medge=200),
     "truth_recovery": Cost(700, per_medge=300),  # not measured at full size
     "ladder": Cost(400, per_expression=0.5),  # per-gene tables only; not measured at full size
+    "verdict": Cost(300),  # a few small tables
     "figures": Cost(400, per_expression=4.0),  # not measured at full size
 }
 
@@ -57,6 +58,7 @@ RUNTIME_MIN: dict[str, Cost] = {
     "shap": Cost(5, per_tf=0.02, per_medge=10),
     "truth_recovery": Cost(2, per_medge=2),
     "ladder": Cost(2),
+    "verdict": Cost(1),
     "figures": Cost(2, per_expression=0.003),
 }
 

@@ -1,0 +1,233 @@
+"""Headline metrics and their 95% intervals by resampling samples, computed in gene blocks.
+
+Every headline metric of a (model, split) is a function of sums over samples: per-gene sums (for the
+per-gene R^2, Pearson and Spearman averaged over genes) and sums over all genes (the pooled metrics). A
+bootstrap resample is a weight vector (how often each sample is drawn), so one matrix product gives every
+resample's sums; a leave-one-out (jackknife) replicate is the total minus one sample's row. Both feed the
+same formulas (:func:`_per_gene` and :func:`_finish`). Genes are processed in blocks, so memory stays at a
+few blocks whatever the number of genes. Spearman's rho uses each gene's ranks in the whole set, kept
+fixed within a resample (the Pearson correlation of the ranks).
+
+Interval methods (95%), compared where the truth is known by `benchmarks/interval_coverage.py`:
+
+- ``percentile``: the 2.5% and 97.5% quantiles of the bootstrap replicates (Efron 1979);
+- ``bca``: bias-corrected and accelerated bootstrap (Efron 1987): the percentile levels moved by the
+  bootstrap's median bias z0 and the jackknife acceleration a;
+- ``jackknife``: the estimate +- t(n - 1) x the jackknife standard error (Tukey 1958); for the metrics
+  in BIAS_CORRECTED, centred on the jackknife's bias-corrected estimate (Quenouille 1956) instead.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import norm, rankdata, t
+
+from lembas_core.io.atomic import atomic_file
+
+LOW_VARIANCE = 1e-10
+METRICS = ("r2_flat", "r2_uniform", "pearson", "pearson_uniform", "spearman_uniform", "rmse", "mae")
+PER_GENE = ("r2_uniform", "pearson_uniform", "spearman_uniform")  # averages of per-gene values over genes
+POOLED_SUMS = ("sse", "sae", "sy", "syy", "sp", "spp", "syp")
+METHODS = ("percentile", "bca", "jackknife")
+# Each gene's R^2 is taken around the test set's own mean, which biases r2_uniform low at small n (0.28 for a
+# population value of 0.37 at n = 17; benchmarks/README.md): its jackknife interval is centred on the
+# bias-corrected estimate. For the other metrics the correction is small and, with outlying samples (dropout
+# zeros, a batch-shifted cohort), unstable, so their intervals are centred on the estimate itself.
+BIAS_CORRECTED = ("r2_uniform",)
+GENE_BLOCK = 256
+
+
+def _terms(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-sample terms (samples x genes) whose sums over samples give every metric."""
+    err = y - p
+    ry, rp = rankdata(y, axis=0), rankdata(p, axis=0)
+    return {
+        "sse": err**2,
+        "sae": np.abs(err),
+        "sy": y,
+        "syy": y**2,
+        "sp": p,
+        "spp": p**2,
+        "syp": y * p,
+        "ry": ry,
+        "ryy": ry**2,
+        "rp": rp,
+        "rpp": rp**2,
+        "ryp": ry * rp,
+    }
+
+
+def _corr(sx, sxx, sz, szz, sxz, n):
+    cov = sxz - sx * sz / n
+    vx, vz = sxx - sx**2 / n, szz - sz**2 / n
+    ok = (vx > LOW_VARIANCE * n) & (vz > LOW_VARIANCE * n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok, cov / np.sqrt(np.where(ok, vx * vz, 1.0)), np.nan)
+
+
+def _per_gene(s: dict[str, np.ndarray], n: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-gene R^2, Pearson and Spearman (replicates x genes) from per-gene sums over `n` samples."""
+    sst = s["syy"] - s["sy"] ** 2 / n
+    ok = sst > LOW_VARIANCE * n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r2 = np.where(ok, 1 - s["sse"] / np.where(ok, sst, 1.0), np.nan)
+    return {
+        "r2_uniform": r2,
+        "pearson_uniform": _corr(s["sy"], s["syy"], s["sp"], s["spp"], s["syp"], n),
+        "spearman_uniform": _corr(s["ry"], s["ryy"], s["rp"], s["rpp"], s["ryp"], n),
+    }
+
+
+@dataclass
+class _Totals:
+    """Running sums over gene blocks for one family of replicates (R rows)."""
+
+    n: np.ndarray  # (R, 1) samples in each replicate
+    gene_sums: dict[str, np.ndarray]  # per-gene metric -> (R,) sum over defined genes
+    gene_counts: dict[str, np.ndarray]  # per-gene metric -> (R,) defined genes
+    pooled: dict[str, np.ndarray]  # pooled sum -> (R,)
+    genes: int = 0
+
+    @classmethod
+    def empty(cls, n: np.ndarray) -> _Totals:
+        rows = len(n)
+        return cls(
+            n=np.asarray(n, np.float64).reshape(-1, 1),
+            gene_sums={m: np.zeros(rows) for m in PER_GENE},
+            gene_counts={m: np.zeros(rows) for m in PER_GENE},
+            pooled={k: np.zeros(rows) for k in POOLED_SUMS},
+        )
+
+    def add(self, sums: dict[str, np.ndarray], rows: slice = slice(None)) -> None:
+        """Add one gene block's per-gene sums (replicates `rows` x genes)."""
+        for metric, values in _per_gene(sums, self.n[rows]).items():
+            self.gene_sums[metric][rows] += np.nansum(values, axis=1)
+            self.gene_counts[metric][rows] += np.isfinite(values).sum(axis=1)
+        for key in POOLED_SUMS:
+            self.pooled[key][rows] += sums[key].sum(axis=1)
+
+    def finish(self, genes: int) -> dict[str, np.ndarray]:
+        """Every metric per replicate (R,)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = {m: self.gene_sums[m] / self.gene_counts[m] for m in PER_GENE}
+            s, nv = self.pooled, self.n.ravel() * genes
+            sst = s["syy"] - s["sy"] ** 2 / nv
+            out["r2_flat"] = 1 - s["sse"] / sst
+            out["pearson"] = (s["syp"] - s["sy"] * s["sp"] / nv) / np.sqrt(sst * (s["spp"] - s["sp"] ** 2 / nv))
+            out["rmse"] = np.sqrt(s["sse"] / nv)
+            out["mae"] = s["sae"] / nv
+        return out
+
+
+@dataclass(frozen=True)
+class Replicates:
+    """Every metric on all samples (`estimate`), on each bootstrap resample (`bootstrap`, B values) and with
+    each sample left out (`jackknife`, n values). Replicates of two models computed with the same seed on
+    the same samples are paired: their differences are the replicates of the difference."""
+
+    estimate: dict[str, float]
+    bootstrap: dict[str, np.ndarray]
+    jackknife: dict[str, np.ndarray]
+    n: int
+
+    def __sub__(self, other: Replicates) -> Replicates:
+        return Replicates(
+            {m: self.estimate[m] - other.estimate[m] for m in self.estimate},
+            {m: self.bootstrap[m] - other.bootstrap[m] for m in self.bootstrap},
+            {m: self.jackknife[m] - other.jackknife[m] for m in self.jackknife},
+            self.n,
+        )
+
+    def save(self, path) -> None:
+        """Write the replicates as `.npz` (no pickle): `estimate_<m>`, `bootstrap_<m>`, `jackknife_<m>`."""
+        arrays = {"n": np.array(self.n)}
+        for name, values in (("estimate", self.estimate), ("bootstrap", self.bootstrap), ("jackknife", self.jackknife)):
+            arrays.update({f"{name}_{m}": np.asarray(v, np.float64) for m, v in values.items()})
+        with atomic_file(path, "wb") as handle:
+            np.savez(handle, **arrays)
+
+    @classmethod
+    def load(cls, path) -> Replicates:
+        """Read replicates written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as data:
+            part = {k: {m: data[f"{k}_{m}"] for m in METRICS} for k in ("estimate", "bootstrap", "jackknife")}
+            return cls(
+                {m: float(v) for m, v in part["estimate"].items()}, part["bootstrap"], part["jackknife"], int(data["n"])
+            )
+
+    def interval(self, metric: str, method: str, level: float = 0.95) -> tuple[float, float, float]:
+        """(point, lo, hi) of `metric` by `method`; the point is the jackknife's bias-corrected estimate for
+        ``jackknife`` and the metrics of BIAS_CORRECTED, the estimate itself otherwise; NaN bounds when the
+        replicates do not allow one."""
+        corrected = metric in BIAS_CORRECTED
+        return interval(self.estimate[metric], self.bootstrap[metric], self.jackknife[metric], method, level, corrected)
+
+
+def bootstrap_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """(n_boot x n) multinomial counts: how often each sample is drawn in each resample."""
+    return np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float64)
+
+
+def replicates(
+    y: np.ndarray, p: np.ndarray, n_boot: int, seed: int, jackknife: bool = True, chunk: int = 512
+) -> Replicates:
+    """Every metric of `y` vs `p` (samples x genes), with its bootstrap (`n_boot` resamples under `seed`)
+    and, unless `jackknife` is False, its jackknife replicates."""
+    n, genes = np.shape(y)
+    weights = bootstrap_weights(n, n_boot, seed)
+    point, boot = _Totals.empty(np.array([n])), _Totals.empty(weights.sum(axis=1))
+    jack = _Totals.empty(np.full(n if jackknife else 0, n - 1))
+    for start in range(0, genes, GENE_BLOCK):
+        block = slice(start, min(start + GENE_BLOCK, genes))
+        terms = _terms(np.asarray(y[:, block], np.float64), np.asarray(p[:, block], np.float64))
+        total = {k: v.sum(axis=0, keepdims=True) for k, v in terms.items()}
+        point.add(total)
+        if n_boot:
+            boot.add({k: weights @ v for k, v in terms.items()})
+        for first in range(0, n if jackknife else 0, chunk):
+            rows = slice(first, min(first + chunk, n))
+            jack.add({k: total[k] - v[rows] for k, v in terms.items()}, rows)
+    return Replicates(
+        {m: float(v[0]) for m, v in point.finish(genes).items()}, boot.finish(genes), jack.finish(genes), n
+    )
+
+
+def interval(  # wide: an estimate, its two kinds of replicates, and how to combine them
+    estimate: float,
+    boot: np.ndarray,
+    jack: np.ndarray,
+    method: str,
+    level: float = 0.95,
+    bias_corrected: bool = False,
+) -> tuple[float, float, float]:
+    """(point, lo, hi) by `method` from an estimate and its bootstrap and jackknife replicates; with
+    `bias_corrected`, the jackknife interval is centred on the bias-corrected estimate."""
+    alpha = (1 - level) / 2
+    n = jack.size
+    b, j = boot[np.isfinite(boot)], jack[np.isfinite(jack)]
+    if method == "jackknife":
+        if not np.isfinite(estimate) or j.size < n or n < 3:
+            return estimate, np.nan, np.nan
+        jbar = j.mean()
+        point = n * estimate - (n - 1) * jbar if bias_corrected else estimate
+        se = math.sqrt((n - 1) / n * np.sum((j - jbar) ** 2))
+        q = float(t.ppf(1 - alpha, n - 1))
+        return point, point - q * se, point + q * se
+    if not np.isfinite(estimate) or b.size < 2:
+        return estimate, np.nan, np.nan
+    if method == "percentile":
+        lo, hi = np.quantile(b, [alpha, 1 - alpha])
+        return estimate, float(lo), float(hi)
+    if method == "bca":
+        share = (np.sum(b < estimate) + 0.5 * np.sum(b == estimate)) / b.size
+        z0 = norm.ppf(min(max(share, 0.5 / b.size), 1 - 0.5 / b.size))
+        d = j.mean() - j
+        denom = 6 * np.sum(d**2) ** 1.5
+        a = np.sum(d**3) / denom if denom > 0 else 0.0
+        z = norm.ppf([alpha, 1 - alpha])
+        lo, hi = np.quantile(b, norm.cdf(z0 + (z0 + z) / (1 - a * (z0 + z))))
+        return estimate, float(lo), float(hi)
+    raise ValueError(f"unknown interval method {method!r}; choose one of {METHODS}")

@@ -1,0 +1,205 @@
+"""The answer first: a few sentences generated from the result tables, each with its numbers and interval.
+
+Nothing is written by hand for one run. The sentences say which model scores best on the test split and
+whether its lead over the runner-up excludes 0; what the network's information adds (a model vs its
+shuffled- or random-network control); whether the recurrent architecture adds to the prior (LEMBAS-RNN vs
+prior ridge) and whether restricting each gene to its regulators helps (prior ridge vs ridge); the same
+best-model question on the validation cohort by the shift-robust per-gene correlation; and warnings that
+change the reading (a model that did not converge, few test samples, zero-filled validation inputs, a
+cohort where even the best model is no better than the training mean). Comparisons rest on the interval of
+the paired difference (:func:`lembas_core.evaluation.metrics.paired_comparison`), never on two intervals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lembas_core.evaluation.ladder import ARCHITECTURE_PAIRS
+from lembas_core.evaluation.metrics import verdict_metric
+
+FEW_TEST_SAMPLES = 30
+METRIC_NAMES = {"r2_uniform": "per-gene R^2 (r2_uniform)", "pearson_uniform": "per-gene Pearson r (pearson_uniform)"}
+# What A better, a tie and B better mean for each of the ladder's architecture pairs (A, B)
+READINGS = dict(
+    zip(
+        ARCHITECTURE_PAIRS,
+        (
+            (
+                "the recurrent architecture adds to the prior",
+                "the recurrent architecture adds nothing measurable to the prior",
+                "the recurrent architecture falls short of a ridge on the same prior",
+            ),
+            (
+                "restricting each gene to its network regulators helps",
+                "restricting each gene to its network regulators neither helps nor hurts measurably",
+                "restricting each gene to its network regulators hurts",
+            ),
+        ),
+    )
+)
+
+
+@dataclass(frozen=True)
+class VerdictInputs:
+    """The tables the verdict is read from (pandas frames of the TSV files of the same names)."""
+
+    summary: pd.DataFrame  # summary.tsv: one row per (model, split)
+    paired: pd.DataFrame  # paired.tsv: every pair of shown models per split
+    ladder_paired: pd.DataFrame  # ladder_paired.tsv: each network control vs its model, architecture pairs
+    fits: pd.DataFrame  # fits.tsv: how each model was fitted
+    missing_tf_fraction: float  # share of TF features zero-filled in the validation cohort (0 with policy drop)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:+.3f}" if np.isfinite(value) else "n/a"
+
+
+def _interval(lo: float, hi: float) -> str:
+    return f"[{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) and np.isfinite(hi) else "(no interval)"
+
+
+def _difference(paired: pd.DataFrame, split: str, a: str, b: str) -> tuple[str, float, float, float] | None:
+    """(verdict from A's side, difference A - B, lo, hi) of the split's verdict metric, or None."""
+    metric = verdict_metric(split)
+    rows = paired[paired.split == split]
+    for first, second, sign in ((a, b, 1), (b, a, -1)):
+        found = rows[(rows.model_a == first) & (rows.model_b == second)]
+        if len(found):
+            row = found.iloc[0]
+            value, lo, hi = (row[f"{metric}_difference{part}"] for part in ("", "_lo", "_hi"))
+            verdict = {"a_better": "a_better", "b_better": "b_better"}.get(row.verdict, row.verdict)
+            if sign < 0:
+                value, lo, hi = -value, -hi, -lo
+                verdict = {"a_better": "b_better", "b_better": "a_better"}.get(verdict, verdict)
+            return verdict, value, lo, hi
+    return None
+
+
+def _point(summary: pd.DataFrame, metric: str) -> str:
+    """The column holding the point that `metric`'s interval is centred on (r2_uniform: the bias-corrected one)."""
+    corrected = f"{metric}_corrected"
+    return corrected if corrected in summary else metric
+
+
+def _best(summary: pd.DataFrame, split: str) -> tuple[pd.DataFrame, str]:
+    """The split's rows, best first by its verdict metric (the interval's point), and that metric."""
+    metric = verdict_metric(split)
+    point = _point(summary, metric)
+    rows = summary[(summary.split == split) & np.isfinite(summary[point])]
+    return rows.sort_values(point, ascending=False), metric
+
+
+def best_model_sentence(inputs: VerdictInputs, split: str, cohort: str) -> str | None:
+    """Which model scores best on `split` and whether its lead over the runner-up excludes 0."""
+    ranked, metric = _best(inputs.summary, split)
+    if ranked.empty:
+        return None
+    top = ranked.iloc[0]
+    point = _point(inputs.summary, metric)
+    value = f"{top[point]:.3f}" + (f" (bias-corrected; plain {top[metric]:.3f})" if point != metric else "")
+    text = (
+        f"On the {cohort} ({int(top.n_samples)} samples, {int(top.n_genes)} genes), {top.model} scores best by "
+        f"{METRIC_NAMES[metric]}: {value} {_interval(top.get(f'{metric}_lo'), top.get(f'{metric}_hi'))}."
+    )
+    if len(ranked) > 1:
+        second = ranked.iloc[1].model
+        found = _difference(inputs.paired, split, top.model, second)
+        if found:
+            verdict, value, lo, hi = found
+            reading = {
+                "a_better": "which excludes 0: it is better",
+                "tie": "which includes 0: a tie",
+                "b_better": "which lies below 0",
+            }.get(verdict, "without an interval")
+            text += f" Its lead over the runner-up {second} is {_fmt(value)} {_interval(lo, hi)}, {reading}."
+    return text
+
+
+def control_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
+    """For every model on a shuffled or random network: does the network's information carry its model?"""
+    sentences = []
+    ladder = inputs.ladder_paired
+    for _, row in ladder[ladder.split == "test"].iterrows():
+        if networks.get(row.model_b) not in ("shuffled", "random"):
+            continue
+        verdict, value, lo, hi = _difference(ladder, "test", row.model_a, row.model_b)
+        reading = {
+            "a_better": "the network's information carries it",
+            "tie": "the network's information does not measurably carry it (a tie)",
+            "b_better": "the control does better: the prior network misleads it",
+        }.get(verdict, "no interval to decide")
+        sentences.append(
+            f"{row.model_a} vs the same model on a {networks[row.model_b]} network ({row.model_b}), test "
+            f"r2_uniform difference {_fmt(value)} {_interval(lo, hi)}: {reading}."
+        )
+    return sentences
+
+
+def question_sentences(inputs: VerdictInputs, kinds: Mapping[str, str]) -> list[str]:
+    """The architecture questions (READINGS) on the kinds' own models, on the test split."""
+    sentences = []
+    for (a, b), (better, tie, worse) in READINGS.items():
+        if a not in kinds or b not in kinds:
+            continue
+        found = _difference(inputs.ladder_paired, "test", a, b) or _difference(inputs.paired, "test", a, b)
+        if not found:
+            continue
+        verdict, value, lo, hi = found
+        reading = {"a_better": better, "tie": tie, "b_better": worse}.get(verdict, "no interval to decide")
+        sentences.append(f"{a} vs {b}: test r2_uniform difference {_fmt(value)} {_interval(lo, hi)}: {reading}.")
+    return sentences
+
+
+def warnings(inputs: VerdictInputs) -> list[str]:
+    """Facts that change how the sentences above read."""
+    out = []
+    unconverged = inputs.fits[inputs.fits.converged.astype(str) == "no"]
+    for _, row in unconverged.iterrows():
+        out.append(f"{row.model} did not converge ({row.stop_reason}): its scores understate it.")
+    test = inputs.summary[inputs.summary.split == "test"]
+    if len(test) and int(test.n_samples.iloc[0]) < FEW_TEST_SAMPLES:
+        out.append(
+            f"Only {int(test.n_samples.iloc[0])} test samples: intervals are wide, and the plain r2_uniform is "
+            "biased low at this size (r2_uniform_corrected in summary.tsv is the jackknife's bias-corrected value)."
+        )
+    if inputs.missing_tf_fraction > 0.5:
+        out.append(
+            f"{100 * inputs.missing_tf_fraction:.0f}% of the TF features are zero-filled in the validation cohort: "
+            "those inputs lie outside the training range; preprocess.validation_missing: drop scores on shared TFs."
+        )
+    ranked, metric = _best(inputs.summary, "test")
+    if len(ranked) and ranked.iloc[0][_point(inputs.summary, metric)] <= 0:
+        out.append(
+            "Even the best model's test r2_uniform is at most 0: no model beats a constant per gene (the training "
+            "mean) on this cohort."
+        )
+    return out
+
+
+def verdict_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
+    """Every sentence of the verdict, in reading order (see the module docstring)."""
+    sentences = [best_model_sentence(inputs, "test", "test split")]
+    sentences += control_sentences(inputs, kinds, networks)
+    sentences += question_sentences(inputs, kinds)
+    sentences.append(best_model_sentence(inputs, "validation", "validation cohort"))
+    sentences += [f"Warning: {w}" for w in warnings(inputs)]
+    return [s for s in sentences if s]
+
+
+def as_markdown(sentences: list[str], method: str) -> str:
+    """`results/verdict.md`."""
+    lines = ["# Verdict", "", *(f"- {s}" for s in sentences), ""]
+    lines.append(f"Generated from results/metrics/{{summary,paired,ladder_paired,fits}}.tsv; intervals: 95% {method}.")
+    return "\n".join(lines) + "\n"
+
+
+def as_rst(sentences: list[str], method: str, description: str) -> str:
+    """The report's first page: the verdict, then the workflow `description` (reStructuredText)."""
+    escaped = [s.replace("*", "\\*").replace("`", "\\`") for s in sentences]
+    lines = ["Verdict", "=======", "", *(f"- {s}" for s in escaped), ""]
+    lines += [f"Intervals: 95% {method}, of the paired difference for every comparison.", "", description.strip(), ""]
+    return "\n".join(lines)

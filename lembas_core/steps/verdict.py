@@ -1,0 +1,45 @@
+"""Step of rule `verdict`: results/verdict.md and the report's first page, generated from the result tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from lembas_core.data.dataset import load_dataset
+from lembas_core.io.atomic import atomic_file
+from lembas_core.reporting.verdict import VerdictInputs, as_markdown, as_rst, verdict_sentences
+
+
+@dataclass(frozen=True)
+class VerdictFiles:
+    """The tables the verdict is read from, the dataset store, and the workflow description (rst)."""
+
+    summary: str | Path
+    paired: str | Path
+    ladder_paired: str | Path
+    fits: str | Path
+    dataset: str | Path
+    description: str | Path
+
+
+def write_verdict(
+    files: VerdictFiles, kinds: Mapping[str, str], networks: Mapping[str, str], method: str, outputs: Mapping[str, str]
+) -> list[str]:
+    """Write `outputs["markdown"]` (results/verdict.md) and `outputs["rst"]` (the report's first page)."""
+    report = load_dataset(files.dataset).report["validation"]
+    inputs = VerdictInputs(
+        summary=pd.read_csv(files.summary, sep="\t"),
+        paired=pd.read_csv(files.paired, sep="\t"),
+        ladder_paired=pd.read_csv(files.ladder_paired, sep="\t"),
+        fits=pd.read_csv(files.fits, sep="\t"),
+        missing_tf_fraction=report["fraction_missing_features"] if report["policy"] == "zero" else 0.0,
+    )
+    sentences = verdict_sentences(inputs, kinds, networks)
+    with atomic_file(outputs["markdown"], "w") as handle:
+        handle.write(as_markdown(sentences, method))
+    with atomic_file(outputs["rst"], "w") as handle:
+        handle.write(as_rst(sentences, method, Path(files.description).read_text(encoding="utf-8")))
+    return sentences

@@ -1,0 +1,31 @@
+# The answer first: results/verdict.md and the report's first page, generated from the result tables.
+
+
+rule verdict:
+    input:
+        summary="results/metrics/summary.tsv",
+        paired="results/metrics/paired.tsv",
+        ladder_paired=ladder_outputs()["paired"],
+        fits="results/metrics/fits.tsv",
+        dataset="results/dataset",
+        description=os.path.join(workflow.basedir, "rules", "captions", "workflow.rst"),
+        code=script_code("verdict"),
+    output:
+        markdown="results/verdict.md",
+        rst="results/verdict.rst",
+    log:
+        "logs/verdict.log",
+    benchmark:
+        "logs/benchmarks/verdict.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("verdict"),
+    params:
+        models=SHOWN,
+        kinds=[SPECS[m].kind for m in SHOWN],
+        networks=[SPECS[m].network for m in SHOWN],
+        method=SETTINGS.evaluate.score.interval,
+    script:
+        "../workflow_scripts/verdict.py"

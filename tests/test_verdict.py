@@ -1,0 +1,124 @@
+"""The verdict's sentences follow from the tables: constructed summary, paired and fit tables in, sentences
+out; changing a table changes the sentence that rests on it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lembas_core.evaluation.metrics import PAIRED_COLUMNS
+from lembas_core.reporting.verdict import VerdictInputs, as_markdown, as_rst, verdict_sentences
+
+KINDS = {"ridge": "ridge", "prior_ridge": "prior_ridge", "rnn": "rnn", "rnn_shuffled": "rnn"}
+NETWORKS = {"ridge": "", "prior_ridge": "prior", "rnn": "prior", "rnn_shuffled": "shuffled"}
+
+
+def summary_row(model: str, split: str, r2: float, pearson: float, n: int = 300) -> dict:
+    return {
+        "model": model,
+        "split": split,
+        "n_samples": n,
+        "n_genes": 1000,
+        "r2_uniform": r2 - 0.01,
+        "r2_uniform_corrected": r2,
+        "r2_uniform_lo": r2 - 0.02,
+        "r2_uniform_hi": r2 + 0.02,
+        "pearson_uniform": pearson,
+        "pearson_uniform_lo": pearson - 0.02,
+        "pearson_uniform_hi": pearson + 0.02,
+    }
+
+
+def paired_row(split: str, a: str, b: str, difference: float, half_width: float = 0.01) -> dict:
+    lo, hi = difference - half_width, difference + half_width
+    metric = "pearson_uniform" if split == "validation" else "r2_uniform"
+    row = dict.fromkeys(PAIRED_COLUMNS, 0.0)
+    row.update(split=split, model_a=a, model_b=b, verdict_metric=metric)
+    row.update({f"{metric}_difference": difference, f"{metric}_difference_lo": lo, f"{metric}_difference_hi": hi})
+    row["verdict"] = "a_better" if lo > 0 else "b_better" if hi < 0 else "tie"
+    return row
+
+
+def inputs(summary_rows, paired_rows, fits=None, n_test=300, missing=0.0) -> VerdictInputs:
+    for row in summary_rows:
+        if row["split"] == "test":
+            row["n_samples"] = n_test
+    fits = fits or [{"model": m, "converged": "yes", "stop_reason": "early stop"} for m in KINDS]
+    paired = pd.DataFrame(paired_rows)
+    return VerdictInputs(pd.DataFrame(summary_rows), paired, paired, pd.DataFrame(fits), missing)
+
+
+def standard(rnn_test=0.35, ridge_test=0.36, swap=False):
+    scores = {"ridge": ridge_test, "prior_ridge": 0.34, "rnn": rnn_test, "rnn_shuffled": 0.16}
+    if swap:
+        scores["ridge"], scores["rnn"] = scores["rnn"], scores["ridge"]
+    summary = [summary_row(m, "test", r2, 0.5) for m, r2 in scores.items()]
+    summary += [
+        summary_row(m, "validation", 0.1, p) for m, p in {"ridge": 0.40, "rnn": 0.45, "prior_ridge": 0.3}.items()
+    ]
+    first, second = sorted(("ridge", "rnn"), key=lambda m: -scores[m])
+    paired = [
+        paired_row("test", first, second, abs(scores["ridge"] - scores["rnn"]), 0.02),
+        paired_row("test", "rnn", "rnn_shuffled", 0.19),
+        paired_row("test", "rnn", "prior_ridge", scores["rnn"] - 0.34, 0.005),
+        paired_row("test", "prior_ridge", "ridge", 0.34 - scores["ridge"]),
+        paired_row("validation", "rnn", "ridge", 0.05),
+    ]
+    return summary, paired
+
+
+def test_sentences_name_the_best_model_and_the_interval_of_its_lead():
+    summary, paired = standard()
+    sentences = verdict_sentences(inputs(summary, paired), KINDS, NETWORKS)
+    assert sentences[0].startswith("On the test split (300 samples, 1000 genes), ridge scores best")
+    assert "0.360 (bias-corrected; plain 0.350) [0.340, 0.380]" in sentences[0]
+    assert "runner-up rnn is +0.010 [-0.010, 0.030], which includes 0: a tie" in sentences[0]
+    assert any("rnn_shuffled" in s and "the network's information carries it" in s for s in sentences)
+    assert any(s.startswith("rnn vs prior_ridge") and "adds to the prior" in s for s in sentences)
+    assert any(s.startswith("prior_ridge vs ridge") and "hurts" in s for s in sentences)
+    assert any(
+        s.startswith("On the validation cohort") and "rnn scores best by per-gene Pearson" in s for s in sentences
+    )
+    assert not any(s.startswith("Warning") for s in sentences)
+
+
+def test_swapping_two_models_rows_flips_the_sentences():
+    summary, paired = standard(swap=True)
+    sentences = verdict_sentences(inputs(summary, paired), KINDS, NETWORKS)
+    assert "rnn scores best" in sentences[0] and "runner-up ridge" in sentences[0]
+    assert any(s.startswith("prior_ridge vs ridge") and "helps" in s for s in sentences)
+    assert any(s.startswith("rnn vs prior_ridge") and "adds to the prior" in s for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("difference", "reading"),
+    [(0.19, "carries it"), (0.0, "does not measurably carry it"), (-0.19, "the control does better")],
+)
+def test_the_network_control_sentence_follows_the_interval(difference, reading):
+    summary, paired = standard()
+    paired[1] = paired_row("test", "rnn", "rnn_shuffled", difference)
+    sentences = verdict_sentences(inputs(summary, paired), KINDS, NETWORKS)
+    assert any("rnn_shuffled" in s and reading in s for s in sentences)
+
+
+def test_warnings_that_change_the_reading():
+    summary, paired = standard(rnn_test=-0.1, ridge_test=-0.05)
+    for row in summary:
+        if row["split"] == "test":
+            row["r2_uniform_corrected"] = min(row["r2_uniform_corrected"], -0.01)
+    fits = [{"model": "rnn", "converged": "no", "stop_reason": "epoch cap 3 reached"}]
+    sentences = verdict_sentences(inputs(summary, paired, fits, n_test=17, missing=0.6), KINDS, NETWORKS)
+    warnings = [s for s in sentences if s.startswith("Warning")]
+    assert any("rnn did not converge (epoch cap 3 reached)" in w for w in warnings)
+    assert any("Only 17 test samples" in w for w in warnings)
+    assert any("60% of the TF features are zero-filled" in w and "validation_missing: drop" in w for w in warnings)
+    assert any("no model beats a constant per gene" in w for w in warnings)
+
+
+def test_markdown_and_report_page():
+    summary, paired = standard()
+    sentences = verdict_sentences(inputs(summary, paired), KINDS, NETWORKS)
+    markdown = as_markdown(sentences, "jackknife")
+    assert markdown.startswith("# Verdict\n\n- On the test split") and "95% jackknife" in markdown
+    rst = as_rst(sentences, "jackknife", "The workflow.")
+    assert rst.startswith("Verdict\n=======\n\n- On the test split") and rst.rstrip().endswith("The workflow.")
