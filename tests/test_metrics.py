@@ -165,4 +165,5 @@ def test_summary_markdown_table(data):
     y, p, _ = data
     row = {"model": "mlr", "split": "test", **summary_metrics(y, p, np.ones(40, bool), DEFAULTS.evaluate.score)[0]}
     text = markdown_table(pd.DataFrame([row]))
-    assert text.splitlines()[2].startswith("| mlr | test | 300 x 40 | ") and f"{row['r2_uniform']:.3f} [" in text
+    assert text.splitlines()[2].startswith(f"| mlr | test | 300 x 40 | {row['r2_uniform_corrected']:.3f} [")
+    assert "r2_uniform (bias-corrected)" in text.splitlines()[0] and f"| {row['spearman_uniform']:.3f} |" in text
