@@ -174,7 +174,8 @@ def paired_comparison(
     """Model A vs model B for each of `pairs`, on the same samples.
 
     For each metric of PAIRED_METRICS: the difference A - B with its 95% interval by `method` from the
-    paired replicates (the same resamples for both models); `verdict` is ``a_better`` or ``b_better`` when
+    paired replicates (the same resamples for both models), the difference being the point the interval is
+    centred on (for r2_uniform with the jackknife: the bias-corrected difference); `verdict` is ``a_better`` or ``b_better`` when
     the interval of the `decided_by` difference excludes 0, else ``tie`` (``no interval`` without one).
     Descriptive, over the genes of `genes_mask` (not a test: genes are not independent): the median
     per-gene R^2 difference and the shares of genes where A and where B has the higher R^2.
@@ -187,9 +188,9 @@ def paired_comparison(
         row: dict = {"model_a": a, "model_b": b, "n_genes": int(ok.sum())}
         difference = found[a] - found[b]
         for metric in PAIRED_METRICS:
-            row[f"{metric}_difference"] = difference.estimate[metric]
-            lo, hi = difference.interval(metric, method)[1:] if method != "none" else (np.nan, np.nan)
-            row[f"{metric}_difference_lo"], row[f"{metric}_difference_hi"] = lo, hi
+            no_interval = (difference.estimate[metric], np.nan, np.nan)
+            point, lo, hi = difference.interval(metric, method) if method != "none" else no_interval
+            row[f"{metric}_difference"], row[f"{metric}_difference_lo"], row[f"{metric}_difference_hi"] = point, lo, hi
         lo, hi = row[f"{decided_by}_difference_lo"], row[f"{decided_by}_difference_hi"]
         row["verdict_metric"] = decided_by
         row["verdict"] = (
