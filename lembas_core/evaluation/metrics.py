@@ -175,8 +175,9 @@ def paired_comparison(
 
     For each metric of PAIRED_METRICS: the difference A - B with its 95% interval by `method` from the
     paired replicates (the same resamples for both models), the difference being the point the interval is
-    centred on (for r2_uniform with the jackknife: the bias-corrected difference); `verdict` is ``a_better`` or ``b_better`` when
-    the interval of the `decided_by` difference excludes 0, else ``tie`` (``no interval`` without one).
+    centred on (for r2_uniform with the jackknife: the bias-corrected difference); `verdict` is
+    ``a_better`` or ``b_better`` when the interval of the `decided_by` difference excludes 0, else ``tie``
+    (``no interval`` without one).
     Descriptive, over the genes of `genes_mask` (not a test: genes are not independent): the median
     per-gene R^2 difference and the shares of genes where A and where B has the higher R^2.
     """
