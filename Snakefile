@@ -48,11 +48,16 @@ except ConfigError as error:
 os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (workflow.basedir, os.environ.get("PYTHONPATH")) if p))
 
 
-# The report opens on the verdict (rule verdict) once it exists, else on the workflow description.
+# The report opens on the verdict (rule verdict) when it is newer than the tables it is read from, else on
+# the workflow description.
 VERDICT_PAGE = os.path.abspath("results/verdict.rst")
+VERDICT_SOURCES = [os.path.abspath(f"results/metrics/{name}.tsv") for name in ("summary", "paired", "fits")]
+VERDICT_CURRENT = os.path.exists(VERDICT_PAGE) and all(
+    os.path.exists(f) and os.path.getmtime(f) <= os.path.getmtime(VERDICT_PAGE) for f in VERDICT_SOURCES
+)
 
 
-report: VERDICT_PAGE if os.path.exists(VERDICT_PAGE) else "rules/captions/workflow.rst"
+report: VERDICT_PAGE if VERDICT_CURRENT else "rules/captions/workflow.rst"
 
 
 include: "rules/common.smk"

@@ -1,4 +1,4 @@
-# Evaluation: predictions per (model, split), scores with bootstrap intervals, gathered tables.
+# Evaluation: predictions per (model, split), scores with intervals and their replicates, gathered tables.
 
 
 KEPT_SPLITS = list(SETTINGS.evaluate.keep_predictions)

@@ -97,3 +97,25 @@ def test_jackknife_covers_where_the_percentile_bootstrap_misses():
             hits.append(lo <= 0.5 <= hi)
     assert np.mean(covered["jackknife"]) >= 0.85
     assert np.mean(covered["percentile"]) <= 0.5
+
+
+def test_every_model_is_averaged_over_the_same_genes(pair):
+    """A model that predicts a constant for half the genes scores 0 correlation there, not fewer genes."""
+    y, p = pair
+    flat = p.copy()
+    flat[:, ::2] = 1.0
+    full, half = replicates(y, p, 0, 0), replicates(y, flat, 0, 0)
+    assert half.estimate["pearson_uniform"] == pytest.approx(full.estimate["pearson_uniform"] * 0.5, rel=0.05)
+    with pytest.raises(ValueError, match="cannot be paired"):
+        _ = full - replicates(y[:20], p[:20], 0, 0)
+
+
+def test_genes_that_vary_through_one_sample_only_are_left_out(pair):
+    y, p = pair
+    spiky = y.copy()
+    spiky[:, 0] = 0.0
+    spiky[3, 0] = 5.0  # varies on all samples, not once sample 3 is left out
+    with_spike = replicates(spiky, p, 0, 0)
+    without = replicates(spiky[:, 1:], p[:, 1:], 0, 0)
+    assert with_spike.estimate["r2_uniform"] == pytest.approx(without.estimate["r2_uniform"])
+    assert np.isfinite(with_spike.jackknife["r2_uniform"]).all()

@@ -122,3 +122,14 @@ def test_markdown_and_report_page():
     assert markdown.startswith("# Verdict\n\n- On the test split") and "95% jackknife" in markdown
     rst = as_rst(sentences, "jackknife", "The workflow.")
     assert rst.startswith("Verdict\n=======\n\n- On the test split") and rst.rstrip().endswith("The workflow.")
+
+
+def test_a_run_without_intervals_still_gets_a_verdict():
+    summary, paired = standard()
+    for row in summary:
+        for key in [k for k in row if k.endswith(("_lo", "_hi", "_corrected"))]:
+            del row[key]
+    for row in paired:
+        row.update({k: float("nan") for k in row if k.endswith(("_lo", "_hi"))}, verdict="no interval")
+    sentences = verdict_sentences(inputs(summary, paired), KINDS, NETWORKS)
+    assert "0.350 (no interval)" in sentences[0] and "without an interval" in sentences[0]

@@ -144,6 +144,9 @@ class DataSettings:
         return self.synthetic.file_format if self.source == "synthetic" else self.files.format
 
 
+MOSTLY_MISSING = 0.5  # above this share of zero-filled TF features, validation scores are flagged (log, verdict)
+
+
 @dataclass(frozen=True)
 class PreprocessSettings:
     """Feature/target selection, the train/test split and validation alignment (config `preprocess`)."""

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from lembas_core.common.settings import PreprocessSettings
+from lembas_core.common.settings import MOSTLY_MISSING, PreprocessSettings
 from lembas_core.data.shap_genes import select_shap_genes
 from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.errors import InputDataError, preview
@@ -33,7 +33,6 @@ MISSING_POLICIES = ("zero", "drop", "error")
 OUTSIDE_NETWORK_POLICIES = ("drop", "keep")
 MIN_SPLIT_SAMPLES = 2  # per split: a per-gene R^2 needs two samples
 FEW_SAMPLES = 10  # fewer test or validation samples: warned (scores on them are noise-dominated)
-MOSTLY_MISSING = 0.5  # above this share of zero-filled TF features the validation scores are flagged
 MAX_TF_TARGET_SHARE = 0.5  # targets that are also TF features, at or above this share: refused (upstream: 1 of 16,100)
 
 

@@ -60,25 +60,40 @@ def _terms(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def _corr(sx, sxx, sz, szz, sxz, n):
+def _corr(sx, sxx, sz, szz, sxz, n, scored):  # wide: the five sums of a correlation, their count, the genes
+    """Pearson r per gene from sums; 0 where the predictions do not vary (no association), NaN outside `scored`."""
     cov = sxz - sx * sz / n
     vx, vz = sxx - sx**2 / n, szz - sz**2 / n
-    ok = (vx > LOW_VARIANCE * n) & (vz > LOW_VARIANCE * n)
+    ok = scored & (vx > LOW_VARIANCE * n) & (vz > LOW_VARIANCE * n)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(ok, cov / np.sqrt(np.where(ok, vx * vz, 1.0)), np.nan)
+        r = np.where(ok, cov / np.sqrt(np.where(ok, vx * vz, 1.0)), 0.0)
+    return np.where(scored & (vx > LOW_VARIANCE * n), r, np.nan)
 
 
-def _per_gene(s: dict[str, np.ndarray], n: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-gene R^2, Pearson and Spearman (replicates x genes) from per-gene sums over `n` samples."""
+def _per_gene(s: dict[str, np.ndarray], n: np.ndarray, scored: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-gene R^2, Pearson and Spearman (replicates x genes) from per-gene sums over `n` samples, on the
+    genes of `scored` (NaN elsewhere, and where a resample leaves a scored gene without variance)."""
     sst = s["syy"] - s["sy"] ** 2 / n
-    ok = sst > LOW_VARIANCE * n
+    ok = scored & (sst > LOW_VARIANCE * n)
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = np.where(ok, 1 - s["sse"] / np.where(ok, sst, 1.0), np.nan)
     return {
         "r2_uniform": r2,
-        "pearson_uniform": _corr(s["sy"], s["syy"], s["sp"], s["spp"], s["syp"], n),
-        "spearman_uniform": _corr(s["ry"], s["ryy"], s["rp"], s["rpp"], s["ryp"], n),
+        "pearson_uniform": _corr(s["sy"], s["syy"], s["sp"], s["spp"], s["syp"], n, scored),
+        "spearman_uniform": _corr(s["ry"], s["ryy"], s["rp"], s["rpp"], s["ryp"], n, scored),
     }
+
+
+def scored_genes(y: np.ndarray) -> np.ndarray:
+    """Genes (columns of `y`, samples x genes) that enter the per-gene averages: those whose observed values
+    vary on all samples and with any one sample left out. The set depends on the observations only, so
+    every model and every replicate average over the same genes."""
+    n = len(y)
+    if n < 3:
+        return np.zeros(np.shape(y)[1], bool)
+    deviation = (y - y.mean(axis=0)) ** 2
+    smallest_left_out = deviation.sum(axis=0) - deviation.max(axis=0) * n / (n - 1)
+    return smallest_left_out > LOW_VARIANCE * (n - 1)
 
 
 @dataclass
@@ -101,9 +116,9 @@ class _Totals:
             pooled={k: np.zeros(rows) for k in POOLED_SUMS},
         )
 
-    def add(self, sums: dict[str, np.ndarray], rows: slice = slice(None)) -> None:
-        """Add one gene block's per-gene sums (replicates `rows` x genes)."""
-        for metric, values in _per_gene(sums, self.n[rows]).items():
+    def add(self, sums: dict[str, np.ndarray], scored: np.ndarray, rows: slice = slice(None)) -> None:
+        """Add one gene block's per-gene sums (replicates `rows` x genes) on its `scored` genes."""
+        for metric, values in _per_gene(sums, self.n[rows], scored).items():
             self.gene_sums[metric][rows] += np.nansum(values, axis=1)
             self.gene_counts[metric][rows] += np.isfinite(values).sum(axis=1)
         for key in POOLED_SUMS:
@@ -134,6 +149,10 @@ class Replicates:
     n: int
 
     def __sub__(self, other: Replicates) -> Replicates:
+        """The replicates of the difference; both must come from the same samples and resamples."""
+        lengths = {m: (len(self.bootstrap[m]), len(self.jackknife[m])) for m in self.bootstrap}
+        if self.n != other.n or lengths != {m: (len(other.bootstrap[m]), len(other.jackknife[m])) for m in lengths}:
+            raise ValueError(f"replicates of {self.n} and {other.n} samples (or other resamples) cannot be paired")
         return Replicates(
             {m: self.estimate[m] - other.estimate[m] for m in self.estimate},
             {m: self.bootstrap[m] - other.bootstrap[m] for m in self.bootstrap},
@@ -182,14 +201,16 @@ def replicates(
     jack = _Totals.empty(np.full(n if jackknife else 0, n - 1))
     for start in range(0, genes, GENE_BLOCK):
         block = slice(start, min(start + GENE_BLOCK, genes))
-        terms = _terms(np.asarray(y[:, block], np.float64), np.asarray(p[:, block], np.float64))
+        observed = np.asarray(y[:, block], np.float64)
+        scored = scored_genes(observed)
+        terms = _terms(observed, np.asarray(p[:, block], np.float64))
         total = {k: v.sum(axis=0, keepdims=True) for k, v in terms.items()}
-        point.add(total)
+        point.add(total, scored)
         if n_boot:
-            boot.add({k: weights @ v for k, v in terms.items()})
+            boot.add({k: weights @ v for k, v in terms.items()}, scored)
         for first in range(0, n if jackknife else 0, chunk):
             rows = slice(first, min(first + chunk, n))
-            jack.add({k: total[k] - v[rows] for k, v in terms.items()}, rows)
+            jack.add({k: total[k] - v[rows] for k, v in terms.items()}, scored, rows)
     return Replicates(
         {m: float(v[0]) for m, v in point.finish(genes).items()}, boot.finish(genes), jack.finish(genes), n
     )

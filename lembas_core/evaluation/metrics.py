@@ -1,13 +1,13 @@
-"""Scoring: pooled and per-gene metrics, bootstrap intervals, CV strata and paired model comparison.
+"""Scoring: pooled and per-gene metrics with intervals, CV strata and paired model comparison.
 
 Naming (``upstream_spec.md`` section 4): `r2_flat` pools every (sample, gene) value around one global
 mean; upstream called it "variance-weighted", which it is not (that is sklearn's
 multioutput='variance_weighted', which uses per-gene means). Because between-gene differences in mean
 expression dominate the pooled variance, `r2_flat` is high even for weak models; `r2_uniform` is the
-plain average of per-gene R^2 (sklearn's 'uniform_average') over genes whose R^2 is defined.
+plain average of per-gene R^2 (sklearn's 'uniform_average') over the genes whose observed values vary
+(:func:`lembas_core.evaluation.intervals.scored_genes`: the same genes for every model).
 
-Bootstrap intervals resample samples (rows) with replacement. Every statistic is a function of
-per-sample sums, so each resample costs one weighted sum instead of a pass over the whole matrix.
+Intervals and paired differences come from resampling samples (:mod:`lembas_core.evaluation.intervals`).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def summary_metrics(
 ) -> tuple[dict[str, float], Replicates]:
     """Headline metrics of `y` vs `p` (samples x genes) on the genes of `genes_mask`, each with its 95%
     interval by `settings.interval` (`<metric>_lo`, `_hi`; none when `settings.interval` is ``none``), and
-    `r2_uniform_corrected`, the jackknife's bias-corrected r2_uniform; plus the replicates behind them
+    with the jackknife `r2_uniform_corrected`, its bias-corrected r2_uniform; plus the replicates behind them
     (to pair with another model's on the same samples)."""
     check_pair(y, p)
     method = settings.interval
@@ -95,7 +95,8 @@ def summary_metrics(
         row[metric] = found.estimate[metric]
         if method != "none" and metric not in WITHOUT_INTERVAL:
             _, row[f"{metric}_lo"], row[f"{metric}_hi"] = found.interval(metric, method)
-    row["r2_uniform_corrected"] = found.interval("r2_uniform", "jackknife")[0]  # what the r2_uniform interval holds
+    if method == "jackknife":  # the point the r2_uniform interval is centred on
+        row["r2_uniform_corrected"] = found.interval("r2_uniform", "jackknife")[0]
     return row, found
 
 
@@ -194,15 +195,7 @@ def paired_comparison(
             row[f"{metric}_difference"], row[f"{metric}_difference_lo"], row[f"{metric}_difference_hi"] = point, lo, hi
         lo, hi = row[f"{decided_by}_difference_lo"], row[f"{decided_by}_difference_hi"]
         row["verdict_metric"] = decided_by
-        row["verdict"] = (
-            "no interval"
-            if not (np.isfinite(lo) and np.isfinite(hi))
-            else "a_better"
-            if lo > 0
-            else "b_better"
-            if hi < 0
-            else "tie"
-        )
+        row["verdict"] = verdict_of(lo, hi)
         row["median_r2_difference"] = float(np.median(diff)) if diff.size else np.nan
         row["fraction_a_better"] = float(np.mean(diff > 0)) if diff.size else np.nan
         row["fraction_b_better"] = float(np.mean(diff < 0)) if diff.size else np.nan

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lembas_core.common.settings import MOSTLY_MISSING
 from lembas_core.evaluation.ladder import ARCHITECTURE_PAIRS
 from lembas_core.evaluation.metrics import verdict_metric
 
@@ -58,8 +59,8 @@ def _fmt(value: float) -> str:
     return f"{value:+.3f}" if np.isfinite(value) else "n/a"
 
 
-def _interval(lo: float, hi: float) -> str:
-    return f"[{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) and np.isfinite(hi) else "(no interval)"
+def _interval(lo: float | None, hi: float | None) -> str:
+    return f"[{lo:.3f}, {hi:.3f}]" if pd.notna(lo) and pd.notna(hi) else "(no interval)"
 
 
 def _difference(paired: pd.DataFrame, split: str, a: str, b: str) -> tuple[str, float, float, float] | None:
@@ -71,7 +72,7 @@ def _difference(paired: pd.DataFrame, split: str, a: str, b: str) -> tuple[str, 
         if len(found):
             row = found.iloc[0]
             value, lo, hi = (row[f"{metric}_difference{part}"] for part in ("", "_lo", "_hi"))
-            verdict = {"a_better": "a_better", "b_better": "b_better"}.get(row.verdict, row.verdict)
+            verdict = row.verdict
             if sign < 0:
                 value, lo, hi = -value, -hi, -lo
                 verdict = {"a_better": "b_better", "b_better": "a_better"}.get(verdict, verdict)
@@ -126,7 +127,8 @@ def control_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks:
     for _, row in ladder[ladder.split == "test"].iterrows():
         if networks.get(row.model_b) not in ("shuffled", "random"):
             continue
-        verdict, value, lo, hi = _difference(ladder, "test", row.model_a, row.model_b)
+        verdict = row.verdict
+        value, lo, hi = (row[f"r2_uniform_difference{part}"] for part in ("", "_lo", "_hi"))
         reading = {
             "a_better": "the network's information carries it",
             "tie": "the network's information does not measurably carry it (a tie)",
@@ -163,10 +165,11 @@ def warnings(inputs: VerdictInputs) -> list[str]:
     test = inputs.summary[inputs.summary.split == "test"]
     if len(test) and int(test.n_samples.iloc[0]) < FEW_TEST_SAMPLES:
         out.append(
-            f"Only {int(test.n_samples.iloc[0])} test samples: intervals are wide, and the plain r2_uniform is "
-            "biased low at this size (r2_uniform_corrected in summary.tsv is the jackknife's bias-corrected value)."
+            f"Only {int(test.n_samples.iloc[0])} test samples: intervals are wide and cover less than they claim "
+            "(about 80% for r2_uniform at 17 samples, measured: benchmarks/README.md), and the plain r2_uniform "
+            "is biased low at this size."
         )
-    if inputs.missing_tf_fraction > 0.5:
+    if inputs.missing_tf_fraction > MOSTLY_MISSING:
         out.append(
             f"{100 * inputs.missing_tf_fraction:.0f}% of the TF features are zero-filled in the validation cohort: "
             "those inputs lie outside the training range; preprocess.validation_missing: drop scores on shared TFs."
@@ -199,7 +202,7 @@ def as_markdown(sentences: list[str], method: str) -> str:
 
 def as_rst(sentences: list[str], method: str, description: str) -> str:
     """The report's first page: the verdict, then the workflow `description` (reStructuredText)."""
-    escaped = [s.replace("*", "\\*").replace("`", "\\`") for s in sentences]
+    escaped = [s.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`").replace("_", "\\_") for s in sentences]
     lines = ["Verdict", "=======", "", *(f"- {s}" for s in escaped), ""]
     lines += [f"Intervals: 95% {method}, of the paired difference for every comparison.", "", description.strip(), ""]
     return "\n".join(lines)
