@@ -40,7 +40,8 @@ def model_downstream(model: str, genes=("ALB", "AFP")) -> dict[str, set[str]]:
     splits = ("train", "test", "validation")
     return {
         "predict": {f"results/predictions/{model}_{s}.npy" for s in splits},
-        "score": {f"results/metrics/{kind}/{model}_{s}.tsv" for kind in ("per_gene", "rows") for s in splits},
+        "score": {f"results/metrics/{kind}/{model}_{s}.tsv" for kind in ("per_gene", "rows") for s in splits}
+        | {f"results/metrics/resamples/{model}_{s}.npz" for s in splits},
         "shap": {
             f"results/{d}{model}_{g}{suffix}"
             for g in genes
@@ -97,7 +98,7 @@ def test_adding_a_shap_gene_schedules_only_its_jobs(tiny_run, tmp_path):
     assert {p for p in plans.pop("shap") if p.endswith(".npz")} == {
         f"results/shap/{m}_TF.npz" for m in ("mean", "ridge", "mlr", "prior_ridge", "xgbrf", "rnn", "rnn_shuffled")
     }
-    assert set(plans) == {"truth_recovery", "ladder"}  # they gather the SHAP files
+    assert set(plans) == {"truth_recovery", "ladder", "verdict"}  # they gather the SHAP files (verdict: the ladder)
 
 
 def test_deleted_batch_model_reruns_only_that_batch(tiny_run):
@@ -129,12 +130,13 @@ def edited(module: Path):
 
 
 def test_edited_library_module_reruns_the_rules_that_use_it(tiny_run):
-    """lembas_core/evaluation/metrics.py is imported by scoring and summarising only: an edit reruns just those."""
+    """lembas_core/evaluation/metrics.py is imported by scoring, summarising, the ladder and the verdict only: an
+    edit reruns just those."""
     with edited(REPO / "lembas_core" / "evaluation" / "metrics.py"):
         plans = pending(tiny_run)
-    assert len(plans.pop("score")) == 7 * 3 * 2  # per-gene table and summary row of every model x split
-    # downstream of the scores (the ladder imports metrics too); no training, no predictions
-    assert set(plans) == {"summarize_metrics", "figures", "ladder"}
+    assert len(plans.pop("score")) == 7 * 3 * 3  # per-gene table, summary row, replicates of every model x split
+    # downstream of the scores (the ladder and the verdict import metrics too); no training, no predictions
+    assert set(plans) == {"summarize_metrics", "figures", "ladder", "verdict"}
 
 
 def scheduled_reasons(stdout: str) -> dict[str, list[str]]:
