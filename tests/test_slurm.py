@@ -55,6 +55,7 @@ EXPECTED_JOBS = {
     "figures": 1,
     "truth_recovery": 1,
     "ladder": 1,
+    "verdict": 1,
 }
 
 
