@@ -86,14 +86,10 @@ def _per_gene(s: dict[str, np.ndarray], n: np.ndarray, scored: np.ndarray) -> di
 
 def scored_genes(y: np.ndarray) -> np.ndarray:
     """Genes (columns of `y`, samples x genes) that enter the per-gene averages: those whose observed values
-    vary on all samples and with any one sample left out. The set depends on the observations only, so
-    every model and every replicate average over the same genes."""
+    vary. The set depends on the observations only, so every model and every replicate average over the
+    same genes (a replicate in which a scored gene stops varying keeps that gene's value on all samples)."""
     n = len(y)
-    if n < 3:
-        return np.zeros(np.shape(y)[1], bool)
-    deviation = (y - y.mean(axis=0)) ** 2
-    smallest_left_out = deviation.sum(axis=0) - deviation.max(axis=0) * n / (n - 1)
-    return smallest_left_out > LOW_VARIANCE * (n - 1)
+    return ((y - y.mean(axis=0)) ** 2).sum(axis=0) > LOW_VARIANCE * n
 
 
 @dataclass
@@ -116,13 +112,25 @@ class _Totals:
             pooled={k: np.zeros(rows) for k in POOLED_SUMS},
         )
 
-    def add(self, sums: dict[str, np.ndarray], scored: np.ndarray, rows: slice = slice(None)) -> None:
-        """Add one gene block's per-gene sums (replicates `rows` x genes) on its `scored` genes."""
-        for metric, values in _per_gene(sums, self.n[rows], scored).items():
+    def add(  # wide: a block's sums, its genes, the replicates' rows and the values that stand in
+        self,
+        sums: dict[str, np.ndarray],
+        scored: np.ndarray,
+        rows: slice = slice(None),
+        fallback: dict[str, np.ndarray] | None = None,
+    ) -> dict[str, np.ndarray]:
+        """Add one gene block's per-gene sums (replicates `rows` x genes) on its `scored` genes; where a
+        replicate leaves a scored gene undefined, the gene's `fallback` value (all samples) stands in.
+        Returns the per-gene values."""
+        found = _per_gene(sums, self.n[rows], scored)
+        if fallback is not None:
+            found = {m: np.where(np.isnan(v) & scored, fallback[m], v) for m, v in found.items()}
+        for metric, values in found.items():
             self.gene_sums[metric][rows] += np.nansum(values, axis=1)
             self.gene_counts[metric][rows] += np.isfinite(values).sum(axis=1)
         for key in POOLED_SUMS:
             self.pooled[key][rows] += sums[key].sum(axis=1)
+        return found
 
     def finish(self, genes: int) -> dict[str, np.ndarray]:
         """Every metric per replicate (R,)."""
@@ -205,12 +213,12 @@ def replicates(
         scored = scored_genes(observed)
         terms = _terms(observed, np.asarray(p[:, block], np.float64))
         total = {k: v.sum(axis=0, keepdims=True) for k, v in terms.items()}
-        point.add(total, scored)
+        whole = point.add(total, scored)
         if n_boot:
-            boot.add({k: weights @ v for k, v in terms.items()}, scored)
+            boot.add({k: weights @ v for k, v in terms.items()}, scored, fallback=whole)
         for first in range(0, n if jackknife else 0, chunk):
             rows = slice(first, min(first + chunk, n))
-            jack.add({k: total[k] - v[rows] for k, v in terms.items()}, scored, rows)
+            jack.add({k: total[k] - v[rows] for k, v in terms.items()}, scored, rows, whole)
     return Replicates(
         {m: float(v[0]) for m, v in point.finish(genes).items()}, boot.finish(genes), jack.finish(genes), n
     )
