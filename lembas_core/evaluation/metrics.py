@@ -21,7 +21,7 @@ from lembas_core.evaluation.intervals import LOW_VARIANCE, Replicates, replicate
 SUMMARY_METRICS = ("r2_uniform", "pearson_uniform", "spearman_uniform", "r2_flat", "pearson", "rmse", "mae")
 BOOTSTRAP_METHODS = ("percentile", "bca")
 # Metrics shown without an interval: no method covered their population value in the coverage experiment
-# (spearman_uniform, ranks held fixed within a resample: 29-74% at n = 17 and 60; benchmarks/README.md).
+# (spearman_uniform, ranks held fixed within a resample: 22-73% at n = 17 and 60; benchmarks/README.md).
 WITHOUT_INTERVAL = ("spearman_uniform",)
 
 
