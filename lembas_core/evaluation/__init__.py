@@ -1,1 +1,1 @@
-"""Evaluation: metrics with bootstrap intervals, inference latency, SHAP explainers, ground-truth recovery."""
+"""Evaluation: metrics with intervals, paired comparisons, inference latency, SHAP explainers, ground-truth recovery."""

@@ -3,10 +3,11 @@
 Inputs are the run's tables (summary, per-gene scores, replicates, and on synthetic data the truth
 tables); outputs answer "does the network help, and which part of LEMBAS-RNN wins or loses":
 
-- :func:`ladder_table`: per model (ladder order) its kind, network, r2_uniform on each split with the
-  95% bootstrap interval, the spread across replicates, and (synthetic) ground-truth recovery;
-- :func:`ladder_pairs` and :func:`ladder_comparisons`: paired per-gene comparisons of each network
-  control with the same kind on the prior network, of LEMBAS-RNN with prior_ridge (same prior, other
+- :func:`ladder_table`: per model (ladder order) its kind, network, r2_uniform, pearson_uniform and
+  spearman_uniform on each split with their 95% intervals, the spread across replicates, and (synthetic)
+  ground-truth recovery;
+- :func:`ladder_pairs` and :func:`ladder_comparisons`: paired comparisons (differences with intervals) of
+  each network control with the same kind on the prior network, of LEMBAS-RNN with prior_ridge (same prior, other
   architecture) and of prior_ridge with ridge (prior-restricted inputs vs every TF);
 - :func:`truth_breakdown`: (synthetic) per-gene R^2 by true response family and by heritability bin.
 """

@@ -1,4 +1,4 @@
-"""Step of rule `score`: per-gene table and headline row (bootstrap intervals) of one (model, split)."""
+"""Step of rule `score`: per-gene table, headline row (with intervals) and replicates of one (model, split)."""
 
 from __future__ import annotations
 
