@@ -52,6 +52,7 @@ os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (workflow.basedir, os.en
 # the workflow description.
 VERDICT_PAGE = os.path.abspath("results/verdict.rst")
 VERDICT_SOURCES = [os.path.abspath(f"results/metrics/{name}.tsv") for name in ("summary", "paired", "fits")]
+# (the interventional tables, when the stage runs, are inputs of the verdict too: rules/verdict.smk)
 VERDICT_CURRENT = os.path.exists(VERDICT_PAGE) and all(
     os.path.exists(f) and os.path.getmtime(f) <= os.path.getmtime(VERDICT_PAGE) for f in VERDICT_SOURCES
 )
@@ -65,7 +66,7 @@ include: "rules/common.smk"
 
 wildcard_constraints:
     batch=r"[0-9]+",
-    model=alternation(MODELS),
+    model=alternation(FORECASTERS),
     split="|".join(SPLITS),
     gene=alternation(CONFIGURED_SHAP_GENES),
 
@@ -80,6 +81,7 @@ include: "rules/shap.smk"
 include: "rules/figures.smk"
 include: "rules/ladder.smk"
 include: "rules/verdict.smk"
+include: "rules/interventions.smk"
 
 
 rule all:
@@ -96,5 +98,6 @@ rule all:
         ["results/metrics/truth_recovery.tsv"] if SYNTHETIC else [],
         figure_outputs().values(),
         ladder_outputs().values(),
+        intervention_outputs().values(),
         "results/verdict.md",
     localrule: True

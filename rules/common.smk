@@ -22,11 +22,14 @@ from snakemake.logging import logger
 SCRIPTS_DIR = os.path.join(workflow.basedir, "workflow_scripts")
 SYNTHETIC = SETTINGS.data.source == "synthetic"
 COHORT_DIR = "results/cohort"
-# Every model of the run (kinds, variants, replicates) by name; SHOWN leaves out replicates 2..N, which
-# are trained and scored only (results/metrics/replicates.tsv).
+# Every model of the run (kinds, variants, replicates) by name; MODELS are those fitted under their own name
+# (all but forecast-only variants, which forecast interventions with their kind's model: FORECASTERS has
+# them too); SHOWN leaves out replicates 2..N, which are trained and scored only (results/metrics/replicates.tsv).
 SPECS = SETTINGS.specs
-MODELS = list(SPECS)
+FORECASTERS = list(SPECS)
+MODELS = SETTINGS.fitted()
 SHOWN = SETTINGS.first_replicates()
+SHOWN_FORECASTERS = SETTINGS.first_replicates(fitted_only=False)
 CURVES = [n for n in SHOWN if SPECS[n].model_kind.training_curve]  # models whose training curve is drawn
 WEIGHTED = [n for n in SHOWN if SPECS[n].model_kind.edge_weights]  # models with one weight per network edge
 
@@ -124,7 +127,7 @@ def batch_files(name):
     with open(os.path.join(dataset, "targets.json"), encoding="utf-8") as handle:
         n_targets = len(json.load(handle))
     n_batches = len(batch_ranges(n_targets, SPECS[name].settings.batch_size))
-    return [part_file(SPECS[name].kind, name, batch_name(i)) for i in range(n_batches)]
+    return [part_file(SPECS[name].kind, SPECS[name].fitted_as, batch_name(i)) for i in range(n_batches)]
 
 
 def wildcard_batch_files(wildcards):
@@ -133,8 +136,9 @@ def wildcard_batch_files(wildcards):
 
 
 def files_of(name):
-    """Trained-model file of model `name` (from the registry's file pattern of its kind)."""
-    return model_file(SPECS[name].kind, name)
+    """Trained-model file of model `name` (from the registry's file pattern of its kind): its own, or for a
+    forecast-only variant the file of the model it forecasts with."""
+    return model_file(SPECS[name].kind, SPECS[name].fitted_as)
 
 
 def model_outputs(names=None):
@@ -231,3 +235,30 @@ def ladder_outputs():
     if SYNTHETIC:
         outputs["truth"] = "results/metrics/ladder_truth.tsv"
     return outputs
+
+
+# The interventional stage (rules/interventions.smk): its levels (none: the stage is off) and files.
+PERTURBATION_DATA = "results/interventions/perturbation_data.npz"  # the user's, checked
+USER_PERTURBATIONS = not SYNTHETIC and bool(SETTINGS.data.files.interventions)
+INTERVENTIONS = SETTINGS.interventions
+OBSERVED_LEVEL = "observed"  # the one level of the user's perturbation data
+if SYNTHETIC:
+    LEVELS = list(INTERVENTIONS.levels)
+elif USER_PERTURBATIONS:
+    LEVELS = [OBSERVED_LEVEL]
+else:
+    LEVELS = []
+
+
+def perturbation_file(level):
+    """The perturbations of `level` with their true effects: next to the synthetic cohort's ground truth, or
+    from the user's perturbation data."""
+    return f"{COHORT_DIR}/interventions/{level}.npz" if SYNTHETIC else f"results/interventions/{level}.npz"
+
+
+def intervention_outputs():
+    """Tables and figure of the interventional stage, by name (none without perturbations to score)."""
+    if not LEVELS:
+        return {}
+    names = ("interventions", "interventions_summary", "interventions_paired")
+    return {name: f"results/metrics/{name}.tsv" for name in names} | {"figure": "results/figures/interventions.png"}

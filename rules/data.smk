@@ -49,6 +49,7 @@ rule ingest:
 checkpoint preprocess:
     input:
         ingest="results/ingest",
+        perturbation_data=[PERTURBATION_DATA] if USER_PERTURBATIONS else [],  # checked before any model trains
         code=script_code("preprocess"),
     output:
         directory("results/dataset"),

@@ -9,6 +9,9 @@ rule verdict:
         fits="results/metrics/fits.tsv",
         dataset="results/dataset",
         description=os.path.join(workflow.basedir, "rules", "captions", "workflow.rst"),
+        interventions=(
+            [intervention_outputs()[n] for n in ("interventions_summary", "interventions_paired")] if LEVELS else []
+        ),
         code=script_code("verdict"),
     output:
         markdown="results/verdict.md",
@@ -27,5 +30,6 @@ rule verdict:
         kinds=[SPECS[m].kind for m in SHOWN],
         networks=[SPECS[m].network for m in SHOWN],
         method=SETTINGS.evaluate.score.interval,
+        observed_interventions=USER_PERTURBATIONS,
     script:
         "../workflow_scripts/verdict.py"

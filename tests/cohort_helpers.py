@@ -59,3 +59,26 @@ def rewrite_lines(path: str | Path, edit) -> None:
     path = Path(path)
     lines = path.read_text().splitlines()
     path.write_text("\n".join(edit(lines)) + "\n")
+
+
+# Perturbation data over the small cohort: two controls (one spelled Control), TFA perturbed twice, TFB once
+PERTURBATION_DESIGN = [
+    ("P0", "control"),
+    ("P1", "control"),
+    ("P2", "TFA"),
+    ("P3", "TFA"),
+    ("P4", "TFB"),
+    ("P5", "Control"),
+]
+
+
+def write_perturbation_data(directory: Path, design_rows: list[tuple[str, str]]) -> tuple[Path, Path]:
+    """A perturbation matrix over the small cohort's TF and gene columns (samples P0-P5) and a design table
+    with `design_rows` (sample_id, perturbed); returns their paths."""
+    columns = ["TFA", "TFB", "TFC", "G1", "G2", "G3"]
+    samples = [f"P{i}" for i in range(6)]
+    matrix, table = directory / "perturbations.tsv", directory / "design.tsv"
+    directory.mkdir(parents=True, exist_ok=True)
+    write_matrix(matrix, _values(len(samples), len(columns), 5), samples, columns, "tsv")
+    write_table(table, pd.DataFrame(design_rows, columns=["sample_id", "perturbed"]), "tsv")
+    return matrix, table

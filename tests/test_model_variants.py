@@ -20,11 +20,28 @@ def models_of(overlay: dict) -> dict:
 
 def test_default_run_has_the_ladder_and_the_shuffled_control():
     specs = models_of({})
-    assert list(specs) == ["mean", "ridge", "mlr", "prior_ridge", "xgbrf", "rnn", "rnn_shuffled"]
+    assert list(specs) == [
+        *["mean", "ridge", "mlr", "prior_ridge", "xgbrf", "rnn", "rnn_shuffled"],
+        *["prior_ridge_3steps", "prior_ridge_steady"],
+    ]
     assert specs["prior_ridge"].network == "prior" and specs["rnn"].network == "prior"
     assert specs["rnn_shuffled"].network == "shuffled" and specs["mlr"].network == ""
     base = Settings.from_config(default_config()).models["rnn"]
     assert specs["rnn_shuffled"].settings == replace(base, network="shuffled")  # only the override differs
+
+
+def test_a_variant_that_changes_only_forecast_settings_reuses_its_kinds_model():
+    specs = models_of({})
+    assert specs["prior_ridge_3steps"].fitted_as == "prior_ridge" and not specs["prior_ridge_3steps"].fitted
+    assert specs["prior_ridge_3steps"].settings.propagation == 3 and specs["prior_ridge"].settings.propagation == 0
+    settings = Settings.from_config(default_config())
+    assert "prior_ridge_3steps" not in settings.fitted() + settings.trained_by("fit_linear")
+    assert "prior_ridge_steady" in settings.first_replicates(fitted_only=False)
+    # with another setting changed too, or without its kind's own model in the run, it is fitted itself
+    both = models_of({"variants": {"p": {"model": "prior_ridge", "propagation": 3, "network": "shuffled"}}})
+    assert both["p"].fitted
+    alone = models_of({"include": ["ridge"], "variants": {"p": {"model": "prior_ridge", "propagation": 3}}})
+    assert alone["p"].fitted
 
 
 def test_a_variant_overrides_only_what_it_names_and_null_switches_it_off():

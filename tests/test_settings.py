@@ -119,7 +119,7 @@ def test_upstream_recipe_is_one_switch():
 def test_every_config_key_has_a_typed_field_and_every_field_a_key():
     settings = Settings.from_config(default_config())
     typed = {("seed",)}
-    for section in ("data", "preprocess", "evaluate", "shap", "latency", "resources"):
+    for section in ("data", "preprocess", "evaluate", "shap", "interventions", "latency", "resources"):
         typed |= {(section, *path) for path in config_paths(type(getattr(settings, section)))}
     typed |= {("models", "include"), ("models", "variants")}
     typed |= {("models", kind, key) for kind, entry in REGISTRY.items() for key in entry.config_keys()}
@@ -132,6 +132,7 @@ def test_every_config_key_has_a_typed_field_and_every_field_a_key():
         "preprocess",
         "evaluate",
         "shap",
+        "interventions",
         "latency",
         "resources",
         "include",

@@ -56,6 +56,10 @@ EXPECTED_JOBS = {
     "truth_recovery": 1,
     "ladder": 1,
     "verdict": 1,
+    "intervention_design": 1,
+    "intervention_truth": 2,  # the tiny preset's two levels
+    "forecast_interventions": 16,  # 8 forecasters (the 7 models and prior_ridge_3steps) x 2 levels
+    "summarize_interventions": 1,
 }
 
 

@@ -3,6 +3,8 @@ out; changing a table changes the sentence that rests on it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -133,3 +135,60 @@ def test_a_run_without_intervals_still_gets_a_verdict():
         row.update({k: float("nan") for k in row if k.endswith(("_lo", "_hi"))}, verdict="no interval")
     sentences = verdict_sentences(inputs(summary, paired), KINDS, NETWORKS)
     assert "0.350 (no interval)" in sentences[0] and "without an interval" in sentences[0]
+
+
+def intervention_tables(rnn: float, margins: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """interventions_summary and _paired in the headline setting: rnn's mean Pearson delta and its
+    difference from each rival (half-width 0.05)."""
+    from lembas_core.evaluation.interventions import PAIRED_COLUMNS as IV_PAIRED
+    from lembas_core.evaluation.interventions import SUMMARY_COLUMNS
+
+    setting = {"regime": "A", "range": "in", "genes": "all", "metric": "pearson_delta"}
+    means = {"rnn": rnn, "no_change": 0.0, **{m: rnn - d for m, d in margins.items()}}
+    summary = pd.DataFrame(
+        [{**setting, "model": m, "n_tfs": 50, "mean": v, "lo": v - 0.05, "hi": v + 0.05} for m, v in means.items()]
+    )[SUMMARY_COLUMNS]
+    paired = []
+    for rival, difference in {**margins, "no_change": rnn}.items():
+        lo, hi = difference - 0.05, difference + 0.05
+        verdict = "a_better" if lo > 0 else "b_better" if hi < 0 else "tie"
+        paired.append({**setting, "model_a": "rnn", "model_b": rival, "n_tfs": 50, "difference": difference,
+                       "lo": lo, "hi": hi, "verdict": verdict})  # fmt: skip
+    return summary, pd.DataFrame(paired)[IV_PAIRED]
+
+
+@pytest.mark.parametrize(
+    ("margins", "wins"),
+    [
+        ({"rnn_shuffled": 0.6, "prior_ridge": 0.1, "ridge": 0.2}, True),
+        ({"rnn_shuffled": 0.6, "prior_ridge": 0.01, "ridge": 0.2}, False),  # a tie with the prior ridge
+        ({"rnn_shuffled": 0.6, "prior_ridge": 0.1, "ridge": -0.2}, False),  # ridge forecasts better
+    ],
+)
+def test_the_interventional_answer_needs_every_interval_above_zero(margins, wins):
+    summary, paired = standard()
+    tables = intervention_tables(0.7, margins)
+    found = replace(inputs(summary, paired), interventions=tables[0], interventions_paired=tables[1])
+    sentences = verdict_sentences(found, KINDS, NETWORKS)
+    answer = [s for s in sentences if s.startswith("rnn: vs no change")]
+    assert len(answer) == 1, sentences
+    assert ("it wins the interventional test" in answer[0]) == wins
+    assert "vs its shuffled-network control (rnn_shuffled) +0.600 [0.550, 0.650]" in answer[0]
+    assert "vs the best model without the network (ridge)" in answer[0]
+    best = next(s for s in sentences if s.startswith("Interventions"))
+    top = "ridge" if margins["ridge"] < 0 else "rnn"
+    assert f"{top} forecasts best by Pearson delta" in best and "exact counterfactuals" in best
+
+
+def test_no_interventional_sentences_without_the_stage():
+    summary, paired = standard()
+    assert not [s for s in verdict_sentences(inputs(summary, paired), KINDS, NETWORKS) if "nterventi" in s]
+
+
+def test_a_model_without_a_network_control_in_the_run_is_not_called_a_winner():
+    summary, paired = standard()
+    tables = intervention_tables(0.7, {"prior_ridge": 0.1, "ridge": 0.2})
+    found = replace(inputs(summary, paired), interventions=tables[0], interventions_paired=tables[1])
+    kinds = {m: k for m, k in KINDS.items() if m != "rnn_shuffled"}
+    answer = [s for s in verdict_sentences(found, kinds, NETWORKS) if s.startswith("rnn: vs no change")][0]
+    assert "no network control of it ran" in answer and "wins" not in answer

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from cohort_helpers import rewrite_lines, write_small_cohort
+from cohort_helpers import PERTURBATION_DESIGN, rewrite_lines, write_perturbation_data, write_small_cohort
 from workflow_helpers import TINY, files_config, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
@@ -77,3 +78,46 @@ def test_bad_user_file_fails_clearly_and_leaves_nothing(tmp_path):
     assert "gene_expression.tsv" in output and "missing (empty or NaN)" in output and "line 4" in output
     assert not (tmp_path / "results/ingest").exists()
     assert not [p for p in (tmp_path / "results").glob(".*")]
+
+
+def perturbation_config(tmp_path, design_rows):
+    """The small cohort as user files, with perturbation data; cheap models only (mean, ridge, prior_ridge and
+    its 3-step propagation variant)."""
+    files = write_small_cohort(tmp_path / "in", "tsv")
+    matrix, design = write_perturbation_data(tmp_path / "in", design_rows)
+    overlay = {
+        "data": {
+            "source": "files",
+            "files": {
+                **{role: str(getattr(files, role)) for role in ("tf_expression", "gene_expression", "network")},
+                "validation": str(files.validation),
+                "interventions": str(matrix),
+                "intervention_design": str(design),
+            },
+        },
+        "models": {"include": ["mean", "ridge", "prior_ridge"], "variants": {"rnn_shuffled": None}},
+        "shap": {"models": ["ridge"], "genes": ["G1"]},
+    }
+    return write_config(tmp_path / "perturbations.yaml", overlay), design
+
+
+def test_user_perturbation_data_are_forecast_and_scored(tmp_path):
+    config, _ = perturbation_config(tmp_path, PERTURBATION_DESIGN)
+    target = "results/metrics/interventions_summary.tsv"
+    result = snakemake(tmp_path, target, "results/figures/interventions.png", configfiles=(TINY, config))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = pd.read_csv(tmp_path / "results/metrics/interventions.tsv", sep="\t")
+    assert set(rows["level"]) == {"observed"} and set(rows["regime"]) == {"A"}  # no oracle inputs without truth
+    assert set(rows["tf"]) == {"TFA", "TFB"} and set(rows["genes"]) == {"all"}
+    assert rows["descendant_auroc"].isna().all()  # no true network
+    assert set(rows["model"]) == {"mean", "ridge", "prior_ridge", "prior_ridge_3steps", "no_change"}
+    assert not (tmp_path / "results/models/prior_ridge_3steps.npz").exists()  # it forecasts with prior_ridge's
+
+
+def test_a_hostile_design_table_stops_the_run_before_any_model_trains(tmp_path):
+    config, design = perturbation_config(tmp_path, [*PERTURBATION_DESIGN[:5], ("P9", "TFA")])
+    result = snakemake(tmp_path, configfiles=(TINY, config))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert str(design) in output and "(line 7)" in output and "sample 'P9' is not a sample" in output
+    assert not (tmp_path / "results/models").exists() and not (tmp_path / "results/dataset").exists()

@@ -29,16 +29,25 @@ from workflow_helpers import (
     rule_scripts,
     snakemake,
     snakemake_command,
+    tiny_models,
     write_config,
 )
 
 pytestmark = pytest.mark.workflow
 
 
+TINY_LEVELS = ("knockdown", "knockdown_beyond")  # config/presets/tiny.yaml
+
+
 def model_downstream(model: str, genes=("ALB", "AFP")) -> dict[str, set[str]]:
-    """Per-model outputs downstream of a model's training (its predictions, scores and SHAP)."""
+    """Per-model outputs downstream of a model's training (its predictions, scores, SHAP and forecasts)."""
     splits = ("train", "test", "validation")
     return {
+        "forecast_interventions": {
+            f"results/interventions/{d}/{model}_{level}.{ext}"
+            for level in TINY_LEVELS
+            for d, ext in (("forecasts", "npz"), ("scores", "tsv"))
+        },
         "predict": {f"results/predictions/{model}_{s}.npy" for s in splits},
         "score": {f"results/metrics/{kind}/{model}_{s}.tsv" for kind in ("per_gene", "rows") for s in splits}
         | {f"results/metrics/resamples/{model}_{s}.npz" for s in splits},
@@ -76,7 +85,7 @@ def test_rnn_hyperparameter_reruns_only_the_rnns_and_downstream(tiny_run, tmp_pa
     rnns = ("rnn", "rnn_shuffled")
     suffixes = (".pt", "_training.tsv", ".fit.json", ".network.tsv")
     assert plans.pop("train_rnn") == {f"results/models/{m}{suffix}" for m in rnns for suffix in suffixes}
-    for rule in ("predict", "score", "shap"):
+    for rule in ("predict", "score", "shap", "forecast_interventions"):
         assert plans.pop(rule) == set().union(*(model_downstream(m)[rule] for m in rnns)), rule
     assert set(plans) == GATHERED
 
@@ -99,6 +108,24 @@ def test_adding_a_shap_gene_schedules_only_its_jobs(tiny_run, tmp_path):
         f"results/shap/{m}_TF.npz" for m in ("mean", "ridge", "mlr", "prior_ridge", "xgbrf", "rnn", "rnn_shuffled")
     }
     assert set(plans) == {"truth_recovery", "ladder", "verdict"}  # they gather the SHAP files (verdict: the ladder)
+
+
+def test_adding_a_perturbation_level_schedules_only_its_jobs(tiny_run, tmp_path):
+    level = {"interventions": {"levels": {"overexpression": {"quantile": 0.98, "shift_sd": 0}}}}
+    plans = pending(tiny_run, configfiles=(TINY, write_config(tmp_path / "l.yaml", level)))
+    assert plans.pop("intervention_truth") == {"results/cohort/interventions/overexpression.npz"}
+    forecasts = plans.pop("forecast_interventions")
+    assert forecasts and all(path.endswith(("_overexpression.npz", "_overexpression.tsv")) for path in forecasts)
+    assert {path.split("/")[-1].rsplit("_overexpression", 1)[0] for path in forecasts} == set(tiny_models())
+    assert set(plans) == {"summarize_interventions", "verdict"}  # not the design, not the other levels
+
+
+def test_a_forecast_only_setting_reruns_only_that_models_forecasts(tiny_run, tmp_path):
+    """prior_ridge_3steps forecasts with prior_ridge's file: its propagation reruns its forecasts only."""
+    steps = write_config(tmp_path / "p.yaml", {"models": {"variants": {"prior_ridge_3steps": {"propagation": 5}}}})
+    plans = pending(tiny_run, configfiles=(TINY, steps))
+    assert plans.pop("forecast_interventions") == model_downstream("prior_ridge_3steps")["forecast_interventions"]
+    assert set(plans) == {"summarize_interventions", "verdict"}
 
 
 def test_deleted_batch_model_reruns_only_that_batch(tiny_run):

@@ -48,7 +48,7 @@ def snakemake(
 
 
 # gathered outputs that every model's jobs feed: they follow any model change
-GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder", "verdict"}
+GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder", "verdict", "summarize_interventions"}
 
 
 def pending(workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,)) -> dict[str, set[str]]:
@@ -141,7 +141,14 @@ def model_kinds_of_job(rule: str, output: str) -> list[str]:
     stem = Path(output).name
     named = [m for m in models if stem == m or stem.startswith((f"{m}_", f"{m}."))]
     name = max(named, key=len) if named else ""
-    if rule in ("predict", "predict_temporary", "shap", "fit_linear", "fit_linear_on_network"):
+    if rule in (
+        "predict",
+        "predict_temporary",
+        "shap",
+        "fit_linear",
+        "fit_linear_on_network",
+        "forecast_interventions",
+    ):
         return [models[name]] if name else []
     if rule == "latency":
         return list(dict.fromkeys(models.values()))  # every shown model, one after the other

@@ -5,6 +5,9 @@ from lembas_core.steps.verdict import VerdictFiles, write_verdict
 
 with job(snakemake.log[0], snakemake.threads):
     p, i = snakemake.params, snakemake.input
-    files = VerdictFiles(i.summary, i.paired, i.ladder_paired, i.fits, i.dataset, i.description)
+    interventions = tuple(i.interventions) or None
+    files = VerdictFiles(
+        i.summary, i.paired, i.ladder_paired, i.fits, i.dataset, i.description, interventions, p.observed_interventions
+    )
     kinds, networks = dict(zip(p.models, p.kinds)), dict(zip(p.models, p.networks))
     write_verdict(files, kinds, networks, p.method, dict(snakemake.output.items()))

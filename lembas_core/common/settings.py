@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,10 +29,12 @@ FLAT = {"flat": True}  # field metadata: the nested settings' keys stand at this
 
 @functools.cache
 def _nested_classes(cls: type) -> dict[str, type]:
-    """Fields of dataclass `cls` whose type is itself a dataclass (or that one or None), by name."""
+    """Fields of dataclass `cls` whose type is itself a dataclass (or that one or None), by name; a mapping
+    of dataclasses (e.g. named levels) is a value, built by the class itself."""
     nested = {}
     for name, hint in typing.get_type_hints(cls).items():
-        candidates = [h for h in (*typing.get_args(hint), hint) if dataclasses.is_dataclass(h)]
+        union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+        candidates = [h for h in (*(typing.get_args(hint) if union else ()), hint) if dataclasses.is_dataclass(h)]
         if candidates:
             nested[name] = candidates[0]
     return nested
@@ -116,6 +119,8 @@ class FileSettings:
     gene_expression: str | None
     network: str | None
     validation: str | None
+    interventions: str | None  # optional perturbation data: samples x genes, as the validation cohort
+    intervention_design: str | None  # its design table: sample ID -> perturbed gene or `control`
 
 
 @dataclass(frozen=True)
@@ -219,3 +224,44 @@ class ResourceSettings:
     memory_scale: float
     runtime_scale: float
     cohort: dict[str, int] | None  # {samples, tfs, genes, edges, validation}
+
+
+@dataclass(frozen=True)
+class InterventionLevel:
+    """One perturbation level: the TF's training `quantile` plus `shift_sd` times its training sd
+    (shift_sd 0: in the training range; otherwise beyond it, reported apart)."""
+
+    quantile: float
+    shift_sd: float
+
+    @property
+    def in_range(self) -> bool:
+        """Whether every value of this level lies within the TF's training range."""
+        return self.shift_sd == 0
+
+
+@dataclass(frozen=True)
+class PerturbationChoice:
+    """Which TFs and individuals of the synthetic cohort are perturbed: what the design job uses."""
+
+    tfs: int  # TFs perturbed
+    min_descendants: int  # target genes a perturbed TF must move in the true network
+    individuals: int  # test-split individuals per perturbation
+    seed: int
+
+
+@dataclass(frozen=True)
+class InterventionSettings:
+    """The interventional test (config `interventions`): which TFs, individuals and levels, and the scoring."""
+
+    choice: PerturbationChoice = field(metadata=FLAT)
+    levels: dict[str, InterventionLevel]  # a level set to None in the config is switched off
+    top_genes: int  # genes with the largest true |effect| for the top-k MSE and sign agreement
+
+    def __post_init__(self) -> None:
+        levels = {
+            name: level if isinstance(level, InterventionLevel) else InterventionLevel(**level)
+            for name, level in self.levels.items()
+            if level is not None
+        }
+        object.__setattr__(self, "levels", levels)

@@ -52,18 +52,23 @@ class CohortFiles:
 
     def format_of(self, path: str | Path) -> str:
         """Table format of `path`: the configured one, or inferred from its extension."""
-        if Path(path).is_dir():
-            raise InputDataError(path, "is a folder, not a file", "point the config at the table inside it")
-        if self.format != "auto":
-            return self.format
-        fmt = format_from_extension(path)
-        if fmt is None:
-            raise InputDataError(
-                path,
-                f"cannot infer the table format from the extension {Path(path).suffix.lower()!r}",
-                f"set data.files.format to one of {', '.join(FORMATS)}",
-            )
-        return fmt
+        return table_format(path, self.format)
+
+
+def table_format(path: str | Path, configured: str) -> str:
+    """Table format of input file `path`: `configured` (data.files.format), or from the extension when auto."""
+    if Path(path).is_dir():
+        raise InputDataError(path, "is a folder, not a file", "point the config at the table inside it")
+    if configured != "auto":
+        return configured
+    fmt = format_from_extension(path)
+    if fmt is None:
+        raise InputDataError(
+            path,
+            f"cannot infer the table format from the extension {Path(path).suffix.lower()!r}",
+            f"set data.files.format to one of {', '.join(FORMATS)}",
+        )
+    return fmt
 
 
 def align_samples(tf: LabeledMatrix, genes: LabeledMatrix) -> tuple[LabeledMatrix, dict]:

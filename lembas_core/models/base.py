@@ -94,6 +94,14 @@ class ModelKind:
         For batch-trained kinds, the file of one batch (``{name}``, ``{batch}``); '' for the others.
     fit : str
         Name of the module's fit function, for ``trainer="fit_linear"``.
+    forecast_only : tuple of str
+        Settings that change only the interventional forecasts, not the fitted model: a variant that differs
+        from its kind's own model in these alone is not trained again but forecasts with that model's file
+        (:attr:`lembas_core.workflow.models.ModelSpec.fitted_as`).
+    forecast : str
+        Name of the module's interventional forecast, ``forecast(model, settings, x_control, x_do)`` ->
+        (rows x targets) effect, for kinds that forecast otherwise than ``f(x_do) - f(x_control)``
+        (:mod:`lembas_core.models.forecast`); '' for the others.
     explainer : str
         SHAP explainer: ``linear``, ``tree`` or ``gradient`` (:mod:`lembas_core.evaluation.shap`).
     uses_network : bool
@@ -126,6 +134,8 @@ class ModelKind:
     model_file: str
     part_file: str = ""
     fit: str = ""
+    forecast: str = ""
+    forecast_only: tuple[str, ...] = ()
     explainer: str
     uses_network: bool = False
     training_curve: bool = False
@@ -242,6 +252,8 @@ REGISTRY: dict[str, ModelKind] = {
             settings=PriorRidgeSettings,
             trainer="fit_linear",
             fit="fit_prior_ridge",
+            forecast="forecast_effect",
+            forecast_only=("propagation",),
             model_file="{name}.npz",
             explainer="linear",
             uses_network=True,

@@ -26,6 +26,7 @@ import numpy as np
 from lembas_core.io.network import Network
 from lembas_core.models.linear import LinearModel
 from lembas_core.models.linear import fit_report as fit_report  # registry entry point of fit_linear kinds
+from lembas_core.models.propagation import propagated_effect
 from lembas_core.models.settings import PriorRidgeSettings
 
 LOG = logging.getLogger("lembas_core.models.prior_ridge")
@@ -127,3 +128,11 @@ def fit_prior_ridge(
 def load_model(path: str | Path, threads: int = 1) -> LinearModel:
     """Registry entry point: load a prior_ridge model file (a linear model; `threads` is unused)."""
     return LinearModel.load(path)
+
+
+def forecast_effect(
+    model: LinearModel, settings: PriorRidgeSettings, x_control: np.ndarray, x_do: np.ndarray
+) -> np.ndarray:
+    """Registry entry point: forecast effect (rows x targets) of the one-TF changes `x_do` - `x_control`
+    (rows x features) with `settings.propagation` feedback steps (:mod:`lembas_core.models.propagation`)."""
+    return propagated_effect(model.coef, (model.features, model.targets), x_control, x_do, settings.propagation)

@@ -34,11 +34,13 @@ class RidgeSettings:
 @dataclass(frozen=True)
 class PriorRidgeSettings:
     """Ridge per gene on its network regulators; `network` prior | shuffled | random, a seeded control
-    (:mod:`lembas_core.data.network_controls`)."""
+    (:mod:`lembas_core.data.network_controls`); `propagation` how its interventional forecasts feed predicted
+    TF changes back (:mod:`lembas_core.models.propagation`)."""
 
     alphas: tuple[float, ...]
     network: str
     network_seed: int
+    propagation: int | str  # interventional forecasts: feedback steps of TF changes, or "steady"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "alphas", tuple(float(a) for a in self.alphas))

@@ -306,3 +306,52 @@ def ladder_plot(
         ax.set_title("by true response family (synthetic cohort)")
         ax.legend(fontsize=6)
     save(fig, out)
+
+
+def interventions_plot(
+    rows: pd.DataFrame,
+    example: tuple[str, np.ndarray, dict[str, dict[str, np.ndarray]]],
+    out: str | Path,
+    palette: Palette = DEFAULT_PALETTE,
+) -> None:
+    """Interventional forecasts: per model, the distribution over perturbations of Pearson delta and top-k MSE
+    (all scored targets; filled: in range, light: out of range), one row per regime; and the predicted vs
+    true effect of one perturbation. `example` = (its title, true effect (T,), regime -> model -> predicted
+    effect (T,))."""
+    rows = rows[rows["genes"] == "all"]
+    regimes = list(dict.fromkeys(rows["regime"]))
+    models = list(dict.fromkeys(rows["model"]))
+    fig, axes = plt.subplots(len(regimes), 3, figsize=(15, 3.8 * len(regimes)), squeeze=False)
+    title, truth, predicted = example
+    for r, regime in enumerate(regimes):
+        part = rows[rows["regime"] == regime]
+        for c, (metric, label) in enumerate([("pearson_delta", "Pearson delta"), ("top_mse", "top-k MSE")]):
+            ax = axes[r][c]
+            for k, model in enumerate(models):
+                colour = palette.colour(model) or "black"
+                for offset, in_range in ((-0.18, True), (0.18, False)):
+                    values = part[(part["model"] == model) & (part["in_range"] == in_range)][metric].dropna()
+                    if values.empty:
+                        continue
+                    box = ax.boxplot(values, positions=[k + offset], widths=0.32, patch_artist=True, showfliers=False)
+                    box["boxes"][0].set(facecolor=colour, alpha=1.0 if in_range else 0.35)
+                    box["medians"][0].set(color="black")
+            ax.set_xticks(range(len(models)), [palette.label(m) for m in models], rotation=45, ha="right", fontsize=7)
+            ax.set_title(f"regime {regime}: {label} per perturbation")
+            if metric == "top_mse":
+                ax.set_yscale("log")
+            else:
+                ax.axhline(0, color="black", lw=0.5)
+        ax = axes[r][2]
+        for model, effect in predicted.get(regime, {}).items():
+            colour = palette.colour(model) or "black"
+            ax.scatter(truth, effect, s=5, alpha=0.6, color=colour, label=palette.label(model))
+        span = float(np.nanmax(np.abs(truth))) if truth.size else 1.0
+        ax.plot([-span, span], [-span, span], color="black", lw=0.5)
+        ax.set_xlabel("true effect")
+        ax.set_ylabel("predicted effect")
+        ax.set_title(f"regime {regime}: {title}", fontsize=9)
+        ax.legend(fontsize=6, markerscale=2)
+    fig.suptitle("filled boxes: levels in the training range; light boxes: levels beyond it", fontsize=9)
+    fig.tight_layout()
+    save(fig, out)

@@ -8,6 +8,12 @@ best-model question on the validation cohort by the shift-robust per-gene correl
 change the reading (a model that did not converge, few test samples, zero-filled validation inputs, a
 cohort where even the best model is no better than the training mean). Comparisons rest on the interval of
 the paired difference (:func:`lembas_core.evaluation.metrics.paired_comparison`), never on two intervals.
+
+When the run forecast interventions, the interventional answer follows (regime A, levels within the training
+range, Pearson delta, intervals over perturbed TFs: :mod:`lembas_core.evaluation.interventions`): the best
+forecaster and its margin over no change, then each network model of a kind against its network control, the
+prior ridge and the best model without the network; a network model "wins" only if it beats all three and no
+change (the protocol in ``interventions.md``: a win only beyond the training range is an extrapolation win).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from lembas_core.common.settings import MOSTLY_MISSING
+from lembas_core.evaluation.interventions import NO_CHANGE
 from lembas_core.evaluation.ladder import ARCHITECTURE_PAIRS
 from lembas_core.evaluation.metrics import verdict_metric
 
@@ -53,6 +60,9 @@ class VerdictInputs:
     ladder_paired: pd.DataFrame  # ladder_paired.tsv: each network control vs its model, architecture pairs
     fits: pd.DataFrame  # fits.tsv: how each model was fitted
     missing_tf_fraction: float  # share of TF features zero-filled in the validation cohort (0 with policy drop)
+    interventions: pd.DataFrame | None = None  # interventions_summary.tsv (None: no interventional stage)
+    interventions_paired: pd.DataFrame | None = None  # interventions_paired.tsv
+    interventions_source: str = "the synthetic cohort's exact counterfactuals"
 
 
 def _fmt(value: float) -> str:
@@ -183,12 +193,92 @@ def warnings(inputs: VerdictInputs) -> list[str]:
     return out
 
 
+INTERVENTION_SETTING = {"regime": "A", "range": "in", "genes": "all", "metric": "pearson_delta"}
+
+
+def _headline(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an interventions table in INTERVENTION_SETTING."""
+    keep = np.ones(len(table), dtype=bool)
+    for column, value in INTERVENTION_SETTING.items():
+        keep &= (table[column] == value).to_numpy()
+    return table[keep]
+
+
+def _intervention_difference(paired: pd.DataFrame, a: str, b: str) -> tuple[str, float, float, float] | None:
+    """(verdict from A's side, mean difference A - B over TFs, lo, hi) in INTERVENTION_SETTING, or None."""
+    rows = _headline(paired)
+    for first, second, sign in ((a, b, 1), (b, a, -1)):
+        found = rows[(rows.model_a == first) & (rows.model_b == second)]
+        if len(found):
+            row = found.iloc[0]
+            value, lo, hi, verdict = row.difference, row.lo, row.hi, row.verdict
+            if sign < 0:
+                value, lo, hi = -value, -hi, -lo
+                verdict = {"a_better": "b_better", "b_better": "a_better"}.get(verdict, verdict)
+            return verdict, value, lo, hi
+    return None
+
+
+def intervention_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
+    """The interventional answer (module docstring); none without the stage."""
+    if inputs.interventions is None or inputs.interventions_paired is None:
+        return []
+    summary = _headline(inputs.interventions)
+    summary = summary[np.isfinite(summary["mean"])].sort_values("mean", ascending=False)
+    forecasters = summary[summary.model != NO_CHANGE]
+    if forecasters.empty:
+        return []
+    top = forecasters.iloc[0]
+    text = (
+        f"Interventions, scored against {inputs.interventions_source} (regime A: observed TFs with only the "
+        f"perturbed one changed; levels within the training range; {int(top.n_tfs)} TFs): {top.model} forecasts "
+        f"best by Pearson delta, {top['mean']:.3f} {_interval(top.lo, top.hi)}"
+    )
+    found = _intervention_difference(inputs.interventions_paired, top.model, NO_CHANGE)
+    if found:
+        text += f", {_fmt(found[1])} {_interval(found[2], found[3])} over no change"
+    sentences = [text + "."]
+    plain = [m for m in forecasters.model if kinds.get(m) not in (None, "mean") and not _uses_network(m, networks)]
+    for model in [m for m in forecasters.model if networks.get(m) == "prior" and kinds.get(m) == m]:
+        rivals = {"no change": NO_CHANGE}
+        controls = [m for m in kinds if kinds[m] == kinds[model] and networks.get(m) in ("shuffled", "random")]
+        rivals |= {f"its {networks[c]}-network control": c for c in controls}
+        rivals |= {"the prior ridge": "prior_ridge"} if model != "prior_ridge" and "prior_ridge" in kinds else {}
+        rivals |= {"the best model without the network": plain[0]} if plain else {}
+        beats = []
+        for label, rival in rivals.items():
+            found = _intervention_difference(inputs.interventions_paired, model, rival)
+            if found:
+                beats.append((label, rival, *found))
+        if not beats:
+            continue
+        parts = [f"vs {label} ({rival}) {_fmt(v)} {_interval(lo, hi)}" for label, rival, _, v, lo, hi in beats]
+        above = all(verdict == "a_better" for *_, verdict, _, _, _ in beats)
+        if above and not controls:
+            reading = (
+                "each interval lies above 0, but no network control of it ran, so whether the network's "
+                f"information carries it is untested (add {{model: {kinds[model]}, network: shuffled}})."
+            )
+        elif above:
+            reading = "it wins the interventional test."
+        else:
+            reading = "it does not win the interventional test (a win needs each interval above 0)."
+        sentences.append(f"{model}: {'; '.join(parts)}: {reading}")
+    return sentences
+
+
+def _uses_network(model: str, networks: Mapping[str, str]) -> bool:
+    """Whether model `model` reads a network (its network setting is not empty)."""
+    return bool(networks.get(model, ""))
+
+
 def verdict_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
     """Every sentence of the verdict, in reading order (see the module docstring)."""
     sentences = [best_model_sentence(inputs, "test", "test split")]
     sentences += control_sentences(inputs, kinds, networks)
     sentences += question_sentences(inputs, kinds)
     sentences.append(best_model_sentence(inputs, "validation", "validation cohort"))
+    sentences += intervention_sentences(inputs, kinds, networks)
     sentences += [f"Warning: {w}" for w in warnings(inputs)]
     return [s for s in sentences if s]
 
@@ -196,7 +286,10 @@ def verdict_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks:
 def as_markdown(sentences: list[str], method: str) -> str:
     """`results/verdict.md`."""
     lines = ["# Verdict", "", *(f"- {s}" for s in sentences), ""]
-    lines.append(f"Generated from results/metrics/{{summary,paired,ladder_paired,fits}}.tsv; intervals: 95% {method}.")
+    lines.append(
+        f"Generated from results/metrics/{{summary,paired,ladder_paired,fits}}.tsv (interventions: "
+        f"interventions_{{summary,paired}}.tsv); intervals: 95% {method} (interventions: t over perturbed TFs)."
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -204,5 +297,11 @@ def as_rst(sentences: list[str], method: str, description: str) -> str:
     """The report's first page: the verdict, then the workflow `description` (reStructuredText)."""
     escaped = [s.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`").replace("_", "\\_") for s in sentences]
     lines = ["Verdict", "=======", "", *(f"- {s}" for s in escaped), ""]
-    lines += [f"Intervals: 95% {method}, of the paired difference for every comparison.", "", description.strip(), ""]
+    lines += [
+        f"Intervals: 95% {method}, of the paired difference for every comparison (interventions: Student t over "
+        "the perturbed TFs).",
+        "",
+        description.strip(),
+        "",
+    ]
     return "\n".join(lines)

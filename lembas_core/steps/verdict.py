@@ -23,6 +23,8 @@ class VerdictFiles:
     fits: str | Path
     dataset: str | Path
     description: str | Path
+    interventions: tuple[str | Path, str | Path] | None = None  # interventions_{summary,paired}.tsv, if forecast
+    observed_interventions: bool = False  # the user's perturbation data, not the synthetic counterfactuals
 
 
 def write_verdict(
@@ -36,7 +38,11 @@ def write_verdict(
         ladder_paired=pd.read_csv(files.ladder_paired, sep="\t"),
         fits=pd.read_csv(files.fits, sep="\t"),
         missing_tf_fraction=report["fraction_missing_features"] if report["policy"] == "zero" else 0.0,
-    )
+        interventions=pd.read_csv(files.interventions[0], sep="\t") if files.interventions else None,
+        interventions_paired=pd.read_csv(files.interventions[1], sep="\t") if files.interventions else None,
+        interventions_source="the perturbation data" if files.observed_interventions else
+        "the synthetic cohort's exact counterfactuals",
+    )  # fmt: skip
     sentences = verdict_sentences(inputs, kinds, networks)
     with atomic_file(outputs["markdown"], "w") as handle:
         handle.write(as_markdown(sentences, method))

@@ -16,7 +16,7 @@ import logging
 import math
 import os
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +30,9 @@ from lembas_core.io.tables import write_matrix, write_table
 from lembas_core.synthetic.expression import (
     FAMILIES,
     BatchEffect,
+    TargetMechanism,
+    TFLevels,
     draw_gene_model,
-    gene_log_tpm,
     programs,
     tf_activity,
     to_log10_tpm1,
@@ -45,6 +46,41 @@ ANCHOR_GENES = {"ALB": (10.8, 0.4), "AFP": (1.6, 0.9), "TF": (4.2, 0.8)}  # natu
 
 
 @dataclass
+class Mechanism:
+    """The generator's state for the main cohort, kept to recompute a sample under an intervention
+    (:mod:`lembas_core.synthetic.counterfactual`); never written to disk (it is regenerated from the spec).
+
+    Rows are the main-cohort samples in `sample_ids` order. `tf_values` (samples x regulators) and
+    `plain_values` (samples x plain genes) are the measured log10(TPM + 1) values, dropout zeros included;
+    `tf_mu`, `tf_sd` map a regulator's standardised level to natural-log TPM (``tf_mu + tf_sd * level``).
+    """
+
+    regulators: list[str]
+    plain_genes: list[str]
+    sample_ids: list[str]
+    tf_levels: TFLevels
+    tf_mu: np.ndarray
+    tf_sd: np.ndarray
+    targets: TargetMechanism
+    tf_values: np.ndarray
+    plain_values: np.ndarray
+
+    def restricted(self, rows: np.ndarray) -> Mechanism:
+        """The same mechanism for samples `rows` only (in that order). Their confounder and noise draws cannot
+        be regenerated from it (they come from streams over every sample): take them first
+        (:meth:`TargetMechanism.residuals`)."""
+        levels = replace(self.tf_levels, base=self.tf_levels.base[rows], activity=self.tf_levels.activity[rows])
+        return replace(
+            self,
+            sample_ids=[self.sample_ids[i] for i in rows],
+            tf_levels=levels,
+            targets=replace(self.targets, confounders=None),
+            tf_values=self.tf_values[rows],
+            plain_values=self.plain_values[rows],
+        )
+
+
+@dataclass
 class SyntheticCohort:
     """Everything a synthetic run produces, in memory (values already rounded to 4 decimals)."""
 
@@ -55,6 +91,7 @@ class SyntheticCohort:
     truth_edges: pd.DataFrame
     truth_genes: pd.DataFrame
     summary: dict
+    mechanism: Mechanism
 
 
 def _sample_ids(prefix: str, n: int, digits: int, rng: np.random.Generator) -> list[str]:
@@ -102,7 +139,8 @@ def generate_cohort(spec: SyntheticSpec) -> SyntheticCohort:
     gene_to_reg[:n_tf_targets] = tf_target_idx
     tt = gene_to_reg[net.true_target] >= 0
     tf_edges = (net.true_source[tt], gene_to_reg[net.true_target[tt]], net.true_weight[tt])
-    activity = tf_activity(z, spec.n_regulators, tf_rng, tf_edges)
+    tf_levels = tf_activity(z, spec.n_regulators, tf_rng, tf_edges)
+    activity = tf_levels.activity
     tf_mu, tf_sd = tf_rng.normal(2.5, 1.0, spec.n_regulators), tf_rng.uniform(0.4, 1.0, spec.n_regulators)
     tf_log = tf_mu + tf_sd * activity
 
@@ -117,7 +155,8 @@ def generate_cohort(spec: SyntheticSpec) -> SyntheticCohort:
         shape=(spec.n_regulators, n_plain),
     )
     confounders = gene_rng.standard_normal((n_all, spec.n_confounders))
-    gene_log = gene_log_tpm((activity, tf_sd), weights, model, confounders, n_main, seed=int(gene_rng.integers(2**31)))
+    targets = TargetMechanism(weights, model, tf_sd, confounders, n_main, seed=int(gene_rng.integers(2**31)))
+    gene_log = targets.log_tpm(activity)
 
     extra_mu, extra_sd = val_rng.normal(1.5, 2.0, n_extra), val_rng.uniform(0.3, 1.0, n_extra)
     extra_log = extra_mu + extra_sd * val_rng.standard_normal((spec.n_validation, n_extra))
@@ -213,6 +252,17 @@ def generate_cohort(spec: SyntheticSpec) -> SyntheticCohort:
         truth_edges=truth_edges,
         truth_genes=truth_genes,
         summary=summary,
+        mechanism=Mechanism(
+            regulators=regulators,
+            plain_genes=plain_genes,
+            sample_ids=main_ids,
+            tf_levels=tf_levels,
+            tf_mu=tf_mu,
+            tf_sd=tf_sd,
+            targets=targets,
+            tf_values=tf_values[:n_main],
+            plain_values=plain_values[:n_main],
+        ),
     )
 
 

@@ -67,13 +67,38 @@ def programs(
     return z
 
 
+@dataclass
+class TFLevels:
+    """The TF layer of a cohort: levels before and after the one regulation step along TF -> TF edges.
+
+    `base` and `activity` are (samples x regulators) standardised log-TF levels; `coupling` is the
+    (regulators x regulators) sparse matrix of true TF -> TF weights, `norm` its column norms and `h2` the
+    share of a driven TF's variance its regulators explain. A driven TF j has
+    ``activity_j = sqrt(1 - h2) base_j + sqrt(h2) sum_i coupling_ij base_i / norm_j``; the others
+    ``activity_j = base_j``.
+    """
+
+    base: np.ndarray
+    activity: np.ndarray
+    coupling: sp.csr_matrix
+    norm: np.ndarray
+    h2: float
+
+    def driven_shift(self, regulator: int) -> np.ndarray:
+        """(regulators,) change of every TF's activity per unit change of regulator `regulator`'s level,
+        through the regulation step (zero for TFs it does not regulate)."""
+        row = self.coupling.getrow(regulator).toarray().ravel()
+        scale = np.divide(np.sqrt(self.h2) * row, self.norm, out=np.zeros_like(row), where=self.norm > 0)
+        return scale
+
+
 def tf_activity(
     z_programs: np.ndarray,
     n_regulators: int,
     rng: np.random.Generator,
     tf_edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     tf_h2: float = 0.3,
-) -> np.ndarray:
+) -> TFLevels:
     """Standardised log-TF levels: program loadings + idiosyncratic noise, then one regulation step.
 
     `tf_edges` = (source regulator, target regulator, weight) for true TF -> TF edges.
@@ -87,15 +112,17 @@ def tf_activity(
     base = z_programs @ loadings + psi * rng.standard_normal((n, n_regulators))
     base /= np.sqrt((loadings**2).sum(axis=0) + psi**2)
     src, tgt, w = tf_edges
-    if src.size == 0:
-        return base
     coupling = sp.csc_matrix((w, (src, tgt)), shape=(n_regulators, n_regulators))
     norm = np.sqrt(np.asarray(coupling.multiply(coupling).sum(axis=0))).ravel()
+    levels = TFLevels(base, base, coupling.tocsr(), norm, tf_h2)
+    if src.size == 0:
+        return levels
     driven = norm > 0
     signal = np.asarray((coupling.T @ base.T).T)[:, driven] / norm[driven]
     out = base.copy()
     out[:, driven] = np.sqrt(1 - tf_h2) * base[:, driven] + np.sqrt(tf_h2) * signal
-    return out
+    levels.activity = out
+    return levels
 
 
 @dataclass
@@ -130,46 +157,89 @@ def draw_gene_model(
     )
 
 
-def gene_log_tpm(
-    regulators: tuple[np.ndarray, np.ndarray],
-    weights: sp.csc_matrix,
-    model: GeneModel,
-    confounders: np.ndarray,
-    n_main: int,
-    seed: int,
-) -> np.ndarray:
-    """Natural-log TPM (samples x genes) of every modelled gene (before batch effects), in gene blocks.
+def _block_draws(seed: int, block: int, n_rows: int, n_confounders: int, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """The random draws of gene block `block`: confounder loadings (confounders x genes, unit columns)
+    and iid noise (rows x genes), from that block's own stream."""
+    rng = np.random.default_rng([seed, block])
+    loadings = rng.standard_normal((n_confounders, n_cols))
+    loadings /= np.linalg.norm(loadings, axis=0)
+    return loadings, rng.standard_normal((n_rows, n_cols))
 
-    `regulators` = (activity, tf_sd): the standardised log-TF levels (samples x regulators) and their
-    log-scale sd (regulators,), which sets the Hill steepness. `weights` is the true (regulators x genes)
-    weight matrix, `confounders` the hidden confounder scores (samples x confounders); the first `n_main`
-    rows are the main cohort, which alone sets the per-gene standardisation. `seed` roots the per-block
-    random streams.
+
+@dataclass
+class TargetMechanism:
+    """How every modelled (non-TF) gene responds to the TF layer: the gene-level half of the generator.
+
+    `weights` is the true (regulators x genes) weight matrix, `tf_sd` the regulators' log-scale sd (it sets
+    the Hill steepness), `confounders` the hidden confounder scores (samples x confounders), `n_main` the
+    number of main-cohort rows (they alone set the per-gene standardisation), `seed` the root of the
+    per-block random streams. :meth:`log_tpm` fills `mean` and `sd` (genes,), the standardisation of each
+    gene's signal, so that a counterfactual (:meth:`response`) reuses them.
     """
-    activity, tf_sd = regulators
-    n, n_genes = activity.shape[0], weights.shape[1]
-    hill_input = np.tanh(0.5 * model.hill_n * tf_sd * activity)
-    out = np.empty((n, n_genes))
-    for b0 in range(0, n_genes, GENE_BLOCK):
-        cols = np.arange(b0, min(b0 + GENE_BLOCK, n_genes))
-        rng = np.random.default_rng([seed, b0 // GENE_BLOCK])
-        block_w = weights[:, cols]
+
+    weights: sp.csc_matrix
+    model: GeneModel
+    tf_sd: np.ndarray
+    confounders: np.ndarray | None  # None in a mechanism restricted to some samples (Mechanism.restricted)
+    n_main: int
+    seed: int
+    mean: np.ndarray | None = None
+    sd: np.ndarray | None = None
+
+    def _signal(self, activity: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Unstandardised response signal (rows x genes `cols`) to the TF `activity` (rows x regulators)."""
+        hill_input = np.tanh(0.5 * self.model.hill_n * self.tf_sd * activity)
+        block_w = self.weights[:, cols]
         norm = np.sqrt(np.asarray(block_w.multiply(block_w).sum(axis=0))).ravel()
         norm[norm == 0] = 1.0
         linear = np.asarray((block_w.T @ activity.T).T) / norm
         hill = np.asarray((block_w.T @ hill_input.T).T) / norm
-        family = model.family[cols]
-        signal = np.where(family == 0, linear, np.where(family == 1, hill, mml(0.6 * linear + model.mml_bias[cols])))
-        mean, sd = signal[:n_main].mean(axis=0), signal[:n_main].std(axis=0)
-        signal = (signal - mean) / np.where(sd > 0, sd, 1.0)
-        loadings = rng.standard_normal((confounders.shape[1], cols.size))
-        loadings /= np.linalg.norm(loadings, axis=0)
-        h2, c2 = model.h2[cols], model.c2[cols]
-        noise = rng.standard_normal((n, cols.size))
-        latent = (
-            np.sqrt(h2) * signal
-            + np.sqrt(c2) * (confounders @ loadings)
-            + np.sqrt(np.maximum(1.0 - h2 - c2, 0.0)) * noise
-        )
-        out[:, cols] = model.mu[cols] + model.sd[cols] * latent
-    return out
+        family = self.model.family[cols]
+        return np.where(family == 0, linear, np.where(family == 1, hill, mml(0.6 * linear + self.model.mml_bias[cols])))
+
+    def _combine(self, signal: np.ndarray, residual: tuple[np.ndarray, np.ndarray], cols: np.ndarray) -> np.ndarray:
+        """Natural-log TPM from the standardised signal and the (confounding, noise) draws of genes `cols`."""
+        confounding, noise = residual
+        h2, c2 = self.model.h2[cols], self.model.c2[cols]
+        latent = np.sqrt(h2) * signal + np.sqrt(c2) * confounding + np.sqrt(np.maximum(1.0 - h2 - c2, 0.0)) * noise
+        return self.model.mu[cols] + self.model.sd[cols] * latent
+
+    def blocks(self) -> list[np.ndarray]:
+        """Gene indices of each block of GENE_BLOCK genes (each has its own random stream)."""
+        n_genes = self.weights.shape[1]
+        return [np.arange(b0, min(b0 + GENE_BLOCK, n_genes)) for b0 in range(0, n_genes, GENE_BLOCK)]
+
+    def residuals(self, rows: np.ndarray | slice) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per block, the (confounding, noise) terms of samples `rows`: the draws a counterfactual keeps."""
+        if self.confounders is None:
+            raise RuntimeError("the draws come from streams over every sample: take them before restricting")
+        n = self.confounders.shape[0]
+        out = []
+        for b, cols in enumerate(self.blocks()):
+            loadings, noise = _block_draws(self.seed, b, n, self.confounders.shape[1], cols.size)
+            out.append(((self.confounders @ loadings)[rows], noise[rows]))
+        return out
+
+    def log_tpm(self, activity: np.ndarray) -> np.ndarray:
+        """Natural-log TPM (samples x genes) of every sample of the cohort, whose TF activity is `activity`
+        (all samples x regulators); sets the standardisation from the first `n_main` rows."""
+        n_genes = self.weights.shape[1]
+        out = np.empty((activity.shape[0], n_genes))
+        self.mean, self.sd = np.empty(n_genes), np.empty(n_genes)
+        for cols, residual in zip(self.blocks(), self.residuals(slice(None))):
+            signal = self._signal(activity, cols)
+            mean, sd = signal[: self.n_main].mean(axis=0), signal[: self.n_main].std(axis=0)
+            self.mean[cols], self.sd[cols] = mean, np.where(sd > 0, sd, 1.0)
+            out[:, cols] = self._combine((signal - mean) / self.sd[cols], residual, cols)
+        return out
+
+    def response(self, activity: np.ndarray, residuals: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Natural-log TPM (rows x genes) of samples whose draws are `residuals` (:meth:`residuals`) at TF
+        activity `activity` (rows x regulators), with the observational standardisation (after :meth:`log_tpm`)."""
+        if self.mean is None or self.sd is None:
+            raise RuntimeError("the standardisation is set by log_tpm on the observational cohort first")
+        out = np.empty((activity.shape[0], self.weights.shape[1]))
+        for cols, residual in zip(self.blocks(), residuals):
+            signal = (self._signal(activity, cols) - self.mean[cols]) / self.sd[cols]
+            out[:, cols] = self._combine(signal, residual, cols)
+        return out

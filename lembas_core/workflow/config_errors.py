@@ -30,15 +30,40 @@ def input_file_problem(config: dict) -> str | None:
         path = data["files"].get(role)
         if not path:
             return f"data.files.{role} is not set\n  How to fix: give the path of the {role} table"
-        resolved = os.path.abspath(path)
-        where = f"data.files.{role} = {path!r}" + ("" if os.path.isabs(path) else f" (resolved: {resolved})")
-        if not os.path.exists(resolved):
-            hint = "relative paths resolve against the working directory (snakemake -d / --directory)"
-            if path.startswith("~"):
-                hint = f"'~' is not expanded in the config: write the full path ({os.path.expanduser(path)})"
-            return f"{where}: no such file\n  How to fix: check the path; {hint}"
-        if os.path.isdir(resolved):
-            return f"{where}: is a folder, not a file\n  How to fix: point data.files.{role} at the table inside it"
-        if os.path.getsize(resolved) == 0:
-            return f"{where}: the file is empty\n  How to fix: regenerate or re-export the {role} table"
+        problem = path_problem(role, path)
+        if problem:
+            return problem
+    return intervention_file_problem(data["files"])
+
+
+def intervention_file_problem(files: dict) -> str | None:
+    """The optional perturbation data (`data.files.interventions` with its `intervention_design`): both or
+    neither, each a readable file; the first problem, else None."""
+    given = [role for role in ("interventions", "intervention_design") if files.get(role)]
+    if len(given) == 1:
+        missing = ({"interventions", "intervention_design"} - set(given)).pop()
+        return (
+            f"data.files.{given[0]} is set but data.files.{missing} is not\n  How to fix: perturbation data need "
+            "both the expression matrix (interventions) and its design table (intervention_design), or neither"
+        )
+    for role in given:
+        problem = path_problem(role, files[role])
+        if problem:
+            return problem
+    return None
+
+
+def path_problem(role: str, path: str) -> str | None:
+    """Why input file `path` (config `data.files.<role>`) cannot be read: missing, a folder or empty; else None."""
+    resolved = os.path.abspath(path)
+    where = f"data.files.{role} = {path!r}" + ("" if os.path.isabs(path) else f" (resolved: {resolved})")
+    if not os.path.exists(resolved):
+        hint = "relative paths resolve against the working directory (snakemake -d / --directory)"
+        if path.startswith("~"):
+            hint = f"'~' is not expanded in the config: write the full path ({os.path.expanduser(path)})"
+        return f"{where}: no such file\n  How to fix: check the path; {hint}"
+    if os.path.isdir(resolved):
+        return f"{where}: is a folder, not a file\n  How to fix: point data.files.{role} at the table inside it"
+    if os.path.getsize(resolved) == 0:
+        return f"{where}: the file is empty\n  How to fix: regenerate or re-export the {role} table"
     return None

@@ -12,7 +12,11 @@ A *model* is a named, fully configured instance of a registered model kind. Thre
   configurable name.
 
 Every model gets its own jobs and files (`results/models/<name>...`); replicates are trained, predicted
-and scored, while SHAP, latency and figures use the first replicate. Dependency-free: the Snakefile
+and scored, while SHAP, latency and figures use the first replicate. A variant that differs from its kind's
+own model only in settings that change interventional forecasts alone (the kind's
+:attr:`~lembas_core.models.base.ModelKind.forecast_only`, e.g. prior_ridge's `propagation`) is the same
+fitted model: it is not trained, predicted or scored again, and forecasts interventions with that model's
+file (:attr:`ModelSpec.fitted_as`). Dependency-free: the Snakefile
 resolves the models while it parses, so a bad variant stops the run before any job.
 """
 
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lembas_core.models.base import REGISTRY, REPLICATES_KEY, ModelKind
@@ -49,6 +53,12 @@ class ModelSpec:
     replicate: int  # 1 for the model itself, k for `<name>.rep<k>`
     replicate_of: str  # name of replicate 1
     replicates: int
+    fitted_as: str  # the model whose fitted file it uses: itself, or its kind's own for a forecast-only variant
+
+    @property
+    def fitted(self) -> bool:
+        """Whether the model is fitted (trained, predicted and scored) under its own name."""
+        return self.fitted_as == self.name
 
     @property
     def model_kind(self) -> ModelKind:
@@ -131,15 +141,33 @@ def resolve_models(config: Mapping[str, Any]) -> dict[str, ModelSpec]:
                 f"{where}.replicates: {name} is deterministic (same data, same model), so replicates "
                 "would be identical; set replicates: 1"
             )
+        fitted_as = _same_fitted_model(name, kind, settings, firsts) if replicates == 1 else name
         for k in range(1, replicates + 1):
             spec = ModelSpec(
-                name=name if k == 1 else f"{name}{REPLICATE_MARK}{k}",
+                name=spec_name(name, k),
                 kind=kind,
                 settings=REGISTRY[kind].replicate(settings, k - 1),
                 execution=execution,
                 replicate=k,
                 replicate_of=name,
                 replicates=replicates,
+                fitted_as=fitted_as if k == 1 else spec_name(name, k),
             )
             (firsts if k == 1 else further)[spec.name] = spec
     return {**firsts, **further}
+
+
+def spec_name(name: str, replicate: int) -> str:
+    """The name of replicate `replicate` of model `name` (the name itself for the first)."""
+    return name if replicate == 1 else f"{name}{REPLICATE_MARK}{replicate}"
+
+
+def _same_fitted_model(name: str, kind: str, settings: Any, models: Mapping[str, ModelSpec]) -> str:
+    """`kind` when model `name` is a variant whose settings differ from the kind's own model (in `models`) only
+    in the kind's forecast-only settings; else `name`."""
+    own = models.get(kind)
+    forecast_only = REGISTRY[kind].forecast_only
+    if name == kind or own is None or not forecast_only:
+        return name
+    same = replace(settings, **{field: getattr(own.settings, field) for field in forecast_only})
+    return kind if same == own.settings else name

@@ -43,6 +43,13 @@ MEMORY_MB: dict[str, Cost] = {
     "ladder": Cost(400, per_expression=0.5),  # per-gene tables only; not measured at full size
     "verdict": Cost(300),  # a few small tables
     "figures": Cost(400, per_expression=4.0),  # not measured at full size
+    # the interventional stage: the design regenerates the cohort (as synthesize_cohort), a truth job reads the
+    # chosen individuals' state; a forecast holds (perturbed rows x targets) float64 effects
+    # (benchmarks/README.md, "Interventions")
+    "intervention_design": Cost(300, per_expression=12.0),
+    "intervention_truth": Cost(400, per_expression=0.5),
+    "forecast_interventions": Cost(900, per_expression=2.0, per_medge=100),
+    "summarize_interventions": Cost(400),
 }
 
 # Wall time in minutes on two cores (before the safety factor), for rules whose time follows the data size.
@@ -60,6 +67,10 @@ RUNTIME_MIN: dict[str, Cost] = {
     "ladder": Cost(2),
     "verdict": Cost(1),
     "figures": Cost(2, per_expression=0.003),
+    "intervention_design": Cost(2, per_expression=0.003),
+    "intervention_truth": Cost(2, per_expression=0.001),
+    "forecast_interventions": Cost(3, per_expression=0.006, per_medge=6),
+    "summarize_interventions": Cost(2),
 }
 
 
@@ -137,7 +148,7 @@ def cohort_size(data: DataSettings, resources: ResourceSettings) -> CohortSize:
 # interpreter start and library imports (predict, score, SHAP: 2-4 s of which well under 1 s computes)
 # or by many small tensor operations (the RNN on the demo network: 0.72 s per epoch on 2 threads, 0.90 s
 # on 1), so one thread each lets two jobs run side by side on a 2-core workstation.
-SIZE_THREADED_RULES = ("fit_linear", "predict", "score", "shap", "train_rnn")
+SIZE_THREADED_RULES = ("fit_linear", "predict", "score", "shap", "train_rnn", "forecast_interventions")
 SMALL_COHORT = {"expression_mb": 50.0, "edges": 200_000}  # demo: 9.6 MB, 30,002 edges; full: 1 GB, 1.15 M
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from lembas_core.common.settings import (
     DataSettings,
     EvaluateSettings,
+    InterventionSettings,
     LatencySettings,
     PreprocessSettings,
     ResourceSettings,
@@ -42,6 +43,7 @@ class Settings:
     preprocess: PreprocessSettings
     evaluate: EvaluateSettings
     shap: ShapSettings
+    interventions: InterventionSettings
     latency: LatencySettings
     resources: ResourceSettings
     include: tuple[str, ...]  # models.include: the kinds trained, in table order
@@ -59,6 +61,7 @@ class Settings:
             preprocess=from_mapping(PreprocessSettings, config["preprocess"], "preprocess"),
             evaluate=from_mapping(EvaluateSettings, config["evaluate"], "evaluate"),
             shap=from_mapping(ShapSettings, config["shap"], "shap"),
+            interventions=from_mapping(InterventionSettings, config["interventions"], "interventions"),
             latency=from_mapping(LatencySettings, config["latency"], "latency"),
             resources=from_mapping(ResourceSettings, config["resources"], "resources"),
             include=tuple(models["include"]),
@@ -79,12 +82,20 @@ class Settings:
         return [
             name
             for name, spec in self.specs.items()
-            if spec.model_kind.trainer == trainer and uses_network in (None, spec.model_kind.uses_network)
+            if spec.fitted
+            and spec.model_kind.trainer == trainer
+            and uses_network in (None, spec.model_kind.uses_network)
         ]
 
-    def first_replicates(self) -> list[str]:
-        """The run's models without their further replicates: what summary, SHAP, latency and figures show."""
-        return [name for name, spec in self.specs.items() if spec.replicate == 1]
+    def fitted(self) -> list[str]:
+        """The run's fitted models (replicates included), in run order: all but forecast-only variants, which
+        forecast interventions with another model's file (:attr:`ModelSpec.fitted_as`)."""
+        return [name for name, spec in self.specs.items() if spec.fitted]
+
+    def first_replicates(self, fitted_only: bool = True) -> list[str]:
+        """The run's models without their further replicates: what summary, SHAP, latency and figures show
+        (the fitted ones), or with `fitted_only` False every forecaster the interventional stage shows."""
+        return [name for name, spec in self.specs.items() if spec.replicate == 1 and (spec.fitted or not fitted_only)]
 
 
 def model_settings(kind: str, params: Mapping[str, Any]) -> Any:

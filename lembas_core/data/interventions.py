@@ -1,0 +1,193 @@
+"""The user's perturbation data: an expression matrix (`data.files.interventions`, samples x genes in the
+validation cohort's format and scale) and its design table (`data.files.intervention_design`: columns
+`sample_id` and `perturbed`, the perturbed TF or ``control``).
+
+Read and checked right after ingest, before any model trains: every design row names a sample of the
+matrix, every sample of the matrix has exactly one design row, a perturbed gene is a TF input of the
+benchmark (a column of the TF matrix that regulates in the network) measured in the matrix, and at least
+one sample is a control; each failure names the file, the line and a fix. Once the dataset exists the data
+become a :class:`lembas_core.io.interventions.PerturbationSet` with PEREGGRN's conventions (Kernfeld et al.,
+*Genome Biol* 2025): one perturbation per perturbed TF; the observed effect is the mean of its samples
+minus the mean of the controls; regime A's input is the controls' mean TF vector with the perturbed TF set
+to the sample's measured value. A TF input the matrix lacks is held at its training mean in every input
+(it then cancels from every forecast effect); a target it lacks is not scored.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lembas_core.data.ingest import table_format
+from lembas_core.data.scale import apply_transform, check_log_scale
+from lembas_core.io.errors import InputDataError, preview
+from lembas_core.io.interventions import PerturbationSet
+from lembas_core.io.tables import LabeledMatrix, read_matrix, read_table
+
+LOG = logging.getLogger("lembas_core.data.interventions")
+CONTROL = "control"
+DESIGN_COLUMNS = ("sample_id", "perturbed")
+MATRIX_LABEL = "perturbation data"
+DESIGN_LABEL = "intervention design"
+
+
+@dataclass
+class PerturbationData:
+    """The checked perturbation data: `matrix` (samples x genes) and each sample's perturbed TF or CONTROL."""
+
+    matrix: LabeledMatrix
+    perturbed: list[str]
+
+    def save(self, path: str | Path) -> None:
+        """Write as `.npz` (no pickles)."""
+        np.savez(
+            path,
+            values=self.matrix.values,
+            rows=np.asarray(self.matrix.rows, dtype=str),
+            columns=np.asarray(self.matrix.columns, dtype=str),
+            perturbed=np.asarray(self.perturbed, dtype=str),
+            path=np.asarray(self.matrix.path),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> PerturbationData:
+        """Read a file written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as data:
+            matrix = LabeledMatrix(data["values"], data["rows"].tolist(), data["columns"].tolist(), str(data["path"]))
+            return cls(matrix, data["perturbed"].tolist())
+
+
+def _design(path: str | Path, fmt: str) -> tuple[list[str], list[str]]:
+    """(sample IDs, perturbed) of the design table, with a clear error when a column is missing."""
+    table = read_table(path, fmt, DESIGN_LABEL, string_columns=DESIGN_COLUMNS)
+    by_name = {str(c).casefold(): c for c in table.columns}
+    missing = [c for c in DESIGN_COLUMNS if c not in by_name]
+    if missing:
+        raise InputDataError(
+            path,
+            f"has no column {' or '.join(repr(c) for c in missing)} (columns: {preview(table.columns)})",
+            "give the design table two columns, sample_id (a sample of the perturbation matrix) and perturbed "
+            "(the perturbed TF, or control)",
+            where="header, line 1",
+        )
+    return [str(v) for v in table[by_name["sample_id"]]], [str(v).strip() for v in table[by_name["perturbed"]]]
+
+
+def read_perturbation_data(
+    paths: tuple[str | Path, str | Path], file_format: str, tf_inputs: set[str], transform: str
+) -> PerturbationData:
+    """Read and check the matrix and design table `paths` in `file_format` (data.files.format; auto: from each
+    extension); `tf_inputs` are the TFs that can be perturbed (TF-matrix columns that regulate in the
+    network); `transform` (the validation cohort's data.transform) is applied to the matrix, whose scale is
+    then checked as every expression matrix's."""
+    formats = [table_format(path, file_format) for path in paths]
+    matrix = read_matrix(paths[0], formats[0], MATRIX_LABEL)
+    apply_transform(matrix, "validation", MATRIX_LABEL, transform)
+    check_log_scale(matrix, "validation", MATRIX_LABEL, transform)
+    samples, perturbed = _design(paths[1], formats[1])
+    row_of = {sample: i for i, sample in enumerate(matrix.rows)}
+    seen: dict[str, int] = {}
+    for i, (sample, gene) in enumerate(zip(samples, perturbed)):
+        line = f"line {i + 2}"
+        if sample in seen:
+            raise InputDataError(
+                paths[1], f"sample {sample!r} is listed twice (lines {seen[sample]} and {i + 2})",
+                "list every sample once", where=line,
+            )  # fmt: skip
+        seen[sample] = i + 2
+        if sample not in row_of:
+            raise InputDataError(
+                paths[1],
+                f"sample {sample!r} is not a sample of the perturbation matrix {paths[0]}",
+                "use the matrix's sample IDs (its first column) in sample_id, or remove the row",
+                where=line,
+            )
+        if gene.casefold() == CONTROL:
+            continue
+        if gene not in tf_inputs:
+            raise InputDataError(
+                paths[1],
+                f"perturbed gene {gene!r} (sample {sample!r}) is not a TF input of the benchmark: it must be a "
+                "column of the TF matrix that regulates genes in the network",
+                "name a TF of the TF matrix, or write control for an unperturbed sample",
+                where=line,
+            )
+        if gene not in matrix.columns:
+            raise InputDataError(
+                paths[1],
+                f"perturbed TF {gene!r} (sample {sample!r}) is not measured in the perturbation matrix {paths[0]}",
+                "add the perturbed TF's measured expression to the matrix: its level is the forecast's input",
+                where=line,
+            )
+    unlisted = [s for s in matrix.rows if s not in seen]
+    if unlisted:
+        raise InputDataError(
+            paths[0],
+            f"{len(unlisted)} sample(s) have no row in the design table {paths[1]} ({preview(unlisted)})",
+            "give every sample of the perturbation matrix a design row (perturbed TF, or control)",
+        )
+    design = dict(zip(samples, perturbed))
+    labels = [CONTROL if design[s].casefold() == CONTROL else design[s] for s in matrix.rows]
+    if CONTROL not in labels:
+        raise InputDataError(
+            paths[1],
+            "no sample is a control: an observed effect is a perturbed sample minus the mean of the controls",
+            "add unperturbed samples to the matrix and mark them control in the perturbed column",
+        )
+    n_tfs = len(set(labels) - {CONTROL})
+    LOG.info("%s %s: %d samples (%d controls), %d TFs perturbed", MATRIX_LABEL, paths[0], len(labels),
+             labels.count(CONTROL), n_tfs)  # fmt: skip
+    return PerturbationData(matrix, labels)
+
+
+def _columns(matrix: LabeledMatrix, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(column index into `matrix` or -1, present mask) for each of `names`."""
+    position = {c: j for j, c in enumerate(matrix.columns)}
+    index = np.array([position.get(n, -1) for n in names], dtype=np.int64)
+    return index, index >= 0
+
+
+def observed_perturbations(
+    data: PerturbationData, names: tuple[list[str], list[str]], x_train: np.ndarray
+) -> PerturbationSet:
+    """The PerturbationSet (level ``observed``) of `data` for a dataset with `names` = (features, targets) and
+    training inputs `x_train` (samples x features)."""
+    features, targets = names
+    values = np.asarray(data.matrix.values, dtype=np.float64)
+    labels = np.asarray(data.perturbed, dtype=object)
+    control = labels == CONTROL
+    f_index, f_present = _columns(data.matrix, features)
+    t_index, t_present = _columns(data.matrix, targets)
+    train_mean = np.asarray(x_train, dtype=np.float64).mean(axis=0)
+    x_all = np.where(f_present[None, :], values[:, np.maximum(f_index, 0)], train_mean[None, :])
+    y_all = np.where(t_present[None, :], values[:, np.maximum(t_index, 0)], np.nan)
+    tfs = sorted(set(labels[~control]))
+    rows = [np.flatnonzero(labels == tf) for tf in tfs]
+    column = {f: j for j, f in enumerate(features)}
+    value = np.concatenate([x_all[r, column[tf]] for tf, r in zip(tfs, rows)]) if tfs else np.zeros(0)
+    low, high = np.asarray(x_train).min(axis=0), np.asarray(x_train).max(axis=0)
+    in_range = all(
+        ((x_all[r, column[tf]] >= low[column[tf]]) & (x_all[r, column[tf]] <= high[column[tf]])).all()
+        for tf, r in zip(tfs, rows)
+    )
+    control_mean = y_all[control].mean(axis=0)
+    absent = len(targets) - int(t_present.sum())
+    if absent:
+        LOG.warning("%d of %d targets are not in the perturbation matrix: not scored", absent, len(targets))
+    return PerturbationSet(
+        level="observed",
+        in_range=bool(in_range),
+        features=list(features),
+        targets=list(targets),
+        tfs=tfs,
+        perturbation=np.concatenate([np.full(r.size, p) for p, r in enumerate(rows)]).astype(np.int64),
+        control=np.zeros(sum(r.size for r in rows), dtype=np.int64),
+        value=value.astype(np.float32),
+        x_control=x_all[control].mean(axis=0, keepdims=True).astype(np.float32),
+        x_oracle=None,
+        effect=np.array([y_all[r].mean(axis=0) - control_mean for r in rows]).reshape(len(tfs), len(targets)),
+        hops=None,
+    )

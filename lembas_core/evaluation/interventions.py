@@ -1,0 +1,198 @@
+"""Scores of interventional forecasts: per perturbation, then over perturbations with intervals.
+
+Per perturbation, on its effect averaged over its individuals (the average effect a perturbation
+experiment measures against its controls), over the scored targets (never the perturbed TF itself):
+
+- ``pearson_delta``: Pearson correlation of predicted and true effect (GEARS' and PEREGGRN's "Pearson
+  delta"); 0 when the forecast is constant (no change), undefined when the truth is;
+- ``top_mse``: mean squared error on the `top_genes` targets with the largest true |effect|;
+- ``top_sign``: share of those targets whose predicted effect has the true sign (a zero forecast has none);
+- ``descendant_auroc``: AUROC of |predicted effect| at telling the true descendants of the perturbed TF from
+  the targets it cannot move (ties count half: a constant forecast scores 0.5); needs a true network.
+
+Gene sets (column `genes`): ``all`` scored targets; ``1-hop`` and ``2-hop`` descendants only (their AUROC
+against the non-descendants). Summaries average first over a TF's levels within a range (in / out of
+range) and then over TFs, with a t-interval over TFs (perturbations of one TF share its biology and are not
+independent); paired comparisons use the per-TF differences the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from lembas_core.io.interventions import PerturbationSet
+
+NO_CHANGE = "no_change"  # the baseline that forecasts no effect at all
+METRICS = ("pearson_delta", "top_mse", "top_sign", "descendant_auroc")
+HIGHER_IS_BETTER = {"pearson_delta": True, "top_mse": False, "top_sign": True, "descendant_auroc": True}
+GENE_SETS = {"all": (1, 2), "1-hop": (1,), "2-hop": (2,)}
+ROW_COLUMNS = ["model", "regime", "level", "in_range", "tf", "genes", "n_genes", *METRICS]
+SUMMARY_COLUMNS = ["model", "regime", "range", "genes", "metric", "n_tfs", "mean", "lo", "hi"]
+PAIRED_COLUMNS = [
+    "regime",
+    "range",
+    "genes",
+    "metric",
+    "model_a",
+    "model_b",
+    "n_tfs",
+    "difference",
+    "lo",
+    "hi",
+    "verdict",
+]
+CONFIDENCE = 0.95
+
+
+def pearson(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson correlation; 0 when `a` (the forecast) is constant, NaN when `b` (the truth) is or < 2 values."""
+    if a.size < 2 or np.ptp(b) == 0:
+        return float("nan")
+    if np.ptp(a) == 0:
+        return 0.0
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def auroc(score: np.ndarray, positive: np.ndarray) -> float:
+    """Area under the ROC curve of `score` for the boolean labels `positive` (ties count half); NaN
+    without both classes."""
+    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    ranks = average_ranks(score)
+    return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def average_ranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks of `values`, ties sharing their average rank (as scipy.stats.rankdata's default)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], ordered.size]
+    ranks = np.empty(values.size)
+    ranks[order] = np.repeat((starts + ends + 1) / 2.0, ends - starts)
+    return ranks
+
+
+def top_errors(predicted: np.ndarray, true: np.ndarray, k: int) -> tuple[float, float]:
+    """(MSE, sign agreement) on the `k` entries with the largest true |effect| (stable order on ties)."""
+    if true.size == 0:
+        return float("nan"), float("nan")
+    top = np.argsort(-np.abs(true), kind="stable")[:k]
+    return float(np.mean((predicted[top] - true[top]) ** 2)), float(
+        np.mean(np.sign(predicted[top]) == np.sign(true[top]))
+    )
+
+
+def perturbation_scores(
+    predicted: np.ndarray, true: np.ndarray, hops: np.ndarray | None, scored: np.ndarray, top_genes: int
+) -> list[dict]:
+    """Rows (genes, n_genes and METRICS) of one perturbation: predicted and true effects (T,), `hops` (T,)
+    or None (no true network: the `all` set only, no AUROC), `scored` (T,) bool."""
+    rows = []
+    for genes, members in GENE_SETS.items():
+        if hops is None and genes != "all":
+            continue
+        in_set = scored if hops is None or genes == "all" else scored & np.isin(hops, members)
+        mse, sign = top_errors(predicted[in_set], true[in_set], top_genes)
+        if hops is None:
+            separation = float("nan")
+        else:
+            candidates = scored & (np.isin(hops, members) | (hops == 0))
+            separation = auroc(np.abs(predicted[candidates]), np.isin(hops[candidates], members))
+        rows.append(
+            {
+                "genes": genes,
+                "n_genes": int(in_set.sum()),
+                "pearson_delta": pearson(predicted[in_set], true[in_set]),
+                "top_mse": mse,
+                "top_sign": sign,
+                "descendant_auroc": separation,
+            }
+        )
+    return rows
+
+
+def mean_effects(perturbations: PerturbationSet, row_effect: np.ndarray) -> np.ndarray:
+    """(P, T) per-perturbation mean of the per-row effects `row_effect` (N, T)."""
+    n = len(perturbations.tfs)
+    sums = np.zeros((n, row_effect.shape[1]))
+    np.add.at(sums, perturbations.perturbation, row_effect)
+    return sums / np.bincount(perturbations.perturbation, minlength=n)[:, None]
+
+
+def score_forecast(
+    perturbations: PerturbationSet, predicted: np.ndarray, labels: tuple[str, str], top_genes: int
+) -> pd.DataFrame:
+    """ROW_COLUMNS rows of a forecast: `predicted` (P, T) mean effects; `labels` = (model, regime)."""
+    rows = []
+    for p, tf in enumerate(perturbations.tfs):
+        hops = None if perturbations.hops is None else perturbations.hops[p]
+        scored = perturbations.scored(p)
+        for row in perturbation_scores(predicted[p], perturbations.effect[p], hops, scored, top_genes):
+            rows.append({"model": labels[0], "regime": labels[1], "level": perturbations.level,
+                         "in_range": perturbations.in_range, "tf": tf, **row})  # fmt: skip
+    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+
+
+def t_interval(values: np.ndarray) -> tuple[float, float, float]:
+    """(mean, lo, hi): the mean of `values` (NaN dropped) and its Student-t 95% interval (NaN with < 2 values)."""
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(values.mean())
+    if values.size < 2:
+        return mean, float("nan"), float("nan")
+    from scipy import stats  # noqa: PLC0415 (only the summaries need it: forecast jobs start faster)
+
+    half = stats.t.ppf(0.5 + CONFIDENCE / 2, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
+    return mean, mean - half, mean + half
+
+
+def per_tf(rows: pd.DataFrame) -> pd.DataFrame:
+    """Long table (model, regime, range, genes, metric, tf, value): each TF's metric averaged over its
+    levels within a range (``in`` / ``out``)."""
+    long = rows.assign(range=np.where(rows["in_range"], "in", "out")).melt(
+        id_vars=["model", "regime", "range", "genes", "tf"], value_vars=list(METRICS), var_name="metric"
+    )
+    keys = ["model", "regime", "range", "genes", "metric", "tf"]
+    return long.groupby(keys, sort=False)["value"].mean().reset_index()
+
+
+def summarize(rows: pd.DataFrame) -> pd.DataFrame:
+    """SUMMARY_COLUMNS: per (model, regime, range, genes, metric) the mean over TFs and its interval."""
+    out = []
+    for key, group in per_tf(rows).groupby(["model", "regime", "range", "genes", "metric"], sort=False):
+        values = group["value"].to_numpy(dtype=np.float64)
+        mean, lo, hi = t_interval(values)
+        out.append((*key, int(np.isfinite(values).sum()), mean, lo, hi))
+    return pd.DataFrame(out, columns=SUMMARY_COLUMNS)
+
+
+def _verdict(interval: tuple[float, float], metric: str) -> str:
+    """a_better, b_better or tie: which model an interval of a - b favours for `metric` (tie when it holds 0
+    or is undefined)."""
+    lo, hi = interval
+    if not lo > 0 and not hi < 0:
+        return "tie"
+    return "a_better" if (lo > 0) == HIGHER_IS_BETTER[metric] else "b_better"
+
+
+def paired(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """PAIRED_COLUMNS: for each (model_a, model_b) of `pairs` and each regime, range, gene set and metric
+    both have, the mean over TFs of a - b with its t-interval and the verdict (a_better, tie, b_better: whether
+    the interval excludes 0, read in the metric's direction: a lower top_mse is better)."""
+    table = per_tf(rows).set_index(["regime", "range", "genes", "metric", "tf", "model"])["value"]
+    out = []
+    for a, b in pairs:
+        if a not in set(rows["model"]) or b not in set(rows["model"]):
+            continue
+        joined = pd.concat({"a": table.xs(a, level="model"), "b": table.xs(b, level="model")}, axis=1, join="inner")
+        for key, group in joined.groupby(level=["regime", "range", "genes", "metric"], sort=False):
+            diff = (group["a"] - group["b"]).to_numpy(dtype=np.float64)
+            mean, lo, hi = t_interval(diff)
+            out.append((*key, a, b, int(np.isfinite(diff).sum()), mean, lo, hi, _verdict((lo, hi), key[3])))
+    return pd.DataFrame(out, columns=PAIRED_COLUMNS)

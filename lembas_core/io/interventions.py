@@ -1,0 +1,117 @@
+"""The perturbations of one level and their true effects: what every forecast job reads (`.npz`, no pickles).
+
+Written by the truth job (synthetic counterfactuals, :mod:`lembas_core.steps.interventions`) or from the
+user's perturbation data (:mod:`lembas_core.data.interventions`). Shapes: P perturbations, N forecast rows
+(individuals or perturbed samples, each belonging to one perturbation), C control rows, F features
+(TF inputs), T targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from lembas_core.io.atomic import atomic_file
+from lembas_core.io.errors import InputDataError
+
+NAME_FIELDS = ("level", "features", "targets", "tfs")  # stored as unicode arrays
+NOT_SCORED = -1  # hops value of the perturbed TF's own target column: never scored
+
+
+@dataclass
+class PerturbationSet:
+    """One level's perturbations.
+
+    Attributes
+    ----------
+    level : str
+        The level's name (`interventions.levels`, or ``observed`` for the user's data).
+    in_range : bool
+        Whether every perturbed value lies within its TF's training range.
+    features, targets : list of str
+        Input and output names, in the dataset's order.
+    tfs : (P,) str
+        The perturbed TF of each perturbation (a feature).
+    perturbation : (N,) int
+        The perturbation of each forecast row.
+    control : (N,) int
+        The control row (into `x_control`) each forecast row is compared with.
+    value : (N,) float32
+        The perturbed TF's input value in each row (regime A: the control row with only that input changed).
+    x_control : (C, F) float32
+        Control inputs: the individuals' observed TFs, or the mean of the control samples.
+    x_oracle : (N, F) float32 or None
+        Regime B inputs: the true post-intervention TF vector of each row (synthetic cohort only).
+    effect : (P, T) float64
+        True (or observed) effect, averaged over the perturbation's rows.
+    hops : (P, T) int8 or None
+        Per target: 1 or 2 for the true descendants at that many hops, 0 for the others, NOT_SCORED for the
+        perturbed TF's own target column; None without a true network (the user's data: there the own
+        column is dropped by `scored`).
+    """
+
+    level: str
+    in_range: bool
+    features: list[str]
+    targets: list[str]
+    tfs: list[str]
+    perturbation: np.ndarray
+    control: np.ndarray
+    value: np.ndarray
+    x_control: np.ndarray
+    x_oracle: np.ndarray | None
+    effect: np.ndarray
+    hops: np.ndarray | None
+
+    def x_regime_a(self) -> np.ndarray:
+        """(N, F) regime A inputs: each row's control inputs with only the perturbed TF set to its value."""
+        x = np.array(self.x_control[self.control], dtype=np.float32)
+        column = {name: j for j, name in enumerate(self.features)}
+        x[np.arange(x.shape[0]), [column[self.tfs[p]] for p in self.perturbation]] = self.value
+        return x
+
+    def scored(self, p: int) -> np.ndarray:
+        """(T,) bool: the targets scored for perturbation `p`: all but the perturbed TF's own column and those
+        without an observed effect (targets the user's perturbation data lack)."""
+        known = np.isfinite(self.effect[p])
+        if self.hops is not None:
+            return known & (self.hops[p] != NOT_SCORED)
+        return known & (np.asarray(self.targets, dtype=object) != self.tfs[p])
+
+    def save(self, path: str | Path) -> None:
+        """Write as `.npz` (arrays only; absent optional arrays are left out), atomically."""
+        arrays = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            arrays[f.name] = (
+                np.asarray(value, dtype=str) if f.name in ("features", "targets", "tfs", "level") else value
+            )
+        with atomic_file(path, "wb") as handle:
+            np.savez(handle, **arrays)
+
+    @classmethod
+    def load(cls, path: str | Path) -> PerturbationSet:
+        """Read a file written by :meth:`save`."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {k: data[k] for k in data.files}
+        except (OSError, ValueError) as error:
+            raise InputDataError(path, f"cannot read the perturbation file ({error})", "rerun snakemake") from None
+        return cls(
+            level=str(arrays["level"]),
+            in_range=bool(arrays["in_range"]),
+            features=arrays["features"].tolist(),
+            targets=arrays["targets"].tolist(),
+            tfs=arrays["tfs"].tolist(),
+            perturbation=arrays["perturbation"],
+            control=arrays["control"],
+            value=arrays["value"],
+            x_control=arrays["x_control"],
+            x_oracle=arrays.get("x_oracle"),
+            effect=arrays["effect"],
+            hops=arrays.get("hops"),
+        )

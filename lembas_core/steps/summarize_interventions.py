@@ -1,0 +1,81 @@
+"""Step of rule `summarize_interventions`: the gathered tables (with the no-change baseline) and the figure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lembas_core.evaluation.interventions import NO_CHANGE, paired, score_forecast, summarize
+from lembas_core.io.atomic import write_tsv
+from lembas_core.io.interventions import PerturbationSet
+from lembas_core.reporting.figures import interventions_plot
+from lembas_core.reporting.palette import Palette
+
+
+def no_change_rows(perturbation_files: Sequence[str | Path], top_genes: int) -> pd.DataFrame:
+    """Score rows of the no-change baseline (a zero forecast) on every level, in both regimes."""
+    frames = []
+    for path in perturbation_files:
+        perturbations = PerturbationSet.load(path)
+        zero = np.zeros_like(perturbations.effect)
+        regimes = ["A", "B"] if perturbations.x_oracle is not None else ["A"]
+        frames += [score_forecast(perturbations, zero, (NO_CHANGE, r), top_genes) for r in regimes]
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class InterventionTables:
+    """The gathered tables."""
+
+    rows: str | Path
+    summary: str | Path
+    paired: str | Path
+
+
+def summarize_interventions(
+    score_files: Sequence[str | Path],
+    perturbation_files: Sequence[str | Path],
+    models: Sequence[str],
+    top_genes: int,
+    out: InterventionTables,
+) -> pd.DataFrame:
+    """interventions.tsv (every model's rows and the no-change baseline's), its summary over TFs and the
+    paired comparisons over TFs of every pair of `models` and each model against no change."""
+    frames = [pd.read_csv(path, sep="\t") for path in score_files]
+    rows = pd.concat([*frames, no_change_rows(perturbation_files, top_genes)], ignore_index=True)
+    rows = rows[rows["model"].isin([*models, NO_CHANGE])]
+    write_tsv(rows, out.rows, float_format="%.5g")
+    write_tsv(summarize(rows), out.summary, float_format="%.5g")
+    pairs = [(a, b) for i, a in enumerate(models) for b in models[i + 1 :]] + [(m, NO_CHANGE) for m in models]
+    write_tsv(paired(rows, pairs), out.paired, float_format="%.5g")
+    return rows
+
+
+def draw_interventions(
+    rows_file: str | Path,
+    perturbation_files: Sequence[str | Path],
+    effects: dict[tuple[str, str], str | Path],
+    kinds: dict[str, str],
+    out: str | Path,
+) -> None:
+    """The interventions figure from interventions.tsv; the example is the perturbation with the largest
+    total true |effect| at the first in-range level (else the first level); `effects` maps (model, level) to
+    the forecast jobs' mean effects, `kinds` each model's kind (its colour)."""
+    sets = [PerturbationSet.load(path) for path in perturbation_files]
+    chosen = next((s for s in sets if s.in_range), sets[0])
+    p = int(np.argmax(np.abs(chosen.effect).sum(axis=1)))
+    scored = chosen.scored(p)
+    predicted: dict[str, dict[str, np.ndarray]] = {}
+    for (model, level), path in effects.items():
+        if level != chosen.level:
+            continue
+        with np.load(path, allow_pickle=False) as found:
+            for regime in found.files:
+                predicted.setdefault(regime, {})[model] = found[regime][p][scored]
+    title = f"{chosen.tfs[p]} set to its {chosen.level} level"
+    example = (title, chosen.effect[p][scored], predicted)
+    interventions_plot(pd.read_csv(rows_file, sep="\t"), example, out, Palette(kinds))

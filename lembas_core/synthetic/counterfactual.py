@@ -1,0 +1,175 @@
+"""True counterfactuals of the synthetic cohort: an individual's expression under do(TF_k = v).
+
+The generator (:mod:`lembas_core.synthetic.expression`) draws per individual latent programs,
+idiosyncratic TF noise, hidden confounders and target noise, then computes (1) each TF's standardised
+level from its programs and noise, (2) one regulation step along the true TF -> TF edges, which reads
+each regulator's own level before that step, and (3) every target's response to the TF levels. An
+intervention do(TF_k = a) recomputes (2) and (3) with every draw of the individual held fixed:
+
+- TF_k's level is clamped at `a`; a TF that TF_k regulates reads TF_k's level moved by the same amount
+  as the clamp moves TF_k (so a clamp at the individual's own level changes nothing), and only those TFs
+  change: the generator has one TF -> TF step, so no effect travels further among TFs;
+- every target's response is recomputed from the new TF levels with its per-gene standardisation fixed at
+  its observational value and its confounder and noise terms unchanged.
+
+A measured level v on the log10(TPM + 1) scale maps to the standardised level
+``(ln(10**v - 1) - tf_mu) / tf_sd``, floored at :data:`FLOOR` (a TF clamped at or below its detection
+floor is "off"). Dropout is measurement, not biology: the true effect of an intervention is computed on
+dropout-free values (log10(TPM + 1) of the counterfactual minus that of the observed sample, unrounded),
+so an entry that happened to drop out still has its true effect; :meth:`Counterfactuals.measured` gives
+what a measurement of the counterfactual would record (the individual's dropout zeros held, 4 decimals),
+which at a clamp on the individual's own level is exactly the observed sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from lembas_core.io.atomic import atomic_file
+from lembas_core.synthetic.cohort import Mechanism
+from lembas_core.synthetic.expression import GeneModel, TargetMechanism, TFLevels
+
+FLOOR = -5.0  # standardised level of a TF clamped at or below detection: 5 sd under its mean
+
+
+def dropout_free(log_tpm: np.ndarray) -> np.ndarray:
+    """log10(TPM + 1) of natural-log TPM values, without dropout or rounding (the generator's measurement map)."""
+    return np.log10(np.exp(np.minimum(log_tpm, 30.0)) + 1.0)
+
+
+def level_of(mechanism: Mechanism, regulator: int, value: float | np.ndarray) -> np.ndarray:
+    """Standardised level(s) of regulator `regulator` measured at `value` (log10(TPM + 1)), floored at FLOOR."""
+    tpm = np.power(10.0, np.asarray(value, dtype=np.float64)) - 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = (np.log(np.where(tpm > 0, tpm, np.nan)) - mechanism.tf_mu[regulator]) / mechanism.tf_sd[regulator]
+    return np.where(np.isnan(level), FLOOR, np.maximum(level, FLOOR))
+
+
+def descendants(mechanism: Mechanism, regulator: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What do(regulator) can move, by hops: (TF children (regulators,), 1-hop plain genes, 2-hop plain genes),
+    boolean masks. 1-hop: the regulator's true targets; 2-hop: the plain-gene targets of its TF children that
+    are not 1-hop. (A TF child's own measurement, a target gene too, is 1-hop.)"""
+    children = mechanism.tf_levels.coupling.getrow(regulator).toarray().ravel() != 0
+    weights = mechanism.targets.weights
+    one_hop = np.asarray(weights[regulator, :].toarray()).ravel() != 0
+    via_children = np.asarray(abs(weights[np.flatnonzero(children), :]).sum(axis=0)).ravel() > 0
+    return children, one_hop, via_children & ~one_hop
+
+
+@dataclass
+class Counterfactuals:
+    """Counterfactuals of some main-cohort samples: `mechanism` restricted to them (:meth:`Mechanism.restricted`)
+    and their confounder and noise draws per gene block (`residuals`). Build with :meth:`of`; :meth:`save`
+    and :meth:`load` keep them between jobs, so that the cohort is regenerated once.
+
+    Attributes set on construction: `activity` (samples x regulators) observed standardised TF levels,
+    `tf_log` / `gene_log` the natural-log TPM of TFs and plain genes recomputed at them.
+    """
+
+    mechanism: Mechanism
+    residuals: list[tuple[np.ndarray, np.ndarray]]
+    activity: np.ndarray = field(init=False)
+    tf_log: np.ndarray = field(init=False)
+    gene_log: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.activity = self.mechanism.tf_levels.activity
+        self.tf_log, self.gene_log = self.log_tpm(self.activity)
+
+    @classmethod
+    def of(cls, mechanism: Mechanism, rows: np.ndarray) -> Counterfactuals:
+        """The counterfactuals of samples `rows` (indices into `mechanism.sample_ids`)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return cls(mechanism.restricted(rows), mechanism.targets.residuals(rows))
+
+    @property
+    def n_samples(self) -> int:
+        """Number of samples."""
+        return len(self.mechanism.sample_ids)
+
+    def clamp(self, regulator: int, level: float | np.ndarray) -> np.ndarray:
+        """TF levels (samples x regulators) under do(TF `regulator` = `level`), `level` a scalar or one per sample."""
+        moved = np.broadcast_to(np.asarray(level, dtype=np.float64), (self.n_samples,)) - self.activity[:, regulator]
+        activity = self.activity + moved[:, None] * self.mechanism.tf_levels.driven_shift(regulator)[None, :]
+        activity[:, regulator] = level
+        return activity
+
+    def log_tpm(self, activity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Natural-log TPM (TFs samples x regulators, plain genes samples x genes) at TF levels `activity`."""
+        m = self.mechanism
+        return m.tf_mu + m.tf_sd * activity, m.targets.response(activity, self.residuals)
+
+    def effect(self, activity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """True effect (counterfactual minus observed, dropout-free log10(TPM + 1)) of moving the TF levels to
+        `activity`: (samples x regulators, samples x plain genes)."""
+        tf_log, gene_log = self.log_tpm(activity)
+        return dropout_free(tf_log) - dropout_free(self.tf_log), dropout_free(gene_log) - dropout_free(self.gene_log)
+
+    def measured(self, activity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """What a measurement of the counterfactual records: float32 log10(TPM + 1) rounded to 4 decimals,
+        zero where the sample's observed value is a dropout zero (TFs, plain genes)."""
+        tf_log, gene_log = self.log_tpm(activity)
+        m = self.mechanism
+        tf = np.where(m.tf_values == 0, 0.0, np.round(dropout_free(tf_log), 4)).astype(np.float32)
+        plain = np.where(m.plain_values == 0, 0.0, np.round(dropout_free(gene_log), 4)).astype(np.float32)
+        return tf, plain
+
+    def save(self, path: str | Path) -> None:
+        """Write everything the counterfactuals need as `.npz` (arrays only, no pickles), atomically."""
+        m, t = self.mechanism, self.mechanism.targets
+        coupling, weights = m.tf_levels.coupling.tocsr(), t.weights.tocsc()
+        arrays = {
+            "regulators": np.asarray(m.regulators, dtype=str),
+            "plain_genes": np.asarray(m.plain_genes, dtype=str),
+            "sample_ids": np.asarray(m.sample_ids, dtype=str),
+            "activity": m.tf_levels.activity,
+            "tf_h2": np.asarray(m.tf_levels.h2),
+            "tf_norm": m.tf_levels.norm,
+            **{f"coupling_{k}": getattr(coupling, k) for k in ("data", "indices", "indptr")},
+            **{f"weights_{k}": getattr(weights, k) for k in ("data", "indices", "indptr")},
+            "weights_shape": np.asarray(weights.shape),
+            "tf_mu": m.tf_mu,
+            "tf_sd": m.tf_sd,
+            **{f"gene_{f.name}": getattr(t.model, f.name) for f in fields(GeneModel)},
+            "mean": t.mean,
+            "sd": t.sd,
+            "confounding": np.concatenate([c for c, _ in self.residuals], axis=1),
+            "noise": np.concatenate([n for _, n in self.residuals], axis=1),
+            "tf_values": m.tf_values,
+            "plain_values": m.plain_values,
+        }
+        with atomic_file(path, "wb") as handle:
+            np.savez(handle, **arrays)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Counterfactuals:
+        """Read a file written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as a:
+            n_regulators = a["regulators"].size
+            coupling = sp.csr_matrix(
+                (a["coupling_data"], a["coupling_indices"], a["coupling_indptr"]), shape=(n_regulators, n_regulators)
+            )
+            weights = sp.csc_matrix(
+                (a["weights_data"], a["weights_indices"], a["weights_indptr"]), shape=tuple(a["weights_shape"])
+            )
+            model = GeneModel(**{f.name: a[f"gene_{f.name}"] for f in fields(GeneModel)})
+            targets = TargetMechanism(weights, model, a["tf_sd"], None, 0, 0, mean=a["mean"], sd=a["sd"])
+            activity = a["activity"]
+            mechanism = Mechanism(
+                regulators=a["regulators"].tolist(),
+                plain_genes=a["plain_genes"].tolist(),
+                sample_ids=a["sample_ids"].tolist(),
+                tf_levels=TFLevels(activity, activity, coupling, a["tf_norm"], float(a["tf_h2"])),
+                tf_mu=a["tf_mu"],
+                tf_sd=a["tf_sd"],
+                targets=targets,
+                tf_values=a["tf_values"],
+                plain_values=a["plain_values"],
+            )
+            blocks = targets.blocks()
+            residuals = [(a["confounding"][:, cols], a["noise"][:, cols]) for cols in blocks]
+        return cls(mechanism, residuals)

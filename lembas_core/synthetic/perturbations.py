@@ -1,0 +1,139 @@
+"""Which TFs of the synthetic cohort are perturbed, and the true effects of perturbing them.
+
+A perturbed TF must be a model input and move at least `min_descendants` of the benchmark's targets in the
+true network (:func:`lembas_core.synthetic.counterfactual.descendants`). TFs are chosen seeded and stratified
+by their number of true TF -> TF out-edges (strata 0, 1, 2-3, 4-7, 8+), so that multi-hop effects exist:
+round-robin over the strata, each in its own seeded order, until enough are chosen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lembas_core.io.interventions import NOT_SCORED, PerturbationSet
+from lembas_core.synthetic.cohort import Mechanism
+from lembas_core.synthetic.counterfactual import Counterfactuals, descendants, level_of
+
+DESIGN_COLUMNS = ["tf", "tf_children", "stratum", "descendants_1hop", "descendants_2hop"]
+
+
+def _stratum(children: int) -> str:
+    """Out-degree stratum among TFs: 0, 1, 2-3, 4-7, 8+."""
+    if children < 2:
+        return str(children)
+    low = 2 ** int(np.log2(children))
+    return "8+" if low >= 8 else f"{low}-{2 * low - 1}"
+
+
+def target_hops(mechanism: Mechanism, regulator: int, targets: list[str]) -> np.ndarray:
+    """(T,) int8 over `targets`: 1 or 2 for the descendants of `regulator` at that many hops, 0 for the
+    others, NOT_SCORED for the regulator's own target column."""
+    children, one_hop, two_hop = descendants(mechanism, regulator)
+    hops = {g: 1 for g in np.asarray(mechanism.plain_genes)[one_hop]}
+    hops |= {g: 2 for g in np.asarray(mechanism.plain_genes)[two_hop]}
+    hops |= {mechanism.regulators[j]: 1 for j in np.flatnonzero(children)}
+    hops[mechanism.regulators[regulator]] = NOT_SCORED
+    return np.array([hops.get(t, 0) for t in targets], dtype=np.int8)
+
+
+def eligible_tfs(mechanism: Mechanism, features: list[str], targets: list[str], min_descendants: int) -> pd.DataFrame:
+    """DESIGN_COLUMNS (stratum empty) for every regulator that is a feature with >= `min_descendants`
+    descendant targets, in regulator order."""
+    features_set = set(features)
+    rows = []
+    for r, name in enumerate(mechanism.regulators):
+        if name not in features_set:
+            continue
+        hops = target_hops(mechanism, r, targets)
+        one, two = int((hops == 1).sum()), int((hops == 2).sum())
+        if one + two >= min_descendants:
+            children = int(mechanism.tf_levels.coupling.getrow(r).nnz)
+            rows.append((name, children, _stratum(children), one, two))
+    return pd.DataFrame(rows, columns=DESIGN_COLUMNS)
+
+
+def choose_tfs(eligible: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """`n` rows of `eligible` (all when fewer), stratified by `stratum`; sorted by TF name."""
+    rng = np.random.default_rng(seed)
+    queues = [
+        list(rng.permutation(group.index.to_numpy()))
+        for _, group in sorted(eligible.groupby("stratum"), key=lambda item: item[0])
+    ]
+    chosen: list[int] = []
+    while len(chosen) < min(n, len(eligible)):
+        for queue in queues:
+            if queue and len(chosen) < n:
+                chosen.append(int(queue.pop(0)))
+    return eligible.loc[chosen].sort_values("tf").reset_index(drop=True)
+
+
+def choose_individuals(n_test: int, n: int, seed: int) -> np.ndarray:
+    """Sorted test-split row indices of the `n` individuals perturbed (all when fewer), seeded."""
+    if n >= n_test:
+        return np.arange(n_test)
+    return np.sort(np.random.default_rng([seed, 1]).choice(n_test, size=n, replace=False))
+
+
+def level_values(x_train: np.ndarray, quantile: float, shift_sd: float) -> np.ndarray:
+    """(features,) perturbed value of each TF input: its training `quantile` plus `shift_sd` training sd."""
+    x = np.asarray(x_train, dtype=np.float64)
+    return np.quantile(x, quantile, axis=0) + shift_sd * x.std(axis=0)
+
+
+def _columns(mechanism: Mechanism, names: list[str]) -> list[tuple[bool, int]]:
+    """Per name: (True, regulator index) or (False, plain-gene index): where the generator keeps its values."""
+    regulator = {name: r for r, name in enumerate(mechanism.regulators)}
+    plain = {name: j for j, name in enumerate(mechanism.plain_genes)}
+    return [(True, regulator[n]) if n in regulator else (False, plain[n]) for n in names]
+
+
+def _gather(values: tuple[np.ndarray, np.ndarray], columns: list[tuple[bool, int]]) -> np.ndarray:
+    """(rows x names) from the generator's (TF values, plain-gene values), both rows x their genes."""
+    tf, plain = values
+    return np.stack([tf[:, i] if is_tf else plain[:, i] for is_tf, i in columns], axis=1)
+
+
+def perturbation_truth(
+    counterfactuals: Counterfactuals,
+    x_control: np.ndarray,
+    names: tuple[list[str], list[str]],
+    perturbed: dict[str, float],
+    level: tuple[str, bool],
+) -> PerturbationSet:
+    """The PerturbationSet of one level: every TF of `perturbed` (name -> value on the input scale) set in
+    every individual of `counterfactuals`, whose observed inputs are `x_control` (individuals x features).
+
+    Regime B's inputs are `x_control` with every input the intervention moves replaced by its measured
+    counterfactual (:meth:`Counterfactuals.measured`) and the perturbed TF at its value. `names` = (features,
+    targets) of the dataset; `level` = (name, in range).
+    """
+    features, targets = names
+    mechanism = counterfactuals.mechanism
+    feature_columns, target_columns = _columns(mechanism, features), _columns(mechanism, targets)
+    observed = _gather((mechanism.tf_values, mechanism.plain_values), feature_columns)
+    oracle, effects, hops = [], [], []
+    for name, value in perturbed.items():
+        r = mechanism.regulators.index(name)
+        activity = counterfactuals.clamp(r, level_of(mechanism, r, value))
+        measured = _gather(counterfactuals.measured(activity), feature_columns)
+        x = np.where(measured != observed, measured, x_control).astype(np.float32)
+        x[:, features.index(name)] = value
+        oracle.append(x)
+        effects.append(_gather(counterfactuals.effect(activity), target_columns).mean(axis=0))
+        hops.append(target_hops(mechanism, r, targets))
+    n, n_individuals = len(perturbed), x_control.shape[0]
+    return PerturbationSet(
+        level=level[0],
+        in_range=level[1],
+        features=list(features),
+        targets=list(targets),
+        tfs=list(perturbed),
+        perturbation=np.repeat(np.arange(n), n_individuals),
+        control=np.tile(np.arange(n_individuals), n),
+        value=np.repeat(np.array(list(perturbed.values()), dtype=np.float32), n_individuals),
+        x_control=np.asarray(x_control, dtype=np.float32),
+        x_oracle=np.concatenate(oracle) if oracle else np.zeros((0, len(features)), np.float32),
+        effect=np.array(effects).reshape(n, len(targets)),
+        hops=np.array(hops, dtype=np.int8).reshape(n, len(targets)),
+    )

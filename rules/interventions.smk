@@ -1,0 +1,161 @@
+# Interventions: every model forecasts TF knock-downs and over-expressions; the forecasts are scored against
+# the synthetic cohort's true counterfactuals (or the user's perturbation data, data.files.interventions).
+
+
+rule intervention_design:
+    input:
+        dataset="results/dataset",
+        cohort=synthetic_cohort_files()["summary"],
+        code=script_code("intervention_design"),
+    output:
+        design="results/interventions/design.tsv",
+        state=f"{COHORT_DIR}/interventions/individuals.npz",
+    log:
+        "logs/interventions/design.log",
+    benchmark:
+        "logs/benchmarks/interventions/design.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("intervention_design"),
+    params:
+        synthetic=asdict(SETTINGS.data.synthetic),
+        seed=SETTINGS.seed,
+        choice=asdict(INTERVENTIONS.choice),
+    script:
+        "../workflow_scripts/intervention_design.py"
+
+
+rule intervention_truth:
+    input:
+        dataset="results/dataset",
+        design="results/interventions/design.tsv",
+        state=f"{COHORT_DIR}/interventions/individuals.npz",
+        code=script_code("intervention_truth"),
+    output:
+        f"{COHORT_DIR}/interventions/{{level}}.npz",
+    log:
+        "logs/interventions/truth_{level}.log",
+    benchmark:
+        "logs/benchmarks/interventions/truth_{level}.tsv"
+    wildcard_constraints:
+        level=alternation(LEVELS),
+    conda:
+        "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("intervention_truth"),
+    params:
+        level=lambda wildcards: asdict(INTERVENTIONS.levels[wildcards.level]),
+    script:
+        "../workflow_scripts/intervention_truth.py"
+
+
+rule forecast_interventions:
+    input:
+        model=wildcard_model_file,
+        parts=model_parts,
+        perturbations=lambda wildcards: perturbation_file(wildcards.level),
+        code=model_code("forecast_interventions"),
+    output:
+        effects="results/interventions/forecasts/{model}_{level}.npz",
+        scores="results/interventions/scores/{model}_{level}.tsv",
+    log:
+        "logs/interventions/{model}_{level}.log",
+    benchmark:
+        "logs/benchmarks/interventions/{model}_{level}.tsv"
+    wildcard_constraints:
+        level=alternation(LEVELS),
+    conda:
+        "../envs/lembas.yaml"
+    threads: threads_of("forecast_interventions")
+    resources:
+        **job_resources("forecast_interventions"),
+    params:
+        kind=lambda wildcards: SPECS[wildcards.model].kind,
+        settings=model_params,
+        top_genes=INTERVENTIONS.top_genes,
+    script:
+        "../workflow_scripts/forecast_interventions.py"
+
+
+rule summarize_interventions:
+    input:
+        scores=expand("results/interventions/scores/{model}_{level}.tsv", model=FORECASTERS, level=LEVELS),
+        effects=expand("results/interventions/forecasts/{model}_{level}.npz", model=SHOWN_FORECASTERS, level=LEVELS),
+        perturbations=[perturbation_file(level) for level in LEVELS],
+        code=script_code("summarize_interventions"),
+    output:
+        **{
+            name: report(
+                path,
+                caption=f"captions/{'interventions_figure' if name == 'figure' else 'interventions'}.rst",
+                category="Interventions",
+                labels={"figure" if name == "figure" else "table": name},
+            )
+            for name, path in intervention_outputs().items()
+        },
+    log:
+        "logs/interventions/summarize.log",
+    benchmark:
+        "logs/benchmarks/interventions/summarize.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("summarize_interventions"),
+    params:
+        models=SHOWN_FORECASTERS,
+        kinds=[SPECS[m].kind for m in SHOWN_FORECASTERS],
+        levels=LEVELS,
+        top_genes=INTERVENTIONS.top_genes,
+    script:
+        "../workflow_scripts/summarize_interventions.py"
+
+
+# The user's perturbation data: checked right after ingest (preprocess waits for it, so a bad design table
+# stops the run before any model trains), then turned into perturbations once the dataset exists.
+rule ingest_interventions:
+    input:
+        matrix=SETTINGS.data.files.interventions or [],
+        design=SETTINGS.data.files.intervention_design or [],
+        ingest="results/ingest",
+        code=script_code("ingest_interventions"),
+    output:
+        PERTURBATION_DATA,
+    log:
+        "logs/interventions/ingest.log",
+    benchmark:
+        "logs/benchmarks/interventions/ingest.tsv"
+    retries: 0  # deterministic: a bad input fails the same way again, so it is reported once
+    conda:
+        "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("ingest"),
+    params:
+        format=SETTINGS.data.files.format,
+        settings=asdict(SETTINGS.data.ingest),
+    script:
+        "../workflow_scripts/ingest_interventions.py"
+
+
+rule observed_interventions:
+    input:
+        data=PERTURBATION_DATA,
+        dataset="results/dataset",
+        code=script_code("observed_interventions"),
+    output:
+        f"results/interventions/{OBSERVED_LEVEL}.npz",
+    log:
+        "logs/interventions/observed.log",
+    benchmark:
+        "logs/benchmarks/interventions/observed.tsv"
+    conda:
+        "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("preprocess"),
+    script:
+        "../workflow_scripts/observed_interventions.py"

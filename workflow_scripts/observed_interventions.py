@@ -1,0 +1,7 @@
+"""Snakemake script of rule observed_interventions: unpack, then call lembas_core.steps."""
+
+from lembas_core.steps.intervention_truth import observed_truth
+from lembas_core.steps.runtime import job
+
+with job(snakemake.log[0], snakemake.threads):
+    observed_truth(snakemake.input.data, snakemake.input.dataset, snakemake.output[0])
