@@ -887,6 +887,15 @@ CASES = [
         file="gene_expression.tsv",
     ),
     Case(
+        "a line of tabs and a blank line inside the network, then a sign as a word",
+        edit(
+            "network", lambda lines: [*lines[:2], "\t\t", "", *lines[2:4], lines[4].replace("\t1", "\tup"), *lines[5:]]
+        ),
+        "Interaction value(s) outside {1, -1} (line 7: 'up')",
+        fix="use 1 for activation",
+        file="network.tsv",
+    ),
+    Case(
         "a trailing tab on every line, header included",
         edit("gene_expression", lambda lines: [line + "\t" for line in lines]),
         check=values_unchanged("gene_expression", "gene_expression"),
