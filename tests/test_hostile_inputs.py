@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import logging
 import os
 import random
 import shutil
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +24,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
 
 from cohort_helpers import DEFAULTS, INGEST, rewrite_lines, write_small_cohort
 from lembas_core.data.dataset import load_dataset
@@ -29,8 +33,9 @@ from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.store import Store
-from lembas_core.workflow.config_errors import input_file_problem
-from workflow_helpers import TINY, files_config, snakemake, write_config
+from lembas_core.workflow.config_errors import describe_validation_error, input_file_problem
+from lembas_core.workflow.settings import default_config
+from workflow_helpers import DEFAULT_PROFILE, TINY, files_config, snakemake, write_config
 
 SHAPES = {"samples": 20, "tf_columns": 4, "gene_columns": 5, "validation_samples": 6}
 
@@ -159,6 +164,38 @@ def shared_sample_ids(files: CohortFiles) -> CohortFiles:
     return files
 
 
+def renamed_genes(names: dict[str, str]):
+    """A case that renames genes in all four files (the network's TF and Gene columns, every matrix)."""
+
+    def apply(files: CohortFiles) -> CohortFiles:
+        network = pd.read_csv(files.network, sep="\t")
+        network[["TF", "Gene"]] = network[["TF", "Gene"]].replace(names)
+        network.to_csv(files.network, sep="\t", index=False)
+        for role in ("tf_expression", "gene_expression", "validation"):
+            rewrite_matrix(role, lambda frame: frame.rename(columns=names))(files)
+        return files
+
+    return apply
+
+
+def then(*changes: Callable[[CohortFiles], CohortFiles]):
+    """A case that applies `changes` in order."""
+
+    def apply(files: CohortFiles) -> CohortFiles:
+        for change in changes:
+            files = change(files)
+        return files
+
+    return apply
+
+
+def broken_link(files: CohortFiles) -> CohortFiles:
+    """The network given as a symbolic link (absolute path) whose target was moved away."""
+    link = Path(files.network).with_name("network_link.tsv")
+    link.symlink_to(Path(files.network).with_name("moved_away.tsv"))
+    return replace(files, network=str(link.resolve().parent / link.name))
+
+
 def rewrite_matrix(role: str, change: Callable[[pd.DataFrame], pd.DataFrame]):
     """A case that rewrites one expression matrix (a TSV of the small cohort) through pandas."""
 
@@ -196,6 +233,13 @@ def values_unchanged(role: str, store_name: str):
     return check
 
 
+def excel_report(expected: dict):
+    def check(original: CohortFiles, out: Path) -> None:
+        assert Store(out, kind="ingest").manifest["report"]["excel_dates"] == expected
+
+    return check
+
+
 def scale_report(role: str, key: str, expected: list[str]):
     def check(original: CohortFiles, out: Path) -> None:
         assert Store(out, kind="ingest").manifest["report"]["scale"][role][key] == expected
@@ -218,6 +262,10 @@ class Case:
     shap_genes: str | tuple = "default"  # shap.genes
     stage: str = "ingest"  # where the error is raised: ingest | preprocess
     check: Callable[[CohortFiles, Path], None] | None = None  # accepted: (the unchanged cohort, ingest dir)
+    ingest: dict | None = None  # other data settings that differ from the defaults (e.g. excel_dates)
+    log: str = ""  # accepted: a line the data stages log (what was recognised, skipped or dropped)
+    absent: str = ""  # refused: text the message must not hold (e.g. a fix that would break other files)
+    targets: tuple[str, ...] = ("G3", "G1", "TFB", "G2")  # accepted: the dataset's targets
 
 
 CASES = [
@@ -272,9 +320,19 @@ CASES = [
     Case(
         "network genes as Ensembl IDs",
         edit("network", ensembl_genes),
-        "one side holds symbols",
-        fix="same gene identifiers",
-        file="gene_expression.tsv",
+        "the network's Gene column holds Ensembl IDs (e.g. 'ENSG00000081051'",
+        fix="write the network's Gene column in symbols",
+        file="network.tsv",
+        absent="gene_expression.tsv (",  # the matrices are named as the consistent files, not as the problem
+    ),
+    Case(
+        "TF columns as Ensembl IDs",
+        renamed_columns(
+            "tf_expression", {"TFA": "ENSG00000129514", "TFB": "ENSG00000101076", "TFC": "ENSG00000125798"}
+        ),
+        "the TF matrix holds Ensembl IDs",
+        fix="write the TF matrix in symbols",
+        file="tf_expression.tsv",
     ),
     Case("tsv.gz", lambda f: with_suffix(f, "tf_expression", ".gz", gzip.compress)),
     Case("tsv.bz2", lambda f: with_suffix(f, "gene_expression", ".bz2", bz2.compress)),
@@ -310,13 +368,25 @@ CASES = [
         "parquet named tsv",
         to_parquet_named_tsv,
         "a Parquet file",
-        fix="name it .parquet",
+        fix="name it .parquet and keep data.files.format: auto",
         file="tf_expression.tsv",
+        absent="format: parquet",  # one format for all four files would break the three TSV files
     ),
     Case(
-        "utf-16",
+        "utf-16 (Excel 'Unicode Text')",
         lambda f: with_suffix(f, "validation", "validation.tsv", lambda b: b.decode().encode("utf-16")),
-        "UTF-16 text",
+        check=values_unchanged("validation", "validation"),
+        log="UTF-16 text with a byte-order mark",
+    ),
+    Case(
+        "utf-16 big-endian network",
+        lambda f: with_suffix(f, "network", "network.tsv", lambda b: b"\xfe\xff" + b.decode().encode("utf-16-be")),
+        log="UTF-16 text with a byte-order mark",
+    ),
+    Case(
+        "utf-16 with an odd byte at the end",
+        lambda f: with_suffix(f, "validation", "validation.tsv", lambda b: b.decode().encode("utf-16") + b"\x00"),
+        "starts with a UTF-16 byte-order mark but is not UTF-16 text",
         fix="UTF-8",
         file="validation.tsv",
     ),
@@ -402,6 +472,15 @@ CASES = [
         where="line 4",
         fix="impute",
         file="gene_expression.tsv",
+    ),
+    Case(
+        "1e39 cell (finite, beyond float32)",
+        edit("gene_expression", set_cell(6, 1, "1e39")),
+        "has the value 1e+39, impossible for log-scale expression",
+        where="line 6, sample 'S05', column 'G3'",
+        fix="correct the cell",
+        file="gene_expression.tsv",
+        absent="non-finite",
     ),
     Case(
         "infinite cell",
@@ -521,6 +600,59 @@ CASES = [
         file="gene_expression.tsv",
     ),
     Case(
+        "gene names turned into dates by Excel (SEPTIN7 -> 7-Sep, MARCHF1 -> 1-Mar)",
+        then(
+            renamed_genes({"G1": "SEPTIN7", "G2": "MARCHF1"}),
+            renamed_columns("gene_expression", {"SEPTIN7": "7-Sep", "MARCHF1": "1-Mar"}),
+        ),
+        "the gene matrix has 2 gene name(s) that Excel turned into dates ('7-Sep', '1-Mar'); 2 of them stand for "
+        "targets",
+        where="line 1, column '7-Sep'",
+        fix="map the names back (7-Sep -> SEPTIN7, 1-Mar -> MARCHF1)",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "gene names turned into dates by Excel, data.excel_dates: warn",
+        then(renamed_genes({"G1": "SEPTIN7"}), renamed_columns("gene_expression", {"SEPTIN7": "7-Sep"})),
+        ingest={"excel_dates": "warn"},
+        targets=("G3", "TFB", "G2"),
+        check=excel_report({"the gene matrix": {"7-Sep": "SEPTIN7"}}),
+        log="1 of them ('7-Sep') look like gene symbols that Excel turned into dates",  # preprocess's drop warning
+    ),
+    Case(
+        "old gene symbols turned into dates by Excel (SEPT7 -> 7-Sep) in the TF matrix",
+        then(renamed_genes({"TFC": "SEPT7"}), renamed_columns("tf_expression", {"SEPT7": "7-Sep"})),
+        "the TF matrix has 1 gene name(s) that Excel turned into dates ('7-Sep'); 1 of them stand for features",
+        where="line 1, column '7-Sep'",
+        fix="7-Sep -> SEPT7",
+        file="tf_expression.tsv",
+    ),
+    Case(
+        "a network saved through Excel (its gene names turned into dates)",
+        then(
+            renamed_genes({"G1": "MARCH1"}),
+            edit("network", lambda lines: [line.replace("MARCH1", "1-Mar") for line in lines]),
+        ),
+        "the network has 1 gene name(s) that Excel turned into dates ('1-Mar'); 1 of them stand for features or "
+        "targets",
+        fix="1-Mar -> MARCH1",
+        file="network.tsv",
+    ),
+    Case(
+        "a validation column turned into a date by Excel",
+        then(renamed_genes({"G2": "SEPTIN2"}), renamed_columns("validation", {"SEPTIN2": "2-Sep"})),
+        "the validation cohort has 1 gene name(s) that Excel turned into dates ('2-Sep')",
+        where="line 1, column '2-Sep'",
+        fix="2-Sep -> SEPTIN2",
+        file="validation.tsv",
+    ),
+    Case(
+        "an Excel date that stands for no network gene (logged, not an error)",
+        renamed_columns("gene_expression", {"ORPHAN": "1-Dec"}),
+        check=excel_report({"the gene matrix": {"1-Dec": None}}),
+        log="map the names back (e.g. 1-Dec -> DELEC1 or DEC1)",
+    ),
+    Case(
         "constant TF column",
         rewrite_matrix("tf_expression", lambda frame: frame.assign(TFC=2.5)),
         check=scale_report("tf_expression", "constant_columns", ["TFC"]),
@@ -583,10 +715,21 @@ CASES = [
     Case(
         "header without a name for the ID column (R write.table)",
         edit("tf_expression", lambda lines: [lines[0].split("\t", 1)[1], *lines[1:]]),
-        "the sample-ID column has no name in the header",
-        where="line 1",
-        fix="col.names = NA",
+        check=values_unchanged("tf_expression", "tf_expression"),
+        log="R write.table layout",
+    ),
+    Case(
+        "R write.table layout with a ragged row",
+        edit("tf_expression", lambda lines: [lines[0].split("\t", 1)[1], *lines[1:6], lines[6] + "\t1.0", *lines[7:]]),
+        "row has 6 tab-separated fields, the header has 4 (R write.table layout: 5 with the row names; 1 such rows)",
+        where="line 7",
+        fix="the row name and the header's 4 fields",
         file="tf_expression.tsv",
+    ),
+    Case(
+        "network in R write.table layout (row numbers first)",
+        edit("network", lambda lines: [lines[0], *(f"{i}\t{line}" for i, line in enumerate(lines[1:], start=1))]),
+        log="R write.table layout",
     ),
     Case(
         "space-separated file named .tsv",
@@ -601,8 +744,17 @@ CASES = [
         comma_separated,
         "looks comma-separated",
         where="line 1",
-        fix="name the file .csv",
+        fix="name the file .csv and keep data.files.format: auto",
         file="validation.tsv",
+        absent="format: 'csv'",  # one format for all four files would break the three TSV files
+    ),
+    Case(
+        "a file with an unknown extension",
+        lambda f: with_suffix(f, "validation", "validation.dat", lambda b: b),
+        "cannot infer the table format from the extension '.dat'",
+        fix="rename the file to end in .tsv, .csv, .parquet",
+        file="validation.dat",
+        absent="data.files.format",
     ),
     Case(
         "sample IDs in another letter case",
@@ -688,9 +840,87 @@ CASES = [
     Case(
         "old Mac line endings (CR only)",
         lambda f: with_suffix(f, "gene_expression", "gene_expression.tsv", lambda b: b.replace(b"\n", b"\r")),
-        "bare carriage return",
+        check=values_unchanged("gene_expression", "gene_expression"),
+        log="old Mac OS line endings",
+    ),
+    Case(
+        "old Mac line endings in the network",
+        lambda f: with_suffix(f, "network", "network.tsv", lambda b: b.replace(b"\n", b"\r")),
+        log="old Mac OS line endings",
+    ),
+    Case(
+        "old Mac line endings, then a decimal comma",
+        then(
+            edit("tf_expression", set_cell(9, 2, "2,5")),
+            lambda f: with_suffix(f, "tf_expression", "tf_expression.tsv", lambda b: b.replace(b"\n", b"\r")),
+        ),
+        "decimal comma",
+        where="line 9, sample 'S08'",
+        fix="with a point",
+        file="tf_expression.tsv",
+    ),
+    Case(
+        "a bare carriage return inside the header of an LF file",
+        edit("tf_expression", lambda lines: [lines[0].replace("\tTFA", "\r\tTFA"), *lines[1:]]),
+        "mixes line endings",
         where="line 1",
         fix="convert the line endings to LF",
+        file="tf_expression.tsv",
+    ),
+    Case(
+        "a trailing line of tabs (Excel)",
+        edit("gene_expression", lambda lines: [*lines, "\t" * 5]),
+        check=values_unchanged("gene_expression", "gene_expression"),
+        log="1 line(s) of delimiters only (no values) skipped like blank lines (line 22)",
+    ),
+    Case(
+        "a trailing line of tabs in the network",
+        edit("network", lambda lines: [*lines, "\t\t"]),
+        log="skipped like blank lines",
+    ),
+    Case(
+        "a line of tabs and a blank line inside the data, then a NaN (line numbers follow the file)",
+        edit("gene_expression", lambda lines: [*lines[:4], "\t" * 5, "", *set_cell(8, 2, "NaN")(lines)[4:]]),
+        "missing (empty or NaN)",
+        where="line 10, sample 'S07'",
+        fix="impute",
+        file="gene_expression.tsv",
+    ),
+    Case(
+        "a line of tabs and a blank line inside the network, then a sign as a word",
+        edit(
+            "network", lambda lines: [*lines[:2], "\t\t", "", *lines[2:4], lines[4].replace("\t1", "\tup"), *lines[5:]]
+        ),
+        "Interaction value(s) outside {1, -1} (line 7: 'up')",
+        fix="use 1 for activation",
+        file="network.tsv",
+    ),
+    Case(
+        "a trailing tab on every line, header included",
+        edit("gene_expression", lambda lines: [line + "\t" for line in lines]),
+        check=values_unchanged("gene_expression", "gene_expression"),
+        log="every line ends with a delimiter (an empty, unnamed last column): dropped",
+    ),
+    Case(
+        "a trailing tab on every line of the network, header included",
+        edit("network", lambda lines: [line + "\t" for line in lines]),
+        log="every line ends with a delimiter (an empty, unnamed last column): dropped",
+    ),
+    Case(
+        "a trailing tab on the header only",
+        edit("tf_expression", lambda lines: [lines[0] + "\t", *lines[1:]]),
+        check=values_unchanged("tf_expression", "tf_expression"),
+        log="the header ends with an extra delimiter",
+    ),
+    Case(
+        "a trailing tab on every line, a value in the unnamed last column",
+        edit(
+            "gene_expression",
+            lambda lines: [lines[0] + "\t", *(line + "\t" for line in lines[1:-1]), lines[-1] + "\t1.0"],
+        ),
+        "1 column(s) without a name in the header (column 7)",
+        where="line 1",
+        fix="name every column",
         file="gene_expression.tsv",
     ),
     Case(
@@ -740,6 +970,14 @@ CASES = [
     ),
     Case("folder as file", folder, "is a folder, not a file", fix="table inside it", file="network_dir"),
     Case(
+        "broken symbolic link (absolute path)",
+        broken_link,
+        "network file is a symbolic link to",
+        fix="restore the link's target",
+        file="network_link.tsv",
+        absent="working directory",
+    ),
+    Case(
         "missing file",
         lambda f: replace(f, validation=str(Path(f.validation).with_name("nope.tsv"))),
         "file not found",
@@ -751,7 +989,13 @@ CASES = [
 
 def run_data_stages(case: Case, files: CohortFiles, tmp_path: Path) -> None:
     """Ingest then preprocess with the case's settings (into tmp_path/ingest and tmp_path/dataset)."""
-    data = replace(INGEST, validation_overlap=case.overlap, transform=case.transform, match_case=case.match_case)
+    data = replace(
+        INGEST,
+        validation_overlap=case.overlap,
+        transform=case.transform,
+        match_case=case.match_case,
+        **(case.ingest or {}),
+    )
     ingest_cohort(files, tmp_path / "ingest", data)
     settings = replace(DEFAULTS.preprocess, **(case.preprocess or {}))
     shap = case.shap_genes if isinstance(case.shap_genes, str) else list(case.shap_genes)
@@ -759,7 +1003,8 @@ def run_data_stages(case: Case, files: CohortFiles, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_hostile_input(case, tmp_path):
+def test_hostile_input(case, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="lembas_core")
     original = write_small_cohort(tmp_path / "original", "tsv")
     files = case.change(write_small_cohort(tmp_path / "in", "tsv"))
     files = replace(files, format="auto")
@@ -770,15 +1015,17 @@ def test_hostile_input(case, tmp_path):
         assert store.names("tf_columns")[0] == "TFB"  # no byte-order mark left on a name
         assert "S01" in store.names("samples") and "TFA" in store.names("network_nodes")  # names cleaned
         dataset = load_dataset(tmp_path / "dataset")
-        assert dataset.features == ["TFB", "TFA", "TFC"] and dataset.targets == ["G3", "G1", "TFB", "G2"]
+        assert dataset.features == ["TFB", "TFA", "TFC"] and dataset.targets == list(case.targets)
         if case.check:
             case.check(original, tmp_path / "ingest")
+        assert case.log in caplog.text, caplog.text
         return
     with pytest.raises(InputDataError) as error:
         run_data_stages(case, files, tmp_path)
     message = str(error.value)
     assert case.problem in message and case.file in message and case.fix in error.value.fix, message
     assert case.where in (error.value.where or ""), message
+    assert not case.absent or case.absent not in message, message
     assert (tmp_path / "ingest").exists() == (case.stage == "preprocess"), message  # raised by the right stage
     assert not (tmp_path / "dataset").exists() and not [p for p in tmp_path.glob(".*")]
 
@@ -832,12 +1079,66 @@ def corrupt(data: bytes, rng: random.Random) -> bytes:
     return b"\n".join(lines)
 
 
+MATRICES = ("tf_expression", "gene_expression", "validation")
+
+
+def content(files: CohortFiles) -> tuple | None:
+    """What an independent reader (pandas) finds in the four files, as far as the dataset depends on it: the
+    TF and validation matrices with their row order, the gene matrix by sample ID, the network as a set of
+    edges. None when pandas cannot read one of them."""
+    found = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for role in MATRICES:
+                frame = pd.read_csv(getattr(files, role), sep="\t", index_col=0, float_precision="round_trip")
+                if role == "gene_expression":
+                    frame = frame.sort_index()
+                found.append(
+                    (
+                        tuple(frame.index),
+                        tuple(frame.columns),
+                        tuple(map(str, frame.dtypes)),
+                        frame.to_numpy().tobytes(),
+                    )
+                )
+            network = pd.read_csv(files.network, sep="\t", dtype=str, keep_default_na=False)
+            found.append((tuple(network.columns), frozenset(map(tuple, network.to_numpy().tolist()))))
+    except Exception:  # noqa: BLE001 - any failure of the independent reader: no judgement on harmlessness
+        return None
+    return tuple(found)
+
+
+def assert_same_data(root: Path, clean: Path) -> None:
+    """The dataset (splits, names, masks) and the ingested network under `root` equal those under `clean`."""
+    got, want = load_dataset(root / "dataset"), load_dataset(clean / "dataset")
+    assert (got.features, got.targets, got.samples) == (want.features, want.targets, want.samples)
+    for split in want.x:
+        np.testing.assert_array_equal(got.x[split], want.x[split])
+        np.testing.assert_array_equal(got.y[split], want.y[split])
+    np.testing.assert_array_equal(got.validation_missing_features, want.validation_missing_features)
+    np.testing.assert_array_equal(got.validation_missing_targets, want.validation_missing_targets)
+
+    def edges(directory: Path) -> list[tuple[str, str, int]]:
+        store = Store(directory / "ingest", kind="ingest")
+        nodes = store.names("network_nodes")
+        arrays = (store.array(name) for name in ("network_source", "network_target", "network_sign"))
+        return sorted((nodes[a], nodes[b], int(c)) for a, b, c in zip(*arrays))
+
+    assert edges(root) == edges(clean)
+
+
 def test_random_corruptions_end_in_an_input_error_or_a_complete_dataset(tmp_path):
-    """200 cohorts, each with 1-3 random corruptions (seeded): the data stages either write a complete
-    dataset or raise an InputDataError that names a file or a place; no other exception, nothing half-written."""
+    """500 cohorts, each with 1-3 random corruptions (seeded): the data stages either write a complete
+    dataset or raise an InputDataError that names a file or a place; no other exception, nothing
+    half-written. Where the corruption was harmless (pandas reads the same content from the files), an
+    accepted cohort gives exactly the clean dataset."""
     rng = random.Random(13)
-    outcomes = {"accepted": 0, "refused": 0}
-    for trial in range(200):
+    clean_files = replace(write_small_cohort(tmp_path / "clean" / "in", "tsv"), format="auto")
+    run_data_stages(Case("clean", lambda f: f), clean_files, tmp_path / "clean")
+    clean_content = content(clean_files)
+    outcomes = {"accepted": 0, "refused": 0, "harmless and accepted": 0}
+    for trial in range(500):
         root = tmp_path / str(trial)
         files = replace(write_small_cohort(root / "in", "tsv"), format="auto")
         for _ in range(rng.randint(1, 3)):
@@ -852,9 +1153,13 @@ def test_random_corruptions_end_in_an_input_error_or_a_complete_dataset(tmp_path
         else:
             outcomes["accepted"] += 1
             assert len(load_dataset(root / "dataset").targets) > 0
+            if content(files) == clean_content:
+                outcomes["harmless and accepted"] += 1
+                assert_same_data(root, tmp_path / "clean")
         assert not [p for p in root.glob(".*")]  # no scratch directory left behind
         shutil.rmtree(root)
-    assert outcomes["refused"] > 100 and outcomes["accepted"] > 0, outcomes  # the corruptions are real
+    assert outcomes["refused"] > 250 and outcomes["accepted"] > 0, outcomes  # the corruptions are real
+    assert outcomes["harmless and accepted"] > 10, outcomes  # the comparison with the clean dataset ran
 
 
 def test_input_paths_are_checked_at_parse_time_with_key_resolved_path_and_fix(tmp_path, monkeypatch):
@@ -876,6 +1181,84 @@ def test_input_paths_are_checked_at_parse_time_with_key_resolved_path_and_fix(tm
     assert "data.files.gene_expression" in problem(gene_expression="empty.tsv") and "is empty" in problem(
         gene_expression="empty.tsv"
     )
+
+
+@dataclass(frozen=True)
+class ConfigCase:
+    name: str
+    files: Callable[[CohortFiles, Path], dict]  # (the cohort, tmp_path) -> data.files settings
+    problem: str
+    fix: str
+    absent: str = ""  # text the message must not hold
+
+
+def link_to_nothing(files: CohortFiles, root: Path) -> dict:
+    """data.files with the validation cohort given as an absolute symbolic link to a moved file."""
+    link = root / "validation_link.tsv"
+    link.symlink_to(root / "gone" / "validation.tsv")
+    return {"validation": str(link)}
+
+
+CONFIG_CASES = [
+    ConfigCase(
+        "validation: null",
+        lambda files, root: {"validation": None},
+        "data.files.validation is not set: with data.source: files the validation cohort (an independent cohort",
+        "set data.files.validation to the path of the validation cohort (an external cohort is required",
+        absent="is not of type",
+    ),
+    ConfigCase(
+        "network: null",
+        lambda files, root: {"network": None},
+        "data.files.network is not set: with data.source: files the network table",
+        "set data.files.network to the path of the network table",
+        absent="is not of type",
+    ),
+    ConfigCase(
+        "broken symbolic link (absolute path)",
+        link_to_nothing,
+        "validation_link.tsv': is a symbolic link to '",
+        "restore the link's target",
+        absent="working directory",
+    ),
+]
+
+
+def config_problem(config: dict) -> str | None:
+    """What the Snakefile says about `config` before any job: the schema check, then the input paths."""
+    try:
+        validate(config, str(Path(__file__).resolve().parent.parent / "config" / "config.schema.yaml"))
+    except WorkflowError as error:
+        return describe_validation_error(error)
+    return input_file_problem(config)
+
+
+def files_settings(case: ConfigCase, tmp_path: Path) -> dict:
+    files = write_small_cohort(tmp_path / "in", "tsv")
+    roles = ("tf_expression", "gene_expression", "network", "validation")
+    return {"format": "auto", **{r: str(getattr(files, r)) for r in roles}, **case.files(files, tmp_path)}
+
+
+@pytest.mark.parametrize("case", CONFIG_CASES, ids=[c.name for c in CONFIG_CASES])
+def test_config_problem_names_the_key_and_the_fix(case, tmp_path):
+    config = default_config()
+    config["data"].update(source="files", files=files_settings(case, tmp_path))
+    message = config_problem(config)
+    assert message and case.problem in message and f"How to fix: {case.fix}" in message, message
+    assert case.absent not in message, message
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", CONFIG_CASES[::2], ids=[c.name for c in CONFIG_CASES[::2]])
+def test_config_problem_through_snakemake(case, tmp_path):
+    overlay = write_config(
+        tmp_path / "files.yaml", {"data": {"source": "files", "files": files_settings(case, tmp_path)}}
+    )
+    result = snakemake(tmp_path, "results/dataset", configfiles=(TINY, overlay))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and output.count(case.problem) == 1 and case.fix in output, output
+    assert case.absent not in output and "Traceback" not in output, output
+    assert not (tmp_path / "results").exists()
 
 
 @pytest.mark.workflow
@@ -902,6 +1285,9 @@ def test_an_input_error_in_a_job_is_not_retried_has_no_traceback_and_leaves_noth
 
 
 THROUGH_SNAKEMAKE = (
+    "gene names turned into dates by Excel (SEPTIN7 -> 7-Sep, MARCHF1 -> 1-Mar)",
+    "1e39 cell (finite, beyond float32)",
+    "network genes as Ensembl IDs",
     "gzip named tsv",
     "cp1252 byte on line 13",
     "decimal comma",
@@ -925,6 +1311,23 @@ def test_hostile_input_through_snakemake(case, tmp_path):
     assert case.fix in output and case.file in output
     assert "Traceback" not in output and "Trying to restart job" not in output
     assert not (tmp_path / "results").exists() or not any((tmp_path / "results").iterdir())
+
+
+PRINTED_ONCE = ("comment line on top", "gene names turned into dates by Excel (SEPTIN7 -> 7-Sep, MARCHF1 -> 1-Mar)")
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in PRINTED_ONCE], ids=lambda c: c.name)
+def test_an_input_error_is_printed_once_with_the_default_profile(case, tmp_path):
+    """As users run it (profiles/default, loaded automatically): the job's message once on the console,
+    with its file, line and fix; no traceback, no retry."""
+    files = case.change(write_small_cohort(tmp_path / "in", "tsv"))
+    config = (TINY, files_config(tmp_path, files, "auto"))
+    result = snakemake(tmp_path, "results/ingest", configfiles=config, profile=DEFAULT_PROFILE)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and output.count(case.problem) == 1 and output.count(case.fix) == 1, output
+    assert case.file in output and case.where in output
+    assert "Traceback" not in output and "Trying to restart job" not in output
 
 
 @pytest.mark.workflow

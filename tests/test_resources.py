@@ -108,6 +108,15 @@ def test_large_text_table_row_estimate_is_close(tmp_path):
     assert columns == 2 and abs(rows - 100_000) / 100_000 < 0.1  # rows widen from s0 to s99999
 
 
+def test_old_mac_line_endings_are_sized_like_line_feeds(tmp_path):
+    """A table with carriage returns only (read by ingest) is sized from its lines, not as one huge header."""
+    text = "id\ta\tb\n" + "".join(f"s{i}\t{i * 0.5:.4f}\t{i % 7:.4f}\n" for i in range(1000))
+    (tmp_path / "lf.tsv").write_text(text)
+    (tmp_path / "cr.tsv").write_text(text.replace("\n", "\r"))
+    assert table_shape(tmp_path / "cr.tsv") == table_shape(tmp_path / "lf.tsv")
+    assert table_shape(tmp_path / "cr.tsv")[1] == 2
+
+
 def test_unreadable_user_files_fall_back_to_upstream_size(tmp_path):
     missing = {
         role: str(tmp_path / f"{role}.tsv") for role in ("tf_expression", "gene_expression", "network", "validation")

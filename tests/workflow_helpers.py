@@ -38,12 +38,22 @@ def snakemake_command(
     return cmd
 
 
+DEFAULT_PROFILE = ("--workflow-profile", str(REPO / "profiles" / "default"), "--cores", "2")  # as users run it
+
+
 def snakemake(
-    workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,), timeout: int = 600
+    workdir: Path,
+    *args: str,
+    configfiles: tuple[Path, ...] = (TINY,),
+    timeout: int = 600,
+    profile: tuple[str, ...] = ("--workflow-profile", "none", "--cores", "2"),
 ) -> subprocess.CompletedProcess:
-    """Run `snakemake_command` and capture its output."""
+    """Run `snakemake_command` and capture its output (`profile`: e.g. DEFAULT_PROFILE)."""
     return subprocess.run(
-        snakemake_command(workdir, *args, configfiles=configfiles), capture_output=True, text=True, timeout=timeout
+        snakemake_command(workdir, *args, configfiles=configfiles, profile=profile),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

@@ -132,6 +132,7 @@ class IngestSettings:
     min_name_match: float  # smallest share of matching identifiers (network/TF/gene/validation columns)
     match_case: bool  # False: match names across files ignoring letter case
     transform: str | dict[str, str]  # none | log2p1 | log10p1, or one per expression-matrix role
+    excel_dates: str  # error | warn: gene names Excel turned into dates that stand for network genes
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 `mismatch_hint` recognises Ensembl and Entrez IDs next to symbols, version suffixes
 (`ENSG00000163631.16`), names that differ only in letter case (`Foxa1` vs `FOXA1`), and Excel-mangled
-symbols (`1-Mar`, `Sep-2`). `CaseInsensitiveNames` implements `data.match_case: false`: every name is
-respelled as the first spelling of its case-folded form among the training matrices' columns.
+symbols (`1-Mar`, `Sep-2`); `restore_excel_date` maps such a name back to the symbol it stood for
+(`7-Sep` -> SEPTIN7 or SEPT7) when a reference list holds one. `CaseInsensitiveNames` implements
+`data.match_case: false`: every name is respelled as the first spelling of its case-folded form among the
+training matrices' columns.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ _KINDS = (
         ),
     ),
 )
+_EXCEL_DATE = _KINDS[2][1]
+_DAY_MONTH = re.compile(r"(?P<day>\d{1,2})-(?P<month>[A-Za-z]{3})|(?P<month2>[A-Za-z]{3})-(?P<day2>\d{1,2})")
+# Gene families whose symbols Excel turns into dates, by month: the symbol is a prefix + the day
+# (current HGNC prefix first); any month also tries its own abbreviation (APR1).
+_EXCEL_FAMILIES = {"sep": ("SEPTIN", "SEPT", "SEP"), "mar": ("MARCHF", "MARCH"), "dec": ("DELEC", "DEC")}
 _VERSION = re.compile(r"\.\d+$")
 _SEPARATORS = re.compile(r"[|_:;/ ()\[\]]+")  # not '.' (versions) or '-' (symbols such as HLA-A)
 
@@ -39,6 +46,43 @@ def _composite_names(names: list[str], known: set[str]) -> list[tuple[str, str]]
             if part:
                 found.append((name, part))
     return found if len(found) > min(len(names), 2000) / 2 else []
+
+
+def is_excel_date(name: str) -> bool:
+    """Whether `name` has the shape of a gene symbol that Excel turned into a date (`7-Sep`, `Mar-1`)."""
+    return bool(_EXCEL_DATE.fullmatch(name))
+
+
+def excel_date_symbols(name: str) -> list[str]:
+    """The gene symbols an Excel date such as `7-Sep` may stand for (SEPTIN7, SEPT7, SEP7), likeliest first."""
+    match = _DAY_MONTH.fullmatch(name)
+    if not match:
+        return []
+    day = str(int(match["day"] or match["day2"]))
+    month = (match["month"] or match["month2"]).lower()
+    prefixes = (*_EXCEL_FAMILIES.get(month, ()), month.upper())
+    return list(dict.fromkeys(prefix + day for prefix in prefixes))
+
+
+def restore_excel_date(name: str, known: Iterable[str]) -> str | None:
+    """The symbol among `known` that the Excel date `name` stood for (`7-Sep` -> SEPTIN7), if any
+    (letter case ignored; spelled as in `known`)."""
+    by_case = {n.casefold(): n for n in known}
+    return next((by_case[s.casefold()] for s in excel_date_symbols(name) if s.casefold() in by_case), None)
+
+
+def excel_date_note(names: Iterable[str]) -> str:
+    """A sentence naming the `names` that look like gene symbols Excel turned into dates, with the fix;
+    '' when none does."""
+    dates = [n for n in names if is_excel_date(n)]
+    if not dates:
+        return ""
+    example = dates[0]
+    return (
+        f"{len(dates)} of them ({preview(dates, 3)}) look like gene symbols that Excel turned into dates: re-export "
+        f"the file with the gene names as text, or map them back ({example} -> "
+        f"{' or '.join(excel_date_symbols(example)[:2])})"
+    )
 
 
 def identifier_kind(names: Iterable[str]) -> str:

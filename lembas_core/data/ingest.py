@@ -6,6 +6,8 @@ Checks across files (each failure names the files and a fix):
 - the identifiers fit together (lembas_core.data.name_checks): no transposed matrix, enough network
   regulators among the TF columns, gene columns among the network's nodes and training columns in the
   validation cohort (`data.min_name_match`), with a diagnosis when not;
+- no gene name was turned into a date by Excel (`7-Sep` for SEPTIN7) where it stands for a feature,
+  target or used validation column (`data.excel_dates`: error, or warn to drop them with a warning);
 - no validation sample is a training sample (`data.validation_overlap`, lembas_core.data.leakage);
 - every expression matrix is log-scale after its `data.transform` (lembas_core.data.scale), the
   validation cohort on the training scale.
@@ -24,6 +26,7 @@ from lembas_core.common.layout import format_from_extension
 from lembas_core.common.settings import IngestSettings
 from lembas_core.data.leakage import check_validation_leakage
 from lembas_core.data.name_checks import (
+    check_excel_dates,
     check_network_overlap,
     check_orientation,
     check_validation_overlap,
@@ -66,7 +69,8 @@ def table_format(path: str | Path, configured: str) -> str:
         raise InputDataError(
             path,
             f"cannot infer the table format from the extension {Path(path).suffix.lower()!r}",
-            f"set data.files.format to one of {', '.join(FORMATS)}",
+            f"rename the file to end in {', '.join('.' + f for f in FORMATS)} (whichever it holds; text may add "
+            ".gz, .bz2 or .zst)",
         )
     return fmt
 
@@ -118,7 +122,8 @@ def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSetti
     that are training samples; `min_name_match` the share of network regulators, gene columns and
     validation columns that must match (identifiers); `transform` (none | log2p1 | log10p1, or one per
     matrix role) is applied to the expression values once; `match_case: False` matches names
-    case-insensitively; `self_loops` (keep | drop | error) is the policy for edges X -> X. The tables are
+    case-insensitively; `self_loops` (keep | drop | error) is the policy for edges X -> X; `excel_dates`
+    (error | warn) for names that Excel turned into dates. The tables are
     read in `files.format`.
     """
     transforms = transforms_by_role(settings.transform)
@@ -139,6 +144,7 @@ def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSetti
     for matrix, role in ((tf, "tf_expression"), (genes, "gene_expression"), (validation, "validation")):
         check_orientation(matrix, ROLE_LABELS[role], set(network.nodes))
     genes, sample_report = align_samples(tf, genes)
+    excel_dates = check_excel_dates(tf, genes, validation, network, files.network, settings.excel_dates)
     network_report = check_network_overlap(tf, genes, network, files.network, min_name_match)
     validation_report = check_validation_overlap(validation, tf, genes, set(network.nodes), min_name_match)
     if match_case:
@@ -188,6 +194,7 @@ def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSetti
                 "validation": validation_report,
                 "scale": {"tf_expression": tf_scale, "gene_expression": gene_scale, "validation": validation_scale},
                 "match_case": match_case,
+                "excel_dates": excel_dates,
             },
         )
     return manifest

@@ -3,17 +3,27 @@
 Each check stops the run with a diagnosis when the names do not fit together: a matrix given
 transposed, network regulators that are not TF columns (other identifier types, letter case, version
 suffixes, Excel dates, swapped files, a reversed network), gene columns that are not network nodes, a
-validation cohort with other identifiers. `data.match_case: false` respells names case-insensitively.
+validation cohort with other identifiers, gene names that Excel turned into dates (`data.excel_dates`).
+`data.match_case: false` respells names case-insensitively.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-from lembas_core.data.identifiers import CaseInsensitiveNames, case_only_differences, mismatch_hint
+from lembas_core.data.identifiers import (
+    CaseInsensitiveNames,
+    case_only_differences,
+    excel_date_symbols,
+    identifier_kind,
+    is_excel_date,
+    mismatch_hint,
+    restore_excel_date,
+)
 from lembas_core.io.errors import InputDataError, preview
 from lembas_core.io.network import Network
 from lembas_core.io.tables import LabeledMatrix
@@ -70,7 +80,11 @@ def check_network_overlap(
             "exchange data.files.tf_expression and data.files.gene_expression",
             where="data.files",
         )
+    targets = sorted({network.nodes[i] for i in set(network.target.tolist())})
     if regulator_share < min_match:
+        odd = _odd_one_out(("the network's TF column", regulators), ("the TF matrix", tf.columns), genes.columns)
+        if odd == "the TF matrix":
+            raise _odd_identifiers(tf.path, "the TF matrix", tf.columns, network_path, regulators, genes.path)
         hint = mismatch_hint(sorted(regulators), tf.columns)
         raise InputDataError(
             network_path,
@@ -81,7 +95,10 @@ def check_network_overlap(
             fix,
         )
     if target_share < min_match:
-        hint = mismatch_hint(genes.columns, sorted({network.nodes[i] for i in set(network.target.tolist())}))
+        odd = _odd_one_out(("the network's Gene column", targets), ("the gene matrix", genes.columns), tf.columns)
+        if odd == "the network's Gene column":
+            raise _odd_identifiers(network_path, odd, targets, genes.path, genes.columns, tf.path)
+        hint = mismatch_hint(genes.columns, targets)
         raise InputDataError(
             genes.path,
             f"only {100 * target_share:.0f}% of the gene matrix's {len(genes.columns)} columns "
@@ -96,6 +113,118 @@ def check_network_overlap(
         "network_regulators_absent_from_tf_matrix": sorted(regulators - set(tf.columns)),
         "gene_columns_that_are_network_nodes": round(target_share, 6),
     }
+
+
+def _odd_one_out(network: tuple[str, Iterable[str]], matrix: tuple[str, Iterable[str]], other: Iterable[str]) -> str:
+    """Which of a network column and a matrix that fail to match holds the odd identifier type (symbols,
+    Ensembl IDs, Entrez IDs, Excel dates): the one that differs from the other matrix's; '' when unclear."""
+    kinds = {label: identifier_kind(names) for label, names in (network, matrix)}
+    other_kind = identifier_kind(other)
+    if kinds[network[0]] == kinds[matrix[0]]:
+        return ""
+    return next((label for label, kind in kinds.items() if kind != other_kind), "")
+
+
+def _odd_identifiers(
+    path: str | Path, label: str, names: Iterable[str], other_path: str | Path, other: Iterable[str], third: str | Path
+) -> InputDataError:
+    """The error for the file (`path`, `label`) whose identifiers differ from those of the two others."""
+    names, other = (sorted(n) if isinstance(n, set) else list(n) for n in (names, other))
+    kind, other_kind = identifier_kind(names), identifier_kind(other)
+    return InputDataError(
+        path,
+        f"{label} holds {kind} (e.g. {preview(names, 3)}), while {other_path} and {third} hold {other_kind} "
+        f"(e.g. {preview(other, 3)}): the names do not match",
+        f"write {label} in {other_kind}, as the other files are (map the identifiers, e.g. with biomaRt or "
+        "mygene); data.min_name_match sets the share of names that must match",
+    )
+
+
+EXCEL_DATE_POLICIES = ("error", "warn")
+
+
+def check_excel_dates(
+    tf: LabeledMatrix,
+    genes: LabeledMatrix,
+    validation: LabeledMatrix,
+    network: Network,
+    network_path: str | Path,
+    policy: str,
+) -> dict:
+    """Find names that Excel turned into dates (`7-Sep` for SEPTIN7) in any of the four files; return them.
+
+    A date-shaped name that the other files do not hold is looked up as the symbol it stood for among
+    them (:func:`restore_excel_date`): a TF or gene column standing for a network node (a feature or a
+    target), a network node standing for a TF or gene column, a validation column standing for a training
+    column the models use. Such names would be silently dropped (or zero-filled): with `policy` error the
+    run stops naming the file, the names and their symbols; with warn they are logged. Date-shaped names
+    that stand for nothing in the other files are always logged as Excel damage.
+    """
+    if policy not in EXCEL_DATE_POLICIES:
+        raise ValueError(f"data.excel_dates must be one of {EXCEL_DATE_POLICIES}, got {policy!r}")
+    nodes = set(network.nodes)
+    training = [*tf.columns, *genes.columns]
+    used = [c for c in training if c in nodes]
+    checks = (
+        (tf.path, "the TF matrix", tf.columns, nodes, "features (TF columns that are network nodes)", "line 1"),
+        (
+            genes.path,
+            "the gene matrix",
+            genes.columns,
+            nodes,
+            "targets (gene columns that are network nodes)",
+            "line 1",
+        ),
+        (str(network_path), "the network", network.nodes, set(training), "features or targets", None),
+        (
+            validation.path,
+            "the validation cohort",
+            validation.columns,
+            set(used),
+            "training columns the models use",
+            "line 1",
+        ),
+    )
+    report: dict = {}
+    for path, label, names, reference, stands_for, where in checks:
+        damaged = [n for n in names if n not in reference and is_excel_date(n)]
+        if not damaged:
+            continue
+        restored = {n: restore_excel_date(n, reference) for n in damaged}
+        report[label] = restored
+        meant = {n: r for n, r in restored.items() if r}
+        pairs = ", ".join(f"{n} -> {r}" for n, r in list(meant.items())[:5]) + (", ..." if len(meant) > 5 else "")
+        outcome = "zero-filled" if label == "the validation cohort" else "dropped"
+        fix = (
+            "re-export the file with the gene names as text (Excel: import that column as Text; better, write it "
+            f"from R or pandas directly), or map the names back ({pairs or _guess(damaged[0])})"
+        )
+        if meant and policy == "error":
+            first = next(iter(meant))
+            raise InputDataError(
+                path,
+                f"{label} has {len(damaged)} gene name(s) that Excel turned into dates ({preview(damaged, 3)}); "
+                f"{len(meant)} of them stand for {stands_for} ({pairs}) and would be silently "
+                f"{outcome} as spelled",
+                f"{fix}; or set data.excel_dates: warn to go on without them (with a warning)",
+                where=None if where is None else f"{where}, column {first!r}",
+            )
+        LOG.warning(
+            "%s %s: %d name(s) look like gene symbols that Excel turned into dates (%s)%s; they match no name of "
+            "the other files as spelled. How to fix: %s",
+            label,
+            path,
+            len(damaged),
+            preview(damaged),
+            f", {len(meant)} standing for {stands_for} ({pairs}), {outcome} (data.excel_dates: warn)" if meant else "",
+            fix,
+        )
+    return report
+
+
+def _guess(name: str) -> str:
+    """`name -> SYMBOL or SYMBOL` for an Excel date whose symbol no file holds."""
+    return f"e.g. {name} -> {' or '.join(excel_date_symbols(name)[:2])}"
 
 
 MIN_SHARED_TARGETS = 10  # target genes a validation cohort must share with training to be scored at all

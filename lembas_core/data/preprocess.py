@@ -22,6 +22,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from lembas_core.common.settings import MOSTLY_MISSING, PreprocessSettings
+from lembas_core.data.identifiers import excel_date_note
 from lembas_core.data.shap_genes import select_shap_genes
 from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.errors import InputDataError, preview
@@ -190,11 +191,13 @@ def preprocess(
     LOG.info("features: %d of %d TF columns are network nodes (file order kept)", len(features), len(tf_columns))
     targets, target_report = select_targets(gene_columns, nodes, features, targets_outside_network, exclude_tf_targets)
     if target_report["genes_outside_network"]:
+        note = excel_date_note(target_report["genes_outside_network_names"])
         LOG.warning(
-            "%d gene(s) are not network nodes (%s): policy %s",
+            "%d gene(s) are not network nodes (%s): policy %s%s",
             target_report["genes_outside_network"],
             preview(target_report["genes_outside_network_names"]),
             targets_outside_network,
+            f"; {note}" if note else "",
         )
     if target_report["tf_target_overlap"]:
         LOG.warning(

@@ -62,7 +62,7 @@ def transforms_by_role(setting: str | Mapping[str, str]) -> dict[str, str]:
 
 def cell_where(matrix: LabeledMatrix, row: int, column: int) -> str:
     """Where a cell is, for an error message: the line (text files), the sample and the column."""
-    line = "" if Path(matrix.path).suffix.lower() == ".parquet" else f"line {row + 2}, "
+    line = "" if Path(matrix.path).suffix.lower() == ".parquet" else f"line {matrix.line(row)}, "
     return f"{line}sample {matrix.rows[row]!r}, column {matrix.columns[column]!r}"
 
 

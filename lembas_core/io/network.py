@@ -102,6 +102,7 @@ def network_from_frame(
         )
     if len(frame) == 0:
         raise InputDataError(path, "network has a header but no edges", "export at least one TF -> Gene edge")
+    line = frame.attrs.get("lines") or (lambda row: row + 2)  # a row's line in a text file (read_table)
     if rename is not None:
         frame = frame.assign(**{c: [rename(n) if isinstance(n, str) else n for n in frame[c]] for c in ("TF", "Gene")})
     tf = frame["TF"].astype("string")
@@ -113,13 +114,13 @@ def network_from_frame(
                 path,
                 f"network has {blank.size} empty {name} name(s)",
                 "every edge needs a TF and a Gene name",
-                where=f"line {blank[0] + 2}, column {name!r}",
+                where=f"line {line(int(blank[0]))}, column {name!r}",
             )
     raw = frame["Interaction"]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
     bad = np.flatnonzero(~np.isin(values, (1.0, -1.0)))
     if bad.size:
-        examples = ", ".join(f"line {i + 2}: {str(raw.iloc[i])!r}" for i in bad[:5])
+        examples = ", ".join(f"line {line(int(i))}: {str(raw.iloc[i])!r}" for i in bad[:5])
         raise InputDataError(
             path,
             f"network has {bad.size} Interaction value(s) outside {{1, -1}} ({examples})",
@@ -137,7 +138,7 @@ def network_from_frame(
         conflicting = conflicting[conflicting > 1]
         if len(conflicting):
             tf_name, gene_name = conflicting.index[0]
-            lines = [int(i) + 2 for i in edges.index[(edges.TF == tf_name) & (edges.Gene == gene_name)]]
+            lines = [line(int(i)) for i in edges.index[(edges.TF == tf_name) & (edges.Gene == gene_name)]]
             raise InputDataError(
                 path,
                 f"network lists {len(conflicting)} TF -> Gene pair(s) with both signs, "

@@ -4,6 +4,31 @@ from __future__ import annotations
 
 import os
 
+COHORT_ROLES = {
+    "tf_expression": "TF expression matrix (samples x TFs, sample IDs first)",
+    "gene_expression": "gene expression matrix (samples x target genes, the same sample IDs)",
+    "network": "network table (columns TF, Gene, Interaction)",
+    "validation": "validation cohort (an independent cohort: samples x genes, the training identifiers)",
+}
+
+
+def missing_cohort_file(role: str) -> str:
+    """The problem and fix for a cohort file left unset (null) with `data.source: files`."""
+    what = COHORT_ROLES[role]
+    fix = f"set data.files.{role} to the path of the {what.split(' (')[0]}"
+    if role == "validation":
+        fix += (
+            " (an external cohort is required: the models are scored on it; if you have none, move a share of "
+            "your samples out of both training matrices into a separate file and give that, or run the synthetic "
+            "cohort with data.source: synthetic)"
+        )
+    return f"data.files.{role} is not set: with data.source: files the {what} is required\n  How to fix: {fix}"
+
+
+def _broken_link(path: str) -> str | None:
+    """The target of `path` when it is a symbolic link to nothing, else None."""
+    return os.readlink(path) if os.path.islink(path) and not os.path.exists(path) else None
+
 
 def describe_validation_error(exc: BaseException) -> str:
     """Describe the jsonschema error wrapped in Snakemake's `validate` WorkflowError."""
@@ -11,6 +36,9 @@ def describe_validation_error(exc: BaseException) -> str:
     if not (hasattr(cause, "absolute_path") and hasattr(cause, "message")):
         return str(exc)
     key = ".".join(str(p) for p in cause.absolute_path) or "(top level)"
+    role = key.removeprefix("data.files.")
+    if getattr(cause, "instance", "") is None and role in COHORT_ROLES:
+        return missing_cohort_file(role)
     return (
         f"invalid configuration at key '{key}': {cause.message}\n"
         "  How to fix: see config/config.schema.yaml for the allowed keys and values (README, 'Configuration')."
@@ -26,10 +54,10 @@ def input_file_problem(config: dict) -> str | None:
     data = config["data"]
     if data["source"] != "files":
         return None
-    for role in ("tf_expression", "gene_expression", "network", "validation"):
+    for role in COHORT_ROLES:
         path = data["files"].get(role)
         if not path:
-            return f"data.files.{role} is not set\n  How to fix: give the path of the {role} table"
+            return missing_cohort_file(role)
         problem = path_problem(role, path)
         if problem:
             return problem
@@ -54,9 +82,18 @@ def intervention_file_problem(files: dict) -> str | None:
 
 
 def path_problem(role: str, path: str) -> str | None:
-    """Why input file `path` (config `data.files.<role>`) cannot be read: missing, a folder or empty; else None."""
+    """Why input file `path` (config `data.files.<role>`) cannot be read: a broken symbolic link, missing, a
+    folder or empty; else None."""
     resolved = os.path.abspath(path)
     where = f"data.files.{role} = {path!r}" + ("" if os.path.isabs(path) else f" (resolved: {resolved})")
+    target = _broken_link(resolved)
+    if target is not None:
+        missing = os.path.normpath(os.path.join(os.path.dirname(resolved), target))
+        shown = repr(target) + ("" if missing == target else f" ({missing})")
+        return (
+            f"{where}: is a symbolic link to {shown}, which does not exist\n"
+            "  How to fix: restore the link's target, or point the config at the file itself"
+        )
     if not os.path.exists(resolved):
         hint = "relative paths resolve against the working directory (snakemake -d / --directory)"
         if path.startswith("~"):

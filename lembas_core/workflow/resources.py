@@ -84,6 +84,27 @@ def synthetic_size(preset: str, overrides: Mapping | None = None) -> CohortSize:
 COMPRESSION_RATIO = 4.0  # uncompressed / compressed size assumed for numeric text tables (gzip, bzip2)
 
 
+def _cr_lines(handle, size: int = 1 << 20) -> tuple[bytes, list[bytes]] | None:
+    """(header, lines) from the start of a file with old Mac OS line endings (carriage returns, no line
+    feed), which readline would read whole; None (and the handle rewound) for any other file."""
+    start = handle.read(size)
+    if b"\n" in start or b"\r" not in start:
+        handle.seek(0)
+        return None
+    header, *lines = start.split(b"\r")
+    return header + b"\r", [line + b"\r" for line in lines[:-1]]
+
+
+def _lf_lines(handle, total: int) -> tuple[bytes, list[bytes]]:
+    """(header, lines) of a text file of `total` bytes: lines from its start and from its end."""
+    header = handle.readline()
+    sample = handle.readlines(1 << 16)
+    if handle.tell() < total - (1 << 16):
+        handle.seek(total - (1 << 16))
+        sample += handle.readlines()[1:]  # the first line read there is partial
+    return header, sample
+
+
 def table_shape(path: str | os.PathLike) -> tuple[int, int]:
     """(rows, columns) of a data table: exact for Parquet; for text, from rows at its start and end.
 
@@ -104,15 +125,11 @@ def table_shape(path: str | os.PathLike) -> tuple[int, int]:
             raise ValueError(f"cannot size {compression} tables without decompressing them")
         opener = {"gzip": gzip.open, "bz2": bz2.open}[compression]
         with opener(path, "rb") as handle:
-            header, sample = handle.readline(), handle.readlines(1 << 16)
+            header, sample = _cr_lines(handle) or (handle.readline(), handle.readlines(1 << 16))
         total = int(total * COMPRESSION_RATIO)
     else:
         with open(path, "rb") as handle:
-            header = handle.readline()
-            sample = handle.readlines(1 << 16)  # rows from the start and, below, from the end
-            if handle.tell() < total - (1 << 16):
-                handle.seek(total - (1 << 16))
-                sample += handle.readlines()[1:]  # the first line read there is partial
+            header, sample = _cr_lines(handle) or _lf_lines(handle, total)
     if not sample:
         return 0, header.count(sep)
     row_bytes = sum(map(len, sample)) / len(sample)
