@@ -49,15 +49,43 @@ def level_of(mechanism: Mechanism, regulator: int, value: float | np.ndarray) ->
     return np.where(np.isnan(level), FLOOR, np.maximum(level, FLOOR))
 
 
+@dataclass(frozen=True)
+class Descendants:
+    """What do(TF) can move, for every regulator at once: sparse boolean patterns (CSR, a row per regulator)
+    of its TF children (regulators x regulators), its 1-hop plain genes (its true targets) and its 2-hop plain
+    genes (the plain-gene targets of its TF children that are not 1-hop). A TF child's own measurement, a
+    target gene too, is 1-hop."""
+
+    children: sp.csr_matrix
+    one_hop: sp.csr_matrix
+    two_hop: sp.csr_matrix
+
+    @classmethod
+    def of(cls, mechanism: Mechanism) -> Descendants:
+        """The patterns of `mechanism`'s true network."""
+        children = (mechanism.tf_levels.coupling != 0).astype(np.int32).tocsr()
+        one_hop = (mechanism.targets.weights != 0).astype(np.int32).tocsr()
+        via = ((children @ one_hop) > 0).astype(np.int32)
+        two_hop = ((via - via.multiply(one_hop)) > 0).tocsr()
+        return cls(children, one_hop, two_hop)
+
+    @staticmethod
+    def row(matrix: sp.csr_matrix, regulator: int) -> np.ndarray:
+        """Column indices of the nonzero entries of `matrix`'s row `regulator`."""
+        return matrix.indices[matrix.indptr[regulator] : matrix.indptr[regulator + 1]]
+
+
 def descendants(mechanism: Mechanism, regulator: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """What do(regulator) can move, by hops: (TF children (regulators,), 1-hop plain genes, 2-hop plain genes),
-    boolean masks. 1-hop: the regulator's true targets; 2-hop: the plain-gene targets of its TF children that
-    are not 1-hop. (A TF child's own measurement, a target gene too, is 1-hop.)"""
-    children = mechanism.tf_levels.coupling.getrow(regulator).toarray().ravel() != 0
-    weights = mechanism.targets.weights
-    one_hop = np.asarray(weights[regulator, :].toarray()).ravel() != 0
-    via_children = np.asarray(abs(weights[np.flatnonzero(children), :]).sum(axis=0)).ravel() > 0
-    return children, one_hop, via_children & ~one_hop
+    """Boolean masks (TF children (regulators,), 1-hop plain genes, 2-hop plain genes) of one regulator
+    (:class:`Descendants`)."""
+    found = Descendants.of(mechanism)
+    masks = []
+    for matrix, size in ((found.children, len(mechanism.regulators)), (found.one_hop, len(mechanism.plain_genes)),
+                         (found.two_hop, len(mechanism.plain_genes))):  # fmt: skip
+        mask = np.zeros(size, dtype=bool)
+        mask[Descendants.row(matrix, regulator)] = True
+        masks.append(mask)
+    return masks[0], masks[1], masks[2]
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pandas as pd
 
 from lembas_core.io.interventions import NOT_SCORED, PerturbationSet
 from lembas_core.synthetic.cohort import Mechanism
-from lembas_core.synthetic.counterfactual import Counterfactuals, descendants, level_of
+from lembas_core.synthetic.counterfactual import Counterfactuals, Descendants, level_of
 
 DESIGN_COLUMNS = ["tf", "tf_children", "stratum", "descendants_1hop", "descendants_2hop"]
 
@@ -26,29 +26,44 @@ def _stratum(children: int) -> str:
     return "8+" if low >= 8 else f"{low}-{2 * low - 1}"
 
 
-def target_hops(mechanism: Mechanism, regulator: int, targets: list[str]) -> np.ndarray:
-    """(T,) int8 over `targets`: 1 or 2 for the descendants of `regulator` at that many hops, 0 for the
-    others, NOT_SCORED for the regulator's own target column."""
-    children, one_hop, two_hop = descendants(mechanism, regulator)
-    hops = {g: 1 for g in np.asarray(mechanism.plain_genes)[one_hop]}
-    hops |= {g: 2 for g in np.asarray(mechanism.plain_genes)[two_hop]}
-    hops |= {mechanism.regulators[j]: 1 for j in np.flatnonzero(children)}
-    hops[mechanism.regulators[regulator]] = NOT_SCORED
-    return np.array([hops.get(t, 0) for t in targets], dtype=np.int8)
+class TargetHops:
+    """Per regulator, (T,) int8 over the benchmark's `targets`: 1 or 2 for its descendants at that many hops
+    (:class:`Descendants`), 0 for the others, NOT_SCORED for its own target column."""
+
+    def __init__(self, mechanism: Mechanism, targets: list[str]):
+        position = {name: i for i, name in enumerate(targets)}
+        self.descendants = Descendants.of(mechanism)
+        self.plain = np.array([position.get(g, -1) for g in mechanism.plain_genes], dtype=np.int64)
+        self.tf = np.array([position.get(g, -1) for g in mechanism.regulators], dtype=np.int64)
+        self.n_targets = len(targets)
+
+    def __call__(self, regulator: int) -> np.ndarray:
+        """The hops of every target from `regulator`."""
+        hops = np.zeros(self.n_targets, dtype=np.int8)
+        d = self.descendants
+        for at, value in (
+            (self.plain[Descendants.row(d.two_hop, regulator)], 2),
+            (self.plain[Descendants.row(d.one_hop, regulator)], 1),
+            (self.tf[Descendants.row(d.children, regulator)], 1),
+            (self.tf[[regulator]], NOT_SCORED),
+        ):
+            hops[at[at >= 0]] = value
+        return hops
 
 
 def eligible_tfs(mechanism: Mechanism, features: list[str], targets: list[str], min_descendants: int) -> pd.DataFrame:
     """DESIGN_COLUMNS (stratum empty) for every regulator that is a feature with >= `min_descendants`
     descendant targets, in regulator order."""
     features_set = set(features)
+    hops_of = TargetHops(mechanism, targets)
     rows = []
     for r, name in enumerate(mechanism.regulators):
         if name not in features_set:
             continue
-        hops = target_hops(mechanism, r, targets)
+        hops = hops_of(r)
         one, two = int((hops == 1).sum()), int((hops == 2).sum())
         if one + two >= min_descendants:
-            children = int(mechanism.tf_levels.coupling.getrow(r).nnz)
+            children = int(Descendants.row(hops_of.descendants.children, r).size)
             rows.append((name, children, _stratum(children), one, two))
     return pd.DataFrame(rows, columns=DESIGN_COLUMNS)
 
@@ -111,6 +126,7 @@ def perturbation_truth(
     features, targets = names
     mechanism = counterfactuals.mechanism
     feature_columns, target_columns = _columns(mechanism, features), _columns(mechanism, targets)
+    hops_of = TargetHops(mechanism, targets)
     observed = _gather((mechanism.tf_values, mechanism.plain_values), feature_columns)
     oracle, effects, hops = [], [], []
     for name, value in perturbed.items():
@@ -121,7 +137,7 @@ def perturbation_truth(
         x[:, features.index(name)] = value
         oracle.append(x)
         effects.append(_gather(counterfactuals.effect(activity), target_columns).mean(axis=0))
-        hops.append(target_hops(mechanism, r, targets))
+        hops.append(hops_of(r))
     n, n_individuals = len(perturbed), x_control.shape[0]
     return PerturbationSet(
         level=level[0],
