@@ -143,8 +143,8 @@ def full_forecasts(dataset: Path, settings: Settings, files: list[Path], xgbrf_t
         def job(path: Path, kind=kind, model=model, spec=spec) -> None:
             found = PerturbationSet.load(path)
             controls = (found.x_control, found.control)
-            for x in (found.x_regime_a(), found.x_oracle):
-                forecast_effect(kind, model, spec.settings, controls, x)
+            for regime, x in (("A", found.x_regime_a()), ("B", found.x_oracle)):
+                forecast_effect(kind, model, spec.settings, controls, x, regime == "A")
 
         rows += forecast_rows(name, job, files, scale)
     return rows

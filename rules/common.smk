@@ -24,7 +24,8 @@ SYNTHETIC = SETTINGS.data.source == "synthetic"
 COHORT_DIR = "results/cohort"
 # Every model of the run (kinds, variants, replicates) by name; MODELS are those fitted under their own name
 # (all but forecast-only variants, which forecast interventions with their kind's model: FORECASTERS has
-# them too); SHOWN leaves out replicates 2..N, which are trained and scored only (results/metrics/replicates.tsv).
+# them too); SHOWN leaves out replicates 2..N, which are trained and scored only (results/metrics/replicates.tsv),
+# SHOWN_FORECASTERS is what the interventional stage forecasts (first replicates, forecast-only variants too).
 SPECS = SETTINGS.specs
 FORECASTERS = list(SPECS)
 MODELS = SETTINGS.fitted()

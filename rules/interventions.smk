@@ -82,7 +82,7 @@ rule forecast_interventions:
 
 rule summarize_interventions:
     input:
-        scores=expand("results/interventions/scores/{model}_{level}.tsv", model=FORECASTERS, level=LEVELS),
+        scores=expand("results/interventions/scores/{model}_{level}.tsv", model=SHOWN_FORECASTERS, level=LEVELS),
         effects=expand("results/interventions/forecasts/{model}_{level}.npz", model=SHOWN_FORECASTERS, level=LEVELS),
         perturbations=[perturbation_file(level) for level in LEVELS],
         code=script_code("summarize_interventions"),

@@ -16,7 +16,7 @@ from lembas_core.common.layout import COHORT_FILES
 from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.network_controls import dataset_network
-from lembas_core.evaluation.interventions import score_forecast, summarize
+from lembas_core.evaluation.interventions import paired, score_forecast, summarize, t_interval
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.interventions import NOT_SCORED, PerturbationSet
 from lembas_core.models.base import ModelFile
@@ -40,7 +40,7 @@ from lembas_core.steps.intervention_truth import (
 from lembas_core.steps.preprocess import preprocess_cohort
 from lembas_core.steps.summarize_interventions import no_change_rows
 from lembas_core.synthetic.cohort import generate_cohort, write_cohort
-from lembas_core.synthetic.counterfactual import Counterfactuals, descendants, level_of
+from lembas_core.synthetic.counterfactual import Counterfactuals, Descendants, level_of
 from rnn_helpers import ARCHITECTURE
 
 CHOICE = DEFAULTS.interventions.choice
@@ -72,6 +72,16 @@ def test_a_zero_intervention_reproduces_the_observed_sample_exactly(tiny, tmp_pa
     assert np.array_equal(tf, mechanism.tf_values[rows]) and np.array_equal(plain, mechanism.plain_values[rows])
     knocked = loaded.effect(loaded.clamp(3, -2.0))[1]
     assert np.array_equal(knocked, counterfactuals.effect(counterfactuals.clamp(3, -2.0))[1][rows])
+
+
+def descendants(mechanism, regulator: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Boolean masks (TF children, 1-hop plain genes, 2-hop plain genes) of one regulator."""
+    found = Descendants.of(mechanism)
+    sizes = (len(mechanism.regulators), len(mechanism.plain_genes), len(mechanism.plain_genes))
+    masks = [np.zeros(size, dtype=bool) for size in sizes]
+    for mask, matrix in zip(masks, (found.children, found.one_hop, found.two_hop)):
+        mask[Descendants.row(matrix, regulator)] = True
+    return masks[0], masks[1], masks[2]
 
 
 def test_an_intervention_moves_exactly_its_descendants(tiny):
@@ -112,7 +122,7 @@ def test_on_a_chain_a_regression_misses_the_indirect_effect_and_an_rnn_wired_lik
     control = np.zeros((1, 2), dtype=np.float32)
     x_do = np.array([[1.0, 0.0]], dtype=np.float32)  # regime A: only TF_a's input changes
     mlr = fit_mlr(x, y, features, targets, DEFAULTS.models["mlr"])
-    predicted = forecast_effect("mlr", mlr, DEFAULTS.models["mlr"], (control, np.zeros(1, int)), x_do)
+    predicted = forecast_effect("mlr", mlr, DEFAULTS.models["mlr"], (control, np.zeros(1, int)), x_do, True)
     assert abs(predicted[0, 1]) < 0.01 * true_effect_on_g  # holds TF_b fixed: no effect on g
     # LEMBAS-RNN with weights set to the chain (not trained): inputs enter nodes A and B; A -> B -> G
     graph = build_graph(["A", "B", "G"], np.array([0, 1]), np.array([1, 2]), np.array([1, 1]), ["A", "B"], ["B", "G"])
@@ -122,31 +132,49 @@ def test_on_a_chain_a_regression_misses_the_indirect_effect_and_an_rnn_wired_lik
     model = RNNPredictor(rnn, ["A", "B"], ["B", "G"])
     low = np.full((1, 2), 0.05, dtype=np.float32)  # in MML's linear range
     high = np.array([[0.15, 0.05]], dtype=np.float32)
-    predicted = forecast_effect("rnn", model, DEFAULTS.models["rnn"], (low, np.zeros(1, int)), high)
+    predicted = forecast_effect("rnn", model, DEFAULTS.models["rnn"], (low, np.zeros(1, int)), high, True)
     assert predicted[0, 1] > 0.05  # the effect travels A -> B -> G, with the chain's sign
-    negative = forecast_effect("rnn", model, DEFAULTS.models["rnn"], (high, np.zeros(1, int)), low)
+    negative = forecast_effect("rnn", model, DEFAULTS.models["rnn"], (high, np.zeros(1, int)), low, True)
     assert negative[0, 1] < -0.05
 
 
-def test_propagation_with_zero_steps_is_plain_prior_ridge_and_steady_is_the_limit(small_dataset):
-    ds = load_dataset(small_dataset)
-    network = dataset_network(small_dataset)
+@pytest.fixture(scope="module")
+def tiny_dataset(tmp_path_factory) -> Path:
+    """The tiny preset's cohort, ingested and preprocessed (it has TF -> TF edges)."""
+    work = tmp_path_factory.mktemp("tiny_dataset")
+    files = write_cohort(generate_cohort(PRESETS["tiny"]), work / "cohort", "tsv")
+    ingest({role: files[role] for role in COHORT_FILES}, "tsv", work / "ingest", DEFAULTS.data.ingest)
+    preprocess_cohort(work / "ingest", work / "dataset", DEFAULTS.preprocess, "default")
+    return work / "dataset"
+
+
+def test_propagation_with_zero_steps_is_plain_prior_ridge_and_steady_is_the_limit(tiny_dataset):
+    ds = load_dataset(tiny_dataset)
     x, y = np.asarray(ds.x["train"]), np.asarray(ds.y["train"])
     settings = DEFAULTS.models["prior_ridge"]
-    model = fit_prior_ridge(x, y, ds.features, ds.targets, settings, network)
+    model = fit_prior_ridge(x, y, ds.features, ds.targets, settings, dataset_network(tiny_dataset))
+    m = feedback_matrix(model.coef, ds.features, ds.targets)
+    column = int(np.argmax(np.abs(m).sum(axis=0)))  # the TF input whose change feeds back the most
     control = np.asarray(ds.x["test"])
     x_do = control.copy()
-    column = ds.features.index("TFA")  # TFA regulates TFB's target column, which feeds back
     x_do[:, column] += 1.0
     rows = (control, np.arange(control.shape[0]))
-    plain = forecast_effect("prior_ridge", model, replace(settings, propagation=0), rows, x_do)
-    predicted = model.predict(x_do).astype(np.float64) - model.predict(control)
-    np.testing.assert_allclose(plain, predicted, atol=1e-5)
-    three = forecast_effect("prior_ridge", model, replace(settings, propagation=3), rows, x_do)
-    steady = forecast_effect("prior_ridge", model, replace(settings, propagation="steady"), rows, x_do)
-    many = forecast_effect("prior_ridge", model, replace(settings, propagation=200), rows, x_do)
-    np.testing.assert_allclose(steady, many, atol=1e-10)
-    assert three.shape == plain.shape
+
+    def effect(steps):
+        return forecast_effect("prior_ridge", model, replace(settings, propagation=steps), rows, x_do, True)
+
+    plain = effect(0)
+    np.testing.assert_allclose(plain, model.predict(x_do).astype(np.float64) - model.predict(control), atol=1e-5)
+    one_step = np.zeros(len(ds.features))
+    one_step[column] = 1.0
+    one_step += m[:, column] * (np.arange(len(ds.features)) != column)  # each target TF's predicted change
+    delta = (x_do[:, column] - control[:, column]).astype(np.float64)[:, None]  # 1 up to float32 rounding
+    np.testing.assert_allclose(effect(1), delta * (one_step @ model.coef.T)[None, :], atol=1e-12)
+    assert np.abs(effect(1) - plain).max() > 0.01  # the fed-back changes move their targets
+    np.testing.assert_allclose(effect("steady"), effect(200), atol=1e-10)
+    # with every TF change given (regime B) there is nothing to propagate: the plain linear effect
+    given = forecast_effect("prior_ridge", model, replace(settings, propagation=3), rows, x_do, False)
+    np.testing.assert_allclose(given, (x_do - control).astype(np.float64) @ model.coef.T)
 
 
 def test_propagation_feeds_predicted_tf_changes_back():
@@ -158,17 +186,21 @@ def test_propagation_feeds_predicted_tf_changes_back():
     np.testing.assert_allclose(input_response(m, 0, 2), [1.0, 0.5, 0.2])
     np.testing.assert_allclose(input_response(m, 0, "steady"), [1.0, 0.5, 0.2])
     model = LinearModel("prior_ridge", coef, np.zeros(3), features, targets)
-    effect = forecast_effect(
-        "prior_ridge", model, replace(DEFAULTS.models["prior_ridge"], propagation=3),
-        (np.zeros((1, 3), np.float32), np.zeros(1, int)), np.array([[1.0, 0.0, 0.0]], np.float32),
-    )  # fmt: skip
+    settings = replace(DEFAULTS.models["prior_ridge"], propagation=3)
+    controls = (np.zeros((1, 3), np.float32), np.zeros(1, int))
+    effect = forecast_effect("prior_ridge", model, settings, controls, np.array([[1.0, 0.0, 0.0]], np.float32), True)
     np.testing.assert_allclose(effect[0], [0.5, 0.2, 0.4])  # G moves only through the chain
+    with pytest.raises(ValueError, match="one changed TF input per row"):
+        forecast_effect("prior_ridge", model, settings, controls, np.array([[1.0, 1.0, 0.0]], np.float32), True)
+    looped = feedback_matrix(np.array([[0.0, 0.0, 1.5], [0.0, 0.9, 0.0], [0.0, 0.0, 0.0]]), features, targets)
+    with pytest.raises(ValueError, match="spectral radius 1.16"):  # B -> C -> B with gain 1.35
+        input_response(looped, 0, "steady")
 
 
 def _toy_set(effect: np.ndarray, hops: np.ndarray | None) -> PerturbationSet:
     n, t = effect.shape
     return PerturbationSet(
-        level="knockdown", in_range=True, features=["A", "B"], targets=[f"G{i}" for i in range(t)],
+        level="knockdown", in_range=np.ones(n, bool), features=["A", "B"], targets=[f"G{i}" for i in range(t)],
         tfs=[f"TF{p}" for p in range(n)], perturbation=np.arange(n), control=np.zeros(n, int),
         value=np.zeros(n, np.float32), x_control=np.zeros((1, 2), np.float32), x_oracle=None,
         effect=effect, hops=hops,
@@ -178,17 +210,50 @@ def _toy_set(effect: np.ndarray, hops: np.ndarray | None) -> PerturbationSet:
 def test_the_no_change_baseline_scores_its_closed_forms():
     rng = np.random.default_rng(3)
     effect = rng.normal(0, 1, (4, 30))
-    effect[:, 25:] = 0.0  # targets the perturbation does not move
+    effect[:, 15:] = 0.0  # targets the perturbations do not move: never among the top ones
     hops = np.where(np.arange(30) < 10, 1, np.where(np.arange(30) < 20, 2, 0)).astype(np.int8)[None, :].repeat(4, 0)
     hops[:, 29] = NOT_SCORED
     found = score_forecast(_toy_set(effect, hops), np.zeros_like(effect), ("no_change", "A"), 20)
     every = found[found["genes"] == "all"]
     assert (every["pearson_delta"] == 0).all() and (every["descendant_auroc"] == 0.5).all()
-    scored = effect[:, :29]
-    top = np.sort(np.abs(scored), axis=1)[:, ::-1][:, :20]
-    np.testing.assert_allclose(every["top_mse"], (top**2).mean(axis=1))
-    np.testing.assert_allclose(every["top_sign"], (top == 0).mean(axis=1))  # a zero forecast has no sign
+    assert (every["top_sign"] == 0).all()  # a zero forecast has no sign
+    np.testing.assert_allclose(every["top_mse"], (effect[:, :15] ** 2).mean(axis=1))  # the 15 moved targets
     assert found.groupby("genes")["n_genes"].first().to_dict() == {"1-hop": 10, "2-hop": 10, "all": 29}
+    # a perturbation that moves nothing has no top targets
+    assert np.isnan(score_forecast(_toy_set(np.zeros((1, 30)), None), np.zeros((1, 30)), ("m", "A"), 20)["top_mse"])[0]
+
+
+def test_paired_verdicts_read_each_metric_in_its_direction_and_t_intervals_are_students():
+    from scipy import stats
+
+    values = np.array([0.3, 0.5, 0.2, 0.4, 0.6])
+    mean, lo, hi = t_interval(values)
+    expected = stats.t.interval(0.95, values.size - 1, loc=values.mean(), scale=stats.sem(values))
+    assert mean == pytest.approx(values.mean()) and (lo, hi) == pytest.approx(expected)
+    rng = np.random.default_rng(7)
+    effect = rng.normal(0, 1, (8, 40))
+    hops = np.where(np.abs(effect) > 0.5, 1, 0).astype(np.int8)
+    truth = _toy_set(effect, hops)
+    close = score_forecast(truth, effect + rng.normal(0, 0.05, effect.shape), ("close", "A"), 20)
+    far = score_forecast(truth, effect + rng.normal(0, 1.0, effect.shape), ("far", "A"), 20)
+    table = paired(pd.concat([close, far]), [("close", "far"), ("far", "close")]).set_index(["model_a", "metric"])
+    every = table[table.genes == "all"]
+    assert (
+        every.loc[("close", "top_mse"), "difference"] < 0 and every.loc[("close", "top_mse"), "verdict"] == "a_better"
+    )
+    assert every.loc[("far", "top_mse"), "verdict"] == "b_better"  # lower is better: the far model's MSE is higher
+    assert every.loc[("close", "pearson_delta"), "verdict"] == "a_better"
+
+
+def test_a_perturbation_set_survives_its_file_and_a_damaged_one_is_named(tmp_path):
+    found = _toy_set(np.arange(6.0).reshape(2, 3), None)
+    found.save(tmp_path / "p.npz")
+    back = PerturbationSet.load(tmp_path / "p.npz")
+    assert back.hops is None and back.x_oracle is None and back.tfs == found.tfs and back.level == "knockdown"
+    assert np.array_equal(back.effect, found.effect) and back.in_range.dtype == bool
+    (tmp_path / "p.npz").write_bytes((tmp_path / "p.npz").read_bytes()[:100])
+    with pytest.raises(InputDataError, match="not a readable perturbation file"):
+        PerturbationSet.load(tmp_path / "p.npz")
 
 
 def test_a_perfect_forecast_scores_perfectly_and_summaries_hold_their_means():

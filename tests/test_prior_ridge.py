@@ -37,7 +37,7 @@ def small_problem(seed: int = 3):
 
 def test_predictions_equal_a_direct_per_gene_ridgecv_on_the_regulator_columns():
     x, y, features, targets, network, regulators = small_problem()
-    model = fit_prior_ridge(x, y, features, targets, PriorRidgeSettings(ALPHAS, "prior", 0), network)
+    model = fit_prior_ridge(x, y, features, targets, PriorRidgeSettings(ALPHAS, "prior", 0, 0), network)
     x_new = np.random.default_rng(9).normal(size=(7, 6))
     pred = model.predict(x_new)
     for i, gene in enumerate(targets):

@@ -229,16 +229,11 @@ class ResourceSettings:
 
 @dataclass(frozen=True)
 class InterventionLevel:
-    """One perturbation level: the TF's training `quantile` plus `shift_sd` times its training sd
-    (shift_sd 0: in the training range; otherwise beyond it, reported apart)."""
+    """One perturbation level: each TF set to its training `quantile` plus `shift_sd` times its training sd
+    (a value beyond the TF's training range is reported apart)."""
 
     quantile: float
     shift_sd: float
-
-    @property
-    def in_range(self) -> bool:
-        """Whether every value of this level lies within the TF's training range."""
-        return self.shift_sd == 0
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ one sample is a control; each failure names the file, the line and a fix. Once t
 become a :class:`lembas_core.io.interventions.PerturbationSet` with PEREGGRN's conventions (Kernfeld et al.,
 *Genome Biol* 2025): one perturbation per perturbed TF; the observed effect is the mean of its samples
 minus the mean of the controls; regime A's input is the controls' mean TF vector with the perturbed TF set
-to the sample's measured value. A TF input the matrix lacks is held at its training mean in every input
-(it then cancels from every forecast effect); a target it lacks is not scored.
+to the sample's measured value; a perturbation is in range when all its samples' values lie within the TF's
+training range. A TF input the matrix lacks is held at its training mean in every input (it then cancels
+from every forecast effect); a target it lacks is not scored; a perturbed TF that preprocessing removed from
+the inputs is left out, with a warning.
 """
 
 from __future__ import annotations
@@ -164,26 +166,31 @@ def observed_perturbations(
     train_mean = np.asarray(x_train, dtype=np.float64).mean(axis=0)
     x_all = np.where(f_present[None, :], values[:, np.maximum(f_index, 0)], train_mean[None, :])
     y_all = np.where(t_present[None, :], values[:, np.maximum(t_index, 0)], np.nan)
-    tfs = sorted(set(labels[~control]))
-    rows = [np.flatnonzero(labels == tf) for tf in tfs]
     column = {f: j for j, f in enumerate(features)}
+    perturbed = sorted(set(labels[~control]))
+    tfs = [tf for tf in perturbed if tf in column]
+    if len(tfs) < len(perturbed):
+        LOG.warning(
+            "perturbed TF(s) %s are not model inputs after preprocessing (e.g. preprocess.validation_missing: "
+            "drop removed them): their samples are not scored",
+            sorted(set(perturbed) - set(tfs)),
+        )
+    rows = [np.flatnonzero(labels == tf) for tf in tfs]
     value = np.concatenate([x_all[r, column[tf]] for tf, r in zip(tfs, rows)]) if tfs else np.zeros(0)
     low, high = np.asarray(x_train).min(axis=0), np.asarray(x_train).max(axis=0)
-    in_range = all(
-        ((x_all[r, column[tf]] >= low[column[tf]]) & (x_all[r, column[tf]] <= high[column[tf]])).all()
-        for tf, r in zip(tfs, rows)
-    )
+    in_range = [bool(((x_all[r, column[tf]] >= low[column[tf]]) & (x_all[r, column[tf]] <= high[column[tf]])).all())
+                for tf, r in zip(tfs, rows)]  # fmt: skip
     control_mean = y_all[control].mean(axis=0)
     absent = len(targets) - int(t_present.sum())
     if absent:
         LOG.warning("%d of %d targets are not in the perturbation matrix: not scored", absent, len(targets))
     return PerturbationSet(
         level="observed",
-        in_range=bool(in_range),
+        in_range=np.array(in_range, dtype=bool),
         features=list(features),
         targets=list(targets),
         tfs=tfs,
-        perturbation=np.concatenate([np.full(r.size, p) for p, r in enumerate(rows)]).astype(np.int64),
+        perturbation=np.concatenate([np.full(r.size, p) for p, r in enumerate(rows)] or [[]]).astype(np.int64),
         control=np.zeros(sum(r.size for r in rows), dtype=np.int64),
         value=value.astype(np.float32),
         x_control=x_all[control].mean(axis=0, keepdims=True).astype(np.float32),

@@ -5,7 +5,8 @@ experiment measures against its controls), over the scored targets (never the pe
 
 - ``pearson_delta``: Pearson correlation of predicted and true effect (GEARS' and PEREGGRN's "Pearson
   delta"); 0 when the forecast is constant (no change), undefined when the truth is;
-- ``top_mse``: mean squared error on the `top_genes` targets with the largest true |effect|;
+- ``top_mse``: mean squared error on the `top_genes` targets with the largest true |effect| among those the
+  perturbation moves (fewer when it moves fewer);
 - ``top_sign``: share of those targets whose predicted effect has the true sign (a zero forecast has none);
 - ``descendant_auroc``: AUROC of |predicted effect| at telling the true descendants of the perturbed TF from
   the targets it cannot move (ties count half: a constant forecast scores 0.5); needs a true network.
@@ -78,10 +79,12 @@ def average_ranks(values: np.ndarray) -> np.ndarray:
 
 
 def top_errors(predicted: np.ndarray, true: np.ndarray, k: int) -> tuple[float, float]:
-    """(MSE, sign agreement) on the `k` entries with the largest true |effect| (stable order on ties)."""
-    if true.size == 0:
+    """(MSE, sign agreement) on the `k` entries with the largest true |effect| among the nonzero ones (stable
+    order on ties; NaN when the truth moves none)."""
+    moved = np.flatnonzero(true != 0)
+    if moved.size == 0:
         return float("nan"), float("nan")
-    top = np.argsort(-np.abs(true), kind="stable")[:k]
+    top = moved[np.argsort(-np.abs(true[moved]), kind="stable")[:k]]
     return float(np.mean((predicted[top] - true[top]) ** 2)), float(
         np.mean(np.sign(predicted[top]) == np.sign(true[top]))
     )
@@ -117,11 +120,14 @@ def perturbation_scores(
 
 
 def mean_effects(perturbations: PerturbationSet, row_effect: np.ndarray) -> np.ndarray:
-    """(P, T) per-perturbation mean of the per-row effects `row_effect` (N, T)."""
+    """(P, T) per-perturbation mean of the per-row effects `row_effect` (N, T); every perturbation has a row."""
     n = len(perturbations.tfs)
-    sums = np.zeros((n, row_effect.shape[1]))
-    np.add.at(sums, perturbations.perturbation, row_effect)
-    return sums / np.bincount(perturbations.perturbation, minlength=n)[:, None]
+    if n == 0:
+        return np.zeros((0, row_effect.shape[1]))
+    order = np.argsort(perturbations.perturbation, kind="stable")
+    counts = np.bincount(perturbations.perturbation, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return np.add.reduceat(row_effect[order], starts, axis=0) / counts[:, None]
 
 
 def score_forecast(
@@ -134,7 +140,7 @@ def score_forecast(
         scored = perturbations.scored(p)
         for row in perturbation_scores(predicted[p], perturbations.effect[p], hops, scored, top_genes):
             rows.append({"model": labels[0], "regime": labels[1], "level": perturbations.level,
-                         "in_range": perturbations.in_range, "tf": tf, **row})  # fmt: skip
+                         "in_range": bool(perturbations.in_range[p]), "tf": tf, **row})  # fmt: skip
     return pd.DataFrame(rows, columns=ROW_COLUMNS)
 
 

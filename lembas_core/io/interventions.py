@@ -1,13 +1,14 @@
 """The perturbations of one level and their true effects: what every forecast job reads (`.npz`, no pickles).
 
-Written by the truth job (synthetic counterfactuals, :mod:`lembas_core.steps.interventions`) or from the
-user's perturbation data (:mod:`lembas_core.data.interventions`). Shapes: P perturbations, N forecast rows
+Written by the truth job (synthetic counterfactuals, :mod:`lembas_core.steps.intervention_truth`) or from
+the user's perturbation data (:mod:`lembas_core.data.interventions`). Shapes: P perturbations, N forecast rows
 (individuals or perturbed samples, each belonging to one perturbation), C control rows, F features
 (TF inputs), T targets.
 """
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -28,8 +29,8 @@ class PerturbationSet:
     ----------
     level : str
         The level's name (`interventions.levels`, or ``observed`` for the user's data).
-    in_range : bool
-        Whether every perturbed value lies within its TF's training range.
+    in_range : (P,) bool
+        Whether each perturbation's values lie within its TF's training range.
     features, targets : list of str
         Input and output names, in the dataset's order.
     tfs : (P,) str
@@ -53,7 +54,7 @@ class PerturbationSet:
     """
 
     level: str
-    in_range: bool
+    in_range: np.ndarray
     features: list[str]
     targets: list[str]
     tfs: list[str]
@@ -99,19 +100,23 @@ class PerturbationSet:
         try:
             with np.load(path, allow_pickle=False) as data:
                 arrays = {k: data[k] for k in data.files}
-        except (OSError, ValueError) as error:
-            raise InputDataError(path, f"cannot read the perturbation file ({error})", "rerun snakemake") from None
-        return cls(
-            level=str(arrays["level"]),
-            in_range=bool(arrays["in_range"]),
-            features=arrays["features"].tolist(),
-            targets=arrays["targets"].tolist(),
-            tfs=arrays["tfs"].tolist(),
-            perturbation=arrays["perturbation"],
-            control=arrays["control"],
-            value=arrays["value"],
-            x_control=arrays["x_control"],
-            x_oracle=arrays.get("x_oracle"),
-            effect=arrays["effect"],
-            hops=arrays.get("hops"),
-        )
+            return cls(
+                level=str(arrays["level"]),
+                in_range=arrays["in_range"].astype(bool),
+                features=arrays["features"].tolist(),
+                targets=arrays["targets"].tolist(),
+                tfs=arrays["tfs"].tolist(),
+                perturbation=arrays["perturbation"],
+                control=arrays["control"],
+                value=arrays["value"],
+                x_control=arrays["x_control"],
+                x_oracle=arrays.get("x_oracle"),
+                effect=arrays["effect"],
+                hops=arrays.get("hops"),
+            )
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            raise InputDataError(
+                path,
+                f"not a readable perturbation file ({type(error).__name__}: {error})",
+                "delete it and rerun snakemake",
+            ) from None

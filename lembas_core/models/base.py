@@ -99,9 +99,9 @@ class ModelKind:
         from its kind's own model in these alone is not trained again but forecasts with that model's file
         (:attr:`lembas_core.workflow.models.ModelSpec.fitted_as`).
     forecast : str
-        Name of the module's interventional forecast, ``forecast(model, settings, x_control, x_do)`` ->
-        (rows x targets) effect, for kinds that forecast otherwise than ``f(x_do) - f(x_control)``
-        (:mod:`lembas_core.models.forecast`); '' for the others.
+        Name of the module's interventional forecast, ``forecast(model, settings, (x_control, x_do),
+        propagate)`` -> (rows x targets) effect, for kinds that forecast otherwise than
+        ``f(x_do) - f(x_control)`` (:func:`lembas_core.models.forecast.forecast_effect`); '' for the others.
     explainer : str
         SHAP explainer: ``linear``, ``tree`` or ``gradient`` (:mod:`lembas_core.evaluation.shap`).
     uses_network : bool

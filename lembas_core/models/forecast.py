@@ -24,14 +24,16 @@ def _predict(model: Model, x: np.ndarray) -> np.ndarray:
     return out
 
 
-def forecast_effect(
-    kind: str, model: Model, settings: Any, controls: tuple[np.ndarray, np.ndarray], x_do: np.ndarray
+def forecast_effect(  # wide: the model with its kind and settings, the inputs and the regime
+    kind: str, model: Model, settings: Any, controls: tuple[np.ndarray, np.ndarray], x_do: np.ndarray, propagate: bool
 ) -> np.ndarray:
     """Forecast effect (rows x targets), float64, of model `model` of kind `kind` with `settings`, for inputs
     moved to `x_do` (rows x features) from their controls: `controls` = (control inputs (C x features), the
-    control row of each row (rows,)); each control is predicted once."""
+    control row of each row (rows,)); each control is predicted once. `propagate`: each row of `x_do`
+    changes one TF input and the model carries the change on to other TFs its own way (regime A); False when
+    `x_do` already holds every TF change (regime B)."""
     x_control, control = controls
     entry = model_kind(kind)
     if entry.forecast:
-        return getattr(implementation(kind), entry.forecast)(model, settings, x_control[control], x_do)
+        return getattr(implementation(kind), entry.forecast)(model, settings, (x_control[control], x_do), propagate)
     return _predict(model, x_do) - _predict(model, x_control)[control]

@@ -131,8 +131,12 @@ def load_model(path: str | Path, threads: int = 1) -> LinearModel:
 
 
 def forecast_effect(
-    model: LinearModel, settings: PriorRidgeSettings, x_control: np.ndarray, x_do: np.ndarray
+    model: LinearModel, settings: PriorRidgeSettings, inputs: tuple[np.ndarray, np.ndarray], propagate: bool
 ) -> np.ndarray:
-    """Registry entry point: forecast effect (rows x targets) of the one-TF changes `x_do` - `x_control`
-    (rows x features) with `settings.propagation` feedback steps (:mod:`lembas_core.models.propagation`)."""
+    """Registry entry point: forecast effect (rows x targets) of moving the inputs (x_control, x_do), both
+    rows x features: with `propagate` (each row changes one TF) after `settings.propagation` feedback steps
+    (:mod:`lembas_core.models.propagation`), else the plain linear effect of the given changes."""
+    x_control, x_do = inputs
+    if not propagate:
+        return (np.asarray(x_do, dtype=np.float64) - np.asarray(x_control, dtype=np.float64)) @ model.coef.T
     return propagated_effect(model.coef, (model.features, model.targets), x_control, x_do, settings.propagation)

@@ -35,15 +35,15 @@ def feedback_matrix(coef: np.ndarray, features: list[str], targets: list[str]) -
     return m
 
 
-def input_response(m: np.ndarray, column: int, steps: int | str) -> np.ndarray:
+def input_response(m: np.ndarray, column: int, steps: int | str, stable: bool = False) -> np.ndarray:
     """(features,) change of every input per unit change of input `column` after `steps` feedback steps
-    (or at the steady state)."""
+    (or at the steady state; `stable`: the caller knows that it exists, which skips the check)."""
     unit = np.zeros(m.shape[0])
     unit[column] = 1.0
     if steps == STEADY:
         free = np.flatnonzero(np.arange(m.shape[0]) != column)
         block = m[np.ix_(free, free)]
-        radius = float(np.max(np.abs(np.linalg.eigvals(block)))) if free.size else 0.0
+        radius = 0.0 if stable else _spectral_radius(block)
         if radius >= 1.0:
             raise ValueError(
                 f"propagation: steady: the feedback among TFs has spectral radius {radius:.3g} >= 1 when TF column "
@@ -63,18 +63,24 @@ def input_response(m: np.ndarray, column: int, steps: int | str) -> np.ndarray:
 def propagated_effect(
     coef: np.ndarray, names: tuple[list[str], list[str]], x_control: np.ndarray, x_do: np.ndarray, steps: int | str
 ) -> np.ndarray:
-    """Forecast effect (rows x targets) of changing each row of `x_control` (rows x features) to `x_do`;
-    `names` = (features, targets) of `coef` (targets x features). A row that changes one input (one TF
-    perturbed) propagates; a row that changes several (the true post-intervention TF vector is given, regime
-    B) already holds the changes propagation would estimate, and is forecast without it."""
+    """Forecast effect (rows x targets) of changing each row of `x_control` (rows x features) to `x_do`, which
+    differs from it in one input (the perturbed TF) at most; `names` = (features, targets) of `coef`
+    (targets x features)."""
     features, targets = names
     delta = np.asarray(x_do, dtype=np.float64) - np.asarray(x_control, dtype=np.float64)
     changed = delta != 0
-    single = changed.sum(axis=1) == 1
+    if (changed.sum(axis=1) > 1).any():
+        raise ValueError("propagation starts from one changed TF input per row (regime A)")
     m = feedback_matrix(coef, features, targets)
-    change = np.where(single[:, None], 0.0, delta)
-    rows, columns = np.nonzero(changed & single[:, None])
+    stable = _spectral_radius(np.abs(m)) < 1.0  # then every principal submatrix's radius is below 1 too
+    change = np.zeros_like(delta)
+    rows, columns = np.nonzero(changed)
     for column in np.unique(columns):
         at = rows[columns == column]
-        change[at] = delta[at, column][:, None] * input_response(m, int(column), steps)[None, :]
+        change[at] = delta[at, column][:, None] * input_response(m, int(column), steps, stable)[None, :]
     return change @ coef.T
+
+
+def _spectral_radius(matrix: np.ndarray) -> float:
+    """Largest |eigenvalue| of a square matrix (0 for an empty one)."""
+    return float(np.max(np.abs(np.linalg.eigvals(matrix)))) if matrix.size else 0.0

@@ -319,7 +319,7 @@ def interventions_plot(
     true effect of one perturbation. `example` = (its title, true effect (T,), regime -> model -> predicted
     effect (T,))."""
     rows = rows[rows["genes"] == "all"]
-    regimes = list(dict.fromkeys(rows["regime"]))
+    regimes = list(dict.fromkeys(rows["regime"])) or ["A"]
     models = list(dict.fromkeys(rows["model"]))
     fig, axes = plt.subplots(len(regimes), 3, figsize=(15, 3.8 * len(regimes)), squeeze=False)
     title, truth, predicted = example
@@ -346,12 +346,13 @@ def interventions_plot(
         for model, effect in predicted.get(regime, {}).items():
             colour = palette.colour(model) or "black"
             ax.scatter(truth, effect, s=5, alpha=0.6, color=colour, label=palette.label(model))
-        span = float(np.nanmax(np.abs(truth))) if truth.size else 1.0
+        span = float(np.nanmax(np.abs(truth))) if truth.size else 1.0  # (no perturbation: an empty panel)
         ax.plot([-span, span], [-span, span], color="black", lw=0.5)
         ax.set_xlabel("true effect")
         ax.set_ylabel("predicted effect")
         ax.set_title(f"regime {regime}: {title}", fontsize=9)
-        ax.legend(fontsize=6, markerscale=2)
+        if predicted.get(regime):
+            ax.legend(fontsize=6, markerscale=2)
     fig.suptitle("filled boxes: levels in the training range; light boxes: levels beyond it", fontsize=9)
     fig.tight_layout()
     save(fig, out)

@@ -13,7 +13,7 @@ When the run forecast interventions, the interventional answer follows (regime A
 range, Pearson delta, intervals over perturbed TFs: :mod:`lembas_core.evaluation.interventions`): the best
 forecaster and its margin over no change, then each network model of a kind against its network control, the
 prior ridge and the best model without the network; a network model "wins" only if it beats all three and no
-change (the protocol in ``interventions.md``: a win only beyond the training range is an extrapolation win).
+change. Only levels within the training range are read: a win only beyond it would be an extrapolation win.
 """
 
 from __future__ import annotations

@@ -38,10 +38,13 @@ def forecast(
     inputs = {"A": perturbations.x_regime_a()}
     if perturbations.x_oracle is not None:
         inputs["B"] = perturbations.x_oracle
-    effects = {
-        regime: mean_effects(perturbations, forecast_effect(model.kind, loaded, settings, controls, x))
-        for regime, x in inputs.items()
-    }
+    effects = {}
+    for regime, x in inputs.items():
+        if x.shape[0] == 0:  # no perturbation (no TF qualified): nothing to predict
+            effects[regime] = np.zeros((0, len(perturbations.targets)))
+            continue
+        predicted = forecast_effect(model.kind, loaded, settings, controls, x, propagate=regime == "A")
+        effects[regime] = mean_effects(perturbations, predicted)
     with atomic_file(outputs.effects, "wb") as handle:
         np.savez(handle, **effects)
     frames = [score_forecast(perturbations, effect, (model.name, r), top_genes) for r, effect in effects.items()]

@@ -57,7 +57,11 @@ def design(
         chosen["stratum"].value_counts().sort_index().to_dict(),
     )
     if chosen.empty:
-        LOG.warning("no TF qualifies: the interventional tables will be empty")
+        LOG.warning(
+            "no TF input moves >= %d targets in the true network: the interventional tables will be empty "
+            "(lower interventions.min_descendants)",
+            settings.min_descendants,
+        )
     test_ids = ds.samples["test"]
     individuals = choose_individuals(len(test_ids), settings.individuals, settings.seed)
     position = {sid: i for i, sid in enumerate(mechanism.sample_ids)}
@@ -114,14 +118,15 @@ def synthetic_truth(inputs: TruthInputs, level: tuple[str, InterventionLevel], o
     tfs = pd.read_csv(inputs.design.design, sep="\t")["tf"].astype(str).tolist()
     position = {sid: i for i, sid in enumerate(ds.samples["test"])}
     x_control = np.asarray(ds.x["test"])[[position[sid] for sid in counterfactuals.mechanism.sample_ids]]
-    values = level_values(np.asarray(ds.x["train"]), level[1].quantile, level[1].shift_sd)
-    perturbed = {tf: float(values[ds.features.index(tf)]) for tf in tfs}
-    names = (ds.features, ds.targets)
-    found = perturbation_truth(counterfactuals, x_control, names, perturbed, (level[0], level[1].in_range))
+    values, in_range = level_values(np.asarray(ds.x["train"]), level[1].quantile, level[1].shift_sd)
+    column = {name: j for j, name in enumerate(ds.features)}
+    perturbed = {tf: (float(values[column[tf]]), bool(in_range[column[tf]])) for tf in tfs}
+    found = perturbation_truth(counterfactuals, x_control, (ds.features, ds.targets), perturbed, level[0])
     LOG.info(
-        "level %s: %d TFs x %d individuals; mean |true effect| %.4g, largest %.4g",
+        "level %s: %d TFs (%d within their training range) x %d individuals; mean |true effect| %.4g, largest %.4g",
         level[0],
         len(tfs),
+        int(found.in_range.sum()),
         counterfactuals.n_samples,
         float(np.abs(found.effect).mean()) if found.effect.size else 0.0,
         float(np.abs(found.effect).max()) if found.effect.size else 0.0,

@@ -62,12 +62,17 @@ def draw_interventions(
     kinds: dict[str, str],
     out: str | Path,
 ) -> None:
-    """The interventions figure from interventions.tsv; the example is the perturbation with the largest
-    total true |effect| at the first in-range level (else the first level); `effects` maps (model, level) to
-    the forecast jobs' mean effects, `kinds` each model's kind (its colour)."""
-    sets = [PerturbationSet.load(path) for path in perturbation_files]
-    chosen = next((s for s in sets if s.in_range), sets[0])
-    p = int(np.argmax(np.abs(chosen.effect).sum(axis=1)))
+    """The interventions figure from interventions.tsv; the example is the in-range perturbation with the
+    largest total true |effect| of the first level that has one (else of the first level with any); `effects`
+    maps (model, level) to the forecast jobs' mean effects, `kinds` each model's kind (its colour)."""
+    sets = [s for s in (PerturbationSet.load(path) for path in perturbation_files) if len(s.tfs)]
+    rows = pd.read_csv(rows_file, sep="\t")
+    if not sets:
+        interventions_plot(rows, ("no perturbation to show", np.zeros(0), {}), out, Palette(kinds))
+        return
+    chosen = next((s for s in sets if s.in_range.any()), sets[0])
+    size = np.abs(np.nan_to_num(chosen.effect)).sum(axis=1)
+    p = int(np.argmax(np.where(chosen.in_range, size, -1.0) if chosen.in_range.any() else size))
     scored = chosen.scored(p)
     predicted: dict[str, dict[str, np.ndarray]] = {}
     for (model, level), path in effects.items():
@@ -78,4 +83,4 @@ def draw_interventions(
                 predicted.setdefault(regime, {})[model] = found[regime][p][scored]
     title = f"{chosen.tfs[p]} set to its {chosen.level} level"
     example = (title, chosen.effect[p][scored], predicted)
-    interventions_plot(pd.read_csv(rows_file, sep="\t"), example, out, Palette(kinds))
+    interventions_plot(rows, example, out, Palette(kinds))

@@ -48,10 +48,13 @@ ANCHOR_GENES = {"ALB": (10.8, 0.4), "AFP": (1.6, 0.9), "TF": (4.2, 0.8)}  # natu
 @dataclass
 class Mechanism:
     """The generator's state for the main cohort, kept to recompute a sample under an intervention
-    (:mod:`lembas_core.synthetic.counterfactual`); never written to disk (it is regenerated from the spec).
+    (:mod:`lembas_core.synthetic.counterfactual`); regenerated from the spec, and written to disk only for the
+    chosen individuals (:meth:`Counterfactuals.save`).
 
-    Rows are the main-cohort samples in `sample_ids` order. `tf_values` (samples x regulators) and
-    `plain_values` (samples x plain genes) are the measured log10(TPM + 1) values, dropout zeros included;
+    `sample_ids`, `tf_values` (samples x regulators) and `plain_values` (samples x plain genes, measured
+    log10(TPM + 1) values, dropout zeros included) are the main cohort's; the TF levels (`tf_levels`) and the
+    confounders (`targets.confounders`) also hold the validation samples after them, as the generator draws
+    them together (:meth:`restricted` keeps the chosen main-cohort rows only);
     `tf_mu`, `tf_sd` map a regulator's standardised level to natural-log TPM (``tf_mu + tf_sd * level``).
     """
 

@@ -75,19 +75,6 @@ class Descendants:
         return matrix.indices[matrix.indptr[regulator] : matrix.indptr[regulator + 1]]
 
 
-def descendants(mechanism: Mechanism, regulator: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Boolean masks (TF children (regulators,), 1-hop plain genes, 2-hop plain genes) of one regulator
-    (:class:`Descendants`)."""
-    found = Descendants.of(mechanism)
-    masks = []
-    for matrix, size in ((found.children, len(mechanism.regulators)), (found.one_hop, len(mechanism.plain_genes)),
-                         (found.two_hop, len(mechanism.plain_genes))):  # fmt: skip
-        mask = np.zeros(size, dtype=bool)
-        mask[Descendants.row(matrix, regulator)] = True
-        masks.append(mask)
-    return masks[0], masks[1], masks[2]
-
-
 @dataclass
 class Counterfactuals:
     """Counterfactuals of some main-cohort samples: `mechanism` restricted to them (:meth:`Mechanism.restricted`)

@@ -186,9 +186,14 @@ class TargetMechanism:
     mean: np.ndarray | None = None
     sd: np.ndarray | None = None
 
-    def _signal(self, activity: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Unstandardised response signal (rows x genes `cols`) to the TF `activity` (rows x regulators)."""
-        hill_input = np.tanh(0.5 * self.model.hill_n * self.tf_sd * activity)
+    def _hill_input(self, activity: np.ndarray) -> np.ndarray:
+        """The regulators' Hill-transformed levels (rows x regulators), shared by every gene block."""
+        return np.tanh(0.5 * self.model.hill_n * self.tf_sd * activity)
+
+    def _signal(self, activity: tuple[np.ndarray, np.ndarray], cols: np.ndarray) -> np.ndarray:
+        """Unstandardised response signal (rows x genes `cols`) to the TF `activity` = (levels, Hill input),
+        both rows x regulators."""
+        activity, hill_input = activity
         block_w = self.weights[:, cols]
         norm = np.sqrt(np.asarray(block_w.multiply(block_w).sum(axis=0))).ravel()
         norm[norm == 0] = 1.0
@@ -209,25 +214,31 @@ class TargetMechanism:
         n_genes = self.weights.shape[1]
         return [np.arange(b0, min(b0 + GENE_BLOCK, n_genes)) for b0 in range(0, n_genes, GENE_BLOCK)]
 
-    def residuals(self, rows: np.ndarray | slice) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per block, the (confounding, noise) terms of samples `rows`: the draws a counterfactual keeps."""
+    def _residual(self, block: int, rows: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+        """The (confounding, noise) terms of gene block `block` for samples `rows`."""
         if self.confounders is None:
             raise RuntimeError("the draws come from streams over every sample: take them before restricting")
-        n = self.confounders.shape[0]
-        out = []
-        for b, cols in enumerate(self.blocks()):
-            loadings, noise = _block_draws(self.seed, b, n, self.confounders.shape[1], cols.size)
-            out.append(((self.confounders @ loadings)[rows], noise[rows]))
-        return out
+        cols = self.blocks()[block]
+        loadings, noise = _block_draws(
+            self.seed, block, self.confounders.shape[0], self.confounders.shape[1], cols.size
+        )
+        return (self.confounders @ loadings)[rows], noise[rows]
+
+    def residuals(self, rows: np.ndarray | slice) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per block, the (confounding, noise) terms of samples `rows`: the draws a counterfactual keeps."""
+        return [self._residual(b, rows) for b in range(len(self.blocks()))]
 
     def log_tpm(self, activity: np.ndarray) -> np.ndarray:
         """Natural-log TPM (samples x genes) of every sample of the cohort, whose TF activity is `activity`
-        (all samples x regulators); sets the standardisation from the first `n_main` rows."""
+        (all samples x regulators); sets the standardisation from the first `n_main` rows. Draws one gene
+        block at a time."""
         n_genes = self.weights.shape[1]
         out = np.empty((activity.shape[0], n_genes))
         self.mean, self.sd = np.empty(n_genes), np.empty(n_genes)
-        for cols, residual in zip(self.blocks(), self.residuals(slice(None))):
-            signal = self._signal(activity, cols)
+        levels = (activity, self._hill_input(activity))
+        for b, cols in enumerate(self.blocks()):
+            residual = self._residual(b, slice(None))
+            signal = self._signal(levels, cols)
             mean, sd = signal[: self.n_main].mean(axis=0), signal[: self.n_main].std(axis=0)
             self.mean[cols], self.sd[cols] = mean, np.where(sd > 0, sd, 1.0)
             out[:, cols] = self._combine((signal - mean) / self.sd[cols], residual, cols)
@@ -239,7 +250,8 @@ class TargetMechanism:
         if self.mean is None or self.sd is None:
             raise RuntimeError("the standardisation is set by log_tpm on the observational cohort first")
         out = np.empty((activity.shape[0], self.weights.shape[1]))
+        levels = (activity, self._hill_input(activity))
         for cols, residual in zip(self.blocks(), residuals):
-            signal = (self._signal(activity, cols) - self.mean[cols]) / self.sd[cols]
+            signal = (self._signal(levels, cols) - self.mean[cols]) / self.sd[cols]
             out[:, cols] = self._combine(signal, residual, cols)
         return out

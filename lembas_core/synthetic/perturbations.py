@@ -52,8 +52,8 @@ class TargetHops:
 
 
 def eligible_tfs(mechanism: Mechanism, features: list[str], targets: list[str], min_descendants: int) -> pd.DataFrame:
-    """DESIGN_COLUMNS (stratum empty) for every regulator that is a feature with >= `min_descendants`
-    descendant targets, in regulator order."""
+    """DESIGN_COLUMNS for every regulator that is a feature with >= `min_descendants` descendant targets, in
+    regulator order."""
     features_set = set(features)
     hops_of = TargetHops(mechanism, targets)
     rows = []
@@ -90,13 +90,15 @@ def choose_individuals(n_test: int, n: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng([seed, 1]).choice(n_test, size=n, replace=False))
 
 
-def level_values(x_train: np.ndarray, quantile: float, shift_sd: float) -> np.ndarray:
-    """(features,) perturbed value of each TF input: its training `quantile` plus `shift_sd` training sd."""
+def level_values(x_train: np.ndarray, quantile: float, shift_sd: float) -> tuple[np.ndarray, np.ndarray]:
+    """(features,) perturbed value of each TF input, its training `quantile` plus `shift_sd` training sd, and
+    (features,) bool: whether it lies within that input's training range."""
     x = np.asarray(x_train, dtype=np.float64)
-    return np.quantile(x, quantile, axis=0) + shift_sd * x.std(axis=0)
+    values = np.quantile(x, quantile, axis=0) + shift_sd * x.std(axis=0)
+    return values, (values >= x.min(axis=0)) & (values <= x.max(axis=0))
 
 
-def _columns(mechanism: Mechanism, names: list[str]) -> list[tuple[bool, int]]:
+def _generator_columns(mechanism: Mechanism, names: list[str]) -> list[tuple[bool, int]]:
     """Per name: (True, regulator index) or (False, plain-gene index): where the generator keeps its values."""
     regulator = {name: r for r, name in enumerate(mechanism.regulators)}
     plain = {name: j for j, name in enumerate(mechanism.plain_genes)}
@@ -113,23 +115,24 @@ def perturbation_truth(
     counterfactuals: Counterfactuals,
     x_control: np.ndarray,
     names: tuple[list[str], list[str]],
-    perturbed: dict[str, float],
-    level: tuple[str, bool],
+    perturbed: dict[str, tuple[float, bool]],
+    level: str,
 ) -> PerturbationSet:
-    """The PerturbationSet of one level: every TF of `perturbed` (name -> value on the input scale) set in
-    every individual of `counterfactuals`, whose observed inputs are `x_control` (individuals x features).
+    """The PerturbationSet of level `level`: every TF of `perturbed` (name -> (value on the input scale,
+    whether it lies in the TF's training range)) set in every individual of `counterfactuals`, whose
+    observed inputs are `x_control` (individuals x features).
 
     Regime B's inputs are `x_control` with every input the intervention moves replaced by its measured
     counterfactual (:meth:`Counterfactuals.measured`) and the perturbed TF at its value. `names` = (features,
-    targets) of the dataset; `level` = (name, in range).
+    targets) of the dataset.
     """
     features, targets = names
     mechanism = counterfactuals.mechanism
-    feature_columns, target_columns = _columns(mechanism, features), _columns(mechanism, targets)
+    feature_columns, target_columns = _generator_columns(mechanism, features), _generator_columns(mechanism, targets)
     hops_of = TargetHops(mechanism, targets)
     observed = _gather((mechanism.tf_values, mechanism.plain_values), feature_columns)
     oracle, effects, hops = [], [], []
-    for name, value in perturbed.items():
+    for name, (value, _) in perturbed.items():
         r = mechanism.regulators.index(name)
         activity = counterfactuals.clamp(r, level_of(mechanism, r, value))
         measured = _gather(counterfactuals.measured(activity), feature_columns)
@@ -140,14 +143,14 @@ def perturbation_truth(
         hops.append(hops_of(r))
     n, n_individuals = len(perturbed), x_control.shape[0]
     return PerturbationSet(
-        level=level[0],
-        in_range=level[1],
+        level=level,
+        in_range=np.array([in_range for _, in_range in perturbed.values()], dtype=bool),
         features=list(features),
         targets=list(targets),
         tfs=list(perturbed),
         perturbation=np.repeat(np.arange(n), n_individuals),
         control=np.tile(np.arange(n_individuals), n),
-        value=np.repeat(np.array(list(perturbed.values()), dtype=np.float32), n_individuals),
+        value=np.repeat(np.array([value for value, _ in perturbed.values()], dtype=np.float32), n_individuals),
         x_control=np.asarray(x_control, dtype=np.float32),
         x_oracle=np.concatenate(oracle) if oracle else np.zeros((0, len(features)), np.float32),
         effect=np.array(effects).reshape(n, len(targets)),
