@@ -38,7 +38,12 @@ from lembas_core.steps.intervention_truth import (
     synthetic_truth,
 )
 from lembas_core.steps.preprocess import preprocess_cohort
-from lembas_core.steps.summarize_interventions import no_change_rows
+from lembas_core.steps.summarize_interventions import (
+    InterventionTables,
+    draw_interventions,
+    no_change_rows,
+    summarize_interventions,
+)
 from lembas_core.synthetic.cohort import generate_cohort, write_cohort
 from lembas_core.synthetic.counterfactual import Counterfactuals, Descendants, level_of
 from rnn_helpers import ARCHITECTURE
@@ -349,3 +354,21 @@ def test_user_perturbation_data_follow_pereggrns_conventions(small_dataset, tmp_
     np.testing.assert_allclose(x_a[0, others], controls[[found.features[j] for j in others]].mean(), rtol=1e-6)
     assert not found.scored(1)[found.targets.index("TFB")]  # the perturbed TF itself is never scored
     assert found.hops is None and found.x_oracle is None
+
+
+def test_a_design_without_eligible_tfs_gives_empty_tables_and_a_figure(tiny_dataset, tmp_path):
+    choice = replace(CHOICE, min_descendants=10**6)
+    outputs = DesignOutputs(tmp_path / "design.tsv", tmp_path / "individuals.npz")
+    assert design(PRESETS["tiny"], tiny_dataset, choice, outputs).empty
+    found = synthetic_truth(TruthInputs(outputs, tiny_dataset), ("knockdown", LEVELS["knockdown"]), tmp_path / "k.npz")
+    assert found.tfs == [] and found.effect.shape == (0, len(found.targets))
+    ds = load_dataset(tiny_dataset)
+    shape = (len(ds.targets), len(ds.features))
+    LinearModel("mlr", np.zeros(shape), np.zeros(shape[0]), ds.features, ds.targets).save(tmp_path / "mlr.npz")
+    scores = ForecastOutputs(tmp_path / "mlr_k.npz", tmp_path / "mlr_k.tsv")
+    forecast(ModelFile("mlr", "mlr", tmp_path / "mlr.npz"), DEFAULTS.models["mlr"], tmp_path / "k.npz", scores, (1, 20))
+    tables = InterventionTables(tmp_path / "rows.tsv", tmp_path / "summary.tsv", tmp_path / "paired.tsv")
+    assert summarize_interventions([scores.scores], [tmp_path / "k.npz"], ["mlr"], 20, tables).empty
+    draw_interventions(tables.rows, [tmp_path / "k.npz"], {("mlr", "knockdown"): scores.effects}, {"mlr": "mlr"},
+                       tmp_path / "interventions.png")  # fmt: skip
+    assert (tmp_path / "interventions.png").stat().st_size > 0
