@@ -23,7 +23,7 @@ from lembas_core.models.base import ModelFile
 from lembas_core.models.forecast import forecast_effect
 from lembas_core.models.linear import LinearModel, fit_mlr
 from lembas_core.models.prior_ridge import fit_prior_ridge
-from lembas_core.models.propagation import feedback_matrix, input_response
+from lembas_core.models.propagation import feedback_matrix, input_responses
 from lembas_core.models.rnn.graph import build_graph
 from lembas_core.models.rnn.io import RNNPredictor
 from lembas_core.models.rnn.model import LembasRNN
@@ -186,10 +186,10 @@ def test_propagation_feeds_predicted_tf_changes_back():
     features, targets = ["A", "B", "C"], ["B", "C", "G"]
     coef = np.array([[0.5, 0.0, 0.0], [0.0, 0.4, 0.0], [0.0, 0.0, 2.0]])  # A -> B -> C -> G
     m = feedback_matrix(coef, features, targets)
-    assert input_response(m, 0, 0).tolist() == [1.0, 0.0, 0.0]
-    assert input_response(m, 0, 1).tolist() == [1.0, 0.5, 0.0]
-    np.testing.assert_allclose(input_response(m, 0, 2), [1.0, 0.5, 0.2])
-    np.testing.assert_allclose(input_response(m, 0, "steady"), [1.0, 0.5, 0.2])
+    assert input_responses(m, [0], 0)[:, 0].tolist() == [1.0, 0.0, 0.0]
+    assert input_responses(m, [0], 1)[:, 0].tolist() == [1.0, 0.5, 0.0]
+    np.testing.assert_allclose(input_responses(m, [0], 2)[:, 0], [1.0, 0.5, 0.2])
+    np.testing.assert_allclose(input_responses(m, [0, 1], "steady"), [[1.0, 0.0], [0.5, 1.0], [0.2, 0.4]])
     model = LinearModel("prior_ridge", coef, np.zeros(3), features, targets)
     settings = replace(DEFAULTS.models["prior_ridge"], propagation=3)
     controls = (np.zeros((1, 3), np.float32), np.zeros(1, int))
@@ -197,9 +197,9 @@ def test_propagation_feeds_predicted_tf_changes_back():
     np.testing.assert_allclose(effect[0], [0.5, 0.2, 0.4])  # G moves only through the chain
     with pytest.raises(ValueError, match="one changed TF input per row"):
         forecast_effect("prior_ridge", model, settings, controls, np.array([[1.0, 1.0, 0.0]], np.float32), True)
-    looped = feedback_matrix(np.array([[0.0, 0.0, 1.5], [0.0, 0.9, 0.0], [0.0, 0.0, 0.0]]), features, targets)
-    with pytest.raises(ValueError, match="spectral radius 1.16"):  # B -> C -> B with gain 1.35
-        input_response(looped, 0, "steady")
+    looped = feedback_matrix(np.array([[0.5, 0.0, 1.5], [0.0, 0.9, 0.0], [0.0, 0.0, 0.0]]), features, targets)
+    with pytest.raises(ValueError, match="do not settle"):  # A -> B, and B -> C -> B with gain 1.35: none
+        input_responses(looped, [0], "steady")
 
 
 def _toy_set(effect: np.ndarray, hops: np.ndarray | None) -> PerturbationSet:

@@ -31,7 +31,7 @@ from lembas_core.io.tables import LabeledMatrix, read_matrix, read_table
 
 LOG = logging.getLogger("lembas_core.data.interventions")
 CONTROL = "control"
-DESIGN_COLUMNS = ("sample_id", "perturbed")
+DESIGN_TABLE_COLUMNS = ("sample_id", "perturbed")
 MATRIX_LABEL = "perturbation data"
 DESIGN_LABEL = "intervention design"
 
@@ -64,9 +64,9 @@ class PerturbationData:
 
 def _design(path: str | Path, fmt: str) -> tuple[list[str], list[str]]:
     """(sample IDs, perturbed) of the design table, with a clear error when a column is missing."""
-    table = read_table(path, fmt, DESIGN_LABEL, string_columns=DESIGN_COLUMNS)
+    table = read_table(path, fmt, DESIGN_LABEL, string_columns=DESIGN_TABLE_COLUMNS)
     by_name = {str(c).casefold(): c for c in table.columns}
-    missing = [c for c in DESIGN_COLUMNS if c not in by_name]
+    missing = [c for c in DESIGN_TABLE_COLUMNS if c not in by_name]
     if missing:
         raise InputDataError(
             path,

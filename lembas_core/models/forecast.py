@@ -24,7 +24,7 @@ def _predict(model: Model, x: np.ndarray) -> np.ndarray:
     return out
 
 
-def forecast_effect(  # wide: the model with its kind and settings, the inputs and the regime
+def forecast_effect(
     kind: str, model: Model, settings: Any, controls: tuple[np.ndarray, np.ndarray], x_do: np.ndarray, propagate: bool
 ) -> np.ndarray:
     """Forecast effect (rows x targets), float64, of model `model` of kind `kind` with `settings`, for inputs

@@ -10,8 +10,9 @@ perturbed value, and this is repeated (3 times by default there; its documentati
   t(j), except i = j (a TF's own measurement predicting itself is not regulation; CellOracle leaves
   self-regulation out of its models too), zero for the other features;
 - for a change delta of feature k, the input change after s steps is delta * r_s with r_0 = e_k and
-  r_{s+1} = e_k + M r_s with entry k held at 1; `steady` solves the fixed point r = e_k + M r exactly, which
-  exists when the spectral radius of M (without row and column k) is below 1;
+  r_{s+1} = e_k + M r_s with entry k held at 1; `steady` iterates to the fixed point r = e_k + M r (to a
+  relative change of 1e-12), which is reached when the spectral radius of M (without row and column k) is
+  below 1;
 - the forecast effect is (delta * r) @ coef.T. With 0 steps it is the plain model's f(x_do) - f(x_control).
 
 Unlike CellOracle, inputs are not clipped at zero: the input scale need not be non-negative.
@@ -22,6 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 STEADY = "steady"
+STEADY_TOLERANCE = 1e-12  # relative change of the fed-back inputs at which the steady state is reached
+STEADY_MAX_STEPS = 10_000
+STEADY_DIVERGED = 1e12  # a fed-back input this many times the perturbation: the feedback diverges
 
 
 def feedback_matrix(coef: np.ndarray, features: list[str], targets: list[str]) -> np.ndarray:
@@ -35,29 +39,37 @@ def feedback_matrix(coef: np.ndarray, features: list[str], targets: list[str]) -
     return m
 
 
-def input_response(m: np.ndarray, column: int, steps: int | str, stable: bool = False) -> np.ndarray:
-    """(features,) change of every input per unit change of input `column` after `steps` feedback steps
-    (or at the steady state; `stable`: the caller knows that it exists, which skips the check)."""
-    unit = np.zeros(m.shape[0])
-    unit[column] = 1.0
+def input_responses(m: np.ndarray, columns: np.ndarray, steps: int | str) -> np.ndarray:
+    """(features x len(columns)) change of every input per unit change of each input in `columns`, after
+    `steps` feedback steps, or (STEADY) at the fixed point r = e_k + M r with entry k held at 1, iterated until
+    no entry changes by more than STEADY_TOLERANCE (relative); the iteration converges when the spectral
+    radius of M without row and column k is below 1, and a ValueError says when it does not."""
+    columns = np.asarray(columns, dtype=np.int64)
+    held = (columns, np.arange(columns.size))
+    units = np.zeros((m.shape[0], columns.size))
+    units[held] = 1.0
+    response = units.copy()
+    for _ in range(STEADY_MAX_STEPS if steps == STEADY else int(steps)):
+        new = units + m @ response
+        new[held] = 1.0
+        scale = np.abs(new).max(initial=1.0)
+        if scale > STEADY_DIVERGED:
+            raise ValueError(_unsettled(steps, f"they grow beyond {STEADY_DIVERGED:.0e} times the perturbation"))
+        done = steps == STEADY and np.max(np.abs(new - response), initial=0.0) <= STEADY_TOLERANCE * scale
+        response = new
+        if done:
+            return response
     if steps == STEADY:
-        free = np.flatnonzero(np.arange(m.shape[0]) != column)
-        block = m[np.ix_(free, free)]
-        radius = 0.0 if stable else _spectral_radius(block)
-        if radius >= 1.0:
-            raise ValueError(
-                f"propagation: steady: the feedback among TFs has spectral radius {radius:.3g} >= 1 when TF column "
-                f"{column} is perturbed, so the fed-back changes grow without a steady state; set the model's "
-                "`propagation` to a number of steps instead"
-            )
-        response = unit.copy()
-        response[free] = np.linalg.solve(np.eye(free.size) - block, m[free, column])
-        return response
-    response = unit.copy()
-    for _ in range(int(steps)):
-        response = unit + m @ response
-        response[column] = 1.0
+        raise ValueError(_unsettled(steps, f"no steady state within {STEADY_MAX_STEPS} steps"))
     return response
+
+
+def _unsettled(steps: int | str, how: str) -> str:
+    """The message for fed-back TF changes that do not settle."""
+    return (
+        f"propagation ({steps}): the fed-back TF changes do not settle ({how}): the feedback among TFs has a "
+        "spectral radius near or above 1; set the model's `propagation` to a small number of steps"
+    )
 
 
 def propagated_effect(
@@ -71,16 +83,9 @@ def propagated_effect(
     changed = delta != 0
     if (changed.sum(axis=1) > 1).any():
         raise ValueError("propagation starts from one changed TF input per row (regime A)")
-    m = feedback_matrix(coef, features, targets)
-    stable = _spectral_radius(np.abs(m)) < 1.0  # then every principal submatrix's radius is below 1 too
-    change = np.zeros_like(delta)
     rows, columns = np.nonzero(changed)
-    for column in np.unique(columns):
-        at = rows[columns == column]
-        change[at] = delta[at, column][:, None] * input_response(m, int(column), steps, stable)[None, :]
+    perturbed = np.unique(columns)
+    responses = input_responses(feedback_matrix(coef, features, targets), perturbed, steps)
+    change = np.zeros_like(delta)
+    change[rows] = delta[rows, columns][:, None] * responses[:, np.searchsorted(perturbed, columns)].T
     return change @ coef.T
-
-
-def _spectral_radius(matrix: np.ndarray) -> float:
-    """Largest |eigenvalue| of a square matrix (0 for an empty one)."""
-    return float(np.max(np.abs(np.linalg.eigvals(matrix)))) if matrix.size else 0.0
