@@ -88,9 +88,7 @@ class PerturbationSet:
             value = getattr(self, f.name)
             if value is None:
                 continue
-            arrays[f.name] = (
-                np.asarray(value, dtype=str) if f.name in ("features", "targets", "tfs", "level") else value
-            )
+            arrays[f.name] = np.asarray(value, dtype=str) if f.name in NAME_FIELDS else value
         with atomic_file(path, "wb") as handle:
             np.savez(handle, **arrays)
 

@@ -72,7 +72,7 @@ class ModelSpec:
 
 
 def variant_definitions(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """The active variants (`models.variants` without the null ones), checked: name, kind, keys.
+    """The active variants (`models.variants` without the null ones) in name order, checked: name, kind, keys.
 
     Raises
     ------
@@ -106,7 +106,7 @@ def variant_definitions(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                 f"{where}.{unknown[0]}: model kind {kind!r} has no setting {unknown[0]!r} (settable: {settable})"
             )
         active[str(name)] = dict(definition)
-    return active
+    return dict(sorted(active.items()))  # by name: an overlay that edits one variant must not reorder them
 
 
 def variant_config(config: Mapping[str, Any], definition: Mapping[str, Any]) -> dict[str, Any]:
