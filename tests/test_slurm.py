@@ -57,8 +57,8 @@ EXPECTED_JOBS = {
     "ladder": 1,
     "verdict": 1,
     "intervention_design": 1,
-    "intervention_truth": 2,  # the tiny preset's two levels
-    "forecast_interventions": 16,  # 8 forecasters (the 7 models and prior_ridge_3steps) x 2 levels
+    "intervention_truth": 1,  # the tiny preset's one level
+    "forecast_interventions": 8,  # 8 forecasters: the 7 models and prior_ridge_3steps
     "summarize_interventions": 1,
 }
 

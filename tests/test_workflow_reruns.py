@@ -36,7 +36,7 @@ from workflow_helpers import (
 pytestmark = pytest.mark.workflow
 
 
-TINY_LEVELS = ("knockdown", "knockdown_beyond")  # config/presets/tiny.yaml
+TINY_LEVELS = ("knockdown",)  # config/presets/tiny.yaml
 
 
 def model_downstream(model: str, genes=("ALB", "AFP")) -> dict[str, set[str]]:
