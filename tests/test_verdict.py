@@ -192,3 +192,8 @@ def test_a_model_without_a_network_control_in_the_run_is_not_called_a_winner():
     kinds = {m: k for m, k in KINDS.items() if m != "rnn_shuffled"}
     answer = [s for s in verdict_sentences(found, kinds, NETWORKS) if s.startswith("rnn: vs no change")][0]
     assert "no network control of it ran" in answer and "wins" not in answer
+
+
+def test_the_report_page_escapes_what_restructuredtext_would_read_as_markup():
+    page = as_rst(["a |x| b with *stars* and snake_case"], "jackknife", "Description.")
+    assert "a \\|x\\| b with \\*stars\\* and snake\\_case" in page

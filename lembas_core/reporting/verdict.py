@@ -295,7 +295,10 @@ def as_markdown(sentences: list[str], method: str) -> str:
 
 def as_rst(sentences: list[str], method: str, description: str) -> str:
     """The report's first page: the verdict, then the workflow `description` (reStructuredText)."""
-    escaped = [s.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`").replace("_", "\\_") for s in sentences]
+    escaped = [
+        s.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`").replace("_", "\\_").replace("|", "\\|")
+        for s in sentences
+    ]
     lines = ["Verdict", "=======", "", *(f"- {s}" for s in escaped), ""]
     lines += [
         f"Intervals: 95% {method}, of the paired difference for every comparison (interventions: Student t over "
