@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from common import HERE, write_table
 
+from lembas_core.common.settings import ScoreSettings
 from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.dataset import Dataset, load_dataset
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
@@ -42,10 +43,13 @@ def dataset_of(preset: str) -> Path:
     return work / "dataset"
 
 
+NO_INTERVAL = ScoreSettings(interval="none", bootstrap=0, bootstrap_seed=0, include_zero_filled=False)
+
+
 def r2_uniform(ds: Dataset, split: str, predictions: np.ndarray) -> float:
-    """Per-gene R^2 averaged over the split's genes (no bootstrap)."""
+    """Per-gene R^2 averaged over the split's genes (no interval)."""
     y = np.asarray(ds.y[split])
-    return summary_metrics(y, predictions, np.ones(y.shape[1], bool), n_boot=0, seed=0)["r2_uniform"]
+    return summary_metrics(y, predictions, np.ones(y.shape[1], bool), NO_INTERVAL)[0]["r2_uniform"]
 
 
 def main() -> None:
