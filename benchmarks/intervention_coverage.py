@@ -25,6 +25,7 @@ from common import write_table
 from lembas_core.common.settings import PerturbationChoice
 from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.evaluation.interventions import NO_CHANGE, per_tf, t_interval
+from lembas_core.io.interventions import PerturbationSet
 from lembas_core.models.base import ModelFile, model_file
 from lembas_core.steps.forecast_interventions import ForecastOutputs, forecast
 from lembas_core.steps.intervention_truth import DesignOutputs, TruthInputs, design, synthetic_truth
@@ -57,7 +58,8 @@ def per_tf_values(run: Path, models: list[str], work: Path) -> pd.DataFrame:
             loaded = ModelFile(model, spec.kind, run / model_file(spec.kind, spec.fitted_as))
             forecast_files = ForecastOutputs(work / f"{model}_{name}.npz", work / f"{model}_{name}.tsv")
             frames.append(forecast(loaded, spec.settings, path, forecast_files, (2, settings.interventions.top_genes)))
-    rows = pd.concat([*frames, no_change_rows(files, settings.interventions.top_genes)], ignore_index=True)
+    levels = [PerturbationSet.load(path) for path in files]
+    rows = pd.concat([*frames, no_change_rows(levels, settings.interventions.top_genes)], ignore_index=True)
     values = per_tf(rows[rows["regime"] == "A"])
     values = values[(values.genes == "all") & (values.metric == "pearson_delta") & (values.range == "in")]
     table = values.pivot(index="tf", columns="model", values="value")

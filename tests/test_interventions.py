@@ -306,7 +306,7 @@ def test_the_stage_is_deterministic_and_regime_b_holds_the_true_tf_changes(tmp_p
         forecast(model_file, DEFAULTS.models["mlr"], tmp_path / "one" / "knockdown.npz", outputs, (1, 20))
     assert (tmp_path / "a.tsv").read_bytes() == (tmp_path / "b.tsv").read_bytes()
     assert not second.effect[first.hops == 0].any()  # nothing outside the descendants moves
-    zero = no_change_rows([tmp_path / "one" / "knockdown.npz"], 20)
+    zero = no_change_rows([PerturbationSet.load(tmp_path / "one" / "knockdown.npz")], 20)
     assert set(zero["regime"]) == {"A", "B"} and (zero[zero.genes == "all"]["pearson_delta"] == 0).all()
 
 
@@ -368,7 +368,7 @@ def test_a_design_without_eligible_tfs_gives_empty_tables_and_a_figure(tiny_data
     scores = ForecastOutputs(tmp_path / "mlr_k.npz", tmp_path / "mlr_k.tsv")
     forecast(ModelFile("mlr", "mlr", tmp_path / "mlr.npz"), DEFAULTS.models["mlr"], tmp_path / "k.npz", scores, (1, 20))
     tables = InterventionTables(tmp_path / "rows.tsv", tmp_path / "summary.tsv", tmp_path / "paired.tsv")
-    assert summarize_interventions([scores.scores], [tmp_path / "k.npz"], ["mlr"], 20, tables).empty
-    draw_interventions(tables.rows, [tmp_path / "k.npz"], {("mlr", "knockdown"): scores.effects}, {"mlr": "mlr"},
+    assert summarize_interventions([scores.scores], [found], ["mlr"], 20, tables).empty
+    draw_interventions(tables.rows, [found], {("mlr", "knockdown"): scores.effects}, {"mlr": "mlr"},
                        tmp_path / "interventions.png")  # fmt: skip
     assert (tmp_path / "interventions.png").stat().st_size > 0

@@ -1,6 +1,7 @@
 """Snakemake script of rule summarize_interventions: unpack, then call lembas_core.steps."""
 
 from lembas_core.common.layout import by_model_and_split
+from lembas_core.io.interventions import PerturbationSet
 from lembas_core.steps.runtime import job
 from lembas_core.steps.summarize_interventions import (
     InterventionTables,
@@ -11,6 +12,7 @@ from lembas_core.steps.summarize_interventions import (
 with job(snakemake.log[0], snakemake.threads):
     p, i, o = snakemake.params, snakemake.input, snakemake.output
     tables = InterventionTables(o.interventions, o.interventions_summary, o.interventions_paired)
-    summarize_interventions(i.scores, i.perturbations, p.models, p.top_genes, tables)
+    levels = [PerturbationSet.load(path) for path in i.perturbations]  # read once, for the tables and the figure
+    summarize_interventions(i.scores, levels, p.models, p.top_genes, tables)
     effects = by_model_and_split(p.models, p.levels, i.effects)
-    draw_interventions(o.interventions, i.perturbations, effects, dict(zip(p.models, p.kinds)), o.figure)
+    draw_interventions(o.interventions, levels, effects, dict(zip(p.models, p.kinds)), o.figure)

@@ -76,7 +76,7 @@ def ingest_perturbations(
     ingest_dir: str | Path,
     settings: IngestSettings,
     out: str | Path,
-) -> PerturbationData:  # wide: the two files, their format, what they are checked against, the output
+) -> PerturbationData:
     """Read and check the user's perturbation matrix and design table `paths` against the ingested cohort in
     `ingest_dir` (a perturbed gene must be a TF column that regulates in the network); save them to `out`."""
     store = Store(ingest_dir, kind="ingest")

@@ -16,11 +16,10 @@ from lembas_core.reporting.figures import interventions_plot
 from lembas_core.reporting.palette import Palette
 
 
-def no_change_rows(perturbation_files: Sequence[str | Path], top_genes: int) -> pd.DataFrame:
-    """Score rows of the no-change baseline (a zero forecast) on every level, in both regimes."""
+def no_change_rows(levels: Sequence[PerturbationSet], top_genes: int) -> pd.DataFrame:
+    """Score rows of the no-change baseline (a zero forecast) on every level's perturbations, in both regimes."""
     frames = []
-    for path in perturbation_files:
-        perturbations = PerturbationSet.load(path)
+    for perturbations in levels:
         zero = np.zeros_like(perturbations.effect)
         regimes = ["A", "B"] if perturbations.x_oracle is not None else ["A"]
         frames += [score_forecast(perturbations, zero, (NO_CHANGE, r), top_genes) for r in regimes]
@@ -38,15 +37,16 @@ class InterventionTables:
 
 def summarize_interventions(
     score_files: Sequence[str | Path],
-    perturbation_files: Sequence[str | Path],
+    levels: Sequence[PerturbationSet],
     models: Sequence[str],
     top_genes: int,
     out: InterventionTables,
 ) -> pd.DataFrame:
     """interventions.tsv (every model's rows and the no-change baseline's), its summary over TFs and the
-    paired comparisons over TFs of every pair of `models` and each model against no change."""
+    paired comparisons over TFs of every pair of `models` and each model against no change; `levels` are the
+    perturbations of every level (the no-change baseline is scored on them)."""
     frames = [pd.read_csv(path, sep="\t") for path in score_files]
-    rows = pd.concat([*frames, no_change_rows(perturbation_files, top_genes)], ignore_index=True)
+    rows = pd.concat([*frames, no_change_rows(levels, top_genes)], ignore_index=True)
     rows = rows[rows["model"].isin([*models, NO_CHANGE])]
     write_tsv(rows, out.rows, float_format="%.5g")
     write_tsv(summarize(rows), out.summary, float_format="%.5g")
@@ -57,7 +57,7 @@ def summarize_interventions(
 
 def draw_interventions(
     rows_file: str | Path,
-    perturbation_files: Sequence[str | Path],
+    levels: Sequence[PerturbationSet],
     effects: dict[tuple[str, str], str | Path],
     kinds: dict[str, str],
     out: str | Path,
@@ -65,7 +65,7 @@ def draw_interventions(
     """The interventions figure from interventions.tsv; the example is the in-range perturbation with the
     largest total true |effect| of the first level that has one (else of the first level with any); `effects`
     maps (model, level) to the forecast jobs' mean effects, `kinds` each model's kind (its colour)."""
-    sets = [s for s in (PerturbationSet.load(path) for path in perturbation_files) if len(s.tfs)]
+    sets = [s for s in levels if len(s.tfs)]
     rows = pd.read_csv(rows_file, sep="\t")
     if not sets:
         interventions_plot(rows, ("no perturbation to show", np.zeros(0), {}), out, Palette(kinds))

@@ -1,7 +1,7 @@
 """Which TFs of the synthetic cohort are perturbed, and the true effects of perturbing them.
 
 A perturbed TF must be a model input and move at least `min_descendants` of the benchmark's targets in the
-true network (:func:`lembas_core.synthetic.counterfactual.descendants`). TFs are chosen seeded and stratified
+true network (:class:`lembas_core.synthetic.counterfactual.Descendants`). TFs are chosen seeded and stratified
 by their number of true TF -> TF out-edges (strata 0, 1, 2-3, 4-7, 8+), so that multi-hop effects exist:
 round-robin over the strata, each in its own seeded order, until enough are chosen.
 """
