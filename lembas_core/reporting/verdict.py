@@ -73,21 +73,28 @@ def _interval(lo: float | None, hi: float | None) -> str:
     return f"[{lo:.3f}, {hi:.3f}]" if pd.notna(lo) and pd.notna(hi) else "(no interval)"
 
 
-def _difference(paired: pd.DataFrame, split: str, a: str, b: str) -> tuple[str, float, float, float] | None:
-    """(verdict from A's side, difference A - B, lo, hi) of the split's verdict metric, or None."""
-    metric = verdict_metric(split)
-    rows = paired[paired.split == split]
+def _oriented(rows: pd.DataFrame, pair: tuple[str, str], columns: tuple[str, str, str]) -> tuple | None:
+    """(verdict from A's side, difference A - B, lo, hi) of `pair` = (A, B) from paired-comparison `rows`, whose
+    `columns` hold the difference and its interval, whichever way round the table lists the pair; or None."""
+    a, b = pair
     for first, second, sign in ((a, b, 1), (b, a, -1)):
         found = rows[(rows.model_a == first) & (rows.model_b == second)]
         if len(found):
             row = found.iloc[0]
-            value, lo, hi = (row[f"{metric}_difference{part}"] for part in ("", "_lo", "_hi"))
+            value, lo, hi = (row[column] for column in columns)
             verdict = row.verdict
             if sign < 0:
                 value, lo, hi = -value, -hi, -lo
                 verdict = {"a_better": "b_better", "b_better": "a_better"}.get(verdict, verdict)
             return verdict, value, lo, hi
     return None
+
+
+def _difference(paired: pd.DataFrame, split: str, a: str, b: str) -> tuple[str, float, float, float] | None:
+    """(verdict from A's side, difference A - B, lo, hi) of the split's verdict metric, or None."""
+    metric = verdict_metric(split)
+    columns = tuple(f"{metric}_difference{part}" for part in ("", "_lo", "_hi"))
+    return _oriented(paired[paired.split == split], (a, b), columns)
 
 
 def _point(summary: pd.DataFrame, metric: str) -> str:
@@ -206,17 +213,7 @@ def _headline(table: pd.DataFrame) -> pd.DataFrame:
 
 def _intervention_difference(paired: pd.DataFrame, a: str, b: str) -> tuple[str, float, float, float] | None:
     """(verdict from A's side, mean difference A - B over TFs, lo, hi) in INTERVENTION_SETTING, or None."""
-    rows = _headline(paired)
-    for first, second, sign in ((a, b, 1), (b, a, -1)):
-        found = rows[(rows.model_a == first) & (rows.model_b == second)]
-        if len(found):
-            row = found.iloc[0]
-            value, lo, hi, verdict = row.difference, row.lo, row.hi, row.verdict
-            if sign < 0:
-                value, lo, hi = -value, -hi, -lo
-                verdict = {"a_better": "b_better", "b_better": "a_better"}.get(verdict, verdict)
-            return verdict, value, lo, hi
-    return None
+    return _oriented(_headline(paired), (a, b), ("difference", "lo", "hi"))
 
 
 def intervention_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
