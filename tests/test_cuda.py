@@ -23,7 +23,7 @@ pytestmark = [
     pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device visible to torch"),
 ]
 EARLY = replace(
-    TRAINING, epochs=40, batch_size=16, warmup_epochs=1, lr_peak=5e-2, spectral_samples=4, min_steps=0, patience=3
+    TRAINING, epochs=40, batch_size=16, warmup_epochs=1, lr_peak=5e-2, spectral_samples=4, steps=0, patience=3
 )
 
 

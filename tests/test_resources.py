@@ -75,10 +75,12 @@ def test_retries_ask_for_more(job):
 
 def test_runtime_follows_training_hyperparameters():
     full = synthetic_size("full")
-    fewer_epochs = with_models(rnn={"epochs": 60})
-    assert runtime("train rnn", full, fewer_epochs) < runtime("train rnn", full) / 5
+    fewer_updates = with_models(rnn={"steps": 800, "continuation": 0.0})
+    assert runtime("train rnn", full, fewer_updates) < runtime("train rnn", full) / 5
+    unchecked = with_models(rnn={"continuation": 0.0})  # the continuation checks' worst case counts
+    assert runtime("train rnn", full, unchecked) < runtime("train rnn", full)
     upstream = with_models(rnn={"recipe": "upstream", "epochs": 60})  # the recipe's 600 epochs count
-    assert runtime("train rnn", full, upstream) > runtime("train rnn", full, fewer_epochs) * 5
+    assert runtime("train rnn", full, upstream) > runtime("train rnn", full, fewer_updates) * 5
     small_batches = with_models(xgbrf={"batch_size": 100})
     assert runtime("train xgbrf", full, small_batches) < runtime("train xgbrf", full)
     # 1,000 targets x 1.22 s on two threads (benchmarks/README.md): about 20 min, requested with a 2x margin

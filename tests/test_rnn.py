@@ -17,19 +17,18 @@ from lembas_core.data.dataset import load_dataset
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
 from lembas_core.io.errors import InputDataError
+from lembas_core.models.rnn.activation import mml, mml_derivative
 from lembas_core.models.rnn.dense import DenseLembasRNN
 from lembas_core.models.rnn.graph import build_graph
 from lembas_core.models.rnn.io import graph_from_dataset, import_upstream_checkpoint, load_rnn, model_settings, save_rnn
-from lembas_core.models.rnn.model import LembasRNN, mml, mml_derivative
+from lembas_core.models.rnn.loss import spectral_radius_estimate
+from lembas_core.models.rnn.model import LembasRNN
+from lembas_core.models.rnn.schedule import Budget, continuation_budget, lembas_lr, training_budget
 from lembas_core.models.rnn.training import (
     HISTORY_COLUMNS,
-    Budget,
     Checkpointing,
     inner_split,
-    lembas_lr,
-    spectral_radius_estimate,
     train,
-    training_budget,
 )
 from lembas_core.synthetic.cohort import synthesize
 from lembas_core.workflow.settings import Settings, default_config
@@ -38,10 +37,25 @@ from rnn_helpers import TRAINING, inputs, make_model, random_network
 
 def test_mml_and_derivative():
     z = torch.tensor([-2.0, 0.0, 0.3, 0.5, 1.0, 4.0], dtype=torch.float64)
-    assert torch.allclose(mml(z, 0.01), torch.tensor([-0.02, 0.0, 0.3, 0.5, 0.75, 0.9375], dtype=torch.float64))
-    z.requires_grad_(True)
-    mml(z, 0.01).sum().backward()
-    assert torch.allclose(z.grad[[0, 2, 4, 5]], mml_derivative(z.detach(), 0.01)[[0, 2, 4, 5]])
+    assert torch.equal(mml(z, 0.01), torch.tensor([-0.02, 0.0, 0.3, 0.5, 0.75, 0.9375], dtype=torch.float64))
+    # leak below 0; 1 at and between the kinks 0 and 0.5 (as autograd through the piecewise form); 1/(4 z^2) above
+    expected = torch.tensor([0.01, 1.0, 1.0, 1.0, 0.25, 1 / 64], dtype=torch.float64)
+    assert torch.equal(mml_derivative(z, 0.01), expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mml_equals_its_piecewise_definition_bit_for_bit(dtype):
+    rng = np.random.default_rng(0)
+    z = np.concatenate([rng.normal(0, 2, 200_000), rng.uniform(0.499, 0.501, 200_000), [0.0, -0.0, 0.5, 1e30, -1e30]])
+    z = z.astype(dtype)
+    leak = dtype(0.01)
+    definition = np.where(z < 0, leak * z, np.where(z <= 0.5, z, 1 - dtype(0.25) / np.maximum(z, dtype(0.5))))
+    assert np.array_equal(mml(torch.as_tensor(z), float(leak)).numpy(), definition)
+    slope = mml_derivative(torch.as_tensor(z), float(leak)).numpy()
+    inside = (z > 0.5) & (z < 1e10)
+    assert np.array_equal(slope[z < 0], np.full((z < 0).sum(), leak))
+    assert np.array_equal(slope[(z >= 0) & (z <= 0.5)], np.ones(((z >= 0) & (z <= 0.5)).sum(), dtype))
+    np.testing.assert_allclose(slope[inside], 0.25 / z[inside].astype(np.float64) ** 2, rtol=1e-6)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -77,9 +91,9 @@ def test_custom_backward_equals_dense_autograd(seed):
     g = model.graph
     dense_w_grad = dense.signaling_network.weights.grad[torch.as_tensor(g.row), torch.as_tensor(g.col)]
     for ours, ref in [(model.w.grad, dense_w_grad), (model.bias.grad, dense.signaling_network.bias.grad[:, 0])]:
-        assert float((ours - ref).abs().max() / ref.abs().max()) <= 1e-8
+        assert float((ours - ref).abs().max() / ref.abs().max()) <= 1e-12
     ref_out = dense.output_layer.weights.grad[out_perm]
-    assert float((model.w_out.grad - ref_out).abs().max() / ref_out.abs().max()) <= 1e-8
+    assert float((model.w_out.grad - ref_out).abs().max() / ref_out.abs().max()) <= 1e-12
 
 
 def test_input_gradient_for_shap():
@@ -129,14 +143,19 @@ def test_lr_schedule_shape():
     assert lr[10] < lr[15] and lr[50] > lr[80]
 
 
-def test_budget_gives_small_cohorts_enough_steps_and_scales_the_schedule():
-    cfg = replace(TRAINING, epochs=60, batch_size=25, min_steps=2000, warmup_epochs=10, reset_epochs=200, patience=20)
-    large = training_budget(1080, cfg)  # 44 updates an epoch: 2,640 >= 2,000
-    assert (large.epochs, large.warmup_epochs, large.patience, large.steps) == (60, 10, 20, 2640)
-    small = training_budget(61, cfg)  # 3 updates an epoch: 60 epochs would be 180 updates
+def test_budget_is_the_same_number_of_updates_at_every_size_and_keeps_the_schedule_shape():
+    cfg = replace(TRAINING, epochs=60, batch_size=25, steps=2000, warmup_epochs=10, reset_epochs=200, patience=20)
+    large = training_budget(12750, cfg)  # 510 updates an epoch: 4 epochs
+    assert (large.epochs, large.steps_per_epoch, large.steps) == (4, 510, 2040)
+    assert (large.warmup_epochs, large.reset_epochs, large.patience) == (1, 13, 1)  # shape x 4/60, each >= 1
+    small = training_budget(61, cfg)  # 3 updates an epoch
     assert small.steps_per_epoch == 3 and small.epochs == 667 and small.steps >= 2000
     assert (small.warmup_epochs, small.reset_epochs, small.patience) == (111, 2223, 222)  # same shape, x 11.1
-    assert training_budget(61, replace(cfg, min_steps=0)).epochs == 60  # the switch off: epochs as given
+    assert training_budget(61, replace(cfg, steps=0)).epochs == 60  # the switch off: epochs as given
+    check = continuation_budget(small, replace(cfg, continuation=0.25, max_continuations=3))
+    assert (check.epochs, check.warmup_epochs, check.steps_per_epoch) == (167, 28, 3)
+    assert continuation_budget(small, replace(cfg, continuation=0.0)) is None
+    assert continuation_budget(small, replace(cfg, max_continuations=0)) is None
 
 
 def test_inner_split_is_seeded_disjoint_and_holds_the_fraction():
@@ -155,9 +174,13 @@ def _training_data(model: LembasRNN, n: int = 60):
     return x, y
 
 
-TINY_TRAIN = replace(TRAINING, epochs=4, batch_size=16, warmup_epochs=1, lr_peak=1e-2, spectral_samples=4, min_steps=0)
+TINY_TRAIN = replace(
+    TRAINING, epochs=4, batch_size=16, warmup_epochs=1, lr_peak=1e-2, spectral_samples=4, steps=0, continuation=0.0
+)
 # early stopping within a few epochs: the noise-dominated targets above stop improving at once
-EARLY = replace(TINY_TRAIN, epochs=40, patience=3, lr_peak=5e-2)
+EARLY = replace(TINY_TRAIN, epochs=40, patience=3, lr_peak=5e-2, continuation=0.0)
+# the same with continuation checks of 10 epochs (a quarter of the schedule) after the main schedule
+CHECKED = replace(EARLY, continuation=0.25, max_continuations=3)
 
 
 def test_training_lowers_the_loss_and_is_deterministic():
@@ -190,7 +213,7 @@ def test_early_stopping_keeps_the_best_epoch_and_is_deterministic(tmp_path):
     assert (again.best_epoch, len(again.history)) == (outcome.best_epoch, len(outcome.history))
     assert all(torch.equal(kept[name], kept_again[name]) for name in kept)
     last = torch.load(tmp_path / "run0.pt", weights_only=True)  # state after the last epoch run
-    assert last["epoch"] == len(outcome.history) and last["best"]["epoch"] == outcome.best_epoch
+    assert len(last["history"]) == len(outcome.history) and last["best"]["epoch"] == outcome.best_epoch
     assert all(torch.equal(kept[name], last["best"]["weights"][name]) for name in kept)
     assert not torch.equal(kept["w"], last["model"]["w"])  # the best epoch's weights, not the last epoch's
 
@@ -198,21 +221,50 @@ def test_early_stopping_keeps_the_best_epoch_and_is_deterministic(tmp_path):
 def test_cap_reached_while_improving_says_so():
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
-    outcome = train(model, x, y, replace(TINY_TRAIN, epochs=2, patience=10))
-    assert outcome.converged is False and "raise models.rnn.epochs" in outcome.stop_reason
+    outcome = train(model, x, y, replace(TINY_TRAIN, epochs=2, patience=10, continuation=0.0))
+    assert outcome.converged is False and "raise models.rnn.steps" in outcome.stop_reason
 
 
-def test_resume_equals_uninterrupted_with_early_stopping(tmp_path):
+def test_continuation_checks_decide_convergence():
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
-    uninterrupted = train(model, x, y, EARLY)
+    outcome = train(model, x, y, CHECKED)
+    phases = [row["phase"] for row in outcome.history]
+    main = phases.count(0)
+    assert (
+        outcome.continuations >= 1 and phases == sorted(phases) and set(phases) == set(range(outcome.continuations + 1))
+    )
+    assert all(phases.count(k) == 10 for k in range(1, outcome.continuations + 1))  # 0.25 x 40 epochs each
+    assert outcome.converged is True and outcome.stop_reason.startswith(f"continuation check {outcome.continuations}")
+    last_check = [row["validation_error"] for row in outcome.history if row["phase"] == outcome.continuations]
+    before = min(row["validation_error"] for row in outcome.history if row["phase"] < outcome.continuations)
+    assert min(last_check) >= before * (1 - CHECKED.min_delta)  # the last check did not improve enough
+    assert main < CHECKED.epochs  # the main schedule stopped early
+    errors = [row["validation_error"] for row in outcome.history]
+    assert errors[outcome.best_epoch - 1] == min(errors)
+    # a schedule far too short for the problem: every check improves, and the report says not converged
+    short = replace(CHECKED, epochs=4, continuation=1.0, max_continuations=2, lr_peak=1e-2)
+    model, *_ = make_model(0, dtype=torch.float32)
+    outcome = train(model, x, y, short)
+    assert [row["phase"] for row in outcome.history] == [0] * 4 + [1] * 4 + [2] * 4
+    assert outcome.converged is False and "still improving after 2 checks" in outcome.stop_reason
+
+
+@pytest.mark.parametrize("killed_after", [4, 23, 32])  # in the main schedule, at its end, inside a check
+def test_resume_equals_uninterrupted_with_early_stopping_and_checks(tmp_path, killed_after):
+    model, *_ = make_model(0, dtype=torch.float32)
+    x, y = _training_data(model)
+    uninterrupted = train(model, x, y, CHECKED)
+    assert uninterrupted.continuations >= 2 and len(uninterrupted.history) > 32
     resumed, *_ = make_model(0, dtype=torch.float32)
     checkpoint = tmp_path / "rnn.checkpoint.pt"
-    train(resumed, x, y, EARLY, Checkpointing(checkpoint, 2, "a"), stop_after=4)  # killed
-    assert torch.load(checkpoint, weights_only=True)["epoch"] == 4
+    train(resumed, x, y, CHECKED, Checkpointing(checkpoint, 1, "a"), stop_after=killed_after)  # killed
+    assert len(torch.load(checkpoint, weights_only=True)["history"]) == killed_after
     fresh, *_ = make_model(0, dtype=torch.float32)  # a new process would rebuild the model from scratch
-    outcome = train(fresh, x, y, EARLY, Checkpointing(checkpoint, 2, "a"))
-    assert [r["epoch"] for r in outcome.history] == [r["epoch"] for r in uninterrupted.history]
+    outcome = train(fresh, x, y, CHECKED, Checkpointing(checkpoint, 1, "a"))
+    assert [(r["epoch"], r["phase"]) for r in outcome.history] == [
+        (r["epoch"], r["phase"]) for r in uninterrupted.history
+    ]
     assert (outcome.best_epoch, outcome.stop_reason) == (uninterrupted.best_epoch, uninterrupted.stop_reason)
     for name, value in model.state_dict().items():
         assert torch.equal(value, fresh.state_dict()[name]), name
@@ -258,8 +310,8 @@ def test_switches_off_reproduce_the_legacy_training(tmp_path):
     graph, _, _ = graph_from_dataset(tmp_path / "ds")
     ds = load_dataset(tmp_path / "ds")
     rnn = settings.models["rnn"]
-    switches_off = {"validation_fraction": 0.0, "readout_init": "upstream", "min_steps": 0}
-    old_defaults = {"lr_peak": 1e-2, "reset_epochs": 200}  # config.yaml at 5a23bb8 (tiny.yaml: 3 epochs)
+    switches_off = {"validation_fraction": 0.0, "readout_init": "upstream", "steps": 0}
+    old_defaults = {"lr_peak": 1e-2, "reset_epochs": 200, "spectral_every": 1}  # config.yaml at 5a23bb8
     legacy = replace(rnn.training, **switches_off, **old_defaults)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

@@ -112,7 +112,7 @@ def test_upstream_recipe_is_one_switch():
     settings, _ = REGISTRY["rnn"].from_config(values, "models.rnn")
     training = settings.training
     assert settings.recipe == "upstream" and training.epochs == 600 and training.lr_peak == 2e-3
-    assert (training.readout_init, training.validation_fraction, training.min_steps) == ("upstream", 0.0, 0)
+    assert (training.readout_init, training.validation_fraction, training.steps) == ("upstream", 0.0, 0)
     assert (training.warmup_epochs, training.reset_epochs, training.batch_size) == (120, 200, 25)
 
 

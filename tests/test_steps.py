@@ -28,7 +28,13 @@ from lembas_core.steps.train_xgbrf import assemble_xgbrf, train_xgbrf_batch
 TINY_RNN = replace(
     DEFAULTS.models["rnn"],
     training=replace(
-        DEFAULTS.models["rnn"].training, epochs=3, batch_size=8, warmup_epochs=1, spectral_samples=2, min_steps=0
+        DEFAULTS.models["rnn"].training,
+        epochs=3,
+        batch_size=8,
+        warmup_epochs=1,
+        spectral_samples=2,
+        steps=0,
+        continuation=0.0,
     ),
 )
 
@@ -164,7 +170,7 @@ def test_rnn_step_trains_saves_and_ignores_the_checkpoint_period(dataset, tmp_pa
         history = pd.read_csv(out / "h.tsv", sep="\t")
         assert history["epoch"].tolist() == [1, 2, 3]
         report = FitReport.read(out / "r.json")
-        assert report.epochs == 3 and report.converged is False and "raise models.rnn.epochs" in report.stop_reason
+        assert report.epochs == 3 and report.converged is False and "raise models.rnn.steps" in report.stop_reason
     assert files[1] == files[2]  # the checkpoint period is an execution setting, not a result
     model = load_model("rnn", tmp_path / "every_1" / "rnn.pt")
     rnn = ModelFile("rnn", "rnn", tmp_path / "every_1" / "rnn.pt")

@@ -44,14 +44,17 @@ def xgbrf_batch_minutes(size: CohortSize, settings: XGBRFSettings, test_fraction
 
 
 def rnn_minutes(size: CohortSize, settings: RNNSettings, test_fraction: float) -> float:
-    """The whole step budget (early stopping usually ends sooner), with the settings' recipe applied."""
+    """The whole budget: the main schedule and every continuation check it may run (early stopping and a
+    check that finds no improvement end sooner), with the settings' recipe applied."""
     training = settings.training
     per_epoch = math.ceil(
         size.training_samples(test_fraction) * (1 - training.validation_fraction) / training.batch_size
     )
-    steps = max(training.epochs * per_epoch, training.min_steps)
+    epochs = math.ceil(training.steps / per_epoch) if training.steps > 0 else training.epochs
+    if training.validation_fraction > 0 and training.continuation > 0:
+        epochs += training.max_continuations * max(1, math.ceil(training.continuation * epochs))
     fixed, per_edge_sample = RNN_STEP_SECONDS
-    return 3 + steps * (fixed + per_edge_sample * size.edges * training.batch_size) / 60
+    return 3 + epochs * per_epoch * (fixed + per_edge_sample * size.edges * training.batch_size) / 60
 
 
 @dataclass(frozen=True)

@@ -93,8 +93,10 @@ class RNNTraining:
     :mod:`lembas_core.models.rnn.training` for the budget rule and early stopping.
     """
 
-    epochs: int  # epoch cap (raised for small cohorts to reach min_steps optimizer updates)
-    min_steps: int  # optimizer updates the budget must allow (0: epochs as given)
+    epochs: int  # epochs of the reference schedule (warm-up, resets, patience are in its epochs)
+    steps: int  # optimizer updates of the schedule at every cohort size (0: `epochs` as given)
+    continuation: float  # length of a continuation check, fraction of the schedule (0: no checks)
+    max_continuations: int  # checks at most; still improving after the last: not converged
     validation_fraction: float  # training samples held out for early stopping (0: none, fixed budget)
     patience: int  # epochs without inner-validation improvement before stopping
     min_delta: float  # relative MSE decrease that counts as an improvement
@@ -116,6 +118,7 @@ class RNNTraining:
     spectral_samples: int
     spectral_probes: int
     spectral_power_steps: int
+    spectral_every: int  # optimizer updates between spectral-radius estimates (the barrier x this on those)
     seed: int
 
 
@@ -129,7 +132,7 @@ class RNNExecution:
 
 # `recipe: upstream` restores the upstream training (upstream_spec.md 3.4: 600 epochs, lr 2e-3 peak, batch
 # 25, the LEMBAS cosine schedule with a 20% warm-up, Adam reset every 200 epochs, b_out = 0) and switches off
-# this project's two deviations: the step budget and early stopping.
+# this project's deviations: the step budget, early stopping and the continuation checks.
 UPSTREAM_RECIPE: dict[str, Any] = {
     "epochs": 600,
     "batch_size": 25,
@@ -138,7 +141,7 @@ UPSTREAM_RECIPE: dict[str, Any] = {
     "lr_end": 1.0e-6,
     "warmup_epochs": 120,
     "reset_epochs": 200,
-    "min_steps": 0,
+    "steps": 0,
     "validation_fraction": 0.0,
     "readout_init": "upstream",
 }

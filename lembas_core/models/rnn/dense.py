@@ -10,7 +10,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from lembas_core.models.rnn.model import LembasRNN, mml
+from lembas_core.models.rnn.activation import mml
+from lembas_core.models.rnn.model import LembasRNN
 
 
 class DenseLembasRNN(nn.Module):

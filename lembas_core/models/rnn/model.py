@@ -17,21 +17,11 @@ import scipy.sparse.linalg as spla
 import torch
 from torch import nn
 
+from lembas_core.models.rnn.activation import mml
 from lembas_core.models.rnn.graph import RNNGraph
+from lembas_core.models.rnn.recurrence import RecurrenceGraph, recurrence
 from lembas_core.models.rnn.sparse import CSRPattern, csr_matmul
 from lembas_core.models.settings import RNNArchitecture
-
-
-def mml(z: torch.Tensor, leak: float) -> torch.Tensor:
-    """Michaelis-Menten-like activation: leak*z (z<0), z (0<=z<=0.5), 1 - 1/(4z) (z>0.5)."""
-    return torch.where(z < 0, leak * z, torch.where(z <= 0.5, z, 1.0 - 0.25 / torch.clamp(z, min=0.5)))
-
-
-def mml_derivative(z: torch.Tensor, leak: float) -> torch.Tensor:
-    """Derivative of :func:`mml` (elementwise, same shape as `z`)."""
-    return torch.where(
-        z <= 0, torch.full_like(z, leak), torch.where(z <= 0.5, torch.ones_like(z), 0.25 / torch.clamp(z, min=0.5) ** 2)
-    )
 
 
 def spectral_radius_scipy(graph: RNNGraph, weights: np.ndarray, seed: int) -> float:
@@ -119,6 +109,15 @@ class LembasRNN(nn.Module):
         self.cc_edges, self.core_idx = as_index(cc_edges), as_index(g.core)
         self.input_idx, self.output_idx = as_index(g.input_idx), as_index(g.output_idx)
         self.sign_t = torch.as_tensor(g.sign, dtype=self.w.dtype, device=device)
+        self.recurrence_graph = RecurrenceGraph(
+            self.core_pattern,
+            self.last_pattern,
+            self.cc_edges,
+            self.core_idx,
+            self.max_steps,
+            self.tolerance,
+            self.leak,
+        )
 
     def to_device(self, device: torch.device | str) -> LembasRNN:
         """Move parameters and index patterns to `device`; return self."""
@@ -132,24 +131,10 @@ class LembasRNN(nn.Module):
         u = u.index_copy(0, self.input_idx, (self.w_in * x).t())
         return u if noise is None else u + noise
 
-    def _converged(self, t: int, new: torch.Tensor, old: torch.Tensor) -> bool:
-        # upstream checks only every 10 steps after step 20 (never with max_steps=10)
-        return t % 10 == 0 and t > 20 and bool((new - old).abs().max() < self.tolerance)
-
     def states(self, u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(x_T, z_T) for all nodes, iterating the core for the first T-1 steps."""
-        bias = self.bias[:, None]
-        u_core, b_core = u[self.core_idx], bias[self.core_idx]
-        w_core = self.w[self.cc_edges]
-        x_core = torch.zeros_like(u_core)
-        for t in range(1, self.max_steps):
-            new = mml(csr_matmul(w_core, x_core, self.core_pattern) + b_core + u_core, self.leak)
-            done = self._converged(t, new, x_core)
-            x_core = new
-            if done:
-                break
-        z = csr_matmul(self.w, x_core, self.last_pattern) + bias + u
-        return mml(z, self.leak), z
+        """(x_T, z_T) for all nodes (nodes x batch), iterating the core for the first T-1 steps
+        (:func:`~lembas_core.models.rnn.recurrence.recurrence`, one autograd node)."""
+        return recurrence(self.w, self.bias, u, self.recurrence_graph)
 
     def forward_full_graph(self, u: torch.Tensor) -> torch.Tensor:
         """Reference: iterate every node for all steps (same result as `states`, slower)."""
@@ -157,7 +142,7 @@ class LembasRNN(nn.Module):
         x = torch.zeros_like(u)
         for t in range(1, self.max_steps + 1):
             new = mml(csr_matmul(self.w, x, self.full_pattern) + bias + u, self.leak)
-            done = self._converged(t, new, x)
+            done = self.recurrence_graph.converged(t, new, x)
             x = new
             if done:
                 break
@@ -165,7 +150,7 @@ class LembasRNN(nn.Module):
 
     def readout(self, x_full: torch.Tensor) -> torch.Tensor:
         """y_hat (batch x outputs) from the node states (nodes x batch)."""
-        return (self.w_out[:, None] * x_full[self.output_idx] + self.b_out[:, None]).t()
+        return (self.w_out[:, None] * x_full.index_select(0, self.output_idx) + self.b_out[:, None]).t()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Predictions (batch x outputs) for inputs `x` (batch x inputs)."""

@@ -32,7 +32,7 @@ class CSRPattern:
 
         self.crow, self.col = as_index(crow), as_index(col)
         self.crow64, self.col64 = as_index(crow, torch.int64), as_index(col, torch.int64)
-        self.crow_t, self.col_t, self.perm = as_index(crow_t), as_index(col_t), as_index(perm, torch.int64)
+        self.crow_t, self.col_t, self.perm = as_index(crow_t), as_index(col_t), as_index(perm)
 
     @property
     def nnz(self) -> int:
@@ -52,8 +52,9 @@ class CSRPattern:
 
     def transposed(self, values: torch.Tensor) -> torch.Tensor:
         """The transpose of :meth:`matrix` as CSR (values permuted, no copy of the pattern)."""
+        permuted = values.index_select(0, self.perm)  # faster than values[self.perm] on CPU
         return torch.sparse_csr_tensor(
-            self.crow_t, self.col_t, values[self.perm], (self.shape[1], self.shape[0]), check_invariants=False
+            self.crow_t, self.col_t, permuted, (self.shape[1], self.shape[0]), check_invariants=False
         )
 
 
