@@ -1,9 +1,10 @@
 """LEMBAS-RNN at the upstream network size: our sparse model vs a dense implementation of the same
 architecture (dense W, autograd through every step, as the upstream code does), same machine.
 
-Usage: python benchmarks/rnn.py [--threads 2] [--dense-steps 2]   (needs the full dataset: data_stages.py)
-Each implementation runs in its own process so that peak memory is measured separately.
-Writes benchmarks/results/rnn.tsv.
+Usage: python benchmarks/rnn.py [--threads 2] [--dense-steps 2] [--device cpu|cuda]
+(needs the full dataset: data_stages.py). Each implementation runs in its own process so that peak memory is
+measured separately. Writes benchmarks/results/rnn.tsv; with --device cuda, ours only (the dense reference
+stays on the CPU) to benchmarks/results/rnn_cuda.tsv.
 """
 
 from __future__ import annotations
@@ -30,10 +31,26 @@ from lembas_core.models.rnn.training import make_optimizer, spectral_weight, tra
 from lembas_core.steps.runtime import configure_threads
 
 BATCH = 25
-STEPS = 30  # timed blocks of `spectral_every` training steps (the median block / spectral_every is reported)
+STEPS = 30  # rounds of (floor, a block of `spectral_every` training updates); medians are reported
+
+
+DEVICE = "cpu"  # set by the child process
+
+
+def synced(fn):
+    """`fn` followed by a wait for the device (CUDA kernels run asynchronously)."""
+
+    def run():
+        out = fn()
+        if DEVICE == "cuda":
+            torch.cuda.synchronize()
+        return out
+
+    return run
 
 
 def median_ms(fn, repeats: int, warmup: int = 3) -> tuple[float, float]:
+    fn = synced(fn)
     for _ in range(warmup):
         fn()
     times = []
@@ -44,11 +61,27 @@ def median_ms(fn, repeats: int, warmup: int = 3) -> tuple[float, float]:
     return statistics.median(times), float(np.percentile(times, 95))
 
 
+def step_and_floor(block, every: int, floor) -> tuple[float, float]:
+    """Median ms of one training update (a timed block of `every` updates / `every`, so the spectral estimate's
+    cost is amortised) and of the floor, timed alternately in STEPS rounds so that both see the same machine."""
+    block, floor = synced(block), synced(floor)
+    block(), floor()
+    steps, floors = [], []
+    for _ in range(STEPS):
+        start = time.perf_counter()
+        floor()
+        middle = time.perf_counter()
+        block()
+        steps.append(1000 * (time.perf_counter() - middle) / every)
+        floors.append(1000 * (middle - start))
+    return statistics.median(steps), statistics.median(floors)
+
+
 def run_ours(x, y, x_val) -> dict:
     start = time.perf_counter()
     graph, features, targets = graph_from_dataset(require_full_dataset())
     rnn = upstream_settings().models["rnn"]
-    model = LembasRNN(graph, rnn.architecture, seed=rnn.training.seed)
+    model = LembasRNN(graph, rnn.architecture, seed=rnn.training.seed).to_device(DEVICE)
     build = time.perf_counter() - start
     cfg = rnn.training
     reuse_freed_memory()  # as train() does
@@ -63,17 +96,18 @@ def run_ours(x, y, x_val) -> dict:
         for k in range(every):
             training_step(model, optimizer, x, y, 2e-3, cfg, generator, spectral_weight(k, cfg))
 
-    block_ms, _ = median_ms(steps, repeats=STEPS)
-    step_ms = block_ms / every  # an update's share of a block: the spectral estimate's cost amortised
+    # the floor: the sparse products one step must do at least once (W @ X, W^T @ G, SDDMM) at batch 25
+    pattern = CSRPattern(graph.crow, graph.full_to_core_cols(), (graph.n_nodes, graph.core.size), DEVICE)
+    values = model.w.detach()
+    xs, g = torch.rand(graph.core.size, BATCH, device=DEVICE), torch.rand(graph.n_nodes, BATCH, device=DEVICE)
+
+    def floor():
+        return pattern.matrix(values) @ xs, pattern.transposed(values) @ g, pattern.sddmm(g, xs)
+
+    step_ms, floor_ms = step_and_floor(steps, every, floor)
     with torch.no_grad():
         single = median_ms(lambda: model(x_val[:1]), repeats=50)
         batch = median_ms(lambda: model(x_val), repeats=20)
-    # the floor: the sparse products one step must do at least once (W @ X, W^T @ G, SDDMM) at batch 25
-    pattern = CSRPattern(graph.crow, graph.full_to_core_cols(), (graph.n_nodes, graph.core.size))
-    values, xs, g = model.w.detach(), torch.rand(graph.core.size, BATCH), torch.rand(graph.n_nodes, BATCH)
-    floor_ms, _ = median_ms(
-        lambda: (pattern.matrix(values) @ xs, pattern.transposed(values) @ g, pattern.sddmm(g, xs)), repeats=20
-    )
     return {
         "build_s": build,
         "step_ms": step_ms,
@@ -127,46 +161,61 @@ def run_dense(x, y, x_val, steps: int) -> dict:
     return {"build_s": build, "step_ms": step_ms, "single_ms": single, "batch_ms": batch}
 
 
-def child(impl: str, threads: int, dense_steps: int) -> None:
+def child(impl: str, threads: int, dense_steps: int, device: str) -> None:
+    global DEVICE
+    DEVICE = device
     configure_threads(threads)
     torch.manual_seed(0)
     ds = load_dataset(require_full_dataset())
-    x = torch.as_tensor(np.array(ds.x["train"][:BATCH]))
-    y = torch.as_tensor(np.array(ds.y["train"][:BATCH]))
-    x_val = torch.as_tensor(np.array(ds.x["validation"]))
+    x = torch.as_tensor(np.array(ds.x["train"][:BATCH]), device=device)
+    y = torch.as_tensor(np.array(ds.y["train"][:BATCH]), device=device)
+    x_val = torch.as_tensor(np.array(ds.x["validation"]), device=device)
     result = run_ours(x, y, x_val) if impl == "ours" else run_dense(x, y, x_val, dense_steps)
     result["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     print("RESULT " + json.dumps(result))
+
+
+def in_child(impl: str, args: argparse.Namespace) -> dict:
+    """Run one implementation in its own process (its own peak RSS); its result dictionary."""
+    command = [sys.executable, __file__, "--child", impl, "--threads", str(args.threads)]
+    command += ["--dense-steps", str(args.dense_steps), "--device", args.device]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = json.loads(out.split("RESULT ", 1)[1])
+    print(impl, result, flush=True)
+    return result
+
+
+def cuda_table(args: argparse.Namespace) -> None:
+    """Ours on the GPU: training step vs floor, inference, peak host RSS (benchmarks/results/rnn_cuda.tsv)."""
+    o = in_child("ours", args)
+    rows = [
+        ("measure", f"ours (sparse), {torch.cuda.get_device_name(0)}"),
+        ("network", f"{o['nodes']} nodes, {o['edges']} edges, core {o['core']}"),
+        ("training step, batch 25 (ms)", f"{o['step_ms']:.2f}"),
+        (
+            "sparse-product floor of one step (ms)",
+            f"{o['floor_ms']:.2f} (step / floor {o['step_ms'] / o['floor_ms']:.1f})",
+        ),
+        ("inference, 1 sample, median / p95 (ms)", f"{o['single_ms'][0]:.2f} / {o['single_ms'][1]:.2f}"),
+        ("inference, 262 samples, median (ms)", f"{o['batch_ms'][0]:.1f}"),
+    ]
+    write_table("rnn_cuda", f"python benchmarks/rnn.py --device cuda --threads {args.threads}", args.threads, rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--dense-steps", type=int, default=2)
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--child", choices=["ours", "dense"])
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.threads, args.dense_steps)
+        child(args.child, args.threads, args.dense_steps, args.device)
         return
-    results = {}
-    for impl in ("ours", "dense"):
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                impl,
-                "--threads",
-                str(args.threads),
-                "--dense-steps",
-                str(args.dense_steps),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        results[impl] = json.loads(out.split("RESULT ", 1)[1])
-        print(impl, results[impl], flush=True)
+    if args.device == "cuda":
+        cuda_table(args)
+        return
+    results = {impl: in_child(impl, args) for impl in ("ours", "dense")}
     o, d = results["ours"], results["dense"]
     rows = [
         ("measure", "ours (sparse)", "dense (upstream approach)", "dense / ours"),

@@ -15,6 +15,7 @@ import torch
 from cohort_helpers import DEFAULTS
 from lembas_core.evaluation.shap import gradient_values
 from lembas_core.models.rnn.io import RNNPredictor
+from lembas_core.models.rnn.loss import loss_terms
 from lembas_core.models.rnn.training import Checkpointing, train
 from rnn_helpers import TRAINING, inputs, make_model
 
@@ -22,8 +23,20 @@ pytestmark = [
     pytest.mark.cuda,
     pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device visible to torch"),
 ]
+# early stopping on the noise-dominated targets of `_data`, then continuation checks of 10 epochs, the spectral
+# estimate every 3rd update (tests/test_rnn.py runs the same on the CPU)
 EARLY = replace(
-    TRAINING, epochs=40, batch_size=16, warmup_epochs=1, lr_peak=5e-2, spectral_samples=4, steps=0, patience=3
+    TRAINING,
+    epochs=40,
+    batch_size=16,
+    warmup_epochs=1,
+    lr_peak=5e-2,
+    spectral_samples=4,
+    steps=0,
+    patience=3,
+    continuation=0.25,
+    max_continuations=3,
+    spectral_every=3,
 )
 
 
@@ -47,6 +60,22 @@ def test_forward_and_backward_match_the_cpu():
         torch.testing.assert_close(getattr(gpu, name).grad.cpu(), getattr(cpu, name).grad, rtol=1e-8, atol=1e-10)
 
 
+def test_loss_terms_and_their_gradients_match_the_cpu():
+    """The hand-written backward passes (recurrence, sign, uniform, spectral) on the GPU, float64."""
+    grads = {}
+    for device in ("cpu", "cuda"):
+        model, _, outputs = make_model(0)
+        model.to_device(device)
+        x = inputs(model).to(device)
+        y = torch.as_tensor(np.random.default_rng(3).uniform(0, 1, (x.shape[0], len(outputs))), device=device)
+        states = model.states(model.project_input(x))
+        terms = loss_terms(model, states, y, 1e-3, TRAINING, torch.Generator().manual_seed(0))
+        sum(value for key, value in terms.items() if not key.startswith("_")).backward()
+        grads[device] = {name: getattr(model, name).grad.cpu() for name in ("w", "bias", "w_out", "b_out")}
+    for name, grad in grads["cpu"].items():
+        torch.testing.assert_close(grads["cuda"][name], grad, rtol=1e-8, atol=1e-12)
+
+
 def test_training_with_early_stopping_and_resume(tmp_path):
     model, *_ = make_model(0, dtype=torch.float32)
     model.to_device("cuda")
@@ -56,10 +85,12 @@ def test_training_with_early_stopping_and_resume(tmp_path):
     resumed, *_ = make_model(0, dtype=torch.float32)
     resumed.to_device("cuda")
     checkpoint = tmp_path / "c.pt"
-    train(resumed, x, y, EARLY, Checkpointing(checkpoint, 2, "a"), stop_after=4)
+    killed_after = len(uninterrupted.history) - 3  # inside the last continuation check
+    train(resumed, x, y, EARLY, Checkpointing(checkpoint, 1, "a"), stop_after=killed_after)
     fresh, *_ = make_model(0, dtype=torch.float32)
     fresh.to_device("cuda")
-    outcome = train(fresh, x, y, EARLY, Checkpointing(checkpoint, 2, "a"))
+    outcome = train(fresh, x, y, EARLY, Checkpointing(checkpoint, 1, "a"))
+    assert uninterrupted.continuations >= 1 and outcome.continuations == uninterrupted.continuations
     assert (outcome.best_epoch, len(outcome.history)) == (uninterrupted.best_epoch, len(uninterrupted.history))
     torch.testing.assert_close(fresh.w, model.w, rtol=1e-5, atol=1e-6)
 

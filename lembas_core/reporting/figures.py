@@ -188,10 +188,16 @@ def training_curve(
         axes[1].legend(fontsize=7)
     axes[2].plot(history["epoch"], history["lr"], color="black")
     axes[2].set_title("learning rate")
-    axes[3].plot(history["epoch"], history["spectral_radius"], color=palette.colour(report.model))
+    estimated = history.dropna(subset=["spectral_radius"])  # every `spectral_every`-th update estimates it
+    axes[3].plot(estimated["epoch"], estimated["spectral_radius"], color=palette.colour(report.model))
     axes[3].set_title("spectral radius estimate")
+    checks = history[history["phase"] > 0] if "phase" in history else history.iloc[:0]
     for ax in axes:
         ax.set_xlabel("epoch")
+        for _, rows in checks.groupby("phase"):  # continuation checks from the kept weights
+            ax.axvspan(rows["epoch"].min() - 1, rows["epoch"].max(), color="0.9", zorder=0)
+    if len(checks):
+        axes[2].set_title("learning rate (grey: checks)")
     status = {True: "converged", False: "NOT converged", None: "fixed recipe"}[report.converged]
     fig.suptitle(f"{palette.label(report.model)} training, {status}: {report.stop_reason}", fontsize=9)
     save(fig, out)

@@ -130,7 +130,7 @@ def spectral_radius_estimate(
     return torch.exp(log_growth).view(n_samples, cfg.spectral_probes).max(dim=1).values
 
 
-def loss_terms(
+def loss_terms(  # wide: one batch's states and targets, the step's lr and barrier weight, settings, random stream
     model: LembasRNN,
     states: tuple[torch.Tensor, torch.Tensor],
     y: torch.Tensor,
@@ -148,10 +148,12 @@ def loss_terms(
     estimates it every `spectral_every`-th step with that weight, the same pull on average.
     """
     x_full, z = states
-    y_hat = model.readout(x_full)
+    # the readout in the states' layout (outputs x batch): the same values as model.readout(x_full) - y,
+    # without a transposed operand in the elementwise work
+    residual = model.w_out[:, None] * x_full.index_select(0, model.output_idx) + model.b_out[:, None] - y.t()
     w = model.w
     terms = {
-        "mse": torch.mean((y_hat - y) ** 2),
+        "mse": torch.mean(residual**2),
         "sign": cfg.moa_lambda * sign_violation(w, model.sign_t),
         "l2": cfg.l2_lambda
         * (

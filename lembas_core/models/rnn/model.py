@@ -126,10 +126,12 @@ class LembasRNN(nn.Module):
         return self
 
     def project_input(self, x: torch.Tensor, noise: torch.Tensor | None = None) -> torch.Tensor:
-        """u (nodes x batch): w_in * x on the input nodes, 0 elsewhere (+ optional noise on all nodes)."""
-        u = torch.zeros(self.graph.n_nodes, x.shape[0], dtype=self.w.dtype, device=x.device)
-        u = u.index_copy(0, self.input_idx, (self.w_in * x).t())
-        return u if noise is None else u + noise
+        """u (nodes x batch): w_in * x on the input nodes, 0 elsewhere (+ optional noise on all nodes: then
+        `noise` itself is returned, with w_in * x added in place)."""
+        if noise is None:
+            u = torch.zeros(self.graph.n_nodes, x.shape[0], dtype=self.w.dtype, device=x.device)
+            return u.index_copy(0, self.input_idx, (self.w_in * x).t())
+        return noise.index_add_(0, self.input_idx, (self.w_in * x).t())
 
     def states(self, u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(x_T, z_T) for all nodes (nodes x batch), iterating the core for the first T-1 steps

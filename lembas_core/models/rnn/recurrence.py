@@ -19,28 +19,25 @@ pass per step, and the core's weight gradient of all steps is one SDDMM over the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
 from lembas_core.models.rnn.activation import mml, mml_derivative
 from lembas_core.models.rnn.sparse import CSRPattern
 
 
+@dataclass(frozen=True)
 class RecurrenceGraph:
-    """What one recurrence needs of a model: index tensors, sparsity patterns and constants (one device)."""
+    """What one recurrence needs of a model: sparsity patterns, index tensors and constants (one device)."""
 
-    def __init__(
-        self,
-        core_pattern: CSRPattern,
-        last_pattern: CSRPattern,
-        cc_edges: torch.Tensor,
-        core_idx: torch.Tensor,
-        max_steps: int,
-        tolerance: float,
-        leak: float,
-    ):
-        self.core_pattern, self.last_pattern = core_pattern, last_pattern
-        self.cc_edges, self.core_idx = cc_edges, core_idx
-        self.max_steps, self.tolerance, self.leak = max_steps, tolerance, leak
+    core_pattern: CSRPattern  # core x core
+    last_pattern: CSRPattern  # nodes x core: every edge
+    cc_edges: torch.Tensor  # positions of the core x core edges in w
+    core_idx: torch.Tensor  # node index of each core node
+    max_steps: int
+    tolerance: float
+    leak: float
 
     def converged(self, t: int, new: torch.Tensor, old: torch.Tensor) -> bool:
         """Upstream's check: only every 10 steps after step 20 (never with max_steps = 10)."""

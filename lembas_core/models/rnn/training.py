@@ -90,7 +90,7 @@ def make_optimizer(model: LembasRNN) -> torch.optim.Adam:
     return torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1.0, fused=True)
 
 
-def training_step(
+def training_step(  # wide: model, optimizer, one batch, the step's lr and barrier weight, settings, random stream
     model: LembasRNN,
     optimizer: torch.optim.Optimizer,
     x: torch.Tensor,
