@@ -18,7 +18,8 @@ FULL_DATASET = HERE / "work" / "full_parquet" / "dataset"
 
 
 def upstream_settings() -> Settings:
-    """Typed settings of the `full` preset (config/presets/full.yaml): the upstream hyperparameters."""
+    """Typed settings of the `full` preset (config/presets/full.yaml): the upstream dimensions, the default
+    recipe (the upstream architecture and optimiser values; `recipe: upstream` for upstream's training)."""
     full = yaml.safe_load((HERE.parent / "config" / "presets" / "full.yaml").read_text())
     return Settings.from_config(default_config(full))
 

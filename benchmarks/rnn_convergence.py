@@ -176,7 +176,7 @@ def cached_baselines(preset: str, threads: int) -> dict:
 
 
 def parse_extra(items: list[str]) -> dict[str, dict]:
-    """`name:key=value,key=value` -> {name: {key: value}} (values parsed as YAML scalars by json/float/int)."""
+    """`name:key=value,key=value` -> {name: {key: value}} (each value parsed as JSON: 1, 0.2, "x", true)."""
     extras = {}
     for item in items:
         name, assignments = item.split(":", 1)
@@ -203,15 +203,15 @@ def main() -> None:
     if out.exists() and out.read_text().startswith("#"):
         lines = out.read_text().splitlines()[1:]
         kept = [row for row in csv.DictReader(lines, delimiter="\t") if list(row) == list(COLUMNS)]
-    kept = [r for r in kept if (r["preset"], r["setting"]) not in {(p, s) for p in args.presets for s in args.settings}]
+    names = [setting if args.device == "cpu" else f"{setting} ({args.device})" for setting in args.settings]
+    kept = [r for r in kept if (r["preset"], r["setting"]) not in {(p, n) for p in args.presets for n in names}]
     rows = [tuple(r[c] for c in COLUMNS) for r in kept]
     for preset in args.presets:
         if preset == "full" and not (FULL_DATASET / "manifest.json").exists():
             require_full_dataset()
         baselines = cached_baselines(preset, args.threads)
-        for setting in args.settings:
+        for setting, name in zip(args.settings, names, strict=True):
             job = {"what": "rnn", "preset": preset, "overrides": overrides_of(setting, extras), "device": args.device}
-            name = setting if args.device == "cpu" else f"{setting} ({args.device})"
             result = {"preset": preset, "setting": name, **in_child(job, args.threads), **baselines}
             rows.append(tuple(result[c] for c in COLUMNS))
             print(rows[-1], flush=True)

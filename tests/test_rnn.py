@@ -21,8 +21,9 @@ from lembas_core.models.rnn.activation import mml, mml_derivative
 from lembas_core.models.rnn.dense import DenseLembasRNN
 from lembas_core.models.rnn.graph import build_graph
 from lembas_core.models.rnn.io import graph_from_dataset, import_upstream_checkpoint, load_rnn, model_settings, save_rnn
-from lembas_core.models.rnn.loss import spectral_radius_estimate
+from lembas_core.models.rnn.loss import sign_violation, spectral_radius_estimate, uniform_penalty
 from lembas_core.models.rnn.model import LembasRNN
+from lembas_core.models.rnn.recurrence import recurrence
 from lembas_core.models.rnn.schedule import Budget, continuation_budget, lembas_lr, training_budget
 from lembas_core.models.rnn.training import (
     HISTORY_COLUMNS,
@@ -41,6 +42,43 @@ def test_mml_and_derivative():
     # leak below 0; 1 at and between the kinks 0 and 0.5 (as autograd through the piecewise form); 1/(4 z^2) above
     expected = torch.tensor([0.01, 1.0, 1.0, 1.0, 0.25, 1 / 64], dtype=torch.float64)
     assert torch.equal(mml_derivative(z, 0.01), expected)
+    z.requires_grad_(True)
+    mml(z, 0.01).sum().backward()  # autograd (the dense reference) takes the same derivative, kinks included
+    assert torch.equal(z.grad, expected)
+
+
+def test_hand_written_backward_passes_pass_gradcheck():
+    model, _, outputs = make_model(1)
+    graph = model.recurrence_graph
+    u = model.project_input(inputs(model, n=3)).detach().requires_grad_(True)
+    w, bias = model.w.detach().clone().requires_grad_(True), model.bias.detach().clone().requires_grad_(True)
+    for output in (0, 1):  # x_T, and z_T (the spectral estimate reads it)
+        assert torch.autograd.gradcheck(lambda w, b, u, k=output: recurrence(w, b, u, graph)[k], (w, bias, u))
+    rng = np.random.default_rng(0)
+    states = torch.tensor(rng.uniform(-0.3, 1.2, (7, 5)), requires_grad=True)  # below 0 and above the spread
+    assert torch.autograd.gradcheck(lambda x: uniform_penalty(x, 0.8), (states,))
+    sign = torch.as_tensor(graph_sign := model.graph.sign, dtype=torch.float64)
+    flipped = torch.tensor(rng.normal(0, 0.2, graph_sign.size), requires_grad=True)  # about half violate
+    assert torch.autograd.gradcheck(lambda v: sign_violation(v, sign), (flipped,))
+    with torch.no_grad():
+        _, z = model.states(u)
+    cfg = replace(TRAINING, spectral_samples=2, spectral_probes=2, spectral_power_steps=6)
+
+    def radius(values):
+        with torch.no_grad():
+            model.w.copy_(values)
+        model.w.grad = None
+        return spectral_radius_estimate(model, z, cfg, torch.Generator().manual_seed(0))
+
+    # the estimate's gradient in w, against finite differences of the estimate
+    estimate = radius(w.detach())
+    estimate.sum().backward()
+    analytic = model.w.grad.clone()
+    direction = torch.as_tensor(rng.normal(0, 1, w.numel()))
+    eps = 1e-6
+    numeric = (radius(w.detach() + eps * direction).sum() - radius(w.detach() - eps * direction).sum()) / (2 * eps)
+    numeric, analytic = float(numeric.detach()), float(analytic @ direction)
+    assert abs(numeric - analytic) <= 1e-6 * max(1.0, abs(numeric))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -144,6 +144,7 @@ UPSTREAM_RECIPE: dict[str, Any] = {
     "steps": 0,
     "validation_fraction": 0.0,
     "readout_init": "upstream",
+    "spectral_every": 1,
 }
 
 

@@ -10,11 +10,34 @@ from __future__ import annotations
 import torch
 
 
-def mml(z: torch.Tensor, leak: float) -> torch.Tensor:
-    """Michaelis-Menten-like activation: leak*z (z<0), z (0<=z<=0.5), 1 - 1/(4z) (z>0.5)."""
+def _mml_values(z: torch.Tensor, leak: float) -> torch.Tensor:
     positive = z.clamp(min=0)
     saturating = torch.minimum(positive, 1.0 - 0.25 / z.clamp(min=0.5))
     return z.clamp(max=0).mul_(leak).add_(saturating)
+
+
+class _MML(torch.autograd.Function):
+    """Autograd through the min/max form would pass gradient through both clamps at z = 0 (1 + leak); this
+    backward uses :func:`mml_derivative`, the piecewise definition's derivative."""
+
+    @staticmethod
+    def forward(ctx, z: torch.Tensor, leak: float) -> torch.Tensor:
+        ctx.save_for_backward(z)
+        ctx.leak = leak
+        return _mml_values(z, leak)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        (z,) = ctx.saved_tensors
+        return grad * mml_derivative(z, ctx.leak), None
+
+
+def mml(z: torch.Tensor, leak: float) -> torch.Tensor:
+    """Michaelis-Menten-like activation: leak*z (z<0), z (0<=z<=0.5), 1 - 1/(4z) (z>0.5); differentiable
+    with :func:`mml_derivative` as its derivative."""
+    if torch.is_grad_enabled() and z.requires_grad:
+        return _MML.apply(z, leak)
+    return _mml_values(z, leak)
 
 
 def mml_derivative(z: torch.Tensor, leak: float) -> torch.Tensor:

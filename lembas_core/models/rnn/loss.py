@@ -145,7 +145,8 @@ def loss_terms(  # wide: one batch's states and targets, the step's lr and barri
     (nodes x batch); `y` the observed outputs (batch x outputs), compared with `model.readout(x_full)`.
     `lr` scales the uniform-state term; `generator` draws the spectral-radius probes. `spectral_weight`
     multiplies the spectral barrier; 0 skips the estimate (no probes drawn; "_radius" is NaN): training
-    estimates it every `spectral_every`-th step with that weight, the same pull on average.
+    estimates it every `spectral_every`-th step with that weight, the same gradient on average (Adam's
+    per-weight scaling makes the steps up to sqrt(spectral_every) smaller while the barrier dominates).
     """
     x_full, z = states
     # the readout in the states' layout (outputs x batch): the same values as model.readout(x_full) - y,

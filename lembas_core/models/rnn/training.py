@@ -326,7 +326,8 @@ def train(
                 for batch, idx in enumerate(order.split(cfg.batch_size))
             ]
         )
-        means = dict(zip(STEP_TERMS, terms.nanmean(dim=0).tolist(), strict=True))  # one device sync per epoch
+        # one device sync per epoch; the radius over the updates that estimated it, a NaN loss stays NaN
+        means = dict(zip(STEP_TERMS, [*terms[:, :-1].mean(dim=0).tolist(), terms[:, -1].nanmean().item()], strict=True))
         with torch.no_grad():
             violations = int(((torch.sign(model.w) != model.sign_t) & (model.w != 0)).sum())
         val_mse = val_error = float("nan")
@@ -392,6 +393,8 @@ def train(
         if stop_after is not None and len(history) >= resumed_at + stop_after:
             converged, reason = None, f"interrupted after epoch {len(history)}"
             break
+        if checkpoint and stopped_early:  # an early stop ends the phase before its last epoch's checkpoint
+            save()
         if phase["round"] == 0:
             plateau_epochs = plateau(history, best, cfg, budget)
             converged, reason = _main_schedule_end(budget, len(history), best, stopped_early, plateau_epochs)
