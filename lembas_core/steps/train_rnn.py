@@ -80,7 +80,8 @@ def train_rnn(
         )
         report = FitReport(
             name,
-            f"recipe {settings.recipe}: Adam, LEMBAS one-cycle schedule over {outcome.budget.epochs} epochs{on}",
+            f"recipe {settings.recipe}: Adam, LEMBAS one-cycle schedule over {outcome.budget.epochs} epochs"
+            f" + {outcome.continuations} continuation check(s){on}",
             outcome.converged,
             len(history) * outcome.budget.steps_per_epoch,
             len(history),
