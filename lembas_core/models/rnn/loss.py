@@ -126,7 +126,8 @@ def spectral_radius_estimate(
     slope = slope.repeat_interleave(cfg.spectral_probes, dim=1)
     probes = torch.randn(slope.shape, generator=generator, dtype=z.dtype).to(z.device)
     v = probes / probes.norm(dim=0, keepdim=True)
-    log_growth = _PowerIteration.apply(model.w[model.cc_edges], slope, v, model.core_pattern, cfg.spectral_power_steps)
+    w_core = model.w.index_select(0, model.cc_edges)  # its backward scatters with index_add, not index_put
+    log_growth = _PowerIteration.apply(w_core, slope, v, model.core_pattern, cfg.spectral_power_steps)
     return torch.exp(log_growth).view(n_samples, cfg.spectral_probes).max(dim=1).values
 
 

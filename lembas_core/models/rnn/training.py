@@ -376,7 +376,9 @@ def train(
         if checkpoint and ((epoch + 1) % checkpoint_every == 0 or local + 1 == schedule.epochs):
             save()
 
-    converged: bool | None = None
+    def interrupted() -> bool:  # `stop_after` epochs run in this call (a simulated preemption)
+        return stop_after is not None and len(history) >= resumed_at + stop_after
+
     while True:
         schedule = budget if phase["round"] == 0 else check
         if phase["round"] and len(history) == phase["start"]:  # a check starts from the kept weights, fresh Adam
@@ -384,13 +386,13 @@ def train(
             optimizer.state.clear()
         stopped_early = False
         while len(history) - phase["start"] < schedule.epochs:
-            if stop_after is not None and len(history) >= resumed_at + stop_after:
+            if interrupted():
                 break
             if phase["round"] == 0 and best and plateau(history, best, cfg, budget) >= budget.patience:
                 stopped_early = True
                 break
             run_epoch(schedule)
-        if stop_after is not None and len(history) >= resumed_at + stop_after:
+        if interrupted():
             converged, reason = None, f"interrupted after epoch {len(history)}"
             break
         if checkpoint and stopped_early:  # an early stop ends the phase before its last epoch's checkpoint
