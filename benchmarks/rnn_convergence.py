@@ -5,8 +5,11 @@ For each preset (`small`: 68 training samples for 420 TFs and 2,500 targets, the
 and records: optimizer updates run, epochs, the kept epoch, continuation checks, the fit report's
 `converged` and stop reason, wall seconds, peak RSS, the largest spectral-radius estimate, train and test
 r2_uniform of the RNN (test also bias-corrected with its 95% jackknife interval over test samples, as the
-pipeline scores) and,
-for scale, the test r2_uniform of ridge and prior_ridge on the same split.
+pipeline scores), for every other setting run in the same command as `default` its paired difference from
+it on the same test samples (bias-corrected, 95% jackknife interval: the comparison that decides whether more
+budget helps) and,
+for scale, the test r2_uniform of ridge and prior_ridge on the same split. Each run's test replicates are kept
+in benchmarks/work/<preset>_<setting>_test_replicates.npz for the pairing.
 
 Settings: `default` (config/config.yaml), `4x` (steps x 4), and any `name:key=value[,key=value]` given with
 --extra (e.g. `every1:spectral_every=1`). Usage:
@@ -22,6 +25,7 @@ import argparse
 import csv
 import hashlib
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -36,6 +40,7 @@ from lembas_core.data.dataset import Dataset, load_dataset
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.network_controls import network_for
 from lembas_core.data.preprocess import preprocess
+from lembas_core.evaluation.intervals import Replicates
 from lembas_core.evaluation.metrics import summary_metrics
 from lembas_core.models.linear import fit_ridge
 from lembas_core.models.prior_ridge import fit_prior_ridge
@@ -62,11 +67,15 @@ COLUMNS = (
     "rnn_test_corrected",
     "rnn_test_lo",
     "rnn_test_hi",
+    "vs_default",
+    "vs_default_lo",
+    "vs_default_hi",
     "ridge_test_r2_uniform",
     "prior_ridge_test_r2_uniform",
     "stop_reason",
 )
 DEFAULTS = Settings.from_config(default_config())
+NO_PAIR = dict.fromkeys(("vs_default", "vs_default_lo", "vs_default_hi"), float("nan"))
 
 
 def dataset_of(preset: str) -> Path:
@@ -83,10 +92,24 @@ def dataset_of(preset: str) -> Path:
     return work / "dataset"
 
 
-def r2_uniform(ds: Dataset, split: str, predictions: np.ndarray) -> dict[str, float]:
-    """Per-gene R^2 averaged over the split's genes, with the pipeline's interval (jackknife over samples)."""
+def r2_uniform(ds: Dataset, split: str, predictions: np.ndarray) -> tuple[dict[str, float], Replicates]:
+    """Per-gene R^2 averaged over the split's genes, with the pipeline's interval (jackknife over samples),
+    and the replicates behind it."""
     y = np.asarray(ds.y[split])
-    return summary_metrics(y, predictions, np.ones(y.shape[1], bool), DEFAULTS.evaluate.score)[0]
+    return summary_metrics(y, predictions, np.ones(y.shape[1], bool), DEFAULTS.evaluate.score)
+
+
+def replicates_path(preset: str, setting: str) -> Path:
+    """Where a run's test replicates are kept for pairing with another setting's."""
+    return HERE / "work" / f"{preset}_{re.sub(r'[^A-Za-z0-9]+', '_', setting).strip('_')}_test_replicates.npz"
+
+
+def versus_default(preset: str, setting: str, default: str) -> dict:
+    """`setting` - `default` test r2_uniform on the same samples, from both runs' replicates: bias-corrected,
+    with its 95% jackknife interval."""
+    difference = Replicates.load(replicates_path(preset, setting)) - Replicates.load(replicates_path(preset, default))
+    values = difference.interval("r2_uniform", "jackknife")  # point, lo, hi
+    return {key: round(float(value), 4) for key, value in zip(NO_PAIR, values, strict=True)}
 
 
 def overrides_of(setting: str, extras: dict[str, dict]) -> dict:
@@ -98,9 +121,9 @@ def overrides_of(setting: str, extras: dict[str, dict]) -> dict:
     return extras[setting]
 
 
-def run_rnn(preset: str, overrides: dict, device: str = "cpu") -> dict:
+def run_rnn(preset: str, setting: str, overrides: dict, device: str = "cpu") -> dict:
     """Train the RNN with the default config + `overrides` on the preset's training split on `device`; the
-    row's fields."""
+    row's fields (the test replicates are written to :func:`replicates_path`)."""
     ds_dir = dataset_of(preset)
     ds = load_dataset(ds_dir)
     rnn = Settings.from_config(default_config({"models": {"rnn": overrides}})).models["rnn"]
@@ -110,7 +133,8 @@ def run_rnn(preset: str, overrides: dict, device: str = "cpu") -> dict:
     start = time.perf_counter()
     outcome = train(model, x, np.asarray(ds.y["train"]), rnn.training)
     seconds = time.perf_counter() - start
-    test = r2_uniform(ds, "test", model.predict(np.asarray(ds.x["test"])))
+    test, found = r2_uniform(ds, "test", model.predict(np.asarray(ds.x["test"])))
+    found.save(replicates_path(preset, setting))
     radii = [row["spectral_radius"] for row in outcome.history if np.isfinite(row["spectral_radius"])]
     return {
         "updates": int(outcome.history[-1]["steps"]),
@@ -121,7 +145,7 @@ def run_rnn(preset: str, overrides: dict, device: str = "cpu") -> dict:
         "wall_s": round(seconds, 1),
         "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, 2),
         "max_radius": round(max(radii), 4) if radii else float("nan"),
-        "rnn_train_r2_uniform": round(r2_uniform(ds, "train", model.predict(x))["r2_uniform"], 4),
+        "rnn_train_r2_uniform": round(r2_uniform(ds, "train", model.predict(x))[0]["r2_uniform"], 4),
         "rnn_test_r2_uniform": round(test["r2_uniform"], 4),
         "rnn_test_corrected": round(test["r2_uniform_corrected"], 4),
         "rnn_test_lo": round(test["r2_uniform_lo"], 4),
@@ -140,8 +164,8 @@ def run_baselines(preset: str) -> dict:
     network, _ = network_for(ds_dir, prior.network, prior.network_seed)
     prior_ridge = fit_prior_ridge(x, y, ds.features, ds.targets, prior, network)
     return {
-        "ridge_test_r2_uniform": round(r2_uniform(ds, "test", ridge.predict(x_test))["r2_uniform"], 4),
-        "prior_ridge_test_r2_uniform": round(r2_uniform(ds, "test", prior_ridge.predict(x_test))["r2_uniform"], 4),
+        "ridge_test_r2_uniform": round(r2_uniform(ds, "test", ridge.predict(x_test))[0]["r2_uniform"], 4),
+        "prior_ridge_test_r2_uniform": round(r2_uniform(ds, "test", prior_ridge.predict(x_test))[0]["r2_uniform"], 4),
     }
 
 
@@ -151,7 +175,7 @@ def child(args: argparse.Namespace) -> None:
     if job["what"] == "baselines":
         result = run_baselines(job["preset"])
     else:
-        result = run_rnn(job["preset"], job["overrides"], job.get("device", "cpu"))
+        result = run_rnn(job["preset"], job["setting"], job["overrides"], job.get("device", "cpu"))
     print("RESULT " + json.dumps(result), flush=True)
 
 
@@ -198,21 +222,34 @@ def main() -> None:
         child(args)
         return
     extras = parse_extra(args.extra)
+    args.settings.sort(key=lambda setting: setting != "default")  # the default first: the others pair with it
     out = HERE / "results" / "rnn_convergence.tsv"
     kept = []  # rows of other presets or settings from earlier runs
     if out.exists() and out.read_text().startswith("#"):
         lines = out.read_text().splitlines()[1:]
-        kept = [row for row in csv.DictReader(lines, delimiter="\t") if list(row) == list(COLUMNS)]
+        kept = [{c: row.get(c) or "nan" for c in COLUMNS} for row in csv.DictReader(lines, delimiter="\t")]
     names = [setting if args.device == "cpu" else f"{setting} ({args.device})" for setting in args.settings]
+    default = "default" if args.device == "cpu" else f"default ({args.device})"
     kept = [r for r in kept if (r["preset"], r["setting"]) not in {(p, n) for p in args.presets for n in names}]
+    for row in kept:  # a kept row's difference was paired with a default run that this one replaces
+        if "default" in args.settings and row["preset"] in args.presets:
+            row.update(NO_PAIR)
     rows = [tuple(r[c] for c in COLUMNS) for r in kept]
     for preset in args.presets:
         if preset == "full" and not (FULL_DATASET / "manifest.json").exists():
             require_full_dataset()
         baselines = cached_baselines(preset, args.threads)
         for setting, name in zip(args.settings, names, strict=True):
-            job = {"what": "rnn", "preset": preset, "overrides": overrides_of(setting, extras), "device": args.device}
-            result = {"preset": preset, "setting": name, **in_child(job, args.threads), **baselines}
+            job = {
+                "what": "rnn",
+                "preset": preset,
+                "setting": name,
+                "overrides": overrides_of(setting, extras),
+                "device": args.device,
+            }
+            result = {"preset": preset, "setting": name, **NO_PAIR, **in_child(job, args.threads), **baselines}
+            if "default" in args.settings and setting != "default":  # paired with this invocation's default run
+                result.update(versus_default(preset, name, default))
             rows.append(tuple(result[c] for c in COLUMNS))
             print(rows[-1], flush=True)
     order = {name: i for i, name in enumerate(["tiny", "small", "demo", "full"])}

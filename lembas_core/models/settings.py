@@ -105,6 +105,7 @@ class RNNTraining:
     lr_peak: float
     lr_start: float | None  # None: lr_peak / 10 (LEMBAS)
     lr_end: float
+    lr_per_update: bool  # the schedule's learning rate at every update (False: once an epoch, as upstream)
     warmup_epochs: int
     reset_epochs: int
     noise_level: float
@@ -132,13 +133,15 @@ class RNNExecution:
 
 # `recipe: upstream` restores the upstream training (upstream_spec.md 3.4: 600 epochs, lr 2e-3 peak, batch
 # 25, the LEMBAS cosine schedule with a 20% warm-up, Adam reset every 200 epochs, b_out = 0) and switches off
-# this project's deviations: the step budget, early stopping and the continuation checks.
+# this project's deviations: the step budget, early stopping, the continuation checks and the learning rate
+# set at every update.
 UPSTREAM_RECIPE: dict[str, Any] = {
     "epochs": 600,
     "batch_size": 25,
     "lr_peak": 2.0e-3,
     "lr_start": None,
     "lr_end": 1.0e-6,
+    "lr_per_update": False,
     "warmup_epochs": 120,
     "reset_epochs": 200,
     "steps": 0,

@@ -29,7 +29,13 @@ from lembas_core.io.atomic import atomic_file
 from lembas_core.models.rnn.loss import loss_terms
 from lembas_core.models.rnn.memory import reuse_freed_memory
 from lembas_core.models.rnn.model import LembasRNN
-from lembas_core.models.rnn.schedule import Budget, continuation_budget, lembas_lr, plateau, training_budget
+from lembas_core.models.rnn.schedule import (
+    Budget,
+    continuation_budget,
+    plateau,
+    training_budget,
+    update_lr,
+)
 from lembas_core.models.settings import RNNTraining
 
 LOG = logging.getLogger("lembas_core.models.rnn.training")
@@ -117,6 +123,13 @@ def training_step(  # wide: model, optimizer, one batch, the step's lr and barri
     return torch.stack([loss.detach(), *(terms[k].detach() for k in STEP_TERMS[1:])]).to(torch.float64)
 
 
+def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> float:
+    """Set `lr` on every parameter group; returns it."""
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    return lr
+
+
 def spectral_weight(step: int, cfg: RNNTraining) -> float:
     """Weight of the spectral barrier at optimizer update `step` (0-based, counted over the whole run):
     `spectral_every` on every `spectral_every`-th update, 0 (not estimated) on the others."""
@@ -195,13 +208,22 @@ def _main_schedule_end(
 def _continuation_end(
     check: Budget, round_number: int, before: float, best: dict, cfg: RNNTraining
 ) -> tuple[bool | None, str]:
-    """(converged, reason) after continuation check `round_number`; converged None: run another check."""
+    """(converged, reason) after continuation check `round_number`; converged None: run another check.
+
+    A check of `continuation` of the budget must improve the inner-validation error by ``min_delta x
+    continuation`` (relative; `min_delta` for checks of a whole budget or more) to count: as long as gains do
+    not accelerate, another whole budget would then gain less than `min_delta`.
+    """
+    threshold = cfg.min_delta * min(cfg.continuation, 1.0)
     what = (
         f"continuation check {round_number} ({check.epochs} epochs, {check.steps} updates from the kept weights): "
         f"inner-validation error {before:.6g} -> {best['error']:.6g}"
     )
-    if best["error"] >= before * (1 - cfg.min_delta):
-        return True, f"{what}, not better by min_delta {cfg.min_delta:g}; kept epoch {best['epoch']}"
+    if best["error"] >= before * (1 - threshold):
+        return True, (
+            f"{what}, not better by {threshold:g} (min_delta x continuation: another budget would gain less than "
+            f"min_delta); kept epoch {best['epoch']}"
+        )
     if round_number >= cfg.max_continuations:
         return False, f"{what}: still improving after {round_number} checks; raise models.rnn.steps"
     return None, what
@@ -304,28 +326,17 @@ def train(
         epoch, local = len(history), len(history) - phase["start"]  # 0-based, overall and in this phase
         began = time.perf_counter()
         generator = torch.Generator().manual_seed(cfg.seed + epoch)
-        lr = lembas_lr(local, cfg, schedule)
-        for group in optimizer.param_groups:
-            group["lr"] = lr
         if local > 0 and local % schedule.reset_epochs == 0:
             optimizer.state.clear()
         model.train()
         order = torch.randperm(x_all.shape[0], generator=generator).to(device)
-        terms = torch.stack(
-            [
-                training_step(
-                    model,
-                    optimizer,
-                    x_all[idx],
-                    y_all[idx],
-                    lr,
-                    cfg,
-                    generator,
-                    spectral_weight(epoch * budget.steps_per_epoch + batch, cfg),
-                )
-                for batch, idx in enumerate(order.split(cfg.batch_size))
-            ]
-        )
+        steps, rates = [], []
+        for batch, idx in enumerate(order.split(cfg.batch_size)):
+            lr = set_lr(optimizer, update_lr(local, batch, cfg, schedule, check=phase["round"] > 0))
+            rates.append(lr)
+            weight = spectral_weight(epoch * budget.steps_per_epoch + batch, cfg)
+            steps.append(training_step(model, optimizer, x_all[idx], y_all[idx], lr, cfg, generator, weight))
+        terms = torch.stack(steps)
         # one device sync per epoch; the radius over the updates that estimated it, a NaN loss stays NaN
         means = dict(zip(STEP_TERMS, [*terms[:, :-1].mean(dim=0).tolist(), terms[:, -1].nanmean().item()], strict=True))
         with torch.no_grad():
@@ -343,7 +354,7 @@ def train(
             "epoch": epoch + 1,
             "phase": phase["round"],
             **{k: means[k] for k in ("loss", "mse", "sign", "l2", "uniform", "spectral")},
-            "lr": lr,
+            "lr": rates[0],  # at the epoch's first update
             "spectral_radius": means["_radius"],
             "sign_violations": violations,
             "validation_mse": val_mse,
@@ -365,7 +376,7 @@ def train(
             row["l2"],
             row["uniform"],
             row["spectral"],
-            lr,
+            row["lr"],
             row["spectral_radius"],
             violations,
             val_mse,
