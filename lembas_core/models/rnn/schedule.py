@@ -94,8 +94,8 @@ def continuation_lr(epoch: float, cfg: RNNTraining, budget: Budget) -> float:
     tenth of the peak) to lr_end by 95% of the check, no warm-up.
 
     It continues the optimisation from the kept weights rather than restarting it: at the upstream size a
-    5-epoch restart to the peak rate never got back below the kept error although 4x the budget scores
-    better, while this decay from a tenth of the peak found the improvement (benchmarks/README.md).
+    5-epoch restart to the peak rate never got back below the kept error, while this decay from a tenth of
+    the peak gained 0.38% (still short of what 4x the budget gains there: benchmarks/README.md).
     """
     start = start_lr(cfg)
     s = min(epoch / (0.95 * budget.epochs), 1.0)
