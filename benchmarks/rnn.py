@@ -27,7 +27,7 @@ from lembas_core.models.rnn.io import graph_from_dataset
 from lembas_core.models.rnn.memory import reuse_freed_memory
 from lembas_core.models.rnn.model import LembasRNN
 from lembas_core.models.rnn.sparse import CSRPattern
-from lembas_core.models.rnn.training import make_optimizer, spectral_weight, training_step
+from lembas_core.models.rnn.training import make_optimizer, set_lr, spectral_weight, training_step
 from lembas_core.steps.runtime import configure_threads
 
 BATCH = 25
@@ -86,8 +86,7 @@ def run_ours(x, y, x_val) -> dict:
     cfg = rnn.training
     reuse_freed_memory()  # as train() does
     optimizer = make_optimizer(model)
-    for group in optimizer.param_groups:
-        group["lr"] = 2e-3
+    set_lr(optimizer, 2e-3)
     generator = torch.Generator().manual_seed(0)
 
     every = cfg.spectral_every

@@ -228,11 +228,15 @@ def main() -> None:
     if out.exists() and out.read_text().startswith("#"):
         lines = out.read_text().splitlines()[1:]
         kept = [{c: row.get(c) or "nan" for c in COLUMNS} for row in csv.DictReader(lines, delimiter="\t")]
-    names = [setting if args.device == "cpu" else f"{setting} ({args.device})" for setting in args.settings]
-    default = "default" if args.device == "cpu" else f"default ({args.device})"
+
+    def label(setting: str) -> str:  # the row's name of a setting: off the CPU, with the device
+        return setting if args.device == "cpu" else f"{setting} ({args.device})"
+
+    names, default = [label(setting) for setting in args.settings], label("default")
+    pairing = "default" in args.settings  # every other setting is paired with this invocation's default run
     kept = [r for r in kept if (r["preset"], r["setting"]) not in {(p, n) for p in args.presets for n in names}]
     for row in kept:  # a kept row's difference was paired with a default run that this one replaces
-        if "default" in args.settings and row["preset"] in args.presets:
+        if pairing and row["preset"] in args.presets:
             row.update(NO_PAIR)
     rows = [tuple(r[c] for c in COLUMNS) for r in kept]
     for preset in args.presets:
@@ -248,7 +252,7 @@ def main() -> None:
                 "device": args.device,
             }
             result = {"preset": preset, "setting": name, **NO_PAIR, **in_child(job, args.threads), **baselines}
-            if "default" in args.settings and setting != "default":  # paired with this invocation's default run
+            if pairing and setting != "default":
                 result.update(versus_default(preset, name, default))
             rows.append(tuple(result[c] for c in COLUMNS))
             print(rows[-1], flush=True)

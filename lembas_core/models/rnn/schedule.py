@@ -72,6 +72,11 @@ def start_lr(cfg: RNNTraining) -> float:
     return cfg.lr_peak / 10 if cfg.lr_start is None else cfg.lr_start
 
 
+def cosine_decay(high: float, low: float, s: float) -> float:
+    """Half a cosine from `high` at s = 0 to `low` at s = 1."""
+    return (high - low) * 0.5 * (math.cos(math.pi * s) + 1) + low
+
+
 def lembas_lr(epoch: float, cfg: RNNTraining, budget: Budget) -> float:
     """LEMBAS one-cycle schedule over the budget: cosine warm-up to lr_peak, cosine decay to lr_end by 95%.
 
@@ -84,8 +89,7 @@ def lembas_lr(epoch: float, cfg: RNNTraining, budget: Budget) -> float:
         return (cfg.lr_peak - start) * 0.5 * (math.cos(math.pi * (epoch / warmup + 1)) + 1) + start
     decay_end = 0.95 * budget.epochs
     if epoch <= decay_end and decay_end > warmup:
-        s = (epoch - warmup) / (decay_end - warmup)
-        return (cfg.lr_peak - cfg.lr_end) * 0.5 * (math.cos(math.pi * s) + 1) + cfg.lr_end
+        return cosine_decay(cfg.lr_peak, cfg.lr_end, (epoch - warmup) / (decay_end - warmup))
     return cfg.lr_end
 
 
@@ -97,9 +101,7 @@ def continuation_lr(epoch: float, cfg: RNNTraining, budget: Budget) -> float:
     5-epoch restart to the peak rate never got back below the kept error, while this decay from a tenth of
     the peak gained 0.38% (still short of what 4x the budget gains there: benchmarks/README.md).
     """
-    start = start_lr(cfg)
-    s = min(epoch / (0.95 * budget.epochs), 1.0)
-    return (start - cfg.lr_end) * 0.5 * (math.cos(math.pi * s) + 1) + cfg.lr_end
+    return cosine_decay(start_lr(cfg), cfg.lr_end, min(epoch / (0.95 * budget.epochs), 1.0))
 
 
 def update_lr(epoch: int, update: int, cfg: RNNTraining, budget: Budget, check: bool = False) -> float:

@@ -123,11 +123,10 @@ def training_step(  # wide: model, optimizer, one batch, the step's lr and barri
     return torch.stack([loss.detach(), *(terms[k].detach() for k in STEP_TERMS[1:])]).to(torch.float64)
 
 
-def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> float:
-    """Set `lr` on every parameter group; returns it."""
+def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    """Set `lr` on every parameter group."""
     for group in optimizer.param_groups:
         group["lr"] = lr
-    return lr
 
 
 def spectral_weight(step: int, cfg: RNNTraining) -> float:
@@ -330,10 +329,11 @@ def train(
             optimizer.state.clear()
         model.train()
         order = torch.randperm(x_all.shape[0], generator=generator).to(device)
-        steps, rates = [], []
-        for batch, idx in enumerate(order.split(cfg.batch_size)):
-            lr = set_lr(optimizer, update_lr(local, batch, cfg, schedule, check=phase["round"] > 0))
-            rates.append(lr)
+        batches = order.split(cfg.batch_size)
+        rates = [update_lr(local, k, cfg, schedule, check=phase["round"] > 0) for k in range(len(batches))]
+        steps = []
+        for batch, (idx, lr) in enumerate(zip(batches, rates, strict=True)):
+            set_lr(optimizer, lr)
             weight = spectral_weight(epoch * budget.steps_per_epoch + batch, cfg)
             steps.append(training_step(model, optimizer, x_all[idx], y_all[idx], lr, cfg, generator, weight))
         terms = torch.stack(steps)
