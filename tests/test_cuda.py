@@ -23,7 +23,7 @@ pytestmark = [
     pytest.mark.cuda,
     pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device visible to torch"),
 ]
-# early stopping on the noise-dominated targets of `_data`, then continuation checks of 10 epochs, the spectral
+# early stopping on the noise-dominated targets of `_data`, then the convergence check (20 epochs), the spectral
 # estimate every 3rd update (tests/test_rnn.py runs the same on the CPU)
 EARLY = replace(
     TRAINING,
@@ -34,8 +34,7 @@ EARLY = replace(
     spectral_samples=4,
     steps=0,
     patience=3,
-    continuation=0.25,
-    max_continuations=3,
+    convergence_check=0.5,
     spectral_every=3,
 )
 
@@ -81,16 +80,17 @@ def test_training_with_early_stopping_and_resume(tmp_path):
     model.to_device("cuda")
     x, y = _data(model)
     uninterrupted = train(model, x, y, EARLY)
-    assert uninterrupted.converged is True and model.w.device.type == "cuda"
+    assert uninterrupted.reference_error is not None and model.w.device.type == "cuda"  # the check ran
     resumed, *_ = make_model(0, dtype=torch.float32)
     resumed.to_device("cuda")
     checkpoint = tmp_path / "c.pt"
-    killed_after = len(uninterrupted.history) - 3  # inside the last continuation check
+    killed_after = len(uninterrupted.history) - 3  # inside the convergence check's reference run
     train(resumed, x, y, EARLY, Checkpointing(checkpoint, 1, "a"), stop_after=killed_after)
     fresh, *_ = make_model(0, dtype=torch.float32)
     fresh.to_device("cuda")
     outcome = train(fresh, x, y, EARLY, Checkpointing(checkpoint, 1, "a"))
-    assert uninterrupted.continuations >= 1 and outcome.continuations == uninterrupted.continuations
+    assert outcome.converged == uninterrupted.converged
+    assert outcome.reference_error == pytest.approx(uninterrupted.reference_error, rel=1e-5)
     assert (outcome.best_epoch, len(outcome.history)) == (uninterrupted.best_epoch, len(uninterrupted.history))
     torch.testing.assert_close(fresh.w, model.w, rtol=1e-5, atol=1e-6)
 

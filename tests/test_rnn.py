@@ -26,10 +26,9 @@ from lembas_core.models.rnn.model import LembasRNN
 from lembas_core.models.rnn.recurrence import recurrence
 from lembas_core.models.rnn.schedule import (
     Budget,
-    continuation_budget,
-    continuation_lr,
+    doubling_threshold,
     lembas_lr,
-    start_lr,
+    reference_budget,
     training_budget,
     update_lr,
 )
@@ -203,15 +202,6 @@ def test_a_schedule_of_few_long_epochs_anneals_only_with_the_rate_set_at_every_u
     assert update_lr(4, 458, per_epoch, short) > 2e-4 / 2  # its last epoch still at ~a tenth of the peak
 
 
-def test_a_continuation_check_decays_from_the_starting_rate_without_a_warm_up():
-    check = Budget(epochs=5, warmup_epochs=1, reset_epochs=1, patience=1, steps_per_epoch=459)
-    cfg = replace(TRAINING, lr_peak=2e-3, lr_start=None, lr_end=1e-6, lr_per_update=True)
-    rates = [update_lr(epoch, k, cfg, check, check=True) for epoch in range(5) for k in range(459)]
-    assert rates[0] == pytest.approx(2e-4)  # lr_start: a tenth of the peak, never above it
-    assert all(a >= b for a, b in zip(rates, rates[1:], strict=False)) and rates[-1] == 1e-6
-    assert continuation_lr(0, replace(cfg, lr_start=5e-4), check) == pytest.approx(5e-4)
-
-
 def test_budget_is_the_same_number_of_updates_at_every_size_and_keeps_the_schedule_shape():
     cfg = replace(TRAINING, epochs=60, batch_size=25, steps=2000, warmup_epochs=10, reset_epochs=200, patience=20)
     large = training_budget(12750, cfg)  # 510 updates an epoch: 4 epochs
@@ -221,10 +211,11 @@ def test_budget_is_the_same_number_of_updates_at_every_size_and_keeps_the_schedu
     assert small.steps_per_epoch == 3 and small.epochs == 667 and small.steps >= 2000
     assert (small.warmup_epochs, small.reset_epochs, small.patience) == (111, 2223, 222)  # same shape, x 11.1
     assert training_budget(61, replace(cfg, steps=0)).epochs == 60  # the switch off: epochs as given
-    check = continuation_budget(small, replace(cfg, continuation=0.25, max_continuations=3))
-    assert (check.epochs, check.warmup_epochs, check.steps_per_epoch) == (167, 28, 3)
-    assert continuation_budget(small, replace(cfg, continuation=0.0)) is None
-    assert continuation_budget(small, replace(cfg, max_continuations=0)) is None
+    reference = reference_budget(small, replace(cfg, convergence_check=0.5))  # half the budget, same shape
+    assert (reference.epochs, reference.warmup_epochs, reference.steps_per_epoch) == (334, 56, 3)
+    assert reference_budget(small, replace(cfg, convergence_check=0.0)) is None
+    assert doubling_threshold(replace(cfg, convergence_check=0.5, min_delta=1e-3)) == pytest.approx(1e-3)
+    assert doubling_threshold(replace(cfg, convergence_check=0.25, min_delta=1e-3)) == pytest.approx(2e-3)
 
 
 def test_inner_split_is_seeded_disjoint_and_holds_the_fraction():
@@ -244,12 +235,12 @@ def _training_data(model: LembasRNN, n: int = 60):
 
 
 TINY_TRAIN = replace(
-    TRAINING, epochs=4, batch_size=16, warmup_epochs=1, lr_peak=1e-2, spectral_samples=4, steps=0, continuation=0.0
+    TRAINING, epochs=4, batch_size=16, warmup_epochs=1, lr_peak=1e-2, spectral_samples=4, steps=0, convergence_check=0.0
 )
 # early stopping within a few epochs: the noise-dominated targets above stop improving at once
-EARLY = replace(TINY_TRAIN, epochs=40, patience=3, lr_peak=5e-2, continuation=0.0)
-# the same with continuation checks of 10 epochs (a quarter of the schedule) after the main schedule
-CHECKED = replace(EARLY, continuation=0.25, max_continuations=3)
+EARLY = replace(TINY_TRAIN, epochs=40, patience=3, lr_peak=5e-2, convergence_check=0.0)
+# the same with the convergence check: a reference run of half the budget (20 epochs) after the main schedule
+CHECKED = replace(EARLY, convergence_check=0.5)
 
 
 def test_training_lowers_the_loss_and_is_deterministic():
@@ -290,44 +281,49 @@ def test_early_stopping_keeps_the_best_epoch_and_is_deterministic(tmp_path):
 def test_cap_reached_while_improving_says_so():
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
-    outcome = train(model, x, y, replace(TINY_TRAIN, epochs=2, patience=10, continuation=0.0))
+    outcome = train(model, x, y, replace(TINY_TRAIN, epochs=2, patience=10, convergence_check=0.0))
     assert outcome.converged is False and "raise models.rnn.steps" in outcome.stop_reason
 
 
-def test_continuation_checks_decide_convergence():
+def test_the_convergence_check_compares_with_a_half_budget_run_and_keeps_the_main_weights():
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
-    outcome = train(model, x, y, CHECKED)
+    outcome = train(model, x, y, CHECKED)  # early stop at epoch 24 of 40, then the reference run of 20 epochs
     phases = [row["phase"] for row in outcome.history]
-    main = phases.count(0)
-    assert (
-        outcome.continuations >= 1 and phases == sorted(phases) and set(phases) == set(range(outcome.continuations + 1))
-    )
-    assert all(phases.count(k) == 10 for k in range(1, outcome.continuations + 1))  # 0.25 x 40 epochs each
-    for k in range(1, outcome.continuations + 1):  # each check decays from the starting rate, no warm-up
-        rates = [row["lr"] for row in outcome.history if row["phase"] == k]
-        assert rates[0] == pytest.approx(start_lr(CHECKED)) and rates == sorted(rates, reverse=True)
-    assert outcome.converged is True and outcome.stop_reason.startswith(f"continuation check {outcome.continuations}")
-    last_check = [row["validation_error"] for row in outcome.history if row["phase"] == outcome.continuations]
-    before = min(row["validation_error"] for row in outcome.history if row["phase"] < outcome.continuations)
-    assert min(last_check) >= before * (1 - CHECKED.min_delta * CHECKED.continuation)  # did not improve enough
-    assert main < CHECKED.epochs  # the main schedule stopped early
+    assert phases == [0] * 24 + [1] * 20
+    reference = reference_budget(training_budget(54, CHECKED), CHECKED)  # 54 of the 60 samples fit
+    rates = [row["lr"] for row in outcome.history if row["phase"] == 1]  # the one-cycle over half the budget
+    assert rates == [lembas_lr(epoch, CHECKED, reference) for epoch in range(20)]
     errors = [row["validation_error"] for row in outcome.history]
-    assert errors[outcome.best_epoch - 1] == min(errors)
-    # a schedule far too short for the problem: every check improves, and the report says not converged
-    short = replace(CHECKED, epochs=4, continuation=1.0, max_continuations=2, lr_peak=1e-2)
+    assert outcome.best_epoch <= 24 and errors[outcome.best_epoch - 1] == min(errors[:24])  # the main weights kept
+    assert outcome.reference_error == min(errors[24:])
+    unchecked, *_ = make_model(0, dtype=torch.float32)  # the same main schedule without the check
+    assert train(unchecked, x, y, EARLY).best_epoch == outcome.best_epoch
+    assert all(torch.equal(value, unchecked.state_dict()[name]) for name, value in model.state_dict().items())
+    # the whole budget beat half of it by more than min_delta: more training still helps
+    assert min(errors[:24]) < outcome.reference_error * (1 - CHECKED.min_delta)
+    assert outcome.converged is False and "more training still helps" in outcome.stop_reason
+    # a shorter schedule that plateaus: its half-budget run does as well, and the report says converged
+    plateaued = replace(CHECKED, epochs=12, patience=2)
     model, *_ = make_model(0, dtype=torch.float32)
-    outcome = train(model, x, y, short)
-    assert [row["phase"] for row in outcome.history] == [0] * 4 + [1] * 4 + [2] * 4
-    assert outcome.converged is False and "still improving after 2 checks" in outcome.stop_reason
+    outcome = train(model, x, y, plateaued)
+    main = [row["validation_error"] for row in outcome.history if row["phase"] == 0]
+    assert [row["phase"] for row in outcome.history].count(1) == 6
+    assert min(main) >= outcome.reference_error * (1 - plateaued.min_delta)
+    assert outcome.converged is True and "more training would gain less" in outcome.stop_reason
+    # a schedule still improving at its cap: not converged, and no check is run
+    model, *_ = make_model(0, dtype=torch.float32)
+    outcome = train(model, x, y, replace(CHECKED, epochs=8))
+    assert {row["phase"] for row in outcome.history} == {0} and outcome.reference_error is None
+    assert outcome.converged is False and "still improving" in outcome.stop_reason
 
 
-@pytest.mark.parametrize("killed_after", [4, 24, 30])  # in the main schedule (24 epochs), at its end, in a check
+@pytest.mark.parametrize("killed_after", [4, 24, 30])  # in the main schedule (24 epochs), at its end, in the check
 def test_resume_equals_uninterrupted_with_early_stopping_and_checks(tmp_path, killed_after):
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
     uninterrupted = train(model, x, y, CHECKED)
-    assert uninterrupted.continuations >= 1 and [r["phase"] for r in uninterrupted.history].count(0) == 24
+    assert [r["phase"] for r in uninterrupted.history] == [0] * 24 + [1] * 20
     resumed, *_ = make_model(0, dtype=torch.float32)
     checkpoint = tmp_path / "rnn.checkpoint.pt"
     train(resumed, x, y, CHECKED, Checkpointing(checkpoint, 1, "a"), stop_after=killed_after)  # killed

@@ -34,7 +34,7 @@ TINY_RNN = replace(
         warmup_epochs=1,
         spectral_samples=2,
         steps=0,
-        continuation=0.0,
+        convergence_check=0.0,
     ),
 )
 

@@ -25,7 +25,8 @@ XGBRF_SECONDS_PER_TREE_CELL = 1.22 / 3 / (12748 * 1197)
 # per (edge x sample in the batch), on two CPU threads: 37.2 ms at 1,153,904 edges (the `full` preset's
 # training, 10,557 updates in 393 s) and 5.05 ms on the demo network (13,640 updates in 69 s), batch 25
 # (benchmarks/rnn_convergence.py, benchmarks/README.md "LEMBAS-RNN convergence"); re-measured with the
-# learning rate set at every update: 37.0 ms (12,852 updates in 476 s) and 4.79 ms (13,640 in 65 s).
+# learning rate set at every update: 37.0 ms (12,852 updates in 476 s) and 4.79 ms (13,640 in 65 s); with
+# the convergence check: 42.4 ms (8,262 updates in 350 s: no check, still improving) and 5.38 ms (11,572 in 62 s).
 RNN_UPDATE_SECONDS = (0.0042, 0.0330 / (1153904 * 25))
 
 
@@ -47,16 +48,16 @@ def xgbrf_batch_minutes(size: CohortSize, settings: XGBRFSettings, test_fraction
 
 
 def rnn_minutes(size: CohortSize, settings: RNNSettings, test_fraction: float) -> float:
-    """The main schedule and all `max_continuations` continuation checks (1 + 3 x 0.25 of the main schedule by
-    default), with the settings' recipe applied: the longest the training can run (early stopping and a
-    converged check end it sooner), timed at the `full` size and the demo's."""
+    """The main schedule and the convergence check's reference run (1 + 0.5 of the main schedule by default),
+    with the settings' recipe applied: the longest the training can run (early stopping ends it sooner, and a
+    main schedule still improving at its cap runs no check), timed at the `full` size and the demo's."""
     training = settings.training
     per_epoch = math.ceil(
         size.training_samples(test_fraction) * (1 - training.validation_fraction) / training.batch_size
     )
     epochs = math.ceil(training.steps / per_epoch) if training.steps > 0 else training.epochs
-    if training.validation_fraction > 0 and training.continuation > 0 and training.max_continuations > 0:
-        epochs += training.max_continuations * max(1, math.ceil(training.continuation * epochs))
+    if training.validation_fraction > 0 and training.convergence_check > 0:
+        epochs += max(1, math.ceil(training.convergence_check * epochs))
     fixed, per_edge_sample = RNN_UPDATE_SECONDS
     return 1 + epochs * per_epoch * (fixed + per_edge_sample * size.edges * training.batch_size) / 60
 

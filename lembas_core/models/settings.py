@@ -95,8 +95,7 @@ class RNNTraining:
 
     epochs: int  # epochs of the reference schedule (warm-up, resets, patience are in its epochs)
     steps: int  # optimizer updates of the schedule at every cohort size (0: `epochs` as given)
-    continuation: float  # length of a continuation check, fraction of the schedule (0: no checks)
-    max_continuations: int  # checks at most; still improving after the last: not converged
+    convergence_check: float  # reference run's share of the budget (0: no check); schedule.reference_budget
     validation_fraction: float  # training samples held out for early stopping (0: none, fixed budget)
     patience: int  # epochs without inner-validation improvement before stopping
     min_delta: float  # relative MSE decrease that counts as an improvement
@@ -133,7 +132,7 @@ class RNNExecution:
 
 # `recipe: upstream` restores the upstream training (upstream_spec.md 3.4: 600 epochs, lr 2e-3 peak, batch
 # 25, the LEMBAS cosine schedule with a 20% warm-up, Adam reset every 200 epochs, b_out = 0) and switches off
-# this project's deviations: the step budget, early stopping, the continuation checks and the learning rate
+# this project's deviations: the step budget, early stopping, the convergence check and the learning rate
 # set at every update.
 UPSTREAM_RECIPE: dict[str, Any] = {
     "epochs": 600,

@@ -194,10 +194,10 @@ def training_curve(
     checks = history[history["phase"] > 0] if "phase" in history else history.iloc[:0]
     for ax in axes:
         ax.set_xlabel("epoch")
-        for _, rows in checks.groupby("phase"):  # continuation checks from the kept weights
+        for _, rows in checks.groupby("phase"):  # the convergence check's reference run
             ax.axvspan(rows["epoch"].min() - 1, rows["epoch"].max(), color="0.9", zorder=0)
     if len(checks):
-        axes[2].set_title("learning rate (grey: checks)")
+        axes[2].set_title("learning rate (grey: convergence check)")
     status = {True: "converged", False: "NOT converged", None: "fixed recipe"}[report.converged]
     fig.suptitle(f"{palette.label(report.model)} training, {status}: {report.stop_reason}", fontsize=9)
     save(fig, out)

@@ -78,10 +78,10 @@ def train_rnn(
                 f"{100 * network_report['moved_fraction']:.1f}% of edges moved)"
             )
         )
+        check = "" if outcome.reference_error is None else " + a convergence check (a shorter run from the same start)"
         report = FitReport(
             name,
-            f"recipe {settings.recipe}: Adam, LEMBAS one-cycle schedule over {outcome.budget.epochs} epochs"
-            f" + {outcome.continuations} continuation check(s){on}",
+            f"recipe {settings.recipe}: Adam, LEMBAS one-cycle schedule over {outcome.budget.epochs} epochs{check}{on}",
             outcome.converged,
             len(history) * outcome.budget.steps_per_epoch,
             len(history),

@@ -1,18 +1,22 @@
 """The LEMBAS-RNN training budget: how many optimizer updates, the one-cycle learning rate over them, the
-early-stopping plateau, and the continuation checks that say whether more training would help.
+early-stopping plateau, and the convergence check that says whether more training would help.
 
 - **A budget in optimizer updates at every cohort size.** `steps` updates (8,000 by default) whatever the
   number of samples: ``ceil(steps / updates per epoch)`` epochs, 3 updates an epoch for 68 training samples at
   batch 25 (2,667 epochs), 510 at the upstream size (16 epochs). `epochs`, `warmup_epochs`, `reset_epochs`
   and `patience` give the schedule's shape in epochs of a reference schedule of `epochs` epochs; it is
   stretched or compressed to the budget (`steps: 0` takes `epochs` as given, as the upstream recipe does).
-- **Continuation checks.** After the schedule ends (early stop or cap), training resumes from the kept
-  weights with a fresh Adam and `continuation` times the budget, the learning rate decaying from the
-  one-cycle's starting rate (:func:`continuation_lr`). If the
-  inner-validation error improves by more than ``min_delta x continuation`` (relative: the check's share of
-  `min_delta` per budget), the better weights are kept and another check follows, at most
-  `max_continuations`; training is `converged` only when a check finds no such improvement, i.e. when
-  another whole budget would gain less than `min_delta` unless gains accelerate.
+- **The convergence check: a budget-doubling test run backwards.** When the main schedule has converged by
+  its own signal (an early stop, or a plateau at the cap), a reference run trains from the same initial
+  weights with a fresh Adam over `convergence_check` of the budget (0.5: half of it), on the same one-cycle
+  shape. If the whole budget's kept inner-validation error beats the reference's by more than
+  ``min_delta x log2(1 / convergence_check)`` (relative; `min_delta` per doubling), doubling the budget
+  still helped and training is *not* converged. Gains per doubling shrink as training converges, so a gain
+  below the threshold from the last doubling bounds the next one. The kept weights are the main
+  schedule's; the reference run only decides the verdict. Checks that continue from the kept weights do
+  not show this: at the upstream size a quarter-budget decay, and two whole-budget restarts to the peak,
+  each settled near the kept error and said converged where 4x the budget gained +0.005 test r2_uniform
+  (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -59,12 +63,18 @@ def training_budget(n_fit: int, cfg: RNNTraining) -> Budget:
     return reference.scaled(math.ceil(cfg.steps / per_epoch))
 
 
-def continuation_budget(main: Budget, cfg: RNNTraining) -> Budget | None:
-    """The schedule of one continuation check: `cfg.continuation` of the main budget (at least one epoch);
-    None when checks are off."""
-    if cfg.continuation <= 0 or cfg.max_continuations <= 0:
+def reference_budget(main: Budget, cfg: RNNTraining) -> Budget | None:
+    """The convergence check's reference run: `cfg.convergence_check` of the main budget (at least one
+    epoch), the same schedule shape; None when the check is off."""
+    if cfg.convergence_check <= 0:
         return None
-    return main.scaled(max(1, math.ceil(cfg.continuation * main.epochs)))
+    return main.scaled(max(1, math.ceil(cfg.convergence_check * main.epochs)))
+
+
+def doubling_threshold(cfg: RNNTraining) -> float:
+    """The relative inner-validation gain of the whole budget over the reference run above which training
+    is not converged: `min_delta` for every doubling between them."""
+    return cfg.min_delta * math.log2(1 / cfg.convergence_check)
 
 
 def start_lr(cfg: RNNTraining) -> float:
@@ -93,28 +103,16 @@ def lembas_lr(epoch: float, cfg: RNNTraining, budget: Budget) -> float:
     return cfg.lr_end
 
 
-def continuation_lr(epoch: float, cfg: RNNTraining, budget: Budget) -> float:
-    """A continuation check's schedule: cosine decay from the one-cycle's starting rate (lr_start, LEMBAS: a
-    tenth of the peak) to lr_end by 95% of the check, no warm-up.
-
-    It continues the optimisation from the kept weights rather than restarting it: at the upstream size a
-    5-epoch restart to the peak rate never got back below the kept error, while this decay from a tenth of
-    the peak gained 0.38% (still short of what 4x the budget gains there: benchmarks/README.md).
-    """
-    return cosine_decay(start_lr(cfg), cfg.lr_end, min(epoch / (0.95 * budget.epochs), 1.0))
-
-
-def update_lr(epoch: int, update: int, cfg: RNNTraining, budget: Budget, check: bool = False) -> float:
-    """The learning rate of update `update` (0-based) of epoch `epoch` of a phase (`check`: a continuation
-    check's, :func:`continuation_lr`; else the main one-cycle, :func:`lembas_lr`): the schedule at
+def update_lr(epoch: int, update: int, cfg: RNNTraining, budget: Budget) -> float:
+    """The learning rate of update `update` (0-based) of epoch `epoch` of a phase (the main schedule or a
+    convergence check's reference run, each a one-cycle over its budget, :func:`lembas_lr`): the schedule at
     ``epoch + update / steps_per_epoch`` with `cfg.lr_per_update`, at `epoch` (once an epoch, as upstream)
     without.
 
     Epoch resolution is coarse when a budget has few epochs of many updates (18 epochs of 459 updates at the
-    upstream size, its checks 5): a short schedule then moves in a few large jumps of the rate.
+    upstream size): a schedule set once an epoch then moves in a few large jumps of the rate.
     """
-    curve = continuation_lr if check else lembas_lr
-    return curve(epoch + update / budget.steps_per_epoch if cfg.lr_per_update else epoch, cfg, budget)
+    return lembas_lr(epoch + update / budget.steps_per_epoch if cfg.lr_per_update else epoch, cfg, budget)
 
 
 def annealed_since(history: list[dict], cfg: RNNTraining, budget: Budget) -> int | None:

@@ -1,6 +1,6 @@
-"""LEMBAS-RNN training: the epoch loop, early stopping, continuation checks and checkpoints.
+"""LEMBAS-RNN training: the epoch loop, early stopping, the convergence check and checkpoints.
 
-Loss: :mod:`lembas_core.models.rnn.loss`; budget, learning-rate schedule and continuation checks:
+Loss: :mod:`lembas_core.models.rnn.loss`; budget, learning-rate schedule and the convergence check:
 :mod:`lembas_core.models.rnn.schedule`. Input noise scales with the learning rate; Adam's state is reset every
 `reset_epochs`. Every epoch draws its shuffling, noise and spectral probes from a generator seeded with
 `seed + epoch`, so a run resumed from a checkpoint ends with exactly the weights of an uninterrupted run.
@@ -9,7 +9,7 @@ Deviations from the upstream recipe, each a switch (`recipe: upstream` turns the
 optimizer updates, the fitted readout, and early stopping on an inner validation split (`validation_fraction`
 of the training samples, seeded, never the test or validation cohort) whose error after every epoch picks the
 kept weights, ends the main schedule `patience` epochs after the last improvement (never during the warm-up)
-and decides the continuation checks. The log and :class:`TrainingOutcome` say why training stopped.
+and decides the convergence check. The log and :class:`TrainingOutcome` say why training stopped.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from lembas_core.models.rnn.memory import reuse_freed_memory
 from lembas_core.models.rnn.model import LembasRNN
 from lembas_core.models.rnn.schedule import (
     Budget,
-    continuation_budget,
+    doubling_threshold,
     plateau,
+    reference_budget,
     training_budget,
     update_lr,
 )
@@ -42,7 +43,7 @@ LOG = logging.getLogger("lembas_core.models.rnn.training")
 
 HISTORY_COLUMNS = (
     "epoch",
-    "phase",  # 0: main schedule; k: continuation check k
+    "phase",  # 0: main schedule; 1: the convergence check's reference run
     "loss",
     "mse",
     "sign",
@@ -80,7 +81,7 @@ class TrainingOutcome:
     best_epoch: int  # 1-based epoch of the kept weights (the last epoch without early stopping)
     converged: bool | None  # True: more training did not help; False: it still did; None: fixed recipe
     stop_reason: str
-    continuations: int = 0  # continuation checks run after the main schedule
+    reference_error: float | None = None  # the convergence check's best inner-validation error (None: not run)
 
     @property
     def steps_to_best(self) -> int:
@@ -188,7 +189,7 @@ def normalised_error(per_output_mse: torch.Tensor, variance: torch.Tensor) -> fl
 def _main_schedule_end(
     budget: Budget, epochs_run: int, best: dict, stopped_early: bool, plateau_epochs: int
 ) -> tuple[bool | None, str]:
-    """(converged, reason) at the end of the main schedule, before any continuation check.
+    """(converged, reason) at the end of the main schedule, before the convergence check.
 
     Converged: stopped early, or the cap was reached after a plateau of at least `patience` annealed epochs
     without a relative inner-validation improvement of `min_delta`. Not converged: the cap was reached while
@@ -204,28 +205,27 @@ def _main_schedule_end(
     return False, f"epoch cap {budget.epochs} reached while still improving ({where}): raise models.rnn.steps"
 
 
-def _continuation_end(
-    check: Budget, round_number: int, before: float, best: dict, cfg: RNNTraining
-) -> tuple[bool | None, str]:
-    """(converged, reason) after continuation check `round_number`; converged None: run another check.
+def _convergence_check_end(
+    main_reason: str, reference: Budget, reference_error: float, best: dict, cfg: RNNTraining
+) -> tuple[bool, str]:
+    """(converged, reason) after the reference run of `reference.epochs` epochs from the initial weights.
 
-    A check of `continuation` of the budget must improve the inner-validation error by ``min_delta x
-    continuation`` (relative; `min_delta` for checks of a whole budget or more) to count: as long as gains do
-    not accelerate, another whole budget would then gain less than `min_delta`.
+    Not converged when the main schedule's kept error beats the reference's by more than
+    :func:`doubling_threshold` (relative): doubling the budget still helped.
     """
-    threshold = cfg.min_delta * min(cfg.continuation, 1.0)
+    gain = 1 - best["error"] / reference_error
+    threshold = doubling_threshold(cfg)
     what = (
-        f"continuation check {round_number} ({check.epochs} epochs, {check.steps} updates from the kept weights): "
-        f"inner-validation error {before:.6g} -> {best['error']:.6g}"
+        f"{main_reason}; convergence check: a run of {reference.epochs} epochs ({reference.steps} updates) from the "
+        f"same initial weights reached {reference_error:.6g}, the whole budget {best['error']:.6g} "
+        f"({100 * gain:+.2f}%)"
     )
-    if best["error"] >= before * (1 - threshold):
-        return True, (
-            f"{what}, not better by {threshold:g} (min_delta x continuation: another budget would gain less than "
-            f"min_delta); kept epoch {best['epoch']}"
+    if gain > threshold:
+        return (
+            False,
+            f"{what}, better by more than {100 * threshold:g}%: more training still helps; raise models.rnn.steps",
         )
-    if round_number >= cfg.max_continuations:
-        return False, f"{what}: still improving after {round_number} checks; raise models.rnn.steps"
-    return None, what
+    return True, f"{what}, not better by {100 * threshold:g}%: more training would gain less"
 
 
 @dataclass(frozen=True)
@@ -249,8 +249,8 @@ def train(
     """Train in place on `x_train` (samples x features) and `y_train` (samples x targets).
 
     The inner split (:func:`inner_split`) holds `cfg.validation_fraction` of the rows out of the gradient
-    steps for early stopping and the continuation checks (:mod:`~lembas_core.models.rnn.schedule`); the best
-    epoch's weights are left in `model`. With `checkpointing`, writes the checkpoint every
+    steps for early stopping and the convergence check (:mod:`~lembas_core.models.rnn.schedule`); the weights
+    of the main schedule's best epoch are left in `model`. With `checkpointing`, writes the checkpoint every
     `checkpointing.every` epochs and at the end of every phase, and resumes from it when its fingerprint
     matches. `stop_after` ends the run after that many epochs (used to simulate a preempted job).
     """
@@ -270,7 +270,7 @@ def train(
     else:
         x_all, y_all = as_tensor(x_train), as_tensor(y_train)
     budget = training_budget(len(fit_rows), cfg)
-    check = continuation_budget(budget, cfg) if len(val_rows) else None
+    reference = reference_budget(budget, cfg) if len(val_rows) else None
     fit_variance = y_all.var(dim=0, unbiased=False).to(torch.float64)
     LOG.info(
         "budget: cap %d epochs x %d updates = %d optimizer steps (warm-up %d, Adam reset every %d, patience %d); "
@@ -281,19 +281,21 @@ def train(
         budget.warmup_epochs,
         budget.reset_epochs,
         budget.patience,
-        f"continuation checks of {check.epochs} epochs, at most {cfg.max_continuations}" if check else "no checks",
+        f"convergence check: a run of {reference.epochs} epochs" if reference else "no convergence check",
         len(fit_rows),
         len(val_rows),
     )
     optimizer = make_optimizer(model)
     history: list[dict] = []
-    best: dict = {}  # epoch, error, last-improvement epoch ("since") and weights of the best epoch
-    phase = {"round": 0, "start": 0, "before": None}  # 0: main schedule; k: continuation check k
+    best: dict = {}  # main schedule: epoch, error, last-improvement epoch ("since") and weights of the best epoch
+    checked: dict = {}  # the reference run: its best inner-validation error
+    phase = {"round": 0, "start": 0, "reason": ""}  # 0: main schedule (its end's reason); 1: reference run
     state = torch.load(checkpoint, map_location=device, weights_only=True) if checkpoint and checkpoint.exists() else {}
     if state and state.get("fingerprint") == fingerprint:
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         history, best, phase = list(state["history"]), dict(state["best"]), dict(state.get("phase", phase))
+        initial, checked = state["initial"], dict(state["checked"])
         LOG.info("resuming from %s at epoch %d", checkpoint, len(history))
     else:
         if state:
@@ -304,6 +306,7 @@ def train(
                 "readout (w_out, b_out) fitted on the initial network state: training MSE %.5f",
                 float(prediction_errors(model, x_all, y_all).mean()),
             )
+        initial = {k: v.clone() for k, v in model.state_dict().items()}  # where the reference run starts
     interactive = sys.stderr.isatty()
     resumed_at = len(history)
 
@@ -315,7 +318,9 @@ def train(
                 "optimizer": optimizer.state_dict(),
                 "history": history,
                 "best": best,
+                "checked": checked,
                 "phase": phase,
+                "initial": initial,
                 "fingerprint": fingerprint,
             },
         )
@@ -330,7 +335,7 @@ def train(
         model.train()
         order = torch.randperm(x_all.shape[0], generator=generator).to(device)
         batches = order.split(cfg.batch_size)
-        rates = [update_lr(local, k, cfg, schedule, check=phase["round"] > 0) for k in range(len(batches))]
+        rates = [update_lr(local, k, cfg, schedule) for k in range(len(batches))]
         steps = []
         for batch, (idx, lr) in enumerate(zip(batches, rates, strict=True)):
             set_lr(optimizer, lr)
@@ -345,7 +350,9 @@ def train(
         if len(val_rows):
             per_output = prediction_errors(model, x_val, y_val)
             val_mse, val_error = float(per_output.mean()), normalised_error(per_output, fit_variance)
-            if not best or val_error < best["error"]:
+            if phase["round"]:
+                checked["error"] = min(val_error, checked.get("error", val_error))
+            elif not best or val_error < best["error"]:
                 improved = not best or val_error < best["error"] * (1 - cfg.min_delta)  # else: patience runs on
                 since = epoch + 1 if improved else best["since"]
                 weights = {k: v.clone() for k, v in model.state_dict().items()}
@@ -391,9 +398,9 @@ def train(
         return stop_after is not None and len(history) >= resumed_at + stop_after
 
     while True:
-        schedule = budget if phase["round"] == 0 else check
-        if phase["round"] and len(history) == phase["start"]:  # a check starts from the kept weights, fresh Adam
-            model.load_state_dict(best["weights"])
+        schedule = budget if phase["round"] == 0 else reference
+        if phase["round"] and len(history) == phase["start"]:  # the reference run: initial weights, fresh Adam
+            model.load_state_dict(initial)
             optimizer.state.clear()
         stopped_early = False
         while len(history) - phase["start"] < schedule.epochs:
@@ -408,24 +415,25 @@ def train(
             break
         if checkpoint and stopped_early:  # an early stop ends the phase before its last epoch's checkpoint
             save()
-        if phase["round"] == 0:
-            plateau_epochs = plateau(history, best, cfg, budget)
-            converged, reason = _main_schedule_end(budget, len(history), best, stopped_early, plateau_epochs)
-            if check is None:
-                break
-        else:
-            converged, reason = _continuation_end(check, phase["round"], phase["before"], best, cfg)
-            if converged is not None:
-                break
-        LOG.info("RNN training: %s; continuation check %d follows", reason, phase["round"] + 1)
-        phase = {"round": phase["round"] + 1, "start": len(history), "before": best["error"]}
+        if phase["round"]:
+            converged, reason = _convergence_check_end(phase["reason"], reference, checked["error"], best, cfg)
+            break
+        converged, reason = _main_schedule_end(
+            budget, len(history), best, stopped_early, plateau(history, best, cfg, budget)
+        )
+        if not converged or reference is None:  # still improving at the cap, or no inner validation
+            break
+        LOG.info(
+            "RNN training: %s; convergence check: a run of %d epochs from the initial weights", reason, reference.epochs
+        )
+        phase = {"round": 1, "start": len(history), "reason": reason}
     if interactive:
         print(file=sys.stderr)
     if best:
         model.load_state_dict(best["weights"])
     LOG.info("RNN training: %s", reason)
     best_epoch = best["epoch"] if best else len(history)
-    return TrainingOutcome(history, budget, best_epoch, converged, reason, phase["round"])
+    return TrainingOutcome(history, budget, best_epoch, converged, reason, checked.get("error"))
 
 
 def write_history(history: list[dict], path: str | Path) -> None:
