@@ -47,7 +47,7 @@ from lembas_core.models.linear import fit_ridge
 from lembas_core.models.prior_ridge import fit_prior_ridge
 from lembas_core.models.rnn.io import graph_from_dataset
 from lembas_core.models.rnn.model import LembasRNN
-from lembas_core.models.rnn.training import TrainingOutcome, train
+from lembas_core.models.rnn.training import train
 from lembas_core.steps.runtime import configure_threads
 from lembas_core.synthetic.cohort import synthesize
 from lembas_core.workflow.settings import Settings, default_config
@@ -122,14 +122,6 @@ def overrides_of(setting: str, extras: dict[str, dict]) -> dict:
     return extras[setting]
 
 
-def check_gain_pct(outcome: TrainingOutcome) -> float:
-    """How much lower (%) the kept inner-validation error is than the convergence check's reference run's
-    (NaN: no check ran)."""
-    if outcome.reference_error is None:
-        return float("nan")
-    return round(100 * (1 - outcome.history[outcome.best_epoch - 1]["validation_error"] / outcome.reference_error), 3)
-
-
 def run_rnn(preset: str, setting: str, overrides: dict, device: str = "cpu") -> dict:
     """Train the RNN with the default config + `overrides` on the preset's training split on `device`; the
     row's fields (the test replicates are written to :func:`replicates_path`)."""
@@ -149,7 +141,7 @@ def run_rnn(preset: str, setting: str, overrides: dict, device: str = "cpu") -> 
         "updates": int(outcome.history[-1]["steps"]),
         "epochs": len(outcome.history),
         "kept_epoch": outcome.best_epoch,
-        "check_gain_pct": check_gain_pct(outcome),
+        "check_gain_pct": float("nan") if outcome.check_gain is None else round(100 * outcome.check_gain, 3),
         "converged": {True: "yes", False: "no", None: "recipe"}[outcome.converged],
         "wall_s": round(seconds, 1),
         "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, 2),

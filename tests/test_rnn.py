@@ -35,6 +35,7 @@ from lembas_core.models.rnn.schedule import (
 from lembas_core.models.rnn.training import (
     HISTORY_COLUMNS,
     Checkpointing,
+    fit_readout,
     inner_split,
     train,
 )
@@ -318,8 +319,13 @@ def test_the_convergence_check_compares_with_a_half_budget_run_and_keeps_the_mai
     assert outcome.converged is False and "still improving" in outcome.stop_reason
 
 
-@pytest.mark.parametrize("killed_after", [4, 24, 30])  # in the main schedule (24 epochs), at its end, in the check
-def test_resume_equals_uninterrupted_with_early_stopping_and_checks(tmp_path, killed_after):
+def _untimed(history: list[dict]) -> list[dict]:
+    """History rows without their wall seconds, NaN (epochs without a spectral estimate) as None to compare."""
+    return [{k: None if v != v else v for k, v in row.items() if k != "seconds"} for row in history]
+
+
+@pytest.mark.parametrize("killed_after", [4, 24, 30, 44])  # main schedule (24 epochs), its end, the check, its end
+def test_resume_equals_uninterrupted_with_early_stopping_and_the_check(tmp_path, killed_after):
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
     uninterrupted = train(model, x, y, CHECKED)
@@ -330,12 +336,25 @@ def test_resume_equals_uninterrupted_with_early_stopping_and_checks(tmp_path, ki
     assert len(torch.load(checkpoint, weights_only=True)["history"]) == killed_after
     fresh, *_ = make_model(0, dtype=torch.float32)  # a new process would rebuild the model from scratch
     outcome = train(fresh, x, y, CHECKED, Checkpointing(checkpoint, 1, "a"))
-    assert [(r["epoch"], r["phase"]) for r in outcome.history] == [
-        (r["epoch"], r["phase"]) for r in uninterrupted.history
-    ]
+    assert _untimed(outcome.history) == _untimed(uninterrupted.history)
     assert (outcome.best_epoch, outcome.stop_reason) == (uninterrupted.best_epoch, uninterrupted.stop_reason)
+    assert (outcome.converged, outcome.reference_error) == (uninterrupted.converged, uninterrupted.reference_error)
     for name, value in model.state_dict().items():
         assert torch.equal(value, fresh.state_dict()[name]), name
+
+
+def test_the_reference_run_starts_from_the_initial_weights_with_a_fresh_optimizer(tmp_path):
+    model, *_ = make_model(0, dtype=torch.float32)
+    x, y = _training_data(model)
+    checkpoint = tmp_path / "rnn.checkpoint.pt"
+    train(model, x, y, CHECKED, Checkpointing(checkpoint, 1, "a"), stop_after=25)  # one epoch into the check
+    state = torch.load(checkpoint, weights_only=True)
+    start, *_ = make_model(0, dtype=torch.float32)  # the untrained model with its readout fitted on the fit rows
+    fit_rows, _ = inner_split(len(x), CHECKED.validation_fraction, CHECKED.seed)
+    fit_readout(start, torch.as_tensor(x[fit_rows]), torch.as_tensor(y[fit_rows]))
+    assert all(torch.equal(value, state["initial"][name]) for name, value in start.state_dict().items())
+    # Adam counts only the check's first epoch (4 updates), not the main schedule's since its last reset
+    assert {int(param["step"]) for param in state["optimizer"]["state"].values()} == {4}
 
 
 def test_fitted_readout_starts_below_the_upstream_readout():

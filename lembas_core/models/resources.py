@@ -10,12 +10,12 @@ time in minutes on two cores (README, "Job resources"). Dependency-free.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from lembas_core.common.sizes import CohortSize, Cost
+from lembas_core.models.rnn.schedule import reference_budget, training_budget
 from lembas_core.models.settings import XGBRF_DEFAULT_TREES, RNNSettings, XGBRFSettings
 
 # XGBRF: seconds per target and tree per (training sample x TF) on two threads (1.22 s per target
@@ -52,14 +52,13 @@ def rnn_minutes(size: CohortSize, settings: RNNSettings, test_fraction: float) -
     with the settings' recipe applied: the longest the training can run (early stopping ends it sooner, and a
     main schedule still improving at its cap runs no check), timed at the `full` size and the demo's."""
     training = settings.training
-    per_epoch = math.ceil(
-        size.training_samples(test_fraction) * (1 - training.validation_fraction) / training.batch_size
-    )
-    epochs = math.ceil(training.steps / per_epoch) if training.steps > 0 else training.epochs
-    if training.validation_fraction > 0 and training.convergence_check > 0:
-        epochs += max(1, math.ceil(training.convergence_check * epochs))
+    n_train = round(size.training_samples(test_fraction))
+    held_out = max(1, round(training.validation_fraction * n_train)) if training.validation_fraction > 0 else 0
+    main = training_budget(n_train - held_out, training)
+    reference = reference_budget(main, training) if held_out else None
+    updates = main.steps + (reference.steps if reference else 0)
     fixed, per_edge_sample = RNN_UPDATE_SECONDS
-    return 1 + epochs * per_epoch * (fixed + per_edge_sample * size.edges * training.batch_size) / 60
+    return 1 + updates * (fixed + per_edge_sample * size.edges * training.batch_size) / 60
 
 
 @dataclass(frozen=True)

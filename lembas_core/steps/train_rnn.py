@@ -83,8 +83,8 @@ def train_rnn(
             name,
             f"recipe {settings.recipe}: Adam, LEMBAS one-cycle schedule over {outcome.budget.epochs} epochs{check}{on}",
             outcome.converged,
-            len(history) * outcome.budget.steps_per_epoch,
-            len(history),
+            outcome.main_epochs * outcome.budget.steps_per_epoch,  # the kept weights' training, not the check's
+            outcome.main_epochs,
             outcome.best_epoch,
             outcome.stop_reason,
         )

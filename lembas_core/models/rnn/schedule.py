@@ -12,8 +12,10 @@ early-stopping plateau, and the convergence check that says whether more trainin
   shape. If the whole budget's kept inner-validation error beats the reference's by more than
   ``min_delta x log2(1 / convergence_check)`` (relative; `min_delta` per doubling), doubling the budget
   still helped and training is *not* converged. Gains per doubling shrink as training converges, so a gain
-  below the threshold from the last doubling bounds the next one. The kept weights are the main
-  schedule's; the reference run only decides the verdict. Checks that continue from the kept weights do
+  below the threshold from the last doubling bounds the next one. The lengths compared are the
+  schedules' (the reference runs its whole half; the main schedule may stop early), so a main schedule that
+  stops early makes the test stricter, not laxer. The kept weights are the main schedule's; the reference
+  run only decides the verdict. Checks that continue from the kept weights do
   not show this: at the upstream size a quarter-budget decay, and two whole-budget restarts to the peak,
   each settled near the kept error and said converged where 4x the budget gained +0.005 test r2_uniform
   (benchmarks/README.md).
@@ -69,6 +71,12 @@ def reference_budget(main: Budget, cfg: RNNTraining) -> Budget | None:
     if cfg.convergence_check <= 0:
         return None
     return main.scaled(max(1, math.ceil(cfg.convergence_check * main.epochs)))
+
+
+def budget_gain(kept_error: float, reference_error: float) -> float:
+    """How much lower (relative) the main schedule's kept inner-validation error is than the reference run's
+    best: positive when the longer budget helped."""
+    return 1 - kept_error / reference_error
 
 
 def doubling_threshold(cfg: RNNTraining) -> float:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import sys
 import time
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from lembas_core.models.rnn.memory import reuse_freed_memory
 from lembas_core.models.rnn.model import LembasRNN
 from lembas_core.models.rnn.schedule import (
     Budget,
+    budget_gain,
     doubling_threshold,
     plateau,
     reference_budget,
@@ -82,6 +84,18 @@ class TrainingOutcome:
     converged: bool | None  # True: more training did not help; False: it still did; None: fixed recipe
     stop_reason: str
     reference_error: float | None = None  # the convergence check's best inner-validation error (None: not run)
+
+    @property
+    def main_epochs(self) -> int:
+        """Epochs of the main schedule, the training of the kept weights (the reference run's excluded)."""
+        return sum(row["phase"] == 0 for row in self.history)
+
+    @property
+    def check_gain(self) -> float | None:
+        """The kept inner-validation error's relative gain over the reference run's (None: no check ran)."""
+        if self.reference_error is None:
+            return None
+        return budget_gain(self.history[self.best_epoch - 1]["validation_error"], self.reference_error)
 
     @property
     def steps_to_best(self) -> int:
@@ -211,9 +225,15 @@ def _convergence_check_end(
     """(converged, reason) after the reference run of `reference.epochs` epochs from the initial weights.
 
     Not converged when the main schedule's kept error beats the reference's by more than
-    :func:`doubling_threshold` (relative): doubling the budget still helped.
+    :func:`doubling_threshold` (relative): doubling the budget still helped; nor when the reference run
+    never reached a finite error (NaN `reference_error`): then there is no evidence either way.
     """
-    gain = 1 - best["error"] / reference_error
+    if not math.isfinite(reference_error):
+        return False, (
+            f"{main_reason}; convergence check: the run of {reference.epochs} epochs from the same initial weights "
+            "diverged (no finite inner-validation error), so convergence is not shown"
+        )
+    gain = budget_gain(best["error"], reference_error)
     threshold = doubling_threshold(cfg)
     what = (
         f"{main_reason}; convergence check: a run of {reference.epochs} epochs ({reference.steps} updates) from the "
@@ -294,7 +314,7 @@ def train(
     if state and state.get("fingerprint") == fingerprint:
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
-        history, best, phase = list(state["history"]), dict(state["best"]), dict(state.get("phase", phase))
+        history, best, phase = list(state["history"]), dict(state["best"]), dict(state["phase"])
         initial, checked = state["initial"], dict(state["checked"])
         LOG.info("resuming from %s at epoch %d", checkpoint, len(history))
     else:
@@ -350,8 +370,9 @@ def train(
         if len(val_rows):
             per_output = prediction_errors(model, x_val, y_val)
             val_mse, val_error = float(per_output.mean()), normalised_error(per_output, fit_variance)
-            if phase["round"]:
-                checked["error"] = min(val_error, checked.get("error", val_error))
+            if phase["round"]:  # its best finite error
+                if math.isfinite(val_error) and val_error < checked.get("error", math.inf):
+                    checked["error"] = val_error
             elif not best or val_error < best["error"]:
                 improved = not best or val_error < best["error"] * (1 - cfg.min_delta)  # else: patience runs on
                 since = epoch + 1 if improved else best["since"]
@@ -374,7 +395,7 @@ def train(
             "epoch %d (%s %d/%d) loss %.5f (mse %.5f sign %.2e l2 %.2e uniform %.2e spectral %.2e) "
             "lr %.2e rho %.3f violations %d inner-validation mse %.5f %.2fs",
             row["epoch"],
-            f"check {phase['round']}" if phase["round"] else "main",
+            "reference" if phase["round"] else "main",
             local + 1,
             schedule.epochs,
             row["loss"],
@@ -416,7 +437,8 @@ def train(
         if checkpoint and stopped_early:  # an early stop ends the phase before its last epoch's checkpoint
             save()
         if phase["round"]:
-            converged, reason = _convergence_check_end(phase["reason"], reference, checked["error"], best, cfg)
+            error = checked.get("error", math.nan)
+            converged, reason = _convergence_check_end(phase["reason"], reference, error, best, cfg)
             break
         converged, reason = _main_schedule_end(
             budget, len(history), best, stopped_early, plateau(history, best, cfg, budget)
@@ -433,7 +455,8 @@ def train(
         model.load_state_dict(best["weights"])
     LOG.info("RNN training: %s", reason)
     best_epoch = best["epoch"] if best else len(history)
-    return TrainingOutcome(history, budget, best_epoch, converged, reason, checked.get("error"))
+    reference_error = checked.get("error", math.nan) if phase["round"] else None
+    return TrainingOutcome(history, budget, best_epoch, converged, reason, reference_error)
 
 
 def write_history(history: list[dict], path: str | Path) -> None:
