@@ -6,6 +6,7 @@ Colours and labels come from a :class:`lembas_core.reporting.palette.Palette` of
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -180,26 +181,28 @@ def training_curve(
         axes[1].plot(
             history["epoch"], history["validation_error"], color=palette.colour(report.model), label="inner validation"
         )
-        axes[1].set_title("error: mean over genes of MSE / variance")
+        axes[1].set_title("inner-validation error (MSE / variance)")
     else:
         axes[1].set_title("no inner validation split")
     if len(history):
         axes[1].axvline(report.best_epoch, color="black", ls="--", lw=0.8, label=f"kept: epoch {report.best_epoch}")
         axes[1].legend(fontsize=7)
     axes[2].plot(history["epoch"], history["lr"], color="black")
+    axes[2].ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
     axes[2].set_title("learning rate")
     estimated = history.dropna(subset=["spectral_radius"])  # every `spectral_every`-th update estimates it
     axes[3].plot(estimated["epoch"], estimated["spectral_radius"], color=palette.colour(report.model))
     axes[3].set_title("spectral radius estimate")
-    checks = history[history["phase"] > 0] if "phase" in history else history.iloc[:0]
+    check = history[history["phase"] > 0] if "phase" in history else history.iloc[:0]  # the reference run
     for ax in axes:
         ax.set_xlabel("epoch")
-        for _, rows in checks.groupby("phase"):  # the convergence check's reference run
-            ax.axvspan(rows["epoch"].min() - 1, rows["epoch"].max(), color="0.9", zorder=0)
-    if len(checks):
-        axes[2].set_title("learning rate (grey: convergence check)")
+        if len(check):
+            ax.axvspan(check["epoch"].min() - 1, check["epoch"].max(), color="0.9", zorder=0)
+    if len(check):
+        axes[2].set_title("learning rate (grey: the check)")
     status = {True: "converged", False: "NOT converged", None: "fixed recipe"}[report.converged]
-    fig.suptitle(f"{palette.label(report.model)} training, {status}: {report.stop_reason}", fontsize=9)
+    title = f"{palette.label(report.model)} training, {status}: {report.stop_reason}"
+    fig.suptitle(textwrap.fill(title, 170), fontsize=9, y=1.0, va="bottom")
     save(fig, out)
 
 
