@@ -15,10 +15,9 @@ early-stopping plateau, and the convergence check that says whether more trainin
   below the threshold from the last doubling bounds the next one. The lengths compared are the
   schedules' (the reference runs its whole half; the main schedule may stop early), so a main schedule that
   stops early makes the test stricter, not laxer. The kept weights are the main schedule's; the reference
-  run only decides the verdict. Checks that continue from the kept weights do
-  not show this: at the upstream size a quarter-budget decay, and two whole-budget restarts to the peak,
-  each settled near the kept error and said converged where 4x the budget gained +0.005 test r2_uniform
-  (benchmarks/README.md).
+  run only decides the verdict. Checks that continue from the kept weights do not show this: at the
+  upstream size a quarter-budget decay, and two whole-budget restarts to the peak, each settled near the
+  kept error and said converged where 4x the budget gained +0.005 test r2_uniform (benchmarks/README.md).
 """
 
 from __future__ import annotations
