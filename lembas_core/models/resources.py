@@ -26,7 +26,8 @@ XGBRF_SECONDS_PER_TREE_CELL = 1.22 / 3 / (12748 * 1197)
 # training, 10,557 updates in 393 s) and 5.05 ms on the demo network (13,640 updates in 69 s), batch 25
 # (benchmarks/rnn_convergence.py, benchmarks/README.md "LEMBAS-RNN convergence"); re-measured with the
 # learning rate set at every update: 37.0 ms (12,852 updates in 476 s) and 4.79 ms (13,640 in 65 s); with
-# the convergence check: 42.4 ms (8,262 updates in 350 s: no check, still improving) and 5.38 ms (11,572 in 62 s).
+# the convergence check: 42.4 and 40.1 ms (8,262 updates in 350 and 331 s: no check, still improving) and
+# 5.38 ms (11,572 in 62 s).
 RNN_UPDATE_SECONDS = (0.0042, 0.0330 / (1153904 * 25))
 
 
