@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lembas_core.common.sizes import CohortSize, Cost
-from lembas_core.models.rnn.schedule import reference_budget, training_budget
+from lembas_core.models.rnn.schedule import inner_validation_size, reference_budget, training_budget
 from lembas_core.models.settings import XGBRF_DEFAULT_TREES, RNNSettings, XGBRFSettings
 
 # XGBRF: seconds per target and tree per (training sample x TF) on two threads (1.22 s per target
@@ -54,7 +54,7 @@ def rnn_minutes(size: CohortSize, settings: RNNSettings, test_fraction: float) -
     main schedule still improving at its cap runs no check), timed at the `full` size and the demo's."""
     training = settings.training
     n_train = round(size.training_samples(test_fraction))
-    held_out = max(1, round(training.validation_fraction * n_train)) if training.validation_fraction > 0 else 0
+    held_out = inner_validation_size(n_train, training.validation_fraction)
     main = training_budget(n_train - held_out, training)
     reference = reference_budget(main, training) if held_out else None
     updates = main.steps + (reference.steps if reference else 0)

@@ -55,6 +55,12 @@ class Budget:
         )
 
 
+def inner_validation_size(n_train: int, fraction: float) -> int:
+    """Training samples held out for early stopping: ``round(fraction * n_train)``, at least one and at least
+    one left to fit; 0 when `fraction` is 0."""
+    return min(max(1, round(fraction * n_train)), n_train - 1) if fraction > 0 else 0
+
+
 def training_budget(n_fit: int, cfg: RNNTraining) -> Budget:
     """The main schedule for `n_fit` gradient samples: `cfg.steps` optimizer updates (`cfg.epochs` when 0)."""
     per_epoch = math.ceil(n_fit / cfg.batch_size)

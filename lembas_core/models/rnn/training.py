@@ -34,6 +34,7 @@ from lembas_core.models.rnn.schedule import (
     Budget,
     budget_gain,
     doubling_threshold,
+    inner_validation_size,
     plateau,
     reference_budget,
     training_budget,
@@ -69,7 +70,7 @@ def inner_split(n_train: int, fraction: float, seed: int) -> tuple[np.ndarray, n
     """
     if fraction <= 0:
         return np.arange(n_train), np.arange(0)
-    n_val = min(max(1, round(fraction * n_train)), n_train - 1)
+    n_val = inner_validation_size(n_train, fraction)
     held = np.sort(np.random.default_rng(seed).permutation(n_train)[:n_val])
     return np.setdiff1d(np.arange(n_train), held), held
 
