@@ -17,6 +17,7 @@ from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.network_controls import dataset_network
 from lembas_core.evaluation.interventions import paired, score_forecast, summarize, t_interval
+from lembas_core.evaluation.verdicts import NO_INTERVAL
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.interventions import NOT_SCORED, PerturbationSet
 from lembas_core.models.base import ModelFile
@@ -248,6 +249,21 @@ def test_paired_verdicts_read_each_metric_in_its_direction_and_t_intervals_are_s
     )
     assert every.loc[("far", "top_mse"), "verdict"] == "b_better"  # lower is better: the far model's MSE is higher
     assert every.loc[("close", "pearson_delta"), "verdict"] == "a_better"
+
+
+def test_a_paired_difference_over_one_tf_has_no_interval_and_reads_no_interval():
+    """One perturbed TF: the t-interval over TFs is undefined, and the verdict says so (it used to read tie)."""
+    rng = np.random.default_rng(8)
+    effect = rng.normal(0, 1, (1, 40))
+    truth = _toy_set(effect, np.where(np.abs(effect) > 0.5, 1, 0).astype(np.int8))
+    close = score_forecast(truth, effect + rng.normal(0, 0.05, effect.shape), ("close", "A"), 20)
+    zero = score_forecast(truth, np.zeros_like(effect), ("zero", "A"), 20)
+    table = paired(pd.concat([close, zero]), [("close", "zero")])
+    assert len(table) and (table.n_tfs <= 1).all() and table.lo.isna().all() and table.hi.isna().all()
+    assert set(table.verdict) == {NO_INTERVAL}
+    every = table[table.genes == "all"].set_index("metric")
+    assert every.loc["pearson_delta", "difference"] > 0.9 and every.loc["top_mse", "difference"] < 0  # a is better...
+    assert every.loc["pearson_delta", "verdict"] == every.loc["top_mse", "verdict"] == "no interval"  # ...untested
 
 
 def test_a_perturbation_set_survives_its_file_and_a_damaged_one_is_named(tmp_path):

@@ -13,6 +13,7 @@ from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
 from cohort_helpers import DEFAULTS
 from lembas_core.evaluation.metrics import gene_table, headline_genes, paired_comparison, strata_table, summary_metrics
+from lembas_core.evaluation.verdicts import A_BETTER, B_BETTER, NO_INTERVAL, TIE, VERDICTS, flipped, verdict_of
 
 NO_INTERVALS = replace(DEFAULTS.evaluate.score, interval="none")
 
@@ -129,6 +130,24 @@ def test_identical_models_tie_and_smaller_errors_on_every_sample_win(data):
     same = rows[("same", "copy")]
     assert same.verdict == "tie" and same.r2_uniform_difference_lo <= 0 <= same.r2_uniform_difference_hi
     assert rows[("same", "closer")].verdict == "b_better" and rows[("copy", "closer")].verdict == "b_better"
+
+
+def test_a_comparison_without_an_interval_reads_no_interval(data):
+    y, p, genes = data
+    worse = p + np.random.default_rng(1).normal(0, 0.5, p.shape)
+    row = compare(y, {"good": p, "bad": worse}, genes, "none").iloc[0]
+    assert np.isnan(row.r2_uniform_difference_lo) and row.r2_uniform_difference > 0
+    assert row.verdict == NO_INTERVAL == "no interval"  # not a tie: nothing was tested
+
+
+def test_one_verdict_vocabulary_read_in_the_metric_direction():
+    assert VERDICTS == ("a_better", "tie", "b_better", "no interval")  # the words of every paired table
+    above, across, below = (0.1, 0.2), (-0.1, 0.2), (-0.2, -0.1)
+    assert [verdict_of(*interval) for interval in (above, across, below)] == [A_BETTER, TIE, B_BETTER]
+    assert [verdict_of(*interval, False) for interval in (above, across, below)] == [B_BETTER, TIE, A_BETTER]
+    for lo, hi in ((np.nan, np.nan), (0.1, np.nan), (-np.inf, 0.2)):
+        assert verdict_of(lo, hi) == verdict_of(lo, hi, False) == NO_INTERVAL
+    assert [flipped(v) for v in VERDICTS] == [B_BETTER, TIE, A_BETTER, NO_INTERVAL]
 
 
 def test_known_answers_on_small_arrays():

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from lembas_core.evaluation.ladder import ladder_pairs, truth_breakdown
-from lembas_core.evaluation.metrics import replicate_spread
+from cohort_helpers import DEFAULTS
+from lembas_core.evaluation.ladder import ladder_comparisons, ladder_pairs, truth_breakdown
+from lembas_core.evaluation.metrics import gene_table, replicate_spread, summary_metrics
+from lembas_core.evaluation.verdicts import A_BETTER, NO_INTERVAL
 from lembas_core.models.base import REGISTRY
 from lembas_core.workflow.models import ConfigError, resolve_models
 from lembas_core.workflow.settings import Settings, default_config
@@ -118,6 +121,20 @@ def test_ladder_pairs_each_control_with_its_kind_on_the_prior():
         ("prior_ridge", "ridge"),
     ]
     assert ladder_pairs({"c": "rnn", "d": "rnn"}, {"c": "shuffled", "d": "prior"}) == [("d", "c")]
+
+
+@pytest.mark.parametrize(("method", "verdict"), [("jackknife", A_BETTER), ("none", NO_INTERVAL)])
+def test_ladder_verdicts_use_the_shared_words_and_an_undefined_interval_reads_no_interval(method, verdict):
+    rng = np.random.default_rng(5)
+    y = rng.normal(0, 1, (60, 12)) + np.linspace(0, 3, 12)
+    predictions = {"rnn": y + rng.normal(0, 0.3, y.shape), "rnn_shuffled": y + rng.normal(0, 1.5, y.shape)}
+    settings = replace(DEFAULTS.evaluate.score, interval=method)
+    genes, every = [f"g{i}" for i in range(12)], np.ones(12, bool)
+    per_gene = {(m, "test"): gene_table(y, p, genes) for m, p in predictions.items()}
+    found = {(m, "test"): summary_metrics(y, p, every, settings)[1] for m, p in predictions.items()}
+    table = ladder_comparisons(per_gene, found, [("rnn", "rnn_shuffled")], settings)
+    assert table[["model_a", "model_b", "split"]].values.tolist() == [["rnn", "rnn_shuffled", "test"]]
+    assert table.verdict.tolist() == [verdict] and table.r2_uniform_difference.iloc[0] > 0
 
 
 def test_truth_breakdown_groups_genes_by_response_family_and_heritability():

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from lembas_core.evaluation.metrics import PAIRED_COLUMNS
+from lembas_core.evaluation.verdicts import NO_INTERVAL, verdict_of
 from lembas_core.reporting.verdict import VerdictInputs, as_markdown, as_rst, verdict_sentences
 
 KINDS = {"ridge": "ridge", "prior_ridge": "prior_ridge", "rnn": "rnn", "rnn_shuffled": "rnn"}
@@ -37,7 +38,7 @@ def paired_row(split: str, a: str, b: str, difference: float, half_width: float 
     row = dict.fromkeys(PAIRED_COLUMNS, 0.0)
     row.update(split=split, model_a=a, model_b=b, verdict_metric=metric)
     row.update({f"{metric}_difference": difference, f"{metric}_difference_lo": lo, f"{metric}_difference_hi": hi})
-    row["verdict"] = "a_better" if lo > 0 else "b_better" if hi < 0 else "tie"
+    row["verdict"] = verdict_of(lo, hi)
     return row
 
 
@@ -132,9 +133,11 @@ def test_a_run_without_intervals_still_gets_a_verdict():
         for key in [k for k in row if k.endswith(("_lo", "_hi", "_corrected"))]:
             del row[key]
     for row in paired:
-        row.update({k: float("nan") for k in row if k.endswith(("_lo", "_hi"))}, verdict="no interval")
+        row.update({k: float("nan") for k in row if k.endswith(("_lo", "_hi"))}, verdict=NO_INTERVAL)
     sentences = verdict_sentences(inputs(summary, paired), KINDS, NETWORKS)
     assert "0.350 (no interval)" in sentences[0] and "without an interval" in sentences[0]
+    assert any("rnn_shuffled" in s and "no interval to decide" in s for s in sentences)
+    assert any(s.startswith("rnn vs prior_ridge") and "no interval to decide" in s for s in sentences)
 
 
 def intervention_tables(rnn: float, margins: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -151,9 +154,8 @@ def intervention_tables(rnn: float, margins: dict[str, float]) -> tuple[pd.DataF
     paired = []
     for rival, difference in {**margins, "no_change": rnn}.items():
         lo, hi = difference - 0.05, difference + 0.05
-        verdict = "a_better" if lo > 0 else "b_better" if hi < 0 else "tie"
         paired.append({**setting, "model_a": "rnn", "model_b": rival, "n_tfs": 50, "difference": difference,
-                       "lo": lo, "hi": hi, "verdict": verdict})  # fmt: skip
+                       "lo": lo, "hi": hi, "verdict": verdict_of(lo, hi)})  # fmt: skip
     return summary, pd.DataFrame(paired)[IV_PAIRED]
 
 
@@ -178,6 +180,16 @@ def test_the_interventional_answer_needs_every_interval_above_zero(margins, wins
     best = next(s for s in sentences if s.startswith("Interventions"))
     top = "ridge" if margins["ridge"] < 0 else "rnn"
     assert f"{top} forecasts best by Pearson delta" in best and "exact counterfactuals" in best
+
+
+def test_an_interventional_comparison_without_an_interval_is_no_win():
+    """Undefined intervals (one perturbed TF) read `no interval` in the table, and the page calls it no win."""
+    summary, paired = standard()
+    table, rows = intervention_tables(0.7, {"rnn_shuffled": 0.6, "prior_ridge": 0.1, "ridge": 0.2})
+    rows = rows.assign(lo=float("nan"), hi=float("nan"), verdict=NO_INTERVAL)
+    found = replace(inputs(summary, paired), interventions=table, interventions_paired=rows)
+    answer = [s for s in verdict_sentences(found, KINDS, NETWORKS) if s.startswith("rnn: vs no change")]
+    assert "+0.700 (no interval)" in answer[0] and "it does not win the interventional test" in answer[0]
 
 
 def test_no_interventional_sentences_without_the_stage():

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from lembas_core.evaluation.verdicts import verdict_of
 from lembas_core.io.interventions import PerturbationSet
 
 NO_CHANGE = "no_change"  # the baseline that forecasts no effect at all
@@ -178,19 +179,11 @@ def summarize(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=SUMMARY_COLUMNS)
 
 
-def _verdict(interval: tuple[float, float], metric: str) -> str:
-    """a_better, b_better or tie: which model an interval of a - b favours for `metric` (tie when it holds 0
-    or is undefined)."""
-    lo, hi = interval
-    if not lo > 0 and not hi < 0:
-        return "tie"
-    return "a_better" if (lo > 0) == HIGHER_IS_BETTER[metric] else "b_better"
-
-
 def paired(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
     """PAIRED_COLUMNS: for each (model_a, model_b) of `pairs` and each regime, range, gene set and metric
-    both have, the mean over TFs of a - b with its t-interval and the verdict (a_better, tie, b_better: whether
-    the interval excludes 0, read in the metric's direction: a lower top_mse is better)."""
+    both have, the mean over TFs of a - b with its t-interval and the verdict
+    (:func:`lembas_core.evaluation.verdicts.verdict_of`, read in the metric's direction: a lower top_mse is
+    better)."""
     table = per_tf(rows).set_index(["regime", "range", "genes", "metric", "tf", "model"])["value"]
     out = []
     for a, b in pairs:
@@ -200,5 +193,6 @@ def paired(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame
         for key, group in joined.groupby(level=["regime", "range", "genes", "metric"], sort=False):
             diff = (group["a"] - group["b"]).to_numpy(dtype=np.float64)
             mean, lo, hi = t_interval(diff)
-            out.append((*key, a, b, int(np.isfinite(diff).sum()), mean, lo, hi, _verdict((lo, hi), key[3])))
+            verdict = verdict_of(lo, hi, HIGHER_IS_BETTER[key[3]])
+            out.append((*key, a, b, int(np.isfinite(diff).sum()), mean, lo, hi, verdict))
     return pd.DataFrame(out, columns=PAIRED_COLUMNS)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from lembas_core.common.settings import ScoreSettings
 from lembas_core.evaluation.intervals import LOW_VARIANCE, Replicates, replicates
+from lembas_core.evaluation.verdicts import verdict_of
 
 SUMMARY_METRICS = ("r2_uniform", "pearson_uniform", "spearman_uniform", "r2_flat", "pearson", "rmse", "mae")
 BOOTSTRAP_METHODS = ("percentile", "bca")
@@ -157,13 +158,6 @@ def verdict_metric(split: str) -> str:
     return "pearson_uniform" if split == "validation" else "r2_uniform"
 
 
-def verdict_of(lo: float, hi: float) -> str:
-    """``a_better`` / ``b_better`` when the interval [lo, hi] of A - B lies above / below 0, else ``tie``."""
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        return "no interval"
-    return "a_better" if lo > 0 else "b_better" if hi < 0 else "tie"
-
-
 def paired_comparison(
     per_gene_r2: dict[str, np.ndarray],
     found: dict[str, Replicates],
@@ -176,9 +170,8 @@ def paired_comparison(
 
     For each metric of PAIRED_METRICS: the difference A - B with its 95% interval by `method` from the
     paired replicates (the same resamples for both models), the difference being the point the interval is
-    centred on (for r2_uniform with the jackknife: the bias-corrected difference); `verdict` is
-    ``a_better`` or ``b_better`` when the interval of the `decided_by` difference excludes 0, else ``tie``
-    (``no interval`` without one).
+    centred on (for r2_uniform with the jackknife: the bias-corrected difference); `verdict` is what the
+    interval of the `decided_by` difference says (:func:`lembas_core.evaluation.verdicts.verdict_of`).
     Descriptive, over the genes of `genes_mask` (not a test: genes are not independent): the median
     per-gene R^2 difference and the shares of genes where A and where B has the higher R^2.
     """

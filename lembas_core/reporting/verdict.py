@@ -28,6 +28,7 @@ from lembas_core.common.settings import MOSTLY_MISSING
 from lembas_core.evaluation.interventions import NO_CHANGE
 from lembas_core.evaluation.ladder import ARCHITECTURE_PAIRS
 from lembas_core.evaluation.metrics import verdict_metric
+from lembas_core.evaluation.verdicts import A_BETTER, B_BETTER, NO_INTERVAL, TIE, flipped
 
 FEW_TEST_SAMPLES = 30
 METRIC_NAMES = {"r2_uniform": "per-gene R^2 (r2_uniform)", "pearson_uniform": "per-gene Pearson r (pearson_uniform)"}
@@ -70,7 +71,7 @@ def _fmt(value: float) -> str:
 
 
 def _interval(lo: float | None, hi: float | None) -> str:
-    return f"[{lo:.3f}, {hi:.3f}]" if pd.notna(lo) and pd.notna(hi) else "(no interval)"
+    return f"[{lo:.3f}, {hi:.3f}]" if pd.notna(lo) and pd.notna(hi) else f"({NO_INTERVAL})"
 
 
 def _oriented(rows: pd.DataFrame, pair: tuple[str, str], columns: tuple[str, str, str]) -> tuple | None:
@@ -85,7 +86,7 @@ def _oriented(rows: pd.DataFrame, pair: tuple[str, str], columns: tuple[str, str
             verdict = row.verdict
             if sign < 0:
                 value, lo, hi = -value, -hi, -lo
-                verdict = {"a_better": "b_better", "b_better": "a_better"}.get(verdict, verdict)
+                verdict = flipped(verdict)
             return verdict, value, lo, hi
     return None
 
@@ -129,9 +130,9 @@ def best_model_sentence(inputs: VerdictInputs, split: str, cohort: str) -> str |
         if found:
             verdict, value, lo, hi = found
             reading = {
-                "a_better": "which excludes 0: it is better",
-                "tie": "which includes 0: a tie",
-                "b_better": "which lies below 0",
+                A_BETTER: "which excludes 0: it is better",
+                TIE: "which includes 0: a tie",
+                B_BETTER: "which lies below 0",
             }.get(verdict, "without an interval")
             text += f" Its lead over the runner-up {second} is {_fmt(value)} {_interval(lo, hi)}, {reading}."
     return text
@@ -147,10 +148,10 @@ def control_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks:
         verdict = row.verdict
         value, lo, hi = (row[f"r2_uniform_difference{part}"] for part in ("", "_lo", "_hi"))
         reading = {
-            "a_better": "the network's information carries it",
-            "tie": "the network's information does not measurably carry it (a tie)",
-            "b_better": "the control does better: the prior network misleads it",
-        }.get(verdict, "no interval to decide")
+            A_BETTER: "the network's information carries it",
+            TIE: "the network's information does not measurably carry it (a tie)",
+            B_BETTER: "the control does better: the prior network misleads it",
+        }.get(verdict, f"{NO_INTERVAL} to decide")
         sentences.append(
             f"{row.model_a} vs the same model on a {networks[row.model_b]} network ({row.model_b}), test "
             f"r2_uniform difference {_fmt(value)} {_interval(lo, hi)}: {reading}."
@@ -168,7 +169,7 @@ def question_sentences(inputs: VerdictInputs, kinds: Mapping[str, str]) -> list[
         if not found:
             continue
         verdict, value, lo, hi = found
-        reading = {"a_better": better, "tie": tie, "b_better": worse}.get(verdict, "no interval to decide")
+        reading = {A_BETTER: better, TIE: tie, B_BETTER: worse}.get(verdict, f"{NO_INTERVAL} to decide")
         sentences.append(f"{a} vs {b}: test r2_uniform difference {_fmt(value)} {_interval(lo, hi)}: {reading}.")
     return sentences
 
@@ -250,7 +251,7 @@ def intervention_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], netw
         if not beats:
             continue
         parts = [f"vs {label} ({rival}) {_fmt(v)} {_interval(lo, hi)}" for label, rival, _, v, lo, hi in beats]
-        above = all(verdict == "a_better" for *_, verdict, _, _, _ in beats)
+        above = all(verdict == A_BETTER for *_, verdict, _, _, _ in beats)
         if above and not controls:
             reading = (
                 "each interval lies above 0, but no network control of it ran, so whether the network's "
