@@ -1,6 +1,7 @@
 """How each model was fitted: converged, or trained to its documented recipe, and with how many steps.
 
-Every training rule writes one small JSON report next to its model (`results/models/<kind>.fit.json`);
+Every training rule writes one small JSON report per model, next to that model (a kind's variants and
+replicates each have their own: `results/models/<model>.fit.json`);
 `summarize_metrics` gathers them into `results/metrics/fits.tsv`, the sibling of `summary.tsv`, so that a
 comparison shows whether its weakest model was trained to the end.
 """

@@ -183,9 +183,9 @@ def warnings(inputs: VerdictInputs) -> list[str]:
     test = inputs.summary[inputs.summary.split == "test"]
     if len(test) and int(test.n_samples.iloc[0]) < FEW_TEST_SAMPLES:
         out.append(
-            f"Only {int(test.n_samples.iloc[0])} test samples: intervals are wide and cover less than they claim "
-            "(74-81% for r2_uniform at 17 samples, measured: benchmarks/README.md), and the plain r2_uniform "
-            "is biased low at this size."
+            f"Only {int(test.n_samples.iloc[0])} test samples: intervals are wide, those of r2_uniform cover less "
+            'than they claim (coverage measured in benchmarks/README.md, "Interval coverage"), and the plain '
+            "r2_uniform is biased low at this size."
         )
     if inputs.missing_tf_fraction > MOSTLY_MISSING:
         out.append(

@@ -4,9 +4,10 @@ The rules ask for `mem_mb` and `runtime` from these estimates, so a cluster job 
 preset requests what it needs while a `tiny` job stays small. Each estimate is a base cost plus
 costs per MB of the dominant arrays, calibrated from the `benchmark:` files of pipeline runs on
 the demo and full presets (benchmarks/README.md, "Job resources"). A model's training job is costed
-by its kind's registry entry (:attr:`lembas_core.models.base.ModelKind.memory` and ``runtime``); the
-other rules by the tables below. Dependency-free: the workflow imports it while it builds the DAG,
-also inside every cluster job.
+by its kind's registry entry (:func:`training_estimate`: :meth:`lembas_core.models.base.ModelKind.training_cost`
+resolves the entry's ``cost`` to a :class:`lembas_core.models.resources.TrainingCost`, whose ``memory`` and
+``runtime`` give the estimate); the other rules by the tables below. Dependency-free: the workflow imports
+it while it builds the DAG, also inside every cluster job.
 """
 
 from __future__ import annotations
