@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lembas_core.common.layout import format_from_extension
+from lembas_core.common.layout import FORMATS, format_from_extension
 from lembas_core.common.settings import IngestSettings
 from lembas_core.data.leakage import check_validation_leakage
 from lembas_core.data.name_checks import (
@@ -38,7 +38,7 @@ from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.errors import InputDataError, preview
 from lembas_core.io.network import Network, read_network
 from lembas_core.io.store import StoreWriter, sha256_file
-from lembas_core.io.tables import FORMATS, LabeledMatrix, read_matrix
+from lembas_core.io.tables import LabeledMatrix, read_matrix
 
 LOG = logging.getLogger("lembas_core.data.ingest")
 

@@ -26,7 +26,7 @@ import scipy.sparse as sp
 from lembas_core.common.layout import cohort_file_names
 from lembas_core.common.synthetic_spec import SyntheticSpec
 from lembas_core.io.atomic import atomic_directory
-from lembas_core.io.tables import write_matrix, write_table
+from lembas_core.io.table_writer import write_matrix, write_table
 from lembas_core.synthetic.expression import (
     FAMILIES,
     BatchEffect,
