@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lembas_core.data.ingest import CohortFiles
-from lembas_core.io.tables import write_matrix, write_table
+from lembas_core.io.table_writer import write_matrix, write_table
 from lembas_core.workflow.settings import Settings, default_config
 
 REPO = Path(__file__).resolve().parent.parent

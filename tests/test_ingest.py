@@ -11,7 +11,8 @@ from cohort_helpers import GENE_COLUMNS, INGEST, SAMPLES, TF_COLUMNS, rewrite_li
 from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.store import Store, sha256_file
-from lembas_core.io.tables import read_matrix, write_matrix
+from lembas_core.io.table_writer import write_matrix
+from lembas_core.io.tables import read_matrix
 
 
 def test_store_contents_and_manifest(small_cohort, tmp_path):

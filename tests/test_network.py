@@ -9,7 +9,7 @@ import pytest
 from cohort_helpers import NETWORK
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.network import read_network
-from lembas_core.io.tables import write_table
+from lembas_core.io.table_writer import write_table
 
 
 def _write(tmp_path, frame, fmt="tsv"):

@@ -8,7 +8,8 @@ import pytest
 
 from cohort_helpers import SAMPLES, TF_COLUMNS, rewrite_lines, write_small_cohort
 from lembas_core.io.errors import InputDataError
-from lembas_core.io.tables import read_matrix, write_matrix
+from lembas_core.io.table_writer import write_matrix
+from lembas_core.io.tables import read_matrix
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "csv", "parquet"])

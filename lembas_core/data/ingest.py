@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lembas_core.common.layout import format_from_extension
+from lembas_core.common.layout import FORMATS, format_from_extension
 from lembas_core.common.settings import IngestSettings
 from lembas_core.data.leakage import check_validation_leakage
 from lembas_core.data.name_checks import (
@@ -36,9 +36,9 @@ from lembas_core.data.name_checks import (
 from lembas_core.data.scale import apply_transform, check_log_scale, check_validation_scale, transforms_by_role
 from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.errors import InputDataError, preview
-from lembas_core.io.network import read_network
+from lembas_core.io.network import Network, read_network
 from lembas_core.io.store import StoreWriter, sha256_file
-from lembas_core.io.tables import FORMATS, LabeledMatrix, read_matrix
+from lembas_core.io.tables import LabeledMatrix, read_matrix
 
 LOG = logging.getLogger("lembas_core.data.ingest")
 
@@ -115,6 +115,60 @@ def read_expression(files: CohortFiles, role: str, transform: str) -> tuple[Labe
     return matrix, check_log_scale(matrix, role, ROLE_LABELS[role], transform)
 
 
+def _log_validation_columns(report: dict) -> None:
+    """Log the share of TF and gene columns the validation cohort lacks (a warning when it lacks any)."""
+    for role in ("tf", "gene"):
+        LOG.log(
+            logging.WARNING if report[f"{role}_columns_missing"] else logging.INFO,
+            "validation cohort: %d of %d %s columns missing (%.2f%%)",
+            report[f"{role}_columns_missing"],
+            report[f"{role}_columns_missing"] + report[f"{role}_columns_present"],
+            role,
+            100 * report[f"{role}_fraction_missing"],
+        )
+
+
+def _sources(files: CohortFiles) -> dict[str, dict]:
+    """Path, table format and SHA-256 of each input file, by role."""
+    return {
+        role: {"path": str(path), "format": files.format_of(path), "sha256": sha256_file(path)}
+        for role, path in (
+            ("tf_expression", files.tf_expression),
+            ("gene_expression", files.gene_expression),
+            ("network", files.network),
+            ("validation", files.validation),
+        )
+    }
+
+
+def _write_store(
+    out_dir: str | Path,
+    matrices: tuple[LabeledMatrix, LabeledMatrix, LabeledMatrix],
+    network: Network,
+    sources: dict[str, dict],
+    report: dict,
+) -> dict:
+    """Write the ingest store of the checked (TF, gene, validation) `matrices` and `network` to `out_dir`
+    (atomically); return its manifest."""
+    tf, genes, validation = matrices
+    with atomic_directory(out_dir) as scratch:
+        store = StoreWriter(scratch, kind="ingest")
+        store.array("tf_expression", tf.values)
+        store.name_list("samples", tf.rows)
+        store.name_list("tf_columns", tf.columns)
+        store.array("gene_expression", genes.values)
+        store.name_list("gene_columns", genes.columns)
+        store.array("validation", validation.values)
+        store.name_list("validation_samples", validation.rows)
+        store.name_list("validation_columns", validation.columns)
+        store.name_list("network_nodes", network.nodes)
+        store.array("network_source", network.source)
+        store.array("network_target", network.target)
+        store.array("network_sign", network.sign)
+        manifest = store.finish(sources=sources, report=report)
+    return manifest
+
+
 def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSettings) -> dict:
     """Validate the cohort files and write the binary store to `out_dir` (atomically); return the manifest.
 
@@ -153,48 +207,13 @@ def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSetti
         validation, tf, genes, settings.validation_overlap
     )
     validation_report["scale"] = check_validation_scale(validation, [tf, genes], transforms)
-    for role in ("tf", "gene"):
-        LOG.log(
-            logging.WARNING if validation_report[f"{role}_columns_missing"] else logging.INFO,
-            "validation cohort: %d of %d %s columns missing (%.2f%%)",
-            validation_report[f"{role}_columns_missing"],
-            validation_report[f"{role}_columns_missing"] + validation_report[f"{role}_columns_present"],
-            role,
-            100 * validation_report[f"{role}_fraction_missing"],
-        )
-
-    sources = {
-        role: {"path": str(path), "format": files.format_of(path), "sha256": sha256_file(path)}
-        for role, path in (
-            ("tf_expression", files.tf_expression),
-            ("gene_expression", files.gene_expression),
-            ("network", files.network),
-            ("validation", files.validation),
-        )
+    _log_validation_columns(validation_report)
+    report = {
+        "samples": sample_report,
+        "network": {**network.report, **network_report},
+        "validation": validation_report,
+        "scale": {"tf_expression": tf_scale, "gene_expression": gene_scale, "validation": validation_scale},
+        "match_case": match_case,
+        "excel_dates": excel_dates,
     }
-    with atomic_directory(out_dir) as scratch:
-        store = StoreWriter(scratch, kind="ingest")
-        store.array("tf_expression", tf.values)
-        store.name_list("samples", tf.rows)
-        store.name_list("tf_columns", tf.columns)
-        store.array("gene_expression", genes.values)
-        store.name_list("gene_columns", genes.columns)
-        store.array("validation", validation.values)
-        store.name_list("validation_samples", validation.rows)
-        store.name_list("validation_columns", validation.columns)
-        store.name_list("network_nodes", network.nodes)
-        store.array("network_source", network.source)
-        store.array("network_target", network.target)
-        store.array("network_sign", network.sign)
-        manifest = store.finish(
-            sources=sources,
-            report={
-                "samples": sample_report,
-                "network": {**network.report, **network_report},
-                "validation": validation_report,
-                "scale": {"tf_expression": tf_scale, "gene_expression": gene_scale, "validation": validation_scale},
-                "match_case": match_case,
-                "excel_dates": excel_dates,
-            },
-        )
-    return manifest
+    return _write_store(out_dir, (tf, genes, validation), network, _sources(files), report)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -165,20 +166,8 @@ def _validation_block(values: np.ndarray, columns: list[str], wanted: list[str])
     return block, ~present
 
 
-def preprocess(
-    ingest_dir: str | Path, out_dir: str | Path, settings: PreprocessSettings, shap_genes: str | Sequence[str]
-) -> dict:
-    """Build the train/test/validation dataset store from an ingest store with the `preprocess` settings.
-
-    `shap_genes` (config shap.genes) is checked against the targets before anything is written
-    (lembas_core.data.shap_genes): explicitly listed genes that are not targets stop the run here.
-    """
-    test_fraction, split_seed = settings.test_fraction, settings.split_seed
-    validation_missing, targets_outside_network = settings.validation_missing, settings.targets_outside_network
-    exclude_tf_targets = settings.exclude_tf_targets
-    src = Store(ingest_dir, kind="ingest")
-    nodes = set(src.names("network_nodes"))
-    tf_columns, gene_columns = src.names("tf_columns"), src.names("gene_columns")
+def _features_or_fail(tf_columns: list[str], nodes: set[str]) -> list[str]:
+    """The TF columns that are network nodes (file order); an error when there are none."""
     features = select_features(tf_columns, nodes)
     if not features:
         raise InputDataError(
@@ -189,30 +178,39 @@ def preprocess(
             where="feature selection",
         )
     LOG.info("features: %d of %d TF columns are network nodes (file order kept)", len(features), len(tf_columns))
-    targets, target_report = select_targets(gene_columns, nodes, features, targets_outside_network, exclude_tf_targets)
-    if target_report["genes_outside_network"]:
-        note = excel_date_note(target_report["genes_outside_network_names"])
+    return features
+
+
+def _log_target_report(report: dict, settings: PreprocessSettings) -> None:
+    """Warn of target genes outside the network and of targets that are also TF features (`report`: the
+    target-selection report)."""
+    if report["genes_outside_network"]:
+        note = excel_date_note(report["genes_outside_network_names"])
         LOG.warning(
             "%d gene(s) are not network nodes (%s): policy %s%s",
-            target_report["genes_outside_network"],
-            preview(target_report["genes_outside_network_names"]),
-            targets_outside_network,
+            report["genes_outside_network"],
+            preview(report["genes_outside_network_names"]),
+            settings.targets_outside_network,
             f"; {note}" if note else "",
         )
-    if target_report["tf_target_overlap"]:
+    if report["tf_target_overlap"]:
         LOG.warning(
             "%d target gene(s) are also TF features (possible leakage: %s)%s",
-            target_report["tf_target_overlap"],
-            preview(target_report["tf_target_overlap_names"]),
-            "; excluded" if exclude_tf_targets else "; kept (set preprocess.exclude_tf_targets: true to exclude)",
+            report["tf_target_overlap"],
+            preview(report["tf_target_overlap_names"]),
+            "; excluded"
+            if settings.exclude_tf_targets
+            else "; kept (set preprocess.exclude_tf_targets: true to exclude)",
         )
-    val_columns = src.names("validation_columns")
-    totals = {"features": len(features), "targets": len(targets)}
-    features, targets, val_report = align_validation(features, targets, val_columns, validation_missing)
+
+
+def _log_validation_report(report: dict, totals: dict[str, int], policy: str) -> None:
+    """Warn of the TF features and targets the validation cohort lacks (`totals`: how many there were before
+    alignment), and when most TF features are zero-filled."""
     for kind, total in totals.items():
-        n_missing = val_report[f"n_missing_{kind}"]
+        n_missing = report[f"n_missing_{kind}"]
         if n_missing:
-            action = {"zero": "zero-filled", "drop": "dropped from every split"}[validation_missing]
+            action = {"zero": "zero-filled", "drop": "dropped from every split"}[policy]
             LOG.warning(
                 "VALIDATION COHORT: %d of %d %s missing (%.1f%%), %s: %s",
                 n_missing,
@@ -220,22 +218,19 @@ def preprocess(
                 kind,
                 100 * n_missing / total,
                 action,
-                preview(val_report[f"missing_{kind}"]),
+                preview(report[f"missing_{kind}"]),
             )
-
-    if validation_missing == "zero" and val_report["fraction_missing_features"] > MOSTLY_MISSING:
+    if policy == "zero" and report["fraction_missing_features"] > MOSTLY_MISSING:
         LOG.warning(
             "VALIDATION COHORT: %.0f%% of the TF features are missing and zero-filled: those inputs lie outside the "
             "training range, so every model's validation predictions suffer; preprocess.validation_missing: drop "
             "scores every split on the shared TFs instead",
-            100 * val_report["fraction_missing_features"],
+            100 * report["fraction_missing_features"],
         )
-    _, shap_warning = select_shap_genes(shap_genes, targets, {"targets": target_report, "validation": val_report})
-    if shap_warning:
-        LOG.warning(shap_warning)
 
-    validation_samples = src.names("validation_samples")
-    n_validation = len(validation_samples)
+
+def _check_validation_size(n_validation: int) -> None:
+    """Refuse a validation cohort too small for a per-gene R^2."""
     if n_validation < MIN_SPLIT_SAMPLES:
         raise InputDataError(
             None,
@@ -244,21 +239,44 @@ def preprocess(
             "give a validation cohort with more samples",
             where="validation cohort",
         )
-    samples = src.names("samples")
-    train, test = split_rows(len(samples), test_fraction, split_seed)
+
+
+def _split(n_samples: int, n_validation: int, settings: PreprocessSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Train and test row indices (split_rows), logged, with a warning for a small test or validation split."""
+    train, test = split_rows(n_samples, settings.test_fraction, settings.split_seed)
     LOG.info(
         "split: %d train / %d test samples (test_fraction=%s, seed=%d)",
         len(train),
         len(test),
-        test_fraction,
-        split_seed,
+        settings.test_fraction,
+        settings.split_seed,
     )
     for split, n in (("test", len(test)), ("validation", n_validation)):
         if n < FEW_SAMPLES:
             LOG.warning("only %d %s samples: its per-gene R^2 and intervals are very noisy", n, split)
+    return train, test
+
+
+@dataclass
+class _Selection:
+    """What preprocessing keeps of the ingest store: features and targets (names, in order), the train and test
+    rows, and the reports of target selection and validation alignment."""
+
+    features: list[str]
+    targets: list[str]
+    train: np.ndarray
+    test: np.ndarray
+    target_report: dict
+    validation_report: dict
+
+
+def _write_dataset(src: Store, selection: _Selection, out_dir: str | Path, settings: PreprocessSettings) -> dict:
+    """Write the dataset store of `selection` from ingest store `src` (atomically); return its report."""
+    features, targets, train, test = selection.features, selection.targets, selection.train, selection.test
+    samples = src.names("samples")
     tf_values, gene_values = src.array("tf_expression"), src.array("gene_expression")
-    f_idx, t_idx = _columns(tf_columns, features), _columns(gene_columns, targets)
-    val_values = src.array("validation")
+    f_idx, t_idx = _columns(src.names("tf_columns"), features), _columns(src.names("gene_columns"), targets)
+    val_values, val_columns = src.array("validation"), src.names("validation_columns")
     x_val, missing_f = _validation_block(val_values, val_columns, features)
     y_val, missing_t = _validation_block(val_values, val_columns, targets)
 
@@ -270,7 +288,7 @@ def preprocess(
             out.name_list(f"{split}_samples", [samples[i] for i in rows])
         out.array("x_validation", x_val)
         out.array("y_validation", y_val)
-        out.name_list("validation_samples", validation_samples)
+        out.name_list("validation_samples", src.names("validation_samples"))
         out.array("validation_missing_features", missing_f)
         out.array("validation_missing_targets", missing_t)
         out.name_list("features", features)
@@ -284,11 +302,41 @@ def preprocess(
             "n_validation": int(val_values.shape[0]),
             "n_features": len(features),
             "n_targets": len(targets),
-            "test_fraction": test_fraction,
-            "split_seed": split_seed,
-            "targets": target_report,
-            "validation": val_report,
+            "test_fraction": settings.test_fraction,
+            "split_seed": settings.split_seed,
+            "targets": selection.target_report,
+            "validation": selection.validation_report,
             "ingest_sources": src.manifest["sources"],
         }
         out.finish(report=report)
     return report
+
+
+def preprocess(
+    ingest_dir: str | Path, out_dir: str | Path, settings: PreprocessSettings, shap_genes: str | Sequence[str]
+) -> dict:
+    """Build the train/test/validation dataset store from an ingest store with the `preprocess` settings.
+
+    `shap_genes` (config shap.genes) is checked against the targets before anything is written
+    (lembas_core.data.shap_genes): explicitly listed genes that are not targets stop the run here.
+    """
+    src = Store(ingest_dir, kind="ingest")
+    nodes = set(src.names("network_nodes"))
+    features = _features_or_fail(src.names("tf_columns"), nodes)
+    targets, target_report = select_targets(
+        src.names("gene_columns"), nodes, features, settings.targets_outside_network, settings.exclude_tf_targets
+    )
+    _log_target_report(target_report, settings)
+    totals = {"features": len(features), "targets": len(targets)}
+    features, targets, val_report = align_validation(
+        features, targets, src.names("validation_columns"), settings.validation_missing
+    )
+    _log_validation_report(val_report, totals, settings.validation_missing)
+    _, shap_warning = select_shap_genes(shap_genes, targets, {"targets": target_report, "validation": val_report})
+    if shap_warning:
+        LOG.warning(shap_warning)
+    n_validation = len(src.names("validation_samples"))
+    _check_validation_size(n_validation)
+    train, test = _split(len(src.names("samples")), n_validation, settings)
+    selection = _Selection(features, targets, train, test, target_report, val_report)
+    return _write_dataset(src, selection, out_dir, settings)

@@ -1,1 +1,1 @@
-"""Files: atomic writes, text/Parquet table parsing, the binary store, the signed network."""
+"""Files: atomic writes, text/Parquet tables (sniffed, parsed, written), the binary store, the signed network."""

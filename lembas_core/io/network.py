@@ -79,16 +79,9 @@ def _standard_columns(frame: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     return frame.rename(columns=renamed) if renamed else frame
 
 
-def network_from_frame(
-    frame: pd.DataFrame, path: str | Path, self_loops: str, rename: Callable[[str], str] | None = None
-) -> Network:
-    """Validate a network DataFrame with columns TF, Gene, Interaction (in any letter case).
-
-    `rename` respells every TF and Gene name before the checks (e.g. case-insensitive matching).
-    """
-    if self_loops not in SELF_LOOP_POLICIES:
-        raise ValueError(f"self_loops must be one of {SELF_LOOP_POLICIES}, got {self_loops!r}")
-    frame = _standard_columns(frame, path)
+def _check_columns(frame: pd.DataFrame, path: str | Path) -> None:
+    """Refuse a network without the TF, Gene and Interaction columns (suggesting renames of known aliases) or
+    without rows."""
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         renames = [
@@ -102,12 +95,11 @@ def network_from_frame(
         )
     if len(frame) == 0:
         raise InputDataError(path, "network has a header but no edges", "export at least one TF -> Gene edge")
-    line = frame.attrs.get("lines") or (lambda row: row + 2)  # a row's line in a text file (read_table)
-    if rename is not None:
-        frame = frame.assign(**{c: [rename(n) if isinstance(n, str) else n for n in frame[c]] for c in ("TF", "Gene")})
-    tf = frame["TF"].astype("string")
-    gene = frame["Gene"].astype("string")
-    for name, col in (("TF", tf), ("Gene", gene)):
+
+
+def _check_names(names: dict[str, pd.Series], path: str | Path, line: Callable[[int], int]) -> None:
+    """Refuse an empty TF or Gene name (`names`: the two columns as text; `line`: a row's line in the file)."""
+    for name, col in names.items():
         blank = np.flatnonzero((col.isna() | (col.str.strip() == "")).to_numpy())
         if blank.size:
             raise InputDataError(
@@ -116,7 +108,10 @@ def network_from_frame(
                 "every edge needs a TF and a Gene name",
                 where=f"line {line(int(blank[0]))}, column {name!r}",
             )
-    raw = frame["Interaction"]
+
+
+def _signs(raw: pd.Series, path: str | Path, line: Callable[[int], int]) -> np.ndarray:
+    """The Interaction column as float64 (shape (rows,)), refused unless every value is 1 or -1."""
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
     bad = np.flatnonzero(~np.isin(values, (1.0, -1.0)))
     if bad.size:
@@ -127,30 +122,39 @@ def network_from_frame(
             "use 1 for activation and -1 for inhibition; drop edges of unknown sign",
             where="column 'Interaction'",
         )
-    edges = pd.DataFrame(
-        {"TF": tf.to_numpy(dtype=object), "Gene": gene.to_numpy(dtype=object), "sign": values.astype(np.int8)}
-    )
-    report: dict = {"rows": int(len(edges))}
+    return values
 
+
+def _refuse_conflicting_signs(edges: pd.DataFrame, path: str | Path, line: Callable[[int], int]) -> None:
+    """Refuse a TF -> Gene pair listed with both signs, naming the first pair's lines."""
     pair_dup = edges.duplicated(subset=["TF", "Gene"], keep=False)
-    if pair_dup.any():
-        conflicting = edges[pair_dup].groupby(["TF", "Gene"], sort=False)["sign"].nunique()
-        conflicting = conflicting[conflicting > 1]
-        if len(conflicting):
-            tf_name, gene_name = conflicting.index[0]
-            lines = [line(int(i)) for i in edges.index[(edges.TF == tf_name) & (edges.Gene == gene_name)]]
-            raise InputDataError(
-                path,
-                f"network lists {len(conflicting)} TF -> Gene pair(s) with both signs, "
-                f"e.g. {tf_name} -> {gene_name} at lines {lines}",
-                "keep one sign per pair (the upstream code summed them to 0, silently removing the edge)",
-            )
+    if not pair_dup.any():
+        return
+    conflicting = edges[pair_dup].groupby(["TF", "Gene"], sort=False)["sign"].nunique()
+    conflicting = conflicting[conflicting > 1]
+    if len(conflicting):
+        tf_name, gene_name = conflicting.index[0]
+        lines = [line(int(i)) for i in edges.index[(edges.TF == tf_name) & (edges.Gene == gene_name)]]
+        raise InputDataError(
+            path,
+            f"network lists {len(conflicting)} TF -> Gene pair(s) with both signs, "
+            f"e.g. {tf_name} -> {gene_name} at lines {lines}",
+            "keep one sign per pair (the upstream code summed them to 0, silently removing the edge)",
+        )
+
+
+def _collapse_duplicates(edges: pd.DataFrame, path: str | Path, report: dict) -> pd.DataFrame:
+    """`edges` with exact duplicate rows (same TF, Gene and sign) collapsed to one, counted in `report`."""
     exact_dup = edges.duplicated(subset=["TF", "Gene", "sign"])
     report["duplicate_rows_collapsed"] = int(exact_dup.sum())
     if exact_dup.any():
         LOG.warning("network %s: %d duplicated edge row(s) collapsed", path, int(exact_dup.sum()))
         edges = edges[~exact_dup]
+    return edges
 
+
+def _apply_self_loop_policy(edges: pd.DataFrame, path: str | Path, self_loops: str, report: dict) -> pd.DataFrame:
+    """`edges` under the `self_loops` policy (keep, drop or error), counted in `report`."""
     loops = (edges.TF == edges.Gene).to_numpy()
     report["self_loops"] = int(loops.sum())
     report["self_loop_policy"] = self_loops
@@ -167,7 +171,12 @@ def network_from_frame(
             LOG.warning("network %s: %d self-loop(s) dropped", path, int(loops.sum()))
         else:
             LOG.info("network %s: %d self-loop(s) kept", path, int(loops.sum()))
+    return edges
 
+
+def _indexed(edges: pd.DataFrame, report: dict) -> Network:
+    """The Network of checked `edges` (columns TF, Gene, sign): nodes sorted, edges as index arrays; the counts
+    are added to `report`."""
     nodes = sorted(set(edges.TF) | set(edges.Gene))
     index = {name: i for i, name in enumerate(nodes)}
     source = np.fromiter((index[n] for n in edges.TF), dtype=np.int32, count=len(edges))
@@ -181,3 +190,31 @@ def network_from_frame(
         inhibiting=int((sign == -1).sum()),
     )
     return Network(nodes, source, target, sign, report)
+
+
+def network_from_frame(
+    frame: pd.DataFrame, path: str | Path, self_loops: str, rename: Callable[[str], str] | None = None
+) -> Network:
+    """Validate a network DataFrame with columns TF, Gene, Interaction (in any letter case).
+
+    `rename` respells every TF and Gene name before the checks (e.g. case-insensitive matching).
+    """
+    if self_loops not in SELF_LOOP_POLICIES:
+        raise ValueError(f"self_loops must be one of {SELF_LOOP_POLICIES}, got {self_loops!r}")
+    frame = _standard_columns(frame, path)
+    _check_columns(frame, path)
+    line = frame.attrs.get("lines") or (lambda row: row + 2)  # a row's line in a text file (read_table)
+    if rename is not None:
+        frame = frame.assign(**{c: [rename(n) if isinstance(n, str) else n for n in frame[c]] for c in ("TF", "Gene")})
+    tf = frame["TF"].astype("string")
+    gene = frame["Gene"].astype("string")
+    _check_names({"TF": tf, "Gene": gene}, path, line)
+    values = _signs(frame["Interaction"], path, line)
+    edges = pd.DataFrame(
+        {"TF": tf.to_numpy(dtype=object), "Gene": gene.to_numpy(dtype=object), "sign": values.astype(np.int8)}
+    )
+    report: dict = {"rows": int(len(edges))}
+    _refuse_conflicting_signs(edges, path, line)
+    edges = _collapse_duplicates(edges, path, report)
+    edges = _apply_self_loop_policy(edges, path, self_loops, report)
+    return _indexed(edges, report)
