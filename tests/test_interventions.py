@@ -20,6 +20,7 @@ from lembas_core.evaluation.interventions import paired, score_forecast, summari
 from lembas_core.evaluation.verdicts import NO_INTERVAL
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.interventions import NOT_SCORED, PerturbationSet
+from lembas_core.io.npz import load_arrays
 from lembas_core.models.base import ModelFile
 from lembas_core.models.forecast import forecast_effect
 from lembas_core.models.linear import LinearModel, fit_mlr
@@ -46,7 +47,7 @@ from lembas_core.steps.summarize_interventions import (
     summarize_interventions,
 )
 from lembas_core.synthetic.cohort import generate_cohort, write_cohort
-from lembas_core.synthetic.counterfactual import Counterfactuals, Descendants, level_of
+from lembas_core.synthetic.counterfactual import STATE_ARRAYS, Counterfactuals, Descendants, level_of
 from rnn_helpers import ARCHITECTURE
 
 CHOICE = DEFAULTS.interventions.choice
@@ -73,6 +74,7 @@ def test_a_zero_intervention_reproduces_the_observed_sample_exactly(tiny, tmp_pa
     # some individuals, kept in a file between jobs: the same samples, the same counterfactuals
     rows = np.array([5, 2, 9])
     Counterfactuals.of(mechanism, rows).save(tmp_path / "state.npz")
+    assert tuple(load_arrays(tmp_path / "state.npz")) == STATE_ARRAYS  # what load requires is what save writes
     loaded = Counterfactuals.load(tmp_path / "state.npz")
     tf, plain = loaded.measured(loaded.clamp(3, loaded.activity[:, 3]))
     assert np.array_equal(tf, mechanism.tf_values[rows]) and np.array_equal(plain, mechanism.plain_values[rows])

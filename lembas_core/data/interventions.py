@@ -27,6 +27,7 @@ from lembas_core.data.ingest import table_format
 from lembas_core.data.scale import apply_transform, check_log_scale
 from lembas_core.io.errors import InputDataError, preview
 from lembas_core.io.interventions import PerturbationSet
+from lembas_core.io.npz import load_arrays, save_arrays
 from lembas_core.io.tables import LabeledMatrix, read_matrix, read_table
 
 LOG = logging.getLogger("lembas_core.data.interventions")
@@ -44,8 +45,8 @@ class PerturbationData:
     perturbed: list[str]
 
     def save(self, path: str | Path) -> None:
-        """Write as `.npz` (no pickles)."""
-        np.savez(
+        """Write as `.npz` (no pickles), atomically."""
+        save_arrays(
             path,
             values=self.matrix.values,
             rows=np.asarray(self.matrix.rows, dtype=str),
@@ -56,10 +57,10 @@ class PerturbationData:
 
     @classmethod
     def load(cls, path: str | Path) -> PerturbationData:
-        """Read a file written by :meth:`save`."""
-        with np.load(path, allow_pickle=False) as data:
-            matrix = LabeledMatrix(data["values"], data["rows"].tolist(), data["columns"].tolist(), str(data["path"]))
-            return cls(matrix, data["perturbed"].tolist())
+        """Read a file written by :meth:`save`; a damaged file raises InputDataError."""
+        data = load_arrays(path, ("values", "rows", "columns", "perturbed", "path"), what="perturbation data file")
+        matrix = LabeledMatrix(data["values"], data["rows"].tolist(), data["columns"].tolist(), str(data["path"]))
+        return cls(matrix, data["perturbed"].tolist())
 
 
 def _design(path: str | Path, fmt: str) -> tuple[list[str], list[str]]:

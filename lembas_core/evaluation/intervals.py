@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import norm, rankdata, t
 
-from lembas_core.io.atomic import atomic_file
+from lembas_core.io.npz import load_arrays, save_arrays
 
 LOW_VARIANCE = 1e-10
 METRICS = ("r2_flat", "r2_uniform", "pearson", "pearson_uniform", "spearman_uniform", "rmse", "mae")
@@ -173,17 +173,17 @@ class Replicates:
         arrays = {"n": np.array(self.n)}
         for name, values in (("estimate", self.estimate), ("bootstrap", self.bootstrap), ("jackknife", self.jackknife)):
             arrays.update({f"{name}_{m}": np.asarray(v, np.float64) for m, v in values.items()})
-        with atomic_file(path, "wb") as handle:
-            np.savez(handle, **arrays)
+        save_arrays(path, **arrays)
 
     @classmethod
     def load(cls, path) -> Replicates:
-        """Read replicates written by :meth:`save`."""
-        with np.load(path, allow_pickle=False) as data:
-            part = {k: {m: data[f"{k}_{m}"] for m in METRICS} for k in ("estimate", "bootstrap", "jackknife")}
-            return cls(
-                {m: float(v) for m, v in part["estimate"].items()}, part["bootstrap"], part["jackknife"], int(data["n"])
-            )
+        """Read replicates written by :meth:`save`; a damaged file raises InputDataError."""
+        kinds = ("estimate", "bootstrap", "jackknife")
+        data = load_arrays(path, ["n", *(f"{k}_{m}" for k in kinds for m in METRICS)], what="replicates file")
+        part = {k: {m: data[f"{k}_{m}"] for m in METRICS} for k in kinds}
+        return cls(
+            {m: float(v) for m, v in part["estimate"].items()}, part["bootstrap"], part["jackknife"], int(data["n"])
+        )
 
     def interval(self, metric: str, method: str, level: float = 0.95) -> tuple[float, float, float]:
         """(point, lo, hi) of `metric` by `method`; the point is the jackknife's bias-corrected estimate for

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from lembas_core.common.settings import GradientExplainerSettings
-from lembas_core.io.atomic import atomic_file
+from lembas_core.io.npz import save_arrays
 from lembas_core.models.base import Model, ModelFile, model_kind
 
 
@@ -120,6 +120,5 @@ def explain_gene(
         "kind": np.array(model.kind),
         "gene": np.array(gene),
     }
-    with atomic_file(out, "wb") as handle:
-        np.savez(handle, **result)
+    save_arrays(out, **result)
     return result

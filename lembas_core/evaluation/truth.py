@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from lembas_core.io.npz import load_arrays
 from lembas_core.models.rnn.io import load_rnn
 
 
@@ -27,9 +28,9 @@ def shap_recovery(shap_files: list[str | Path], truth_edges: pd.DataFrame) -> pd
     """Per SHAP file: AUROC of mean |SHAP| per TF at separating the gene's true regulators from the rest."""
     rows = []
     for path in shap_files:
-        with np.load(path, allow_pickle=False) as data:
-            model, gene = str(data["model"]), str(data["gene"])
-            features, importance = data["feature_names"].tolist(), np.abs(data["values"]).mean(axis=0)
+        data = load_arrays(path, ("model", "gene", "feature_names", "values"), what="SHAP file")
+        model, gene = str(data["model"]), str(data["gene"])
+        features, importance = data["feature_names"].tolist(), np.abs(data["values"]).mean(axis=0)
         regulators = set(truth_edges.loc[truth_edges.Gene == gene, "TF"])
         labels = np.array([f in regulators for f in features])
         rows.append(

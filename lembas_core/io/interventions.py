@@ -8,17 +8,16 @@ the user's perturbation data (:mod:`lembas_core.data.interventions`). Shapes: P 
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
 
-from lembas_core.io.atomic import atomic_file
-from lembas_core.io.errors import InputDataError
+from lembas_core.io.npz import load_arrays, save_arrays
 
 NAME_FIELDS = ("level", "features", "targets", "tfs")  # stored as unicode arrays
 NOT_SCORED = -1  # hops value of the perturbed TF's own target column: never scored
+OPTIONAL_FIELDS = ("x_oracle", "hops")  # None (left out of the file) when there is no oracle or true network
 
 
 @dataclass
@@ -89,32 +88,24 @@ class PerturbationSet:
             if value is None:
                 continue
             arrays[f.name] = np.asarray(value, dtype=str) if f.name in NAME_FIELDS else value
-        with atomic_file(path, "wb") as handle:
-            np.savez(handle, **arrays)
+        save_arrays(path, **arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> PerturbationSet:
-        """Read a file written by :meth:`save`."""
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-            return cls(
-                level=str(arrays["level"]),
-                in_range=arrays["in_range"].astype(bool),
-                features=arrays["features"].tolist(),
-                targets=arrays["targets"].tolist(),
-                tfs=arrays["tfs"].tolist(),
-                perturbation=arrays["perturbation"],
-                control=arrays["control"],
-                value=arrays["value"],
-                x_control=arrays["x_control"],
-                x_oracle=arrays.get("x_oracle"),
-                effect=arrays["effect"],
-                hops=arrays.get("hops"),
-            )
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-            raise InputDataError(
-                path,
-                f"not a readable perturbation file ({type(error).__name__}: {error})",
-                "delete it and rerun snakemake",
-            ) from None
+        """Read a file written by :meth:`save`; a damaged file raises InputDataError."""
+        required = [f.name for f in fields(cls) if f.name not in OPTIONAL_FIELDS]
+        arrays = load_arrays(path, required, what="perturbation file")
+        return cls(
+            level=str(arrays["level"]),
+            in_range=arrays["in_range"].astype(bool),
+            features=arrays["features"].tolist(),
+            targets=arrays["targets"].tolist(),
+            tfs=arrays["tfs"].tolist(),
+            perturbation=arrays["perturbation"],
+            control=arrays["control"],
+            value=arrays["value"],
+            x_control=arrays["x_control"],
+            x_oracle=arrays.get("x_oracle"),
+            effect=arrays["effect"],
+            hops=arrays.get("hops"),
+        )

@@ -19,7 +19,6 @@ Genome Biol 2025, PEREGGRN), so both are on by default.
 from __future__ import annotations
 
 import logging
-import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,12 +26,13 @@ import numpy as np
 import scipy.linalg as sla
 from sklearn.linear_model import RidgeCV
 
-from lembas_core.io.atomic import atomic_file
 from lembas_core.io.errors import InputDataError
+from lembas_core.io.npz import load_arrays, save_arrays
 from lembas_core.models.fit_report import FitReport, closed_form
 from lembas_core.models.settings import MeanSettings, MLRSettings, RidgeSettings
 
 LOG = logging.getLogger("lembas_core.models.linear")
+REFIT = "delete the file and rerun snakemake to refit the model"
 
 
 @dataclass
@@ -63,37 +63,26 @@ class LinearModel:
             "targets": np.array(self.targets, dtype=str),
             **{f"extra_{k}": v for k, v in self.extras.items()},
         }
-        with atomic_file(path, "wb") as handle:
-            np.savez(handle, **arrays)
+        save_arrays(path, **arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> LinearModel:
         """Read a model file written by :meth:`save`; a damaged file raises :class:`InputDataError`."""
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-            model = cls(
-                kind=str(arrays.pop("kind")),
-                coef=arrays.pop("coef"),
-                intercept=arrays.pop("intercept"),
-                features=arrays.pop("features").tolist(),
-                targets=arrays.pop("targets").tolist(),
-                extras={k.removeprefix("extra_"): v for k, v in arrays.items()},
-            )
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
-            raise InputDataError(
-                path,
-                f"not a readable linear model file ({type(exc).__name__}: {exc})",
-                "delete the file and rerun snakemake to refit the model",
-            ) from None
+        arrays = load_arrays(
+            path, ("kind", "coef", "intercept", "features", "targets"), what="linear model file", fix=REFIT
+        )
+        model = cls(
+            kind=str(arrays.pop("kind")),
+            coef=arrays.pop("coef"),
+            intercept=arrays.pop("intercept"),
+            features=arrays.pop("features").tolist(),
+            targets=arrays.pop("targets").tolist(),
+            extras={k.removeprefix("extra_"): v for k, v in arrays.items()},
+        )
         if model.coef.shape != (len(model.targets), len(model.features)) or model.intercept.shape != (
             len(model.targets),
         ):
-            raise InputDataError(
-                path,
-                "linear model arrays have inconsistent shapes",
-                "delete the file and rerun snakemake to refit the model",
-            )
+            raise InputDataError(path, "linear model arrays have inconsistent shapes", REFIT)
         return model
 
 

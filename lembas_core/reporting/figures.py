@@ -17,6 +17,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from lembas_core.io.atomic import atomic_file  # noqa: E402
+from lembas_core.io.npz import load_arrays  # noqa: E402
 from lembas_core.models.fit_report import FitReport  # noqa: E402
 from lembas_core.reporting.palette import DEFAULT_PALETTE, Palette  # noqa: E402
 
@@ -236,10 +237,12 @@ def shap_plots(
     """Waterfall of one validation sample and a beeswarm over all samples."""
     import shap  # noqa: PLC0415 (heavy: numba; SHAP jobs only)
 
-    with np.load(npz, allow_pickle=False) as data:
-        values, base, x = data["values"], float(data["expected_value"]), data["inputs"]
-        names, model, gene = data["feature_names"].tolist(), str(data["model"]), str(data["gene"])
-        sample_ids = data["sample_ids"].tolist()
+    data = load_arrays(
+        npz, ("values", "expected_value", "inputs", "feature_names", "model", "gene", "sample_ids"), what="SHAP file"
+    )
+    values, base, x = data["values"], float(data["expected_value"]), data["inputs"]
+    names, model, gene = data["feature_names"].tolist(), str(data["model"]), str(data["gene"])
+    sample_ids = data["sample_ids"].tolist()
     explanation = shap.Explanation(values=values, base_values=np.full(len(values), base), data=x, feature_names=names)
     shap.plots.waterfall(explanation[sample], max_display=max_display, show=False)
     fig = plt.gcf()

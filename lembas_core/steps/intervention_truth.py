@@ -15,7 +15,7 @@ from lembas_core.common.synthetic_spec import SyntheticSpec
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.interventions import PerturbationData, observed_perturbations, read_perturbation_data
 from lembas_core.data.scale import transforms_by_role
-from lembas_core.io.atomic import atomic_file, write_tsv
+from lembas_core.io.atomic import write_tsv
 from lembas_core.io.interventions import PerturbationSet
 from lembas_core.io.store import Store
 from lembas_core.synthetic.cohort import generate_cohort
@@ -85,8 +85,7 @@ def ingest_perturbations(
     tf_inputs = set(store.names("tf_columns")) & regulators
     transform = transforms_by_role(settings.transform)["validation"]
     data = read_perturbation_data(paths, file_format, tf_inputs, transform)
-    with atomic_file(out, "wb") as handle:
-        data.save(handle)
+    data.save(out)
     return data
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from lembas_core.evaluation.interventions import NO_CHANGE, paired, score_forecast, summarize
 from lembas_core.io.atomic import write_tsv
 from lembas_core.io.interventions import PerturbationSet
+from lembas_core.io.npz import load_arrays
 from lembas_core.reporting.figures import interventions_plot
 from lembas_core.reporting.palette import Palette
 
@@ -78,9 +79,8 @@ def draw_interventions(
     for (model, level), path in effects.items():
         if level != chosen.level:
             continue
-        with np.load(path, allow_pickle=False) as found:
-            for regime in found.files:
-                predicted.setdefault(regime, {})[model] = found[regime][p][scored]
+        for regime, effect in load_arrays(path, ("A",), what="forecast effects file").items():
+            predicted.setdefault(regime, {})[model] = effect[p][scored]
     title = f"{chosen.tfs[p]} set to its {chosen.level} level"
     example = (title, chosen.effect[p][scored], predicted)
     interventions_plot(rows, example, out, Palette(kinds))

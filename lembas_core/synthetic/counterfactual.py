@@ -29,11 +29,30 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from lembas_core.io.atomic import atomic_file
+from lembas_core.io.npz import load_arrays, save_arrays
 from lembas_core.synthetic.cohort import Mechanism
 from lembas_core.synthetic.expression import GeneModel, TargetMechanism, TFLevels
 
 FLOOR = -5.0  # standardised level of a TF clamped at or below detection: 5 sd under its mean
+STATE_ARRAYS = (  # what Counterfactuals.save writes (the sparse matrices as their CSR/CSC parts)
+    "regulators",
+    "plain_genes",
+    "sample_ids",
+    "activity",
+    "tf_h2",
+    "tf_norm",
+    *(f"{m}_{k}" for m in ("coupling", "weights") for k in ("data", "indices", "indptr")),
+    "weights_shape",
+    "tf_mu",
+    "tf_sd",
+    *(f"gene_{f.name}" for f in fields(GeneModel)),
+    "mean",
+    "sd",
+    "confounding",
+    "noise",
+    "tf_values",
+    "plain_values",
+)
 
 
 def dropout_free(log_tpm: np.ndarray) -> np.ndarray:
@@ -157,34 +176,33 @@ class Counterfactuals:
             "tf_values": m.tf_values,
             "plain_values": m.plain_values,
         }
-        with atomic_file(path, "wb") as handle:
-            np.savez(handle, **arrays)
+        save_arrays(path, **arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> Counterfactuals:
-        """Read a file written by :meth:`save`."""
-        with np.load(path, allow_pickle=False) as a:
-            n_regulators = a["regulators"].size
-            coupling = sp.csr_matrix(
-                (a["coupling_data"], a["coupling_indices"], a["coupling_indptr"]), shape=(n_regulators, n_regulators)
-            )
-            weights = sp.csc_matrix(
-                (a["weights_data"], a["weights_indices"], a["weights_indptr"]), shape=tuple(a["weights_shape"])
-            )
-            model = GeneModel(**{f.name: a[f"gene_{f.name}"] for f in fields(GeneModel)})
-            targets = TargetMechanism(weights, model, a["tf_sd"], None, 0, 0, mean=a["mean"], sd=a["sd"])
-            activity = a["activity"]
-            mechanism = Mechanism(
-                regulators=a["regulators"].tolist(),
-                plain_genes=a["plain_genes"].tolist(),
-                sample_ids=a["sample_ids"].tolist(),
-                tf_levels=TFLevels(activity, activity, coupling, a["tf_norm"], float(a["tf_h2"])),
-                tf_mu=a["tf_mu"],
-                tf_sd=a["tf_sd"],
-                targets=targets,
-                tf_values=a["tf_values"],
-                plain_values=a["plain_values"],
-            )
-            blocks = targets.blocks()
-            residuals = [(a["confounding"][:, cols], a["noise"][:, cols]) for cols in blocks]
+        """Read a file written by :meth:`save`; a damaged file raises InputDataError."""
+        a = load_arrays(path, STATE_ARRAYS, what="counterfactual state file")
+        n_regulators = a["regulators"].size
+        coupling = sp.csr_matrix(
+            (a["coupling_data"], a["coupling_indices"], a["coupling_indptr"]), shape=(n_regulators, n_regulators)
+        )
+        weights = sp.csc_matrix(
+            (a["weights_data"], a["weights_indices"], a["weights_indptr"]), shape=tuple(a["weights_shape"])
+        )
+        model = GeneModel(**{f.name: a[f"gene_{f.name}"] for f in fields(GeneModel)})
+        targets = TargetMechanism(weights, model, a["tf_sd"], None, 0, 0, mean=a["mean"], sd=a["sd"])
+        activity = a["activity"]
+        mechanism = Mechanism(
+            regulators=a["regulators"].tolist(),
+            plain_genes=a["plain_genes"].tolist(),
+            sample_ids=a["sample_ids"].tolist(),
+            tf_levels=TFLevels(activity, activity, coupling, a["tf_norm"], float(a["tf_h2"])),
+            tf_mu=a["tf_mu"],
+            tf_sd=a["tf_sd"],
+            targets=targets,
+            tf_values=a["tf_values"],
+            plain_values=a["plain_values"],
+        )
+        blocks = targets.blocks()
+        residuals = [(a["confounding"][:, cols], a["noise"][:, cols]) for cols in blocks]
         return cls(mechanism, residuals)
