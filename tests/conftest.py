@@ -1,5 +1,5 @@
-"""Shared fixtures: a small cohort written in a temporary folder (and its dataset store), and one complete
-tiny pipeline run."""
+"""Shared fixtures: a small cohort written in a temporary folder (and its dataset store), the demo cohort
+(generated once per session), and one complete tiny pipeline run."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import pytest
 
 from cohort_helpers import DEFAULTS, INGEST, write_small_cohort
 from lembas_core.common.layout import COHORT_FILES
+from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.ingest import CohortFiles
 from lembas_core.steps.ingest import ingest
 from lembas_core.steps.preprocess import preprocess_cohort
+from lembas_core.synthetic.cohort import SyntheticCohort, generate_cohort
 from workflow_helpers import snakemake
 
 
@@ -26,6 +28,13 @@ def small_dataset(small_cohort: CohortFiles, tmp_path: Path) -> Path:
     ingest({role: getattr(small_cohort, role) for role in COHORT_FILES}, "tsv", tmp_path / "ingest", INGEST)
     preprocess_cohort(tmp_path / "ingest", tmp_path / "dataset", DEFAULTS.preprocess, "default")
     return tmp_path / "dataset"
+
+
+@pytest.fixture(scope="session")
+def demo_cohort() -> SyntheticCohort:
+    """The default (demo) preset's synthetic cohort, generated once for the whole session: read it, never
+    change it (every test that uses it shares the one object)."""
+    return generate_cohort(PRESETS["demo"])
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from cohort_helpers import DEFAULTS
-from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.preprocess import split_rows
 from lembas_core.models.linear import fit_mean, fit_ridge
-from lembas_core.synthetic.cohort import generate_cohort
 
 
 def test_mean_predicts_training_mean_for_any_input():
@@ -19,8 +17,8 @@ def test_mean_predicts_training_mean_for_any_input():
     np.testing.assert_allclose(pred, np.broadcast_to(y.mean(axis=0), (7, 4)), rtol=1e-6)
 
 
-def test_ridge_penalises_genes_without_tf_signal_more():
-    cohort = generate_cohort(PRESETS["demo"])
+def test_ridge_penalises_genes_without_tf_signal_more(demo_cohort):
+    cohort = demo_cohort
     x = cohort.tf_expression.to_numpy(np.float32)
     y = cohort.gene_expression.to_numpy(np.float32)
     train, _ = split_rows(len(x), 0.2, 888)

@@ -7,18 +7,16 @@ import pytest
 from sklearn.linear_model import LinearRegression
 
 from cohort_helpers import DEFAULTS
-from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.preprocess import split_rows
 from lembas_core.io.errors import InputDataError
 from lembas_core.models.linear import LinearModel, fit_mlr
-from lembas_core.synthetic.cohort import generate_cohort
 
 MLR = DEFAULTS.models["mlr"]
 
 
 @pytest.fixture(scope="module")
-def demo_split():
-    cohort = generate_cohort(PRESETS["demo"])
+def demo_split(demo_cohort):
+    cohort = demo_cohort
     x = cohort.tf_expression.to_numpy(np.float32)
     y = cohort.gene_expression.to_numpy(np.float32)
     train, test = split_rows(len(x), 0.2, 888)

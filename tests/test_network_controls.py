@@ -5,17 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lembas_core.common.synthetic_spec import spec_from_config
 from lembas_core.data.network_controls import moved_fraction, random_network, shuffled_network
 from lembas_core.io.network import Network, network_from_frame
-from lembas_core.synthetic.cohort import generate_cohort
 
 
 @pytest.fixture(scope="module")
-def demo_network() -> Network:
+def demo_network(demo_cohort) -> Network:
     """The prior network of the default (demo) synthetic cohort: 30,002 edges, hubs of up to 969 targets."""
-    frame = generate_cohort(spec_from_config("demo", seed=888)).network
-    return network_from_frame(frame, "demo network", "keep")
+    return network_from_frame(demo_cohort.network, "demo network", "keep")
 
 
 def signed_out_degrees(network: Network) -> np.ndarray:

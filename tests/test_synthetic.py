@@ -22,8 +22,8 @@ def tiny():
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return generate_cohort(PRESETS["demo"])
+def demo(demo_cohort):
+    return demo_cohort
 
 
 def _digest(cohort) -> str:
