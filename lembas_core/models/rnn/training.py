@@ -20,7 +20,7 @@ import logging
 import math
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -104,7 +104,8 @@ class TrainingOutcome:
         return int(self.history[self.best_epoch - 1]["steps"]) if self.history else 0
 
 
-STEP_TERMS = ("loss", "mse", "sign", "l2", "uniform", "spectral", "_radius")
+LOSS_TERMS = ("loss", "mse", "sign", "l2", "uniform", "spectral")  # the loss and its terms, in history rows
+STEP_TERMS = (*LOSS_TERMS, "_radius")
 
 
 def make_optimizer(model: LembasRNN) -> torch.optim.Adam:
@@ -154,11 +155,6 @@ def spectral_weight(step: int, cfg: RNNTraining) -> float:
 def config_fingerprint(*parts: dict) -> str:
     """Short hash of JSON-serialisable parts: a checkpoint is resumed only under the same fingerprint."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def _save_checkpoint(path: Path, state: dict) -> None:
-    with atomic_file(path, "wb") as handle:
-        torch.save(state, handle)
 
 
 @torch.no_grad()
@@ -259,6 +255,302 @@ class Checkpointing:
     fingerprint: str
 
 
+@dataclass(frozen=True)
+class TrainingData:
+    """The training split as tensors of the model's dtype on its device: the fit rows, which take the
+    gradient steps, and the inner-validation rows (:func:`inner_split`; None without inner validation)."""
+
+    x_fit: torch.Tensor  # fit samples x inputs
+    y_fit: torch.Tensor  # fit samples x outputs
+    x_val: torch.Tensor | None  # inner-validation samples x inputs
+    y_val: torch.Tensor | None  # inner-validation samples x outputs
+    fit_variance: torch.Tensor  # (outputs,) float64, of y_fit: normalises the inner-validation error
+    n_val: int  # inner-validation samples (0: no early stopping, no convergence check)
+
+
+def training_data(model: LembasRNN, x_train: np.ndarray, y_train: np.ndarray, cfg: RNNTraining) -> TrainingData:
+    """`x_train` (samples x features) and `y_train` (samples x targets) split by :func:`inner_split`."""
+
+    def as_tensor(array: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(np.array(array), dtype=model.w.dtype, device=model.w.device)
+
+    fit_rows, val_rows = inner_split(len(x_train), cfg.validation_fraction, cfg.seed)
+    if len(val_rows):
+        x, y = np.asarray(x_train), np.asarray(y_train)
+        x_fit, y_fit = as_tensor(x[fit_rows]), as_tensor(y[fit_rows])
+        x_val, y_val = as_tensor(x[val_rows]), as_tensor(y[val_rows])
+    else:
+        x_fit, y_fit, x_val, y_val = as_tensor(x_train), as_tensor(y_train), None, None
+    return TrainingData(x_fit, y_fit, x_val, y_val, y_fit.var(dim=0, unbiased=False).to(torch.float64), len(val_rows))
+
+
+@dataclass
+class TrainingState:
+    """Where a training run stands: what a checkpoint holds and a resumed run restores.
+
+    `best`: the main schedule's best epoch so far, its 1-based "epoch", inner-validation "error", "weights"
+    and the epoch of its last relative improvement ("since", from which patience counts); empty without inner
+    validation. `checked`: the reference run's best finite inner-validation "error" (empty until it has one).
+    `phase`: its "round", 0 for the main schedule and 1 for the convergence check's reference run, the epoch
+    it "start"ed at, and the "reason" the main schedule ended (the check's verdict extends it).
+    """
+
+    model: LembasRNN
+    optimizer: torch.optim.Optimizer
+    initial: dict[str, torch.Tensor]  # the weights the reference run starts from (after the readout fit)
+    history: list[dict] = field(default_factory=list)
+    best: dict = field(default_factory=dict)
+    checked: dict = field(default_factory=dict)
+    phase: dict = field(default_factory=lambda: {"round": 0, "start": 0, "reason": ""})
+
+    @property
+    def in_reference_run(self) -> bool:
+        """Whether the convergence check's reference run is under way (else the main schedule)."""
+        return bool(self.phase["round"])
+
+    @property
+    def phase_epochs(self) -> int:
+        """Epochs run in the current phase."""
+        return len(self.history) - self.phase["start"]
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """What stays fixed through one call of :func:`train`: the settings, the data, the main schedule's and
+    the reference run's budgets, checkpointing, and the simulated preemption after `stop_after` epochs."""
+
+    cfg: RNNTraining
+    data: TrainingData
+    budget: Budget
+    reference: Budget | None  # the convergence check's reference run (None: no check)
+    checkpointing: Checkpointing | None
+    stop_after: int | None
+    resumed_at: int  # epochs in the history when this call began
+    interactive: bool  # stderr is a terminal: show progress there
+
+    def interrupted(self, state: TrainingState) -> bool:
+        """Whether `stop_after` epochs have run in this call (a simulated preemption)."""
+        return self.stop_after is not None and len(state.history) >= self.resumed_at + self.stop_after
+
+    def interruption(self, state: TrainingState) -> tuple[None, str]:
+        """(converged, reason) of an interrupted run."""
+        return None, f"interrupted after epoch {len(state.history)}"
+
+
+def save_checkpoint(state: TrainingState, checkpointing: Checkpointing) -> None:
+    """Write `state` with the fingerprint to `checkpointing.path`, atomically."""
+    with atomic_file(Path(checkpointing.path), "wb") as handle:
+        torch.save(
+            {
+                "model": state.model.state_dict(),
+                "optimizer": state.optimizer.state_dict(),
+                **{key: getattr(state, key) for key in ("history", "best", "checked", "phase", "initial")},
+                "fingerprint": checkpointing.fingerprint,
+            },
+            handle,
+        )
+
+
+def resume_checkpoint(
+    model: LembasRNN, optimizer: torch.optim.Optimizer, checkpointing: Checkpointing
+) -> TrainingState | None:
+    """The state saved at `checkpointing.path`, loaded into `model` and `optimizer`, when that file exists and
+    carries the fingerprint; None otherwise (a checkpoint of another configuration is ignored with a warning)."""
+    checkpoint = Path(checkpointing.path)
+    if not checkpoint.exists():
+        return None
+    saved = torch.load(checkpoint, map_location=model.w.device, weights_only=True)
+    if saved.get("fingerprint") != checkpointing.fingerprint:
+        if saved:
+            LOG.warning("ignoring checkpoint %s: it belongs to another configuration", checkpoint)
+        return None
+    model.load_state_dict(saved["model"])
+    optimizer.load_state_dict(saved["optimizer"])
+    history, best, phase = list(saved["history"]), dict(saved["best"]), dict(saved["phase"])
+    LOG.info("resuming from %s at epoch %d", checkpoint, len(history))
+    return TrainingState(model, optimizer, saved["initial"], history, best, dict(saved["checked"]), phase)
+
+
+def starting_state(
+    model: LembasRNN, data: TrainingData, cfg: RNNTraining, checkpointing: Checkpointing | None
+) -> TrainingState:
+    """The state resumed from the checkpoint, or a fresh one: the readout fitted (`readout_init: fit`) on the
+    fit rows, those weights kept as the reference run's start, an empty history."""
+    optimizer = make_optimizer(model)
+    resumed = resume_checkpoint(model, optimizer, checkpointing) if checkpointing else None
+    if resumed is not None:
+        return resumed
+    if cfg.readout_init == "fit":
+        fit_readout(model, data.x_fit, data.y_fit)
+        LOG.info(
+            "readout (w_out, b_out) fitted on the initial network state: training MSE %.5f",
+            float(prediction_errors(model, data.x_fit, data.y_fit).mean()),
+        )
+    return TrainingState(model, optimizer, {k: v.clone() for k, v in model.state_dict().items()})
+
+
+def _epoch_updates(
+    state: TrainingState, run: TrainingRun, schedule: Budget, epoch: int, local: int
+) -> tuple[dict[str, float], float]:
+    """The optimizer updates of epoch `epoch` (0-based; `local` in its phase, scheduled by `schedule`) over
+    the shuffled fit rows, Adam's state reset every `schedule.reset_epochs` epochs of the phase.
+
+    Returns (the mean of each STEP_TERMS term over the updates, the epoch's first learning rate).
+    """
+    cfg, model, optimizer, data = run.cfg, state.model, state.optimizer, run.data
+    generator = torch.Generator().manual_seed(cfg.seed + epoch)
+    if local > 0 and local % schedule.reset_epochs == 0:
+        optimizer.state.clear()
+    model.train()
+    order = torch.randperm(data.x_fit.shape[0], generator=generator).to(model.w.device)
+    batches = order.split(cfg.batch_size)
+    rates = [update_lr(local, k, cfg, schedule) for k in range(len(batches))]
+    steps = []
+    for batch, (idx, lr) in enumerate(zip(batches, rates, strict=True)):
+        set_lr(optimizer, lr)
+        weight = spectral_weight(epoch * run.budget.steps_per_epoch + batch, cfg)
+        steps.append(training_step(model, optimizer, data.x_fit[idx], data.y_fit[idx], lr, cfg, generator, weight))
+    terms = torch.stack(steps)
+    # one device sync per epoch; the radius over the updates that estimated it, a NaN loss stays NaN
+    means = dict(zip(STEP_TERMS, [*terms[:, :-1].mean(dim=0).tolist(), terms[:, -1].nanmean().item()], strict=True))
+    return means, rates[0]
+
+
+def _validate_epoch(state: TrainingState, run: TrainingRun, epoch: int) -> tuple[float, float]:
+    """(MSE, normalised error) on the inner-validation rows after epoch `epoch` (0-based); NaN without them.
+
+    In the main schedule a lower error makes the epoch `state.best` (its "since" moves only on a relative
+    improvement of `min_delta`); in the reference run the lowest finite error is kept in `state.checked`.
+    """
+    data, best = run.data, state.best
+    if not data.n_val:
+        return float("nan"), float("nan")
+    per_output = prediction_errors(state.model, data.x_val, data.y_val)
+    val_mse, val_error = float(per_output.mean()), normalised_error(per_output, data.fit_variance)
+    if state.in_reference_run:  # its best finite error
+        if math.isfinite(val_error) and val_error < state.checked.get("error", math.inf):
+            state.checked["error"] = val_error
+    elif not best or val_error < best["error"]:
+        improved = not best or val_error < best["error"] * (1 - run.cfg.min_delta)  # else: patience runs on
+        since = epoch + 1 if improved else best["since"]
+        weights = {k: v.clone() for k, v in state.model.state_dict().items()}
+        state.best = {"epoch": epoch + 1, "error": val_error, "since": since, "weights": weights}
+    return val_mse, val_error
+
+
+def _log_epoch(row: dict, local: int, schedule: Budget, interactive: bool) -> None:
+    """Log an epoch's history `row` (`local`: 0-based epoch in its phase); show progress on a terminal."""
+    LOG.info(
+        "epoch %d (%s %d/%d) loss %.5f (mse %.5f sign %.2e l2 %.2e uniform %.2e spectral %.2e) "
+        "lr %.2e rho %.3f violations %d inner-validation mse %.5f %.2fs",
+        row["epoch"],
+        "reference" if row["phase"] else "main",
+        local + 1,
+        schedule.epochs,
+        *(row[key] for key in (*LOSS_TERMS, "lr", "spectral_radius", "sign_violations", "validation_mse")),
+        row["seconds"],
+    )
+    if interactive:
+        print(f"\rRNN epoch {row['epoch']} loss {row['loss']:.4f}", end="", file=sys.stderr, flush=True)
+
+
+def run_epoch(state: TrainingState, run: TrainingRun, schedule: Budget) -> None:
+    """One epoch of the current phase (scheduled by `schedule`): the updates, the inner validation, its
+    history row (logged); the checkpoint every `checkpointing.every` epochs and after the phase's last."""
+    epoch, local = len(state.history), state.phase_epochs  # 0-based, overall and in this phase
+    began = time.perf_counter()
+    means, lr = _epoch_updates(state, run, schedule, epoch, local)
+    with torch.no_grad():
+        violations = int(((torch.sign(state.model.w) != state.model.sign_t) & (state.model.w != 0)).sum())
+    val_mse, val_error = _validate_epoch(state, run, epoch)
+    row = {
+        "epoch": epoch + 1,
+        "phase": state.phase["round"],
+        **{k: means[k] for k in LOSS_TERMS},
+        "lr": lr,  # at the epoch's first update
+        "spectral_radius": means["_radius"],
+        "sign_violations": violations,
+        "validation_mse": val_mse,
+        "validation_error": val_error,
+        "steps": (epoch + 1) * run.budget.steps_per_epoch,
+        "seconds": time.perf_counter() - began,
+    }
+    state.history.append(row)
+    _log_epoch(row, local, schedule, run.interactive)
+    if run.checkpointing and ((epoch + 1) % run.checkpointing.every == 0 or local + 1 == schedule.epochs):
+        save_checkpoint(state, run.checkpointing)
+
+
+def _run_phase(state: TrainingState, run: TrainingRun, schedule: Budget) -> bool:
+    """Epochs of the current phase until its cap of `schedule.epochs`, the interruption, or (main schedule)
+    a plateau of `patience` annealed epochs without improvement; returns whether it stopped early so."""
+    while state.phase_epochs < schedule.epochs:
+        if run.interrupted(state):
+            return False
+        main = not state.in_reference_run
+        if main and state.best and plateau(state.history, state.best, run.cfg, run.budget) >= run.budget.patience:
+            return True
+        run_epoch(state, run, schedule)
+    return False
+
+
+def main_schedule(state: TrainingState, run: TrainingRun) -> tuple[bool | None, str]:
+    """The main schedule, from where `state` stands: (converged by its own signal, reason), or the interruption."""
+    stopped_early = _run_phase(state, run, run.budget)
+    if run.interrupted(state):
+        return run.interruption(state)
+    if run.checkpointing and stopped_early:  # an early stop ends the phase before its last epoch's checkpoint
+        save_checkpoint(state, run.checkpointing)
+    plateau_epochs = plateau(state.history, state.best, run.cfg, run.budget)
+    return _main_schedule_end(run.budget, len(state.history), state.best, stopped_early, plateau_epochs)
+
+
+def convergence_check(state: TrainingState, run: TrainingRun) -> tuple[bool | None, str]:
+    """The reference run, from where `state` stands: `run.reference.epochs` epochs from the initial weights
+    with a fresh Adam; (converged, reason) by :func:`_convergence_check_end`, or the interruption."""
+    if state.phase_epochs == 0:  # the reference run starts: initial weights, fresh Adam
+        state.model.load_state_dict(state.initial)
+        state.optimizer.state.clear()
+    _run_phase(state, run, run.reference)  # never stops early
+    if run.interrupted(state):
+        return run.interruption(state)
+    error = state.checked.get("error", math.nan)
+    return _convergence_check_end(state.phase["reason"], run.reference, error, state.best, run.cfg)
+
+
+def _train_phases(state: TrainingState, run: TrainingRun) -> tuple[bool | None, str]:
+    """The main schedule, then the convergence check when the schedule converged by its own signal and there
+    is inner validation; resumes in either. Returns (converged, reason)."""
+    if not state.in_reference_run:
+        converged, reason = main_schedule(state, run)
+        if not converged or run.reference is None:  # interrupted, still improving at the cap, or no validation
+            return converged, reason
+        LOG.info(
+            "RNN training: %s; convergence check: a run of %d epochs from the initial weights",
+            reason,
+            run.reference.epochs,
+        )
+        state.phase = {"round": 1, "start": len(state.history), "reason": reason}
+    return convergence_check(state, run)
+
+
+def _log_budget(budget: Budget, reference: Budget | None, data: TrainingData) -> None:
+    """Log the main schedule's budget, the convergence check's and the inner split's sizes."""
+    LOG.info(
+        "budget: cap %d epochs x %d updates = %d optimizer steps (warm-up %d, Adam reset every %d, patience %d); "
+        "%s; %d samples fit, %d inner-validation",
+        budget.epochs,
+        budget.steps_per_epoch,
+        budget.steps,
+        budget.warmup_epochs,
+        budget.reset_epochs,
+        budget.patience,
+        f"convergence check: a run of {reference.epochs} epochs" if reference else "no convergence check",
+        data.x_fit.shape[0],
+        data.n_val,
+    )
+
+
 def train(
     model: LembasRNN,
     x_train: np.ndarray,
@@ -275,189 +567,23 @@ def train(
     `checkpointing.every` epochs and at the end of every phase, and resumes from it when its fingerprint
     matches. `stop_after` ends the run after that many epochs (used to simulate a preempted job).
     """
-    checkpoint = Path(checkpointing.path) if checkpointing else None
-    checkpoint_every = checkpointing.every if checkpointing else 0
-    fingerprint = checkpointing.fingerprint if checkpointing else ""
-    device = model.w.device
-
-    def as_tensor(array: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor(np.array(array), dtype=model.w.dtype, device=device)
-
     reuse_freed_memory()
-    fit_rows, val_rows = inner_split(len(x_train), cfg.validation_fraction, cfg.seed)
-    if len(val_rows):
-        x_all, y_all = as_tensor(np.asarray(x_train)[fit_rows]), as_tensor(np.asarray(y_train)[fit_rows])
-        x_val, y_val = as_tensor(np.asarray(x_train)[val_rows]), as_tensor(np.asarray(y_train)[val_rows])
-    else:
-        x_all, y_all = as_tensor(x_train), as_tensor(y_train)
-    budget = training_budget(len(fit_rows), cfg)
-    reference = reference_budget(budget, cfg) if len(val_rows) else None
-    fit_variance = y_all.var(dim=0, unbiased=False).to(torch.float64)
-    LOG.info(
-        "budget: cap %d epochs x %d updates = %d optimizer steps (warm-up %d, Adam reset every %d, patience %d); "
-        "%s; %d samples fit, %d inner-validation",
-        budget.epochs,
-        budget.steps_per_epoch,
-        budget.steps,
-        budget.warmup_epochs,
-        budget.reset_epochs,
-        budget.patience,
-        f"convergence check: a run of {reference.epochs} epochs" if reference else "no convergence check",
-        len(fit_rows),
-        len(val_rows),
-    )
-    optimizer = make_optimizer(model)
-    history: list[dict] = []
-    best: dict = {}  # main schedule: epoch, error, last-improvement epoch ("since") and weights of the best epoch
-    checked: dict = {}  # the reference run: its best inner-validation error
-    phase = {"round": 0, "start": 0, "reason": ""}  # 0: main schedule (its end's reason); 1: reference run
-    state = torch.load(checkpoint, map_location=device, weights_only=True) if checkpoint and checkpoint.exists() else {}
-    if state and state.get("fingerprint") == fingerprint:
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        history, best, phase = list(state["history"]), dict(state["best"]), dict(state["phase"])
-        initial, checked = state["initial"], dict(state["checked"])
-        LOG.info("resuming from %s at epoch %d", checkpoint, len(history))
-    else:
-        if state:
-            LOG.warning("ignoring checkpoint %s: it belongs to another configuration", checkpoint)
-        if cfg.readout_init == "fit":
-            fit_readout(model, x_all, y_all)
-            LOG.info(
-                "readout (w_out, b_out) fitted on the initial network state: training MSE %.5f",
-                float(prediction_errors(model, x_all, y_all).mean()),
-            )
-        initial = {k: v.clone() for k, v in model.state_dict().items()}  # where the reference run starts
+    data = training_data(model, x_train, y_train, cfg)
+    budget = training_budget(data.x_fit.shape[0], cfg)
+    reference = reference_budget(budget, cfg) if data.n_val else None
+    _log_budget(budget, reference, data)
+    state = starting_state(model, data, cfg, checkpointing)
     interactive = sys.stderr.isatty()
-    resumed_at = len(history)
-
-    def save() -> None:
-        _save_checkpoint(
-            checkpoint,
-            {
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "history": history,
-                "best": best,
-                "checked": checked,
-                "phase": phase,
-                "initial": initial,
-                "fingerprint": fingerprint,
-            },
-        )
-
-    def run_epoch(schedule: Budget) -> None:
-        nonlocal best
-        epoch, local = len(history), len(history) - phase["start"]  # 0-based, overall and in this phase
-        began = time.perf_counter()
-        generator = torch.Generator().manual_seed(cfg.seed + epoch)
-        if local > 0 and local % schedule.reset_epochs == 0:
-            optimizer.state.clear()
-        model.train()
-        order = torch.randperm(x_all.shape[0], generator=generator).to(device)
-        batches = order.split(cfg.batch_size)
-        rates = [update_lr(local, k, cfg, schedule) for k in range(len(batches))]
-        steps = []
-        for batch, (idx, lr) in enumerate(zip(batches, rates, strict=True)):
-            set_lr(optimizer, lr)
-            weight = spectral_weight(epoch * budget.steps_per_epoch + batch, cfg)
-            steps.append(training_step(model, optimizer, x_all[idx], y_all[idx], lr, cfg, generator, weight))
-        terms = torch.stack(steps)
-        # one device sync per epoch; the radius over the updates that estimated it, a NaN loss stays NaN
-        means = dict(zip(STEP_TERMS, [*terms[:, :-1].mean(dim=0).tolist(), terms[:, -1].nanmean().item()], strict=True))
-        with torch.no_grad():
-            violations = int(((torch.sign(model.w) != model.sign_t) & (model.w != 0)).sum())
-        val_mse = val_error = float("nan")
-        if len(val_rows):
-            per_output = prediction_errors(model, x_val, y_val)
-            val_mse, val_error = float(per_output.mean()), normalised_error(per_output, fit_variance)
-            if phase["round"]:  # its best finite error
-                if math.isfinite(val_error) and val_error < checked.get("error", math.inf):
-                    checked["error"] = val_error
-            elif not best or val_error < best["error"]:
-                improved = not best or val_error < best["error"] * (1 - cfg.min_delta)  # else: patience runs on
-                since = epoch + 1 if improved else best["since"]
-                weights = {k: v.clone() for k, v in model.state_dict().items()}
-                best = {"epoch": epoch + 1, "error": val_error, "since": since, "weights": weights}
-        row = {
-            "epoch": epoch + 1,
-            "phase": phase["round"],
-            **{k: means[k] for k in ("loss", "mse", "sign", "l2", "uniform", "spectral")},
-            "lr": rates[0],  # at the epoch's first update
-            "spectral_radius": means["_radius"],
-            "sign_violations": violations,
-            "validation_mse": val_mse,
-            "validation_error": val_error,
-            "steps": (epoch + 1) * budget.steps_per_epoch,
-            "seconds": time.perf_counter() - began,
-        }
-        history.append(row)
-        LOG.info(
-            "epoch %d (%s %d/%d) loss %.5f (mse %.5f sign %.2e l2 %.2e uniform %.2e spectral %.2e) "
-            "lr %.2e rho %.3f violations %d inner-validation mse %.5f %.2fs",
-            row["epoch"],
-            "reference" if phase["round"] else "main",
-            local + 1,
-            schedule.epochs,
-            row["loss"],
-            row["mse"],
-            row["sign"],
-            row["l2"],
-            row["uniform"],
-            row["spectral"],
-            row["lr"],
-            row["spectral_radius"],
-            violations,
-            val_mse,
-            row["seconds"],
-        )
-        if interactive:
-            print(f"\rRNN epoch {epoch + 1} loss {row['loss']:.4f}", end="", file=sys.stderr, flush=True)
-        if checkpoint and ((epoch + 1) % checkpoint_every == 0 or local + 1 == schedule.epochs):
-            save()
-
-    def interrupted() -> bool:  # `stop_after` epochs run in this call (a simulated preemption)
-        return stop_after is not None and len(history) >= resumed_at + stop_after
-
-    while True:
-        schedule = budget if phase["round"] == 0 else reference
-        if phase["round"] and len(history) == phase["start"]:  # the reference run: initial weights, fresh Adam
-            model.load_state_dict(initial)
-            optimizer.state.clear()
-        stopped_early = False
-        while len(history) - phase["start"] < schedule.epochs:
-            if interrupted():
-                break
-            if phase["round"] == 0 and best and plateau(history, best, cfg, budget) >= budget.patience:
-                stopped_early = True
-                break
-            run_epoch(schedule)
-        if interrupted():
-            converged, reason = None, f"interrupted after epoch {len(history)}"
-            break
-        if checkpoint and stopped_early:  # an early stop ends the phase before its last epoch's checkpoint
-            save()
-        if phase["round"]:
-            error = checked.get("error", math.nan)
-            converged, reason = _convergence_check_end(phase["reason"], reference, error, best, cfg)
-            break
-        converged, reason = _main_schedule_end(
-            budget, len(history), best, stopped_early, plateau(history, best, cfg, budget)
-        )
-        if not converged or reference is None:  # still improving at the cap, or no inner validation
-            break
-        LOG.info(
-            "RNN training: %s; convergence check: a run of %d epochs from the initial weights", reason, reference.epochs
-        )
-        phase = {"round": 1, "start": len(history), "reason": reason}
+    run = TrainingRun(cfg, data, budget, reference, checkpointing, stop_after, len(state.history), interactive)
+    converged, reason = _train_phases(state, run)
     if interactive:
         print(file=sys.stderr)
-    if best:
-        model.load_state_dict(best["weights"])
+    if state.best:
+        model.load_state_dict(state.best["weights"])
     LOG.info("RNN training: %s", reason)
-    best_epoch = best["epoch"] if best else len(history)
-    reference_error = checked.get("error", math.nan) if phase["round"] else None
-    return TrainingOutcome(history, budget, best_epoch, converged, reason, reference_error)
+    best_epoch = state.best["epoch"] if state.best else len(state.history)
+    reference_error = state.checked.get("error", math.nan) if state.in_reference_run else None
+    return TrainingOutcome(state.history, budget, best_epoch, converged, reason, reference_error)
 
 
 def write_history(history: list[dict], path: str | Path) -> None:
