@@ -27,9 +27,10 @@ from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.evaluation.interventions import NO_CHANGE, per_tf, t_interval
 from lembas_core.io.interventions import PerturbationSet
 from lembas_core.models.base import ModelFile, model_file
-from lembas_core.steps.forecast_interventions import ForecastOutputs, forecast
+from lembas_core.steps.forecast_interventions import forecast
 from lembas_core.steps.intervention_truth import DesignOutputs, TruthInputs, design, synthetic_truth
 from lembas_core.steps.runtime import configure_threads
+from lembas_core.steps.score_interventions import score_forecasts
 from lembas_core.steps.summarize_interventions import no_change_rows
 from lembas_core.synthetic.perturbations import choose_tfs
 from lembas_core.workflow.settings import Settings, default_config
@@ -56,8 +57,9 @@ def per_tf_values(run: Path, models: list[str], work: Path) -> pd.DataFrame:
         for model in models:
             spec = settings.specs[model]
             loaded = ModelFile(model, spec.kind, run / model_file(spec.kind, spec.fitted_as))
-            forecast_files = ForecastOutputs(work / f"{model}_{name}.npz", work / f"{model}_{name}.tsv")
-            frames.append(forecast(loaded, spec.settings, path, forecast_files, (2, settings.interventions.top_genes)))
+            effects, scores = work / f"{model}_{name}.npz", work / f"{model}_{name}.tsv"
+            forecast(loaded, spec.settings, path, effects, 2)
+            frames.append(score_forecasts(model, path, effects, scores, settings.interventions.top_genes))
     levels = [PerturbationSet.load(path) for path in files]
     rows = pd.concat([*frames, no_change_rows(levels, settings.interventions.top_genes)], ignore_index=True)
     values = per_tf(rows[rows["regime"] == "A"])

@@ -31,9 +31,10 @@ from lembas_core.models.prior_ridge import regulator_sets
 from lembas_core.models.rnn.io import RNNPredictor, graph_from_dataset
 from lembas_core.models.rnn.model import LembasRNN
 from lembas_core.models.xgbrf import predict_batch, train_batch
-from lembas_core.steps.forecast_interventions import ForecastOutputs, forecast
+from lembas_core.steps.forecast_interventions import forecast
 from lembas_core.steps.intervention_truth import DesignOutputs, TruthInputs, design, synthetic_truth
 from lembas_core.steps.runtime import configure_threads
+from lembas_core.steps.score_interventions import score_forecasts
 from lembas_core.workflow.settings import Settings, default_config
 
 THREADS = 2
@@ -80,15 +81,16 @@ def forecast_rows(name: str, forecaster, files: list[Path], scale: float = 1.0) 
 
 
 def demo_forecasts(run: Path, settings: Settings, files: list[Path], work: Path) -> list[tuple]:
-    """Every model of the demo run, through the forecast job's step (both regimes, scored)."""
+    """Every model of the demo run, through the forecast and score jobs' steps (both regimes)."""
     rows = []
     for name in settings.first_replicates(fitted_only=False):
         spec = settings.specs[name]
         model = ModelFile(name, spec.kind, run / model_file(spec.kind, spec.fitted_as))
 
         def job(path: Path, model=model, spec=spec) -> None:
-            out = ForecastOutputs(work / f"{model.name}_{path.stem}.npz", work / f"{model.name}_{path.stem}.tsv")
-            forecast(model, spec.settings, path, out, (THREADS, settings.interventions.top_genes))
+            effects, scores = work / f"{model.name}_{path.stem}.npz", work / f"{model.name}_{path.stem}.tsv"
+            forecast(model, spec.settings, path, effects, THREADS)
+            score_forecasts(model.name, path, effects, scores, settings.interventions.top_genes)
 
         rows += forecast_rows(name, job, files)
     return rows

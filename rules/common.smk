@@ -59,6 +59,30 @@ def model_params(wildcards):
     return SETTINGS.model_params(wildcards.model)
 
 
+def rerunning_nothing(value):
+    """A `params` entry that Snakemake's params trigger leaves out, so that a change reruns nothing: a function
+    of the job's `resources` is a derived param, which the trigger skips (like a change of the resources
+    themselves). For settings that change no result: where a job runs, or what it only checks. `value` is the
+    entry, or a function of the wildcards that gives it."""
+    return lambda wildcards, resources: value(wildcards) if callable(value) else value
+
+
+def execution_params(wildcards):
+    """Where the {model} wildcard's jobs run (its kind's execution settings, e.g. the device) as a plain dict;
+    for `params` through `rerunning_nothing`."""
+    return SETTINGS.execution_params(wildcards.model)
+
+
+def wildcard_kind(wildcards):
+    """The {model} wildcard's kind, for `params`."""
+    return SPECS[wildcards.model].kind
+
+
+SCORED_SPLITS = list(SETTINGS.evaluate.splits)  # scored, summarised and drawn
+KEPT_SPLITS = list(SETTINGS.evaluate.keep_predictions)  # the others' predictions are deleted once scored
+SCORE_PARAMS = SETTINGS.evaluate.score.params()  # only what the interval method reads: a change reruns scoring
+
+
 COHORT_SIZE = cohort_size(SETTINGS.data, SETTINGS.resources)
 
 
@@ -201,13 +225,10 @@ def network_outputs():
     return [network_file(n) for n in MODELS if SPECS[n].model_kind.uses_network]
 
 
-FIGURE_SPLITS = list(SETTINGS.evaluate.splits)
-
-
 def figure_outputs():
     """Figure PNGs by name (an SVG is written next to each)."""
     names = ["metrics", "strata", "latency"] + [
-        f"{kind}_{split}" for kind in ("per_gene", "observed_vs_predicted") for split in FIGURE_SPLITS
+        f"{kind}_{split}" for kind in ("per_gene", "observed_vs_predicted") for split in SCORED_SPLITS
     ]
     names += [f"{n}_training" for n in CURVES]
     return {name: f"results/figures/{name}.png" for name in names}

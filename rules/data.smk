@@ -65,5 +65,7 @@ checkpoint preprocess:
         **job_resources("preprocess"),
     params:
         settings=asdict(SETTINGS.preprocess),
+        # only checked here, never written: adding a SHAP gene reruns neither preprocessing nor what follows it
+        shap_genes=rerunning_nothing(SETTINGS.shap.genes),
     script:
         "../workflow_scripts/preprocess.py"

@@ -1,10 +1,6 @@
 # Evaluation: predictions per (model, split), scores with intervals and their replicates, gathered tables.
 
 
-KEPT_SPLITS = list(SETTINGS.evaluate.keep_predictions)
-SCORED_SPLITS = list(SETTINGS.evaluate.splits)
-
-
 rule predict:
     input:
         model=wildcard_model_file,
@@ -25,7 +21,7 @@ rule predict:
     resources:
         **job_resources("predict"),
     params:
-        kind=lambda wildcards: SPECS[wildcards.model].kind,
+        kind=wildcard_kind,
     script:
         "../workflow_scripts/predict.py"
 
@@ -56,7 +52,7 @@ rule score:
     resources:
         **job_resources("score"),
     params:
-        settings=asdict(SETTINGS.evaluate.score),
+        settings=SCORE_PARAMS,
     script:
         "../workflow_scripts/score.py"
 
@@ -126,6 +122,6 @@ rule summarize_metrics:
         models=SHOWN,
         replicate_of={name: spec.replicate_of for name, spec in SPECS.items()},
         splits=SCORED_SPLITS,
-        settings=asdict(SETTINGS.evaluate.score),
+        settings=SCORE_PARAMS,
     script:
         "../workflow_scripts/summarize_metrics.py"

@@ -6,8 +6,8 @@ rule figures:
         summary="results/metrics/summary.tsv",
         strata="results/metrics/strata.tsv",
         latency="results/latency.tsv",
-        per_gene=expand("results/metrics/per_gene/{model}_{split}.tsv", model=SHOWN, split=FIGURE_SPLITS),
-        predictions=expand("results/predictions/{model}_{split}.npy", model=SHOWN, split=FIGURE_SPLITS),
+        per_gene=expand("results/metrics/per_gene/{model}_{split}.tsv", model=SHOWN, split=SCORED_SPLITS),
+        predictions=expand("results/predictions/{model}_{split}.npy", model=SHOWN, split=SCORED_SPLITS),
         histories=training_histories(),
         dataset="results/dataset",
         code=script_code("figures"),
@@ -26,9 +26,8 @@ rule figures:
     resources:
         **job_resources("figures"),
     params:
-        models=SHOWN,
-        kinds=[SPECS[m].kind for m in SHOWN],
+        roster=SETTINGS.roster(SHOWN),
         curves=CURVES,
-        splits=FIGURE_SPLITS,
+        splits=SCORED_SPLITS,
     script:
         "../workflow_scripts/figures.py"

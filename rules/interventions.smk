@@ -59,8 +59,7 @@ rule forecast_interventions:
         perturbations=lambda wildcards: perturbation_file(wildcards.level),
         code=model_code("forecast_interventions"),
     output:
-        effects="results/interventions/forecasts/{model}_{level}.npz",
-        scores="results/interventions/scores/{model}_{level}.tsv",
+        "results/interventions/forecasts/{model}_{level}.npz",
     log:
         "logs/interventions/{model}_{level}.log",
     benchmark:
@@ -73,11 +72,34 @@ rule forecast_interventions:
     resources:
         **job_resources("forecast_interventions"),
     params:
-        kind=lambda wildcards: SPECS[wildcards.model].kind,
+        kind=wildcard_kind,
         settings=model_params,
-        top_genes=INTERVENTIONS.top_genes,
     script:
         "../workflow_scripts/forecast_interventions.py"
+
+
+rule score_interventions:
+    input:
+        effects="results/interventions/forecasts/{model}_{level}.npz",
+        perturbations=lambda wildcards: perturbation_file(wildcards.level),
+        code=script_code("score_interventions"),
+    output:
+        "results/interventions/scores/{model}_{level}.tsv",
+    log:
+        "logs/interventions/score/{model}_{level}.log",
+    benchmark:
+        "logs/benchmarks/interventions/score/{model}_{level}.tsv"
+    wildcard_constraints:
+        level=alternation(LEVELS),
+    conda:
+        "../envs/lembas.yaml"
+    threads: 1
+    resources:
+        **job_resources("score_interventions"),
+    params:
+        top_genes=INTERVENTIONS.top_genes,
+    script:
+        "../workflow_scripts/score_interventions.py"
 
 
 rule summarize_interventions:
@@ -106,8 +128,7 @@ rule summarize_interventions:
     resources:
         **job_resources("summarize_interventions"),
     params:
-        models=SHOWN_FORECASTERS,
-        kinds=[SPECS[m].kind for m in SHOWN_FORECASTERS],
+        roster=SETTINGS.roster(SHOWN_FORECASTERS),
         levels=LEVELS,
         top_genes=INTERVENTIONS.top_genes,
     script:

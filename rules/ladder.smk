@@ -28,10 +28,8 @@ rule ladder:
     resources:
         **job_resources("ladder"),
     params:
-        models=SHOWN,
-        kinds=[SPECS[m].kind for m in SHOWN],
-        networks=[SPECS[m].network for m in SHOWN],
+        roster=SETTINGS.roster(SHOWN),
         splits=LADDER_SPLITS,
-        settings=asdict(SETTINGS.evaluate.score),
+        settings=SCORE_PARAMS,
     script:
         "../workflow_scripts/ladder.py"

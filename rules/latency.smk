@@ -19,8 +19,7 @@ rule latency:
     resources:
         **job_resources("latency"),
     params:
-        models=SHOWN,
-        kinds=[SPECS[m].kind for m in SHOWN],
+        roster=SETTINGS.roster(SHOWN),  # in the order of input.models
         repeats=SETTINGS.latency.repeats,
     script:
         "../workflow_scripts/latency.py"

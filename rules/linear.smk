@@ -20,7 +20,7 @@ rule fit_linear:
     resources:
         **training_resources(),
     params:
-        kind=lambda wildcards: SPECS[wildcards.model].kind,
+        kind=wildcard_kind,
         settings=model_params,
     script:
         "../workflow_scripts/fit_linear.py"

@@ -23,8 +23,9 @@ rule train_rnn:
         **training_resources(),
         **gpu_request(trained_by("train_rnn")),
     params:
-        # only what defines the model: the device and checkpoint period (models.rnn) rerun nothing
-        settings=model_params,
+        kind=wildcard_kind,
+        settings=model_params,  # what defines the model
+        execution=rerunning_nothing(execution_params),  # the device and checkpoint period rerun nothing
         # not an output: it must survive a killed job so that the rerun resumes from it
         checkpoint="results/models/{model}.checkpoint.pt",
     script:

@@ -33,7 +33,7 @@ rule shap:
         **job_resources("shap"),
     params:
         settings=asdict(SETTINGS.shap.gradient),
-        kind=lambda wildcards: SPECS[wildcards.model].kind,
+        kind=wildcard_kind,
     script:
         "../workflow_scripts/shap.py"
 

@@ -26,9 +26,7 @@ rule verdict:
     resources:
         **job_resources("verdict"),
     params:
-        models=SHOWN,
-        kinds=[SPECS[m].kind for m in SHOWN],
-        networks=[SPECS[m].network for m in SHOWN],
+        roster=SETTINGS.roster(SHOWN),
         method=SETTINGS.evaluate.score.interval,
         observed_interventions=USER_PERTURBATIONS,
     script:

@@ -20,7 +20,9 @@ rule train_xgbrf_batch:
         **training_resources(),
         **gpu_request(trained_by("train_xgbrf_batch")),
     params:
+        kind=wildcard_kind,
         settings=model_params,
+        execution=rerunning_nothing(execution_params),  # the device reruns nothing
     script:
         "../workflow_scripts/train_xgbrf_batch.py"
 
@@ -45,7 +47,7 @@ rule assemble_xgbrf:
     resources:
         **job_resources("assemble_xgbrf"),
     params:
-        kind=lambda wildcards: SPECS[wildcards.model].kind,
+        kind=wildcard_kind,
         settings=model_params,
     script:
         "../workflow_scripts/assemble_xgbrf.py"

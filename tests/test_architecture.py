@@ -5,8 +5,10 @@ signatures, short functions and modules, and no config default repeated in libra
 from __future__ import annotations
 
 import ast
+import io
 import re
 import sys
+import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -247,3 +249,70 @@ def test_no_config_default_is_repeated_in_library_code():
         "ingest(self_loops='keep')",
         "ingest(seed=888)",
     ]
+
+
+WORKFLOW_SCRIPTS = sorted((REPO / "workflow_scripts").glob("*.py"))
+
+
+def config_reads(tree: ast.AST) -> list[int]:
+    """Lines of `tree` that read `snakemake.config` (a job's settings come through `params`, typed once)."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr == "config"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "snakemake"
+    ]
+
+
+def test_no_workflow_script_reads_the_config():
+    """Every job gets its settings through `params` (a change then reruns exactly the jobs it affects)."""
+    found = {p.name: lines for p in WORKFLOW_SCRIPTS if (lines := config_reads(ast.parse(p.read_text())))}
+    assert found == {}
+    assert config_reads(ast.parse("x = snakemake.config['shap']\n")) == [1]
+
+
+RULE_FILES = sorted((REPO / "rules").glob("*.smk"))
+TOP_LEVEL_NAME = re.compile(r"^(?:def[ \t]+(\w+)|(\w+)[ \t]*(?::[^=\n]*)?=(?!=))", re.MULTILINE)
+IMPORTED_NAMES = re.compile(r"^(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+\(?([\w ,\t\n]+?)\)?$", re.MULTILINE)
+
+
+def defined_names(text: str) -> set[str]:
+    """Names a Snakefile or rule file defines at its top level: assignments, functions, imports."""
+    names = {a or b for a, b in TOP_LEVEL_NAME.findall(text)}
+    for group in IMPORTED_NAMES.findall(text):
+        names |= {part.split()[-1] for part in group.replace("\n", " ").split(",") if part.strip()}
+    return names
+
+
+def used_names(text: str) -> set[str]:
+    """Identifiers of `text` outside comments and plain strings (inside f-string fields too)."""
+    names = set()
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type == tokenize.NAME:
+            names.add(token.string)
+        elif token.type == tokenize.STRING and token.string.lower().startswith(("f", "rf", "fr")):
+            for field in re.findall(r"(?<!\{)\{([^{}]+)\}", token.string):
+                names |= set(re.findall(r"[A-Za-z_]\w*", field))
+    return names
+
+
+def borrowed_names(texts: dict[str, str], shared: set[str]) -> dict[str, list[str]]:
+    """Per rule file, the names it uses that another rule file defines (and neither it nor `shared` does)."""
+    defined = {name: defined_names(text) for name, text in texts.items()}
+    found = {}
+    for name, text in texts.items():
+        others = set().union(*(d for other, d in defined.items() if other != name)) - defined[name] - shared
+        if borrowed := sorted(used_names(text) & others):
+            found[name] = borrowed
+    return found
+
+
+def test_rule_files_use_only_common_names_and_their_own():
+    """A rule file uses names of the Snakefile, rules/common.smk and its own: none depends on the include order."""
+    shared = defined_names((REPO / "Snakefile").read_text()) | defined_names((REPO / "rules/common.smk").read_text())
+    texts = {p.name: p.read_text() for p in RULE_FILES if p.name != "common.smk"}
+    assert borrowed_names(texts, shared) == {}
+    planted = {"a.smk": "A_SPLITS = []\n", "b.smk": 'rule b:\n    params:\n        x=f"{A_SPLITS}",\n'}
+    assert borrowed_names(planted, set()) == {"b.smk": ["A_SPLITS"]}

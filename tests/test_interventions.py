@@ -13,6 +13,7 @@ import torch
 from cohort_helpers import DEFAULTS, write_perturbation_data
 from cohort_helpers import PERTURBATION_DESIGN as DESIGN
 from lembas_core.common.layout import COHORT_FILES
+from lembas_core.common.settings import Member
 from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.network_controls import dataset_network
@@ -29,7 +30,7 @@ from lembas_core.models.propagation import feedback_matrix, input_responses
 from lembas_core.models.rnn.graph import build_graph
 from lembas_core.models.rnn.io import RNNPredictor
 from lembas_core.models.rnn.model import LembasRNN
-from lembas_core.steps.forecast_interventions import ForecastOutputs, forecast
+from lembas_core.steps.forecast_interventions import forecast, read_effects
 from lembas_core.steps.ingest import ingest
 from lembas_core.steps.intervention_truth import (
     DesignOutputs,
@@ -40,6 +41,7 @@ from lembas_core.steps.intervention_truth import (
     synthetic_truth,
 )
 from lembas_core.steps.preprocess import preprocess_cohort
+from lembas_core.steps.score_interventions import score_forecasts
 from lembas_core.steps.summarize_interventions import (
     InterventionTables,
     draw_interventions,
@@ -318,11 +320,17 @@ def test_the_stage_is_deterministic_and_regime_b_holds_the_true_tf_changes(tmp_p
     model = LinearModel("mlr", np.ones((len(first.targets), len(first.features))) * 0.01,
                         np.zeros(len(first.targets)), first.features, first.targets)  # fmt: skip
     model.save(tmp_path / "mlr.npz")
+    truth = tmp_path / "one" / "knockdown.npz"
     for name in ("a", "b"):
-        outputs = ForecastOutputs(tmp_path / f"{name}.npz", tmp_path / f"{name}.tsv")
         model_file = ModelFile("mlr", "mlr", tmp_path / "mlr.npz")
-        forecast(model_file, DEFAULTS.models["mlr"], tmp_path / "one" / "knockdown.npz", outputs, (1, 20))
+        effects = forecast(model_file, DEFAULTS.models["mlr"], truth, tmp_path / f"{name}.npz", 1)
+        rows = score_forecasts("mlr", truth, tmp_path / f"{name}.npz", tmp_path / f"{name}.tsv", 20)
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
     assert (tmp_path / "a.tsv").read_bytes() == (tmp_path / "b.tsv").read_bytes()
+    written = read_effects(tmp_path / "b.npz")  # the scoring job reads what the forecast job wrote, both regimes
+    assert list(written) == list(effects) == ["A", "B"]
+    assert all(np.array_equal(written[r], effects[r]) and written[r].shape == first.effect.shape for r in effects)
+    assert set(rows["regime"]) == {"A", "B"} and set(rows["model"]) == {"mlr"}
     assert not second.effect[first.hops == 0].any()  # nothing outside the descendants moves
     zero = no_change_rows([PerturbationSet.load(tmp_path / "one" / "knockdown.npz")], 20)
     assert set(zero["regime"]) == {"A", "B"} and (zero[zero.genes == "all"]["pearson_delta"] == 0).all()
@@ -383,10 +391,11 @@ def test_a_design_without_eligible_tfs_gives_empty_tables_and_a_figure(tiny_data
     ds = load_dataset(tiny_dataset)
     shape = (len(ds.targets), len(ds.features))
     LinearModel("mlr", np.zeros(shape), np.zeros(shape[0]), ds.features, ds.targets).save(tmp_path / "mlr.npz")
-    scores = ForecastOutputs(tmp_path / "mlr_k.npz", tmp_path / "mlr_k.tsv")
-    forecast(ModelFile("mlr", "mlr", tmp_path / "mlr.npz"), DEFAULTS.models["mlr"], tmp_path / "k.npz", scores, (1, 20))
+    effects, scores = tmp_path / "mlr_k.npz", tmp_path / "mlr_k.tsv"
+    forecast(ModelFile("mlr", "mlr", tmp_path / "mlr.npz"), DEFAULTS.models["mlr"], tmp_path / "k.npz", effects, 1)
+    assert score_forecasts("mlr", tmp_path / "k.npz", effects, scores, 20).empty
     tables = InterventionTables(tmp_path / "rows.tsv", tmp_path / "summary.tsv", tmp_path / "paired.tsv")
-    assert summarize_interventions([scores.scores], [found], ["mlr"], 20, tables).empty
-    draw_interventions(tables.rows, [found], {("mlr", "knockdown"): scores.effects}, {"mlr": "mlr"},
+    assert summarize_interventions([scores], [found], ["mlr"], 20, tables).empty
+    draw_interventions(tables.rows, [found], {("mlr", "knockdown"): effects}, {"mlr": Member("mlr", "")},
                        tmp_path / "interventions.png")  # fmt: skip
     assert (tmp_path / "interventions.png").stat().st_size > 0

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from cohort_helpers import GENE_COLUMNS, SAMPLES, TF_COLUMNS, write_small_cohort
+from cohort_helpers import GENE_COLUMNS, REPO, SAMPLES, TF_COLUMNS, write_small_cohort
 from lembas_core.common.sizes import CohortSize
 from lembas_core.models.base import REGISTRY
 from lembas_core.workflow.resources import (
     MEMORY_MB,
+    RUNTIME_MIN,
     cohort_size,
     files_size,
     memory_mb,
@@ -45,6 +48,14 @@ def runtime(job: str, size: CohortSize, settings: Settings = SETTINGS, attempt: 
 def with_models(**overlay) -> Settings:
     """The settings with `models` overlaid."""
     return Settings.from_config(default_config({"models": overlay}))
+
+
+def test_every_rule_sized_from_the_cohort_has_both_estimates():
+    """`job_resources("<rule>")` in rules/*.smk reads MEMORY_MB and RUNTIME_MIN: both must know the rule."""
+    rules = "".join(path.read_text() for path in sorted((REPO / "rules").glob("*.smk")))
+    sized = set(re.findall(r'job_resources\("(\w+)"\)', rules))
+    assert {"score", "forecast_interventions", "score_interventions"} <= sized
+    assert sized - set(MEMORY_MB) == set() and sized - set(RUNTIME_MIN) == set()
 
 
 def test_full_preset_has_the_upstream_dimensions():

@@ -9,12 +9,19 @@ import pytest
 import yaml
 
 from cohort_helpers import REPO
-from lembas_core.common.settings import config_paths, from_mapping
+from lembas_core.common.settings import (
+    INTERVAL_REPLICATES,
+    Member,
+    ScoreSettings,
+    config_paths,
+    from_mapping,
+    roster_from_params,
+)
 from lembas_core.models.base import REGISTRY, model_file
 from lembas_core.models.settings import RNNArchitecture, RNNExecution, RNNTraining
 from lembas_core.workflow.config_table import generated_section, render, with_table
 from lembas_core.workflow.config_table import rows as config_rows
-from lembas_core.workflow.settings import Settings, default_config, merged, model_settings
+from lembas_core.workflow.settings import Settings, default_config, execution_settings, merged, model_settings
 
 SCHEMA = yaml.safe_load((REPO / "config" / "config.schema.yaml").read_text())
 PRESETS = sorted((REPO / "config" / "presets").glob("*.yaml"))
@@ -80,6 +87,39 @@ def test_rnn_params_hold_what_defines_the_model_and_nothing_else():
     assert settings.specs["rnn"].execution == RNNExecution("auto", 5)
     assert model_settings("rnn", params) == settings.models["rnn"]
     assert asdict(settings.models["rnn"]) == params
+
+
+def test_execution_settings_round_trip_through_their_own_params():
+    """Where a job runs reaches it apart from what defines the model (rules/common.smk: `rerunning_nothing`)."""
+    settings = Settings.from_config(default_config({"models": {"rnn": {"device": "cpu"}}}))
+    for name, spec in settings.specs.items():
+        assert execution_settings(spec.kind, settings.execution_params(name)) == spec.execution
+    assert settings.execution_params("rnn") == {"device": "cpu", "checkpoint_every": 5}
+    assert settings.execution_params("mlr") == {} and execution_settings("mlr", {}) is None
+
+
+@pytest.mark.parametrize("method", sorted(INTERVAL_REPLICATES))
+def test_score_params_hold_only_what_the_interval_method_reads(method):
+    """evaluate.bootstrap and bootstrap_seed go to the jobs of the bootstrap methods only."""
+    score = dataclasses.replace(Settings.from_config(default_config()).evaluate.score, interval=method)
+    params = score.params()
+    resamples = method in ("bca", "percentile")
+    assert ("bootstrap" in params, "bootstrap_seed" in params) == (resamples, resamples)
+    assert {"interval", "include_zero_filled"} <= set(params)
+    rebuilt = ScoreSettings.from_params(params)
+    assert rebuilt.draws() == ((200, 888) if resamples else (0, 0))
+    assert rebuilt == (score if resamples else dataclasses.replace(score, bootstrap=None, bootstrap_seed=None))
+    assert rebuilt.leaves_one_out == (method in ("bca", "jackknife"))
+
+
+def test_rosters_keep_names_kinds_and_networks_together():
+    settings = Settings.from_config(default_config())
+    names = settings.first_replicates()
+    roster = roster_from_params(settings.roster(names))
+    assert list(roster) == names  # table order
+    assert roster["rnn_shuffled"] == Member("rnn", "shuffled") and roster["mlr"] == Member("mlr", "")
+    with pytest.raises(KeyError, match=r"roster.mlr: missing \['network'\]"):
+        roster_from_params({"mlr": {"kind": "mlr"}})
 
 
 def test_overlays_merge_nested_keys_one_by_one():

@@ -59,6 +59,7 @@ EXPECTED_JOBS = {
     "intervention_design": 1,
     "intervention_truth": 1,  # the tiny preset's one level
     "forecast_interventions": 8,  # 8 forecasters: the 7 models and prior_ridge_3steps
+    "score_interventions": 8,  # their forecasts scored
     "summarize_interventions": 1,
 }
 

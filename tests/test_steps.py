@@ -10,6 +10,7 @@ import pytest
 
 from cohort_helpers import DEFAULTS
 from lembas_core.common.layout import SPLITS
+from lembas_core.common.settings import ScoreSettings
 from lembas_core.data.dataset import load_dataset
 from lembas_core.evaluation.intervals import Replicates
 from lembas_core.models.base import REGISTRY, ModelFile, load_model
@@ -109,6 +110,38 @@ def test_perfect_predictions_score_one_and_summaries_gather_every_pair(dataset, 
     assert paired["verdict"].iloc[0] in ("a_better", "tie")
     assert set(pd.read_csv(outputs[1], sep="\t")["model"]) == {"perfect", "noisy"}
     assert pd.read_csv(outputs[4], sep="\t")["n_replicates"].tolist() == [1, 1]
+
+
+def test_without_intervals_the_score_jobs_keep_only_the_estimates(dataset, tmp_path):
+    """`evaluate.interval: none` reads no replicate: the score jobs compute none (their resamples hold the
+    estimates alone) and the paired table gives the differences without an interval."""
+    settings = ScoreSettings.from_params(replace(DEFAULTS.evaluate.score, interval="none").params())
+    ds = load_dataset(dataset)
+    y = np.asarray(ds.y["test"], np.float32)
+    noise = np.random.default_rng(1).standard_normal(y.shape).astype(y.dtype)
+    files: dict[str, dict] = {"rows": {}, "per_gene": {}, "predictions": {}, "resamples": {}}
+    for model, scale in (("close", 0.1), ("far", 0.5)):
+        key = (model, "test")
+        files["predictions"][key] = tmp_path / f"{model}.npy"
+        np.save(files["predictions"][key], y + scale * noise)
+        for part, suffix in (("per_gene", "g.tsv"), ("rows", "r.tsv"), ("resamples", "npz")):
+            files[part][key] = tmp_path / f"{model}.{suffix}"
+        outputs = ScoreOutputs(files["per_gene"][key], files["rows"][key], files["resamples"][key])
+        row = score_split(model, "test", files["predictions"][key], dataset, outputs, settings)
+        found = Replicates.load(files["resamples"][key])
+        assert found.estimate["r2_uniform"] == row["r2_uniform"] and found.n == len(ds.samples["test"])
+        assert all(len(v) == 0 for part in (found.bootstrap, found.jackknife) for v in part.values())
+        assert "r2_uniform_lo" not in row and "r2_uniform_corrected" not in row
+    reports = [tmp_path / f"{model}.fit.json" for model in ("close", "far")]
+    for model, path in zip(("close", "far"), reports):
+        FitReport(model, "truth plus noise", None, 0, 0, 0, "a recipe").write(path)
+    inputs = SummaryInputs(list(files["rows"].values()), files["per_gene"], files["predictions"], reports, dataset,
+                           files["resamples"])  # fmt: skip
+    outputs = [tmp_path / name for name in ("summary.tsv", "strata.tsv", "paired.tsv", "fits.tsv", "rep.tsv")]
+    summarize(inputs, SummaryOutputs(*outputs), settings)
+    paired = pd.read_csv(outputs[2], sep="\t")
+    assert paired["r2_uniform_difference"].iloc[0] > 0 and paired["verdict"].iloc[0] == "no interval"
+    assert paired["r2_uniform_difference_lo"].isna().all()
 
 
 def test_network_models_write_the_network_they_used(dataset, tmp_path):

@@ -1,13 +1,15 @@
 """Partial reruns: after one complete tiny run, a change schedules exactly the jobs it touches.
 
 The scheduled work is read from `snakemake --summary` (one TSV row per output file with its rule
-and plan), never from timings.
+and plan), never from timings. Code changes are made in a copy of the workflow's files, never in
+this checkout.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -37,17 +39,15 @@ pytestmark = pytest.mark.workflow
 
 
 TINY_LEVELS = ("knockdown",)  # config/presets/tiny.yaml
+INTERVENTION_TABLES = {f"results/metrics/interventions{s}.tsv" for s in ("", "_summary", "_paired")}
 
 
 def model_downstream(model: str, genes=("ALB", "AFP")) -> dict[str, set[str]]:
     """Per-model outputs downstream of a model's training (its predictions, scores, SHAP and forecasts)."""
     splits = ("train", "test", "validation")
     return {
-        "forecast_interventions": {
-            f"results/interventions/{d}/{model}_{level}.{ext}"
-            for level in TINY_LEVELS
-            for d, ext in (("forecasts", "npz"), ("scores", "tsv"))
-        },
+        "forecast_interventions": {f"results/interventions/forecasts/{model}_{level}.npz" for level in TINY_LEVELS},
+        "score_interventions": {f"results/interventions/scores/{model}_{level}.tsv" for level in TINY_LEVELS},
         "predict": {f"results/predictions/{model}_{s}.npy" for s in splits},
         "score": {f"results/metrics/{kind}/{model}_{s}.tsv" for kind in ("per_gene", "rows") for s in splits}
         | {f"results/metrics/resamples/{model}_{s}.npz" for s in splits},
@@ -85,7 +85,7 @@ def test_rnn_hyperparameter_reruns_only_the_rnns_and_downstream(tiny_run, tmp_pa
     rnns = ("rnn", "rnn_shuffled")
     suffixes = (".pt", "_training.tsv", ".fit.json", ".network.tsv")
     assert plans.pop("train_rnn") == {f"results/models/{m}{suffix}" for m in rnns for suffix in suffixes}
-    for rule in ("predict", "score", "shap", "forecast_interventions"):
+    for rule in ("predict", "score", "shap", "forecast_interventions", "score_interventions"):
         assert plans.pop(rule) == set().union(*(model_downstream(m)[rule] for m in rnns)), rule
     assert set(plans) == GATHERED
 
@@ -114,9 +114,9 @@ def test_adding_a_perturbation_level_schedules_only_its_jobs(tiny_run, tmp_path)
     level = {"interventions": {"levels": {"overexpression": {"quantile": 0.98, "shift_sd": 0}}}}
     plans = pending(tiny_run, configfiles=(TINY, write_config(tmp_path / "l.yaml", level)))
     assert plans.pop("intervention_truth") == {"results/cohort/interventions/overexpression.npz"}
-    forecasts = plans.pop("forecast_interventions")
-    assert forecasts and all(path.endswith(("_overexpression.npz", "_overexpression.tsv")) for path in forecasts)
-    assert {path.split("/")[-1].rsplit("_overexpression", 1)[0] for path in forecasts} == set(tiny_models())
+    for rule, path in (("forecast_interventions", "forecasts/{}.npz"), ("score_interventions", "scores/{}.tsv")):
+        expected = {"results/interventions/" + path.format(f"{m}_overexpression") for m in tiny_models()}
+        assert plans.pop(rule) == expected, rule
     assert set(plans) == {"summarize_interventions", "verdict"}  # not the design, not the other levels
 
 
@@ -124,8 +124,31 @@ def test_a_forecast_only_setting_reruns_only_that_models_forecasts(tiny_run, tmp
     """prior_ridge_3steps forecasts with prior_ridge's file: its propagation reruns its forecasts only."""
     steps = write_config(tmp_path / "p.yaml", {"models": {"variants": {"prior_ridge_3steps": {"propagation": 5}}}})
     plans = pending(tiny_run, configfiles=(TINY, steps))
-    assert plans.pop("forecast_interventions") == model_downstream("prior_ridge_3steps")["forecast_interventions"]
+    own = model_downstream("prior_ridge_3steps")
+    for rule in ("forecast_interventions", "score_interventions"):
+        assert plans.pop(rule) == own[rule], rule
     assert set(plans) == {"summarize_interventions", "verdict"}
+
+
+def test_top_genes_reruns_only_the_interventional_scoring(tiny_run, tmp_path):
+    """interventions.top_genes changes how forecasts are scored, not the forecasts: the score jobs, the summary
+    (which scores the no-change baseline with it) and the verdict read from the summary rerun; nothing else."""
+    fewer = write_config(tmp_path / "t.yaml", {"interventions": {"top_genes": 10}})
+    plans = pending(tiny_run, configfiles=(TINY, fewer))
+    assert plans.pop("score_interventions") == {
+        f"results/interventions/scores/{m}_{level}.tsv" for m in tiny_models() for level in TINY_LEVELS
+    }
+    assert plans.pop("summarize_interventions") == INTERVENTION_TABLES | {"results/figures/interventions.png"}
+    assert plans.pop("verdict") == {"results/verdict.md", "results/verdict.rst"}
+    assert plans == {}
+
+
+def test_bootstrap_settings_rerun_nothing_under_the_jackknife(tiny_run, tmp_path):
+    """The default jackknife intervals read no bootstrap resample: evaluate.bootstrap and bootstrap_seed are
+    in no job's params, so changing them schedules no job at all."""
+    for name, change in (("resamples", {"bootstrap": 50}), ("seed", {"bootstrap_seed": 1})):
+        overlay = write_config(tmp_path / f"{name}.yaml", {"evaluate": change})
+        assert pending(tiny_run, configfiles=(TINY, overlay)) == {}, name
 
 
 def test_deleted_batch_model_reruns_only_that_batch(tiny_run):
@@ -143,6 +166,26 @@ def test_deleted_batch_model_reruns_only_that_batch(tiny_run):
     assert set(plans) == GATHERED
 
 
+CHECKOUT_PARTS = ("Snakefile", "rules", "workflow_scripts", "lembas_core", "config", "envs", "profiles")
+
+
+@pytest.fixture(scope="module")
+def checkout_run(tmp_path_factory) -> tuple[Path, Path]:
+    """(checkout, workdir): a copy of the workflow's files (Snakefile, rules, scripts, library, config) and one
+    complete tiny run of that copy, for the tests that edit library code: they edit the copy, never this
+    checkout (which other processes may be importing meanwhile)."""
+    checkout = tmp_path_factory.mktemp("checkout")
+    for part in CHECKOUT_PARTS:
+        if (REPO / part).is_dir():
+            shutil.copytree(REPO / part, checkout / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(REPO / part, checkout / part)
+    workdir = tmp_path_factory.mktemp("checkout_run")
+    result = snakemake(workdir, checkout=checkout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return checkout, workdir
+
+
 @contextmanager
 def edited(module: Path):
     """Append a comment to `module` (a real content change: Snakemake compares checksums, not only
@@ -156,11 +199,12 @@ def edited(module: Path):
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
-def test_edited_library_module_reruns_the_rules_that_use_it(tiny_run):
+def test_edited_library_module_reruns_the_rules_that_use_it(checkout_run):
     """lembas_core/evaluation/metrics.py is imported by scoring, summarising, the ladder and the verdict only: an
     edit reruns just those."""
-    with edited(REPO / "lembas_core" / "evaluation" / "metrics.py"):
-        plans = pending(tiny_run)
+    checkout, workdir = checkout_run
+    with edited(checkout / "lembas_core" / "evaluation" / "metrics.py"):
+        plans = pending(workdir, checkout=checkout)
     assert len(plans.pop("score")) == 7 * 3 * 3  # per-gene table, summary row, replicates of every model x split
     # downstream of the scores (the ladder and the verdict import metrics too); no training, no predictions
     assert set(plans) == {"summarize_metrics", "figures", "ladder", "verdict"}
@@ -177,11 +221,13 @@ def scheduled_reasons(stdout: str) -> dict[str, list[str]]:
     return reasons
 
 
-def test_low_level_edit_reschedules_every_importing_rule_because_of_that_file(tiny_run):
+def test_low_level_edit_reschedules_every_importing_rule_because_of_that_file(checkout_run):
     """io/tables.py is imported, directly or not, by most steps. Each rule is dry-run on its own
     (`--allowed-rules`, so that no upstream rerun masks the reason): every job of a rule that imports the
     module must be rescheduled because of the module itself; a rule that does not import it, not at all."""
-    module = REPO / "lembas_core" / "io" / "tables.py"
+    checkout, workdir = checkout_run
+    module = REPO / "lembas_core" / "io" / "tables.py"  # which rules import it: read here (the copy is the same)
+    copied = checkout / module.relative_to(REPO)
     scripts = rule_scripts()
     del scripts["predict_temporary"]  # no jobs: the tiny config keeps every split's predictions
     del scripts["ingest_interventions"], scripts["observed_interventions"]  # no jobs: no perturbation data
@@ -193,21 +239,23 @@ def test_low_level_edit_reschedules_every_importing_rule_because_of_that_file(ti
             importing.add(rule)
     assert {"synthesize_cohort", "ingest", "train_rnn", "predict", "shap"} <= importing
     assert set(scripts) - importing, "expected some rule that does not import io/tables.py"
-    with edited(module):
+    with edited(copied):
         for rule in scripts:
-            result = snakemake(tiny_run, "-n", "--allowed-rules", rule, configfiles=(TINY,))
+            result = snakemake(workdir, "-n", "--allowed-rules", rule, configfiles=(TINY,), checkout=checkout)
             assert result.returncode == 0, result.stdout + result.stderr
             reasons = scheduled_reasons(result.stdout).get(rule, [])
             if rule in importing:
                 assert reasons, f"{rule} imports {module.name} but was not rescheduled"
-                assert all(str(module) in reason for reason in reasons), (rule, reasons[:1])
+                assert all(str(copied) in reason for reason in reasons), (rule, reasons[:1])
             else:
                 assert reasons == [], f"{rule} does not import {module.name} but was rescheduled: {reasons[:1]}"
 
 
 def test_execution_settings_rerun_nothing(tiny_run, tmp_path):
-    """The RNN's device and checkpoint period, and the job thread counts, change no result."""
-    overlay = write_config(tmp_path / "e.yaml", {"models": {"rnn": {"device": "cpu", "checkpoint_every": 7}}})
+    """The RNN's device and checkpoint period and XGBRF's device change no result: they reach the jobs in
+    params that rerun nothing."""
+    execution = {"rnn": {"device": "cpu", "checkpoint_every": 7}, "xgbrf": {"device": "cpu"}}
+    overlay = write_config(tmp_path / "e.yaml", {"models": execution})
     assert pending(tiny_run, configfiles=(TINY, overlay)) == {}
 
 

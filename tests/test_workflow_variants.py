@@ -18,7 +18,7 @@ def test_adding_a_variant_on_the_command_line_schedules_only_its_jobs(tiny_run):
     own = {rule: outputs for rule, outputs in plans.items() if rule not in GATHERED}
     assert own.pop("fit_linear") == {"results/models/mlr_again.npz", "results/models/mlr_again.fit.json"}
     assert own.pop("predict") == {f"results/predictions/mlr_again_{s}.npy" for s in ("train", "test", "validation")}
-    assert {rule for rule in own} == {"score", "shap", "forecast_interventions"}
+    assert {rule for rule in own} == {"score", "shap", "forecast_interventions", "score_interventions"}
     assert all("/mlr_again_" in path for outputs in own.values() for path in outputs)
     assert set(plans) - set(own) - {"fit_linear", "predict"} == GATHERED
     assert pending(tiny_run) == {}  # without it again: nothing

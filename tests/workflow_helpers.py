@@ -20,14 +20,16 @@ def snakemake_command(
     *args: str,
     configfiles: tuple[Path, ...] = (TINY,),
     profile: tuple[str, ...] = ("--workflow-profile", "none", "--cores", "2"),
+    checkout: Path = REPO,
 ) -> list[str]:
-    """`python -m snakemake` on the repo Snakefile in `workdir`; by default no profile and 2 cores."""
+    """`python -m snakemake` on the Snakefile of `checkout` (default: this repository) in `workdir`; by default
+    no profile and 2 cores."""
     cmd = [
         sys.executable,
         "-m",
         "snakemake",
         "--snakefile",
-        str(REPO / "Snakefile"),
+        str(checkout / "Snakefile"),
         "--directory",
         str(workdir),
         *profile,
@@ -47,10 +49,11 @@ def snakemake(
     configfiles: tuple[Path, ...] = (TINY,),
     timeout: int = 600,
     profile: tuple[str, ...] = ("--workflow-profile", "none", "--cores", "2"),
+    checkout: Path = REPO,
 ) -> subprocess.CompletedProcess:
     """Run `snakemake_command` and capture its output (`profile`: e.g. DEFAULT_PROFILE)."""
     return subprocess.run(
-        snakemake_command(workdir, *args, configfiles=configfiles, profile=profile),
+        snakemake_command(workdir, *args, configfiles=configfiles, profile=profile, checkout=checkout),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -61,9 +64,12 @@ def snakemake(
 GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder", "verdict", "summarize_interventions"}
 
 
-def pending(workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,)) -> dict[str, set[str]]:
-    """Outputs that a run would (re)create, by rule, from the machine-readable `--summary`."""
-    result = snakemake(workdir, "--summary", *args, configfiles=configfiles)
+def pending(
+    workdir: Path, *args: str, configfiles: tuple[Path, ...] = (TINY,), checkout: Path = REPO
+) -> dict[str, set[str]]:
+    """Outputs that a run would (re)create, by rule, from the machine-readable `--summary` (of the workflow
+    in `checkout`)."""
+    result = snakemake(workdir, "--summary", *args, configfiles=configfiles, checkout=checkout)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout[result.stdout.index("output_file\tdate\trule") :].splitlines()
     header = lines[0].split("\t")

@@ -1,7 +1,7 @@
 """Snakemake script of rule summarize_metrics: unpack, then call lembas_core.steps."""
 
 from lembas_core.common.layout import by_model_and_split
-from lembas_core.common.settings import ScoreSettings, from_mapping
+from lembas_core.common.settings import ScoreSettings
 from lembas_core.steps.runtime import job
 from lembas_core.steps.summarize_metrics import SummaryInputs, SummaryOutputs, summarize
 
@@ -16,5 +16,5 @@ with job(snakemake.log[0], snakemake.threads):
         resamples=by_model_and_split(p.models, p.splits, i.resamples),
     )
     outputs = SummaryOutputs(**dict(snakemake.output.items()))
-    settings = from_mapping(ScoreSettings, p.settings, "evaluate")
+    settings = ScoreSettings.from_params(p.settings)
     summarize(inputs, outputs, settings, p.replicate_of)

@@ -1,5 +1,6 @@
 """Snakemake script of rule verdict: unpack, then call lembas_core.steps."""
 
+from lembas_core.common.settings import roster_from_params
 from lembas_core.steps.runtime import job
 from lembas_core.steps.verdict import VerdictFiles, write_verdict
 
@@ -9,5 +10,4 @@ with job(snakemake.log[0], snakemake.threads):
     files = VerdictFiles(
         i.summary, i.paired, i.ladder_paired, i.fits, i.dataset, i.description, interventions, p.observed_interventions
     )
-    kinds, networks = dict(zip(p.models, p.kinds)), dict(zip(p.models, p.networks))
-    write_verdict(files, kinds, networks, p.method, dict(snakemake.output.items()))
+    write_verdict(files, roster_from_params(p.roster), p.method, dict(snakemake.output.items()))

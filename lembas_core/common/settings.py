@@ -164,14 +164,59 @@ class PreprocessSettings:
     targets_outside_network: str  # drop | keep
 
 
+# The replicates each interval method (`evaluate.interval`, lembas_core.evaluation.intervals) reads: bootstrap
+# resamples (drawn with `evaluate.bootstrap` and `bootstrap_seed`) and leave-one-out (jackknife) replicates.
+INTERVAL_REPLICATES: dict[str, tuple[str, ...]] = {
+    "jackknife": ("jackknife",),
+    "bca": ("bootstrap", "jackknife"),
+    "percentile": ("bootstrap",),
+    "none": (),
+}
+RESAMPLING = ("bootstrap", "bootstrap_seed")  # the ScoreSettings that only the bootstrap methods read
+
+
 @dataclass(frozen=True)
 class ScoreSettings:
-    """Bootstrap intervals and the zero-filled-gene policy: what one score job uses of `evaluate`."""
+    """Intervals and the zero-filled-gene policy: what one score job uses of `evaluate`.
+
+    A rule passes :meth:`params` (only what the interval method reads, so that changing a setting it does
+    not read reruns nothing) and the job rebuilds the settings with :meth:`from_params`.
+    """
 
     interval: str  # jackknife | bca | percentile | none (lembas_core.evaluation.intervals)
-    bootstrap: int  # resamples of samples for the bootstrap methods
-    bootstrap_seed: int
+    bootstrap: int | None  # resamples of samples for the bootstrap methods (None in a job of another method)
+    bootstrap_seed: int | None
     include_zero_filled: bool
+
+    @property
+    def resamples(self) -> bool:
+        """Whether the interval method reads bootstrap resamples (and so `bootstrap` and `bootstrap_seed`)."""
+        return "bootstrap" in INTERVAL_REPLICATES[self.interval]
+
+    @property
+    def leaves_one_out(self) -> bool:
+        """Whether the interval method reads leave-one-out (jackknife) replicates."""
+        return "jackknife" in INTERVAL_REPLICATES[self.interval]
+
+    def draws(self) -> tuple[int, int]:
+        """(bootstrap resamples, their seed) that the interval method draws; (0, 0), nothing drawn, for the
+        methods without resamples."""
+        if not self.resamples:
+            return 0, 0
+        if self.bootstrap is None or self.bootstrap_seed is None:
+            raise ValueError(f"evaluate.interval {self.interval!r} resamples: it needs bootstrap and bootstrap_seed")
+        return self.bootstrap, self.bootstrap_seed
+
+    def params(self) -> dict[str, Any]:
+        """The settings the interval method reads as a plain dict, for a rule's `params`: the bootstrap's
+        resamples and seed for the bootstrap methods only."""
+        values = dataclasses.asdict(self)
+        return values if self.resamples else {k: v for k, v in values.items() if k not in RESAMPLING}
+
+    @classmethod
+    def from_params(cls, values: Mapping[str, Any]) -> ScoreSettings:
+        """Inverse of :meth:`params`, inside a job: the settings the method does not read are None."""
+        return from_mapping(cls, {**dict.fromkeys(RESAMPLING), **values}, "evaluate")
 
 
 @dataclass(frozen=True)
@@ -261,3 +306,40 @@ class InterventionSettings:
             if level is not None
         }
         object.__setattr__(self, "levels", levels)
+
+
+# The roster of a job that gathers several models: their names in table order, each with its kind and network.
+# A rule passes it in `params` as one mapping (:func:`roster_params`), not as parallel lists of names, kinds and
+# networks that must stay aligned; the job reads it back typed (:func:`roster_from_params`).
+
+
+@dataclass(frozen=True)
+class Member:
+    """One model of a roster: its kind (its family and colour) and the network it was trained on (prior,
+    shuffled or random; '' for kinds that use none)."""
+
+    kind: str
+    network: str
+
+
+Roster = Mapping[str, Member]  # model name -> its kind and network, in table order
+
+
+def roster_params(roster: Roster) -> dict[str, dict[str, Any]]:
+    """`roster` as plain dicts, for a rule's `params` (a change reruns its jobs)."""
+    return {name: dataclasses.asdict(member) for name, member in roster.items()}
+
+
+def roster_from_params(params: Mapping[str, Mapping[str, Any]]) -> dict[str, Member]:
+    """Inverse of :func:`roster_params`, inside a job."""
+    return {name: from_mapping(Member, values, f"roster.{name}") for name, values in params.items()}
+
+
+def kinds_of(roster: Roster) -> dict[str, str]:
+    """Model name -> kind, in roster order."""
+    return {name: member.kind for name, member in roster.items()}
+
+
+def networks_of(roster: Roster) -> dict[str, str]:
+    """Model name -> network ('' for kinds that use none), in roster order."""
+    return {name: member.network for name, member in roster.items()}

@@ -7,7 +7,9 @@ preprocessed dataset, or the run stops at the preprocess checkpoint (before any 
 close matches and why a gene of the gene matrix is not a target.
 
 Preprocessing checks the choice before it writes the dataset; the workflow reads the genes from the
-dataset (`shap_genes`), which also catches a list edited after preprocessing.
+dataset (`shap_genes`), which also catches a list edited after preprocessing. Standard library only: the
+workflow calls it while Snakemake builds the DAG (rules/common.smk), so it reads the store's names and
+report without numpy (:class:`lembas_core.io.manifest.StoreIndex`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lembas_core.io.errors import InputDataError, preview
-from lembas_core.io.store import Store
+from lembas_core.io.manifest import StoreIndex
 
 DEFAULT_SHAP_GENES = ("ALB", "AFP")  # the upstream notebook explains these two liver genes
 
@@ -71,5 +73,5 @@ def select_shap_genes(setting: str | Sequence[str], targets: Sequence[str], repo
 
 def shap_genes(setting: str | Sequence[str], dataset_dir: str | Path) -> tuple[list[str], str]:
     """`select_shap_genes` on the dataset store in `dataset_dir`."""
-    store = Store(dataset_dir, kind="dataset")
+    store = StoreIndex(dataset_dir, kind="dataset")
     return select_shap_genes(setting, store.names("targets"), store.manifest["report"])

@@ -20,7 +20,6 @@ from lembas_core.evaluation.intervals import LOW_VARIANCE, Replicates, replicate
 from lembas_core.evaluation.verdicts import verdict_of
 
 SUMMARY_METRICS = ("r2_uniform", "pearson_uniform", "spearman_uniform", "r2_flat", "pearson", "rmse", "mae")
-BOOTSTRAP_METHODS = ("percentile", "bca")
 # Metrics shown without an interval: no method covered their population value in the coverage experiment
 # (spearman_uniform, ranks held fixed within a resample: 22-73% at n = 17 and 60; benchmarks/README.md).
 WITHOUT_INTERVAL = ("spearman_uniform",)
@@ -86,11 +85,13 @@ def summary_metrics(
     """Headline metrics of `y` vs `p` (samples x genes) on the genes of `genes_mask`, each with its 95%
     interval by `settings.interval` (`<metric>_lo`, `_hi`; none when `settings.interval` is ``none``), and
     with the jackknife `r2_uniform_corrected`, its bias-corrected r2_uniform; plus the replicates behind them
-    (to pair with another model's on the same samples)."""
+    (to pair with another model's on the same samples): only those the method reads, so with ``none`` the
+    estimates alone."""
     check_pair(y, p)
     method = settings.interval
-    n_boot = settings.bootstrap if method in BOOTSTRAP_METHODS else 0
-    found = replicates(np.asarray(y)[:, genes_mask], np.asarray(p)[:, genes_mask], n_boot, settings.bootstrap_seed)
+    n_boot, seed = settings.draws()
+    ys, ps = np.asarray(y)[:, genes_mask], np.asarray(p)[:, genes_mask]
+    found = replicates(ys, ps, n_boot, seed, jackknife=settings.leaves_one_out)
     row: dict[str, float] = {"n_samples": found.n, "n_genes": int(np.sum(genes_mask))}
     for metric in SUMMARY_METRICS:
         row[metric] = found.estimate[metric]

@@ -79,8 +79,9 @@ class ModelKind:
     settings : type
         Typed settings class built from `models.<name>` (nested dataclasses are written flat there).
     execution : type or None
-        Settings of `models.<name>` that only say where the jobs run (device, checkpoint period): kept
-        out of the rule's `params`, so changing them reruns nothing.
+        Settings of `models.<name>` that only say where the jobs run (device, checkpoint period): they
+        reach the jobs through `params` that Snakemake's params trigger leaves out (rules/common.smk,
+        `rerunning_nothing`), so changing them reruns nothing.
     recipes : mapping
         Named overlays of the settings, chosen by a `recipe` setting (rnn: ``upstream``).
     trainer : str
@@ -195,6 +196,11 @@ class ModelKind:
     def from_params(self, params: Mapping[str, Any]) -> Any:
         """Inverse of ``dataclasses.asdict(settings)``: the typed settings inside a job (a rule's `params`)."""
         return from_mapping(self.settings, params, f"models.{self.name}")
+
+    def execution_from_params(self, params: Mapping[str, Any]) -> Any:
+        """Inverse of ``dataclasses.asdict(execution)``: the typed execution settings inside a job (None for a
+        kind without)."""
+        return from_mapping(self.execution, params, f"models.{self.name}") if self.execution else None
 
     def replicate(self, settings: Any, offset: int) -> Any:
         """The settings of replicate `offset` + 1 (`offset` 0: `settings` themselves)."""

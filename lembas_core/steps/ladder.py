@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lembas_core.common.settings import ScoreSettings
+from lembas_core.common.settings import Roster, ScoreSettings, kinds_of, networks_of
 from lembas_core.evaluation.intervals import Replicates
 from lembas_core.evaluation.ladder import ladder_comparisons, ladder_pairs, ladder_table, truth_breakdown
 from lembas_core.io.atomic import write_tsv
@@ -35,17 +35,14 @@ class LadderInputs:
 
 
 def ladder_report(
-    inputs: LadderInputs,
-    kinds: Mapping[str, str],
-    networks: Mapping[str, str],
-    outputs: Mapping[str, str | Path],
-    settings: ScoreSettings,
+    inputs: LadderInputs, roster: Roster, outputs: Mapping[str, str | Path], settings: ScoreSettings
 ) -> pd.DataFrame:
     """Write the ladder table, the paired comparisons and the figure (and, on synthetic data, the breakdown).
 
-    `kinds` and `networks` give each shown model's kind and network ('' for kinds without one), in
-    ladder order; `outputs` holds the paths `table`, `paired`, `figure` and, with `inputs.truth_genes`, `truth`.
+    `roster` gives each shown model's kind and network, in ladder order; `outputs` holds the paths `table`,
+    `paired`, `figure` and, with `inputs.truth_genes`, `truth`.
     """
+    kinds, networks = kinds_of(roster), networks_of(roster)
     tables = {key: read_tsv(path) for key, path in inputs.per_gene.items()}
     recovery = read_tsv(inputs.truth_recovery) if inputs.truth_recovery else None
     table = ladder_table(read_tsv(inputs.summary), read_tsv(inputs.replicates), kinds, networks, recovery)

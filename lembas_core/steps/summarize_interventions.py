@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lembas_core.common.settings import Roster, kinds_of
 from lembas_core.evaluation.interventions import NO_CHANGE, paired, score_forecast, summarize
 from lembas_core.io.atomic import write_tsv
 from lembas_core.io.interventions import PerturbationSet
-from lembas_core.io.npz import load_arrays
 from lembas_core.reporting.figures import interventions_plot
 from lembas_core.reporting.palette import Palette
+from lembas_core.steps.forecast_interventions import read_effects
 
 
 def no_change_rows(levels: Sequence[PerturbationSet], top_genes: int) -> pd.DataFrame:
@@ -60,16 +61,16 @@ def draw_interventions(
     rows_file: str | Path,
     levels: Sequence[PerturbationSet],
     effects: dict[tuple[str, str], str | Path],
-    kinds: dict[str, str],
+    roster: Roster,
     out: str | Path,
 ) -> None:
     """The interventions figure from interventions.tsv; the example is the in-range perturbation with the
     largest total true |effect| of the first level that has one (else of the first level with any); `effects`
-    maps (model, level) to the forecast jobs' mean effects, `kinds` each model's kind (its colour)."""
+    maps (model, level) to the forecast jobs' mean effects, `roster` each model's kind (its colour)."""
     sets = [s for s in levels if len(s.tfs)]
     rows = pd.read_csv(rows_file, sep="\t")
     if not sets:
-        interventions_plot(rows, ("no perturbation to show", np.zeros(0), {}), out, Palette(kinds))
+        interventions_plot(rows, ("no perturbation to show", np.zeros(0), {}), out, Palette(kinds_of(roster)))
         return
     chosen = next((s for s in sets if s.in_range.any()), sets[0])
     size = np.abs(np.nan_to_num(chosen.effect)).sum(axis=1)
@@ -79,8 +80,8 @@ def draw_interventions(
     for (model, level), path in effects.items():
         if level != chosen.level:
             continue
-        for regime, effect in load_arrays(path, ("A",), what="forecast effects file").items():
+        for regime, effect in read_effects(path).items():
             predicted.setdefault(regime, {})[model] = effect[p][scored]
     title = f"{chosen.tfs[p]} set to its {chosen.level} level"
     example = (title, chosen.effect[p][scored], predicted)
-    interventions_plot(rows, example, out, Palette(kinds))
+    interventions_plot(rows, example, out, Palette(kinds_of(roster)))

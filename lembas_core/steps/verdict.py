@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lembas_core.common.settings import Roster, kinds_of, networks_of
 from lembas_core.data.dataset import load_dataset
 from lembas_core.io.atomic import atomic_file
 from lembas_core.reporting.verdict import VerdictInputs, as_markdown, as_rst, verdict_sentences
@@ -27,10 +28,9 @@ class VerdictFiles:
     observed_interventions: bool = False  # the user's perturbation data, not the synthetic counterfactuals
 
 
-def write_verdict(
-    files: VerdictFiles, kinds: Mapping[str, str], networks: Mapping[str, str], method: str, outputs: Mapping[str, str]
-) -> list[str]:
-    """Write `outputs["markdown"]` (results/verdict.md) and `outputs["rst"]` (the report's first page)."""
+def write_verdict(files: VerdictFiles, roster: Roster, method: str, outputs: Mapping[str, str]) -> list[str]:
+    """Write `outputs["markdown"]` (results/verdict.md) and `outputs["rst"]` (the report's first page) about the
+    models of `roster` (their kinds and networks), whose intervals are by `method`."""
     report = load_dataset(files.dataset).report["validation"]
     inputs = VerdictInputs(
         summary=pd.read_csv(files.summary, sep="\t"),
@@ -43,7 +43,7 @@ def write_verdict(
         interventions_source="the perturbation data" if files.observed_interventions else
         "the synthetic cohort's exact counterfactuals",
     )  # fmt: skip
-    sentences = verdict_sentences(inputs, kinds, networks)
+    sentences = verdict_sentences(inputs, kinds_of(roster), networks_of(roster))
     with atomic_file(outputs["markdown"], "w") as handle:
         handle.write(as_markdown(sentences, method))
     with atomic_file(outputs["rst"], "w") as handle:

@@ -46,10 +46,12 @@ MEMORY_MB: dict[str, Cost] = {
     "figures": Cost(400, per_expression=4.0),  # not measured at full size
     # the interventional stage: the design regenerates the cohort (as synthesize_cohort), a truth job reads the
     # chosen individuals' state; a forecast holds (perturbed rows x targets) float64 effects
-    # (benchmarks/README.md, "Interventions")
+    # (benchmarks/README.md, "Interventions"); scoring reads one level's perturbations and one model's mean
+    # effects (perturbations x targets), as a truth job holds them; not measured at full size
     "intervention_design": Cost(300, per_expression=12.0),
     "intervention_truth": Cost(400, per_expression=0.5),
     "forecast_interventions": Cost(900, per_expression=2.0, per_medge=100),
+    "score_interventions": Cost(400, per_expression=0.5),
     "summarize_interventions": Cost(400),
 }
 
@@ -71,6 +73,7 @@ RUNTIME_MIN: dict[str, Cost] = {
     "intervention_design": Cost(2, per_expression=0.003),
     "intervention_truth": Cost(2, per_expression=0.001),
     "forecast_interventions": Cost(3, per_expression=0.006, per_medge=6),
+    "score_interventions": Cost(2),
     "summarize_interventions": Cost(2),
 }
 

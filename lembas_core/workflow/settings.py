@@ -8,12 +8,13 @@ in :mod:`lembas_core.models.settings`.
 
 A rule's `params` hold only settings that change its results, so that Snakemake's params trigger
 reruns exactly those jobs: a kind's execution settings (e.g. the RNN's device and checkpoint period)
-and the thread counts are not among them.
+reach their jobs through `params` that the trigger leaves out (rules/common.smk, `rerunning_nothing`),
+and the thread counts through `threads`. Jobs get every setting through `params`, never from the config.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,12 @@ from lembas_core.common.settings import (
     EvaluateSettings,
     InterventionSettings,
     LatencySettings,
+    Member,
     PreprocessSettings,
     ResourceSettings,
     ShapSettings,
     from_mapping,
+    roster_params,
 )
 from lembas_core.models.base import REGISTRY
 from lembas_core.workflow.models import ModelSpec, resolve_models, variant_definitions
@@ -76,6 +79,17 @@ class Settings:
         """The settings of model `name` (a model of the run, else a kind) as a plain dict for `params`."""
         return asdict(self.specs[name].settings if name in self.specs else self.models[name])
 
+    def execution_params(self, name: str) -> dict[str, Any]:
+        """Where model `name`'s jobs run (its kind's execution settings, e.g. a device) as a plain dict for
+        `params`; {} for a kind without."""
+        execution = self.specs[name].execution
+        return asdict(execution) if execution is not None else {}
+
+    def roster(self, names: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Models `names` of the run, in that order, with their kinds and networks (a roster:
+        :class:`lembas_core.common.settings.Member`), as plain dicts for a gathering rule's `params`."""
+        return roster_params({name: Member(self.specs[name].kind, self.specs[name].network) for name in names})
+
     def trained_by(self, trainer: str, uses_network: bool | None = None) -> list[str]:
         """Names of the run's models (replicates included), in run order, whose kind is trained by rule
         `trainer` (:data:`lembas_core.models.base.TRAINERS`), optionally only those that do (not) use the network."""
@@ -101,6 +115,11 @@ class Settings:
 def model_settings(kind: str, params: Mapping[str, Any]) -> Any:
     """Inverse of :meth:`Settings.model_params`: the typed settings inside a job."""
     return REGISTRY[kind].from_params(params)
+
+
+def execution_settings(kind: str, params: Mapping[str, Any]) -> Any:
+    """Inverse of :meth:`Settings.execution_params`: the typed execution settings inside a job."""
+    return REGISTRY[kind].execution_from_params(params)
 
 
 def default_config(*overlays: Mapping[str, Any]) -> dict[str, Any]:
