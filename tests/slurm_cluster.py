@@ -5,10 +5,11 @@ state, spool, logs and PID files. The one exception is a copy of slurm.conf at t
 default path, /etc/slurm/slurm.conf: inside a job, Snakemake's jobstep plugin drops SLURM_CONF
 (with every other SLURM_* variable) before it calls srun. The copy is written only where no other
 configuration exists and removed again by `stop`. Daemons already running on the machine are left
-alone, and `stop` signals only the PIDs this cluster started. The node advertises more CPUs than the
-machine has (SlurmdParameters=config_overrides) so that a few small jobs run side by side, and one fake GPU
-(a character device,
-so SLURM sets CUDA_VISIBLE_DEVICES) in a `gpu` partition next to the default `main` partition.
+alone, and `stop` signals only the PIDs this cluster started. The node declares the machine's real
+CPUs and memory, so SLURM runs no more jobs at once than there are cores (more would oversubscribe them:
+XGBoost's and torch's threads slow down up to 10x when another process shares their core), and one fake
+GPU (a character device, so SLURM sets CUDA_VISIBLE_DEVICES) in a `gpu` partition next to the default
+`main` partition.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from timeouts import APT_S, DAEMON_S
 
 CLIENT_CONF = Path("/etc/slurm/slurm.conf")
 MARKER = "# written by lembas-bench tests/slurm_cluster.py; removed when the test cluster stops\n"
@@ -37,7 +40,7 @@ class ClusterUnavailable(ClusterError):
     """SLURM cannot be installed on this machine (not root, no apt, packages unavailable)."""
 
 
-def ensure_packages(timeout: int = 600) -> None:
+def ensure_packages(timeout: int = APT_S) -> None:
     """Install the Debian SLURM and munge packages when missing, without starting their services."""
     if all(shutil.which(b) for b in BINARIES):
         return
@@ -65,6 +68,19 @@ def ensure_packages(timeout: int = 600) -> None:
     missing = [b for b in BINARIES if not shutil.which(b)]
     if missing:
         raise ClusterUnavailable(f"installed {' '.join(PACKAGES)} but {', '.join(missing)} not on PATH")
+
+
+def machine_cpus() -> int:
+    """CPUs this process may run on (the affinity mask: what a container or taskset grants)."""
+    return len(os.sched_getaffinity(0))
+
+
+def machine_memory_mb(reserve_mb: int = 1024) -> int:
+    """The machine's memory in MB (/proc/meminfo MemTotal), less `reserve_mb` for the OS and the daemons."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) // 1024 - reserve_mb
+    raise ClusterError("no MemTotal in /proc/meminfo: cannot size the test node's memory")
 
 
 def _free_port() -> int:
@@ -105,10 +121,10 @@ class LocalSlurm:
     """
 
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="lembas-slurm-")))
-    cpus: int = 16
-    memory_mb: int = 16000
+    cpus: int = field(default_factory=machine_cpus)
+    memory_mb: int = field(default_factory=machine_memory_mb)
     gpus: int = 1
-    min_job_age: int = 600  # seconds finished jobs stay visible to squeue/scontrol
+    min_job_age: int = 600  # seconds finished jobs stay visible to squeue/scontrol: set it above the test's length
     started: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -137,11 +153,11 @@ class LocalSlurm:
         self._start_munge()
         self._write_config()
         self._daemon("slurmctld", ["slurmctld", "-i", "-f", str(self.conf)])
-        _wait(lambda: "UP" in self.run("scontrol", "ping", check=False).stdout, 30, "slurmctld")
+        _wait(lambda: "UP" in self.run("scontrol", "ping", check=False).stdout, DAEMON_S, "slurmctld")
         self._daemon("slurmd", ["slurmd", "-f", str(self.conf)])
         _wait(
             lambda: self.run("sinfo", "-h", "-o", "%T", check=False).stdout.strip().startswith("idle"),
-            60,
+            DAEMON_S,
             "an idle node",
         )
 
@@ -153,7 +169,7 @@ class LocalSlurm:
                 continue
             os.kill(pid, signal.SIGTERM)
             try:
-                _wait(lambda pid=pid: not _alive(pid), 20, f"{name} to stop")
+                _wait(lambda pid=pid: not _alive(pid), DAEMON_S, f"{name} to stop")
             except ClusterError:
                 os.kill(pid, signal.SIGKILL)
         self.started.clear()
@@ -162,7 +178,7 @@ class LocalSlurm:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def run(self, *cmd: str, check: bool = True) -> subprocess.CompletedProcess:
-        done = subprocess.run(cmd, capture_output=True, text=True, env=self.env, timeout=60)
+        done = subprocess.run(cmd, capture_output=True, text=True, env=self.env, timeout=DAEMON_S)
         if check and done.returncode != 0:
             raise ClusterError(f"`{' '.join(cmd)}` failed: {done.stderr.strip()}")
         return done
@@ -174,10 +190,10 @@ class LocalSlurm:
 
     def _daemon(self, name: str, cmd: list[str]) -> None:
         pid_file = self.root / "run" / f"{name}.pid"
-        done = subprocess.run(cmd, capture_output=True, text=True, env=self.env, timeout=30)
+        done = subprocess.run(cmd, capture_output=True, text=True, env=self.env, timeout=DAEMON_S)
         if done.returncode != 0:
             raise ClusterError(f"{name} did not start: {done.stderr.strip()}")
-        _wait(lambda: pid_file.exists() and pid_file.read_text().strip().isdigit(), 15, f"{name}'s PID file")
+        _wait(lambda: pid_file.exists() and pid_file.read_text().strip().isdigit(), DAEMON_S, f"{name}'s PID file")
         self.started.append((name, int(pid_file.read_text())))
 
     def _start_munge(self) -> None:
@@ -223,7 +239,7 @@ class LocalSlurm:
             "SchedulerType=sched/backfill",
             "SelectType=select/cons_tres",
             "SelectTypeParameters=CR_Core_Memory",
-            "SlurmdParameters=config_overrides",  # trust the CPUs/memory below over the hardware
+            "SlurmdParameters=config_overrides",  # take the node's layout from the line below, not the hardware
             "DefMemPerCPU=256",
             f"MinJobAge={self.min_job_age}",
             "AccountingStorageType=accounting_storage/none",  # no slurmdbd: status via squeue

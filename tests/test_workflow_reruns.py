@@ -20,6 +20,7 @@ import pytest
 
 from lembas_core.models.base import REGISTRY
 from lembas_core.workflow.code_deps import code_inputs
+from timeouts import PIPELINE_S
 from workflow_helpers import (
     GATHERED,
     REPO,
@@ -266,7 +267,7 @@ def test_killed_run_resumes_to_identical_results(tiny_run, tmp_path):
         snakemake_command(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     try:
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + PIPELINE_S  # the checkpoint comes before the pipeline's end
         while not checkpoint.exists() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.001)  # the checkpoint lives for tens of milliseconds on the tiny preset
     finally:

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from lembas_core.workflow.settings import Settings, default_config
+from timeouts import PIPELINE_S
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = REPO / "config" / "presets" / "tiny.yaml"
@@ -47,7 +48,7 @@ def snakemake(
     workdir: Path,
     *args: str,
     configfiles: tuple[Path, ...] = (TINY,),
-    timeout: int = 600,
+    timeout: int = PIPELINE_S,
     profile: tuple[str, ...] = ("--workflow-profile", "none", "--cores", "2"),
     checkout: Path = REPO,
 ) -> subprocess.CompletedProcess:
