@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from timeouts import APT_S, DAEMON_S
+from timeouts import APT_S, DAEMON_S, SLURM_JOB_RECORDS_S
 
 CLIENT_CONF = Path("/etc/slurm/slurm.conf")
 MARKER = "# written by lembas-bench tests/slurm_cluster.py; removed when the test cluster stops\n"
@@ -124,7 +124,7 @@ class LocalSlurm:
     cpus: int = field(default_factory=machine_cpus)
     memory_mb: int = field(default_factory=machine_memory_mb)
     gpus: int = 1
-    min_job_age: int = 600  # seconds finished jobs stay visible to squeue/scontrol: set it above the test's length
+    min_job_age: int = SLURM_JOB_RECORDS_S  # seconds finished jobs stay visible to squeue/scontrol
     started: list[tuple[str, int]] = field(default_factory=list)
 
     @property

@@ -20,7 +20,7 @@ from lembas_core.data.network_controls import dataset_network
 from lembas_core.evaluation.interventions import paired, score_forecast, summarize, t_interval
 from lembas_core.evaluation.verdicts import NO_INTERVAL
 from lembas_core.io.errors import InputDataError
-from lembas_core.io.interventions import NOT_SCORED, PerturbationSet
+from lembas_core.io.interventions import NOT_SCORED, PerturbationSet, read_effects
 from lembas_core.io.npz import load_arrays
 from lembas_core.models.base import ModelFile
 from lembas_core.models.forecast import forecast_effect
@@ -30,7 +30,7 @@ from lembas_core.models.propagation import feedback_matrix, input_responses
 from lembas_core.models.rnn.graph import build_graph
 from lembas_core.models.rnn.io import RNNPredictor
 from lembas_core.models.rnn.model import LembasRNN
-from lembas_core.steps.forecast_interventions import forecast, read_effects
+from lembas_core.steps.forecast_interventions import forecast
 from lembas_core.steps.ingest import ingest
 from lembas_core.steps.intervention_truth import (
     DesignOutputs,

@@ -153,7 +153,7 @@ def t_interval(values: np.ndarray) -> tuple[float, float, float]:
     mean = float(values.mean())
     if values.size < 2:
         return mean, float("nan"), float("nan")
-    from scipy import stats  # noqa: PLC0415 (only the summaries need it: forecast jobs start faster)
+    from scipy import stats  # noqa: PLC0415 (only the summaries need it: score jobs start faster)
 
     half = stats.t.ppf(0.5 + CONFIDENCE / 2, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
     return mean, mean - half, mean + half

@@ -6,7 +6,7 @@ A verdict reads the 95% interval [lo, hi] of a difference A - B between two mode
 tables (``paired.tsv``, ``ladder_paired.tsv``: :func:`lembas_core.evaluation.metrics.paired_comparison`), the
 interventional one (``interventions_paired.tsv``: :func:`lembas_core.evaluation.interventions.paired`), the
 verdict page (:mod:`lembas_core.reporting.verdict`) and the report captions all use these words.
-Dependency-free: forecast jobs import it through the interventional scores.
+Dependency-free: the interventional score jobs import it through :mod:`lembas_core.evaluation.interventions`.
 """
 
 from __future__ import annotations

@@ -1,1 +1,2 @@
-"""Files: atomic writes, text/Parquet tables (sniffed, parsed, written), the binary store, the signed network."""
+"""Files: atomic writes, text/Parquet tables (sniffed, parsed, written), plain-array `.npz` files, the binary store
+and its manifest, the signed network, perturbations and forecast effects."""

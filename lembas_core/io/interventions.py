@@ -109,3 +109,15 @@ class PerturbationSet:
             effect=arrays["effect"],
             hops=arrays.get("hops"),
         )
+
+
+def save_effects(path: str | Path, effects: dict[str, np.ndarray]) -> None:
+    """Write a forecast job's mean effects (regime -> (P, T): perturbations x targets; A, then B) to `path`
+    (`.npz`), atomically."""
+    save_arrays(path, **effects)
+
+
+def read_effects(path: str | Path) -> dict[str, np.ndarray]:
+    """The mean effects that :func:`save_effects` wrote: regime -> (P, T), in the order written (A, then B); a
+    damaged file raises InputDataError."""
+    return load_arrays(path, ("A",), what="forecast effects file")

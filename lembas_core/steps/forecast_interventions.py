@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 
 from lembas_core.evaluation.interventions import mean_effects
-from lembas_core.io.interventions import PerturbationSet
-from lembas_core.io.npz import load_arrays, save_arrays
+from lembas_core.io.interventions import PerturbationSet, save_effects
 from lembas_core.models.base import ModelFile
 from lembas_core.models.forecast import forecast_effect
 
@@ -36,10 +35,5 @@ def forecast(
             continue
         predicted = forecast_effect(model.kind, loaded, settings, controls, x, propagate=regime == "A")
         effects[regime] = mean_effects(perturbations, predicted)
-    save_arrays(out, **effects)
+    save_effects(out, effects)
     return effects
-
-
-def read_effects(path: str | Path) -> dict[str, np.ndarray]:
-    """The mean effects that :func:`forecast` wrote: regime -> (P, T), in the order written (A, then B)."""
-    return load_arrays(path, ("A",), what="forecast effects file")

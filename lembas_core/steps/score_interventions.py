@@ -9,8 +9,9 @@ import pandas as pd
 
 from lembas_core.evaluation.interventions import score_forecast
 from lembas_core.io.atomic import write_tsv
-from lembas_core.io.interventions import PerturbationSet
-from lembas_core.steps.forecast_interventions import read_effects
+from lembas_core.io.errors import InputDataError
+from lembas_core.io.interventions import PerturbationSet, read_effects
+from lembas_core.io.npz import REWRITE
 
 
 def score_forecasts(
@@ -22,7 +23,8 @@ def score_forecasts(
     perturbations = PerturbationSet.load(perturbation_file)
     effects = read_effects(effects_file)
     if any(effect.shape != perturbations.effect.shape for effect in effects.values()):
-        raise ValueError(f"{effects_file}: the forecasts do not match {perturbation_file}; rerun snakemake")
+        problem = f"its forecasts do not match the perturbations of {perturbation_file}"
+        raise InputDataError(effects_file, problem, REWRITE)
     frames = [score_forecast(perturbations, effect, (model, r), top_genes) for r, effect in effects.items()]
     rows = pd.concat(frames, ignore_index=True)
     write_tsv(rows, out, float_format="%.6g")

@@ -12,10 +12,9 @@ import pandas as pd
 from lembas_core.common.settings import Roster, kinds_of
 from lembas_core.evaluation.interventions import NO_CHANGE, paired, score_forecast, summarize
 from lembas_core.io.atomic import write_tsv
-from lembas_core.io.interventions import PerturbationSet
+from lembas_core.io.interventions import PerturbationSet, read_effects
 from lembas_core.reporting.figures import interventions_plot
 from lembas_core.reporting.palette import Palette
-from lembas_core.steps.forecast_interventions import read_effects
 
 
 def no_change_rows(levels: Sequence[PerturbationSet], top_genes: int) -> pd.DataFrame:
