@@ -36,8 +36,9 @@ from lembas_core.data.name_checks import (
 from lembas_core.data.scale import apply_transform, check_log_scale, check_validation_scale, transforms_by_role
 from lembas_core.io.atomic import atomic_directory
 from lembas_core.io.errors import InputDataError, preview
+from lembas_core.io.manifest import sha256_file
 from lembas_core.io.network import Network, read_network
-from lembas_core.io.store import StoreWriter, sha256_file
+from lembas_core.io.store import StoreWriter
 from lembas_core.io.tables import LabeledMatrix, read_matrix
 
 LOG = logging.getLogger("lembas_core.data.ingest")

@@ -14,8 +14,6 @@ import numpy as np
 
 from lembas_core.io.manifest import STORE_FORMAT, StoreIndex, sha256_file, write_json
 
-__all__ = ["STORE_FORMAT", "Store", "StoreWriter", "sha256_file", "write_json"]
-
 
 class StoreWriter:
     """Write arrays and name lists into `directory`, then a manifest describing them."""
