@@ -33,6 +33,7 @@ def expected_code(script: Path, *modules: str) -> set[str]:
     files = modulefinder_closure(script)
     for module in modules:
         files |= {str(module_file(module))} | modulefinder_closure(module_file(module))
+    files |= {str(data) for f in files for data in Path(f).parent.glob(f"{Path(f).stem}_data/*")}  # a module's data
     return files - {str(script)}
 
 
@@ -47,6 +48,14 @@ def test_model_dispatch_adds_the_kind_implementation(kind):
     declared = set(code_inputs(script, REGISTRY[kind].module))
     assert declared == expected_code(script, REGISTRY[kind].module)
     assert str(module_file(REGISTRY[kind].module)) in declared
+
+
+@pytest.mark.parametrize("script", ["summarize_metrics", "ladder", "summarize_interventions", "verdict"])
+def test_the_measured_calibration_is_code_of_the_jobs_that_give_verdicts(script):
+    """Every job whose tables or page name a winner reads the calibration tables: a new measurement reruns it."""
+    declared = set(code_inputs(REPO / "workflow_scripts" / f"{script}.py"))
+    tables = {str(p) for p in (REPO / "lembas_core/evaluation/calibration_data").glob("*.tsv")}
+    assert tables and tables <= declared
 
 
 def test_walk_sees_imports_inside_functions(tmp_path):

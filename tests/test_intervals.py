@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 from scipy.stats import pearsonr, spearmanr
 
-from lembas_core.evaluation.intervals import GENE_BLOCK, METRICS, Replicates, interval, replicates
+from lembas_core.evaluation.intervals import (
+    GENE_BLOCK,
+    METRICS,
+    R2_FLOOR,
+    Replicates,
+    interval,
+    modal_count,
+    replicates,
+    scored_genes,
+)
 
 WEIGHTS = np.random.default_rng(99).normal(size=(4, 120))
 WEIGHTS /= np.linalg.norm(WEIGHTS, axis=0)  # every gene's signal has variance 1
@@ -31,9 +40,12 @@ def pair():
 def test_estimates_equal_direct_computations(pair):
     y, p = pair
     found = replicates(y, p, 0, 0).estimate
-    genes = range(y.shape[1])
-    r2 = [1 - np.sum((y[:, j] - p[:, j]) ** 2) / np.sum((y[:, j] - y[:, j].mean()) ** 2) for j in genes]
-    assert found["r2_uniform"] == pytest.approx(np.mean(r2), rel=1e-12)
+    genes, n = range(y.shape[1]), len(y)
+    mse = np.array([np.mean((y[:, j] - p[:, j]) ** 2) for j in genes])
+    r2 = 1 - mse / np.var(y, axis=0)
+    assert found["r2_uniform_plain"] == pytest.approx(np.mean(r2), rel=1e-12)
+    unbiased = np.maximum(1 - mse / np.var(y, axis=0, ddof=1), R2_FLOOR)  # MSE over the unbiased variance
+    assert found["r2_uniform"] == pytest.approx(np.mean(unbiased), rel=1e-12) and n == 30
     assert found["pearson_uniform"] == pytest.approx(np.mean([pearsonr(y[:, j], p[:, j])[0] for j in genes]))
     assert found["spearman_uniform"] == pytest.approx(np.mean([spearmanr(y[:, j], p[:, j])[0] for j in genes]))
     flat = 1 - np.sum((y - p) ** 2) / np.sum((y - y.mean()) ** 2)
@@ -74,9 +86,11 @@ def test_replicates_round_trip_and_pair(pair, tmp_path):
 
 def test_interval_methods_on_known_replicates():
     jack = np.array([1.0, 2.0, 3.0, 4.0])
-    point, lo, hi = interval(2.0, np.array([]), jack, "jackknife", bias_corrected=True)
+    point, lo, hi = interval(2.0, np.array([]), jack, "jackknife", correction=1.0)
     assert point == pytest.approx(4 * 2.0 - 3 * 2.5)  # n * estimate - (n - 1) * mean of the leave-one-out values
     assert hi - point == pytest.approx(point - lo)
+    half = interval(2.0, np.array([]), jack, "jackknife", correction=0.5)
+    assert half[0] == pytest.approx((2.0 + point) / 2) and half[2] - half[1] == pytest.approx(hi - lo)
     plain = interval(2.0, np.array([]), jack, "jackknife")
     assert plain[0] == 2.0 and plain[2] - plain[1] == pytest.approx(hi - lo)
     boot = np.linspace(0, 1, 101)
@@ -110,14 +124,30 @@ def test_every_model_is_averaged_over_the_same_genes(pair):
         _ = full - replicates(y[:20], p[:20], 0, 0)
 
 
-def test_a_gene_that_stops_varying_in_a_replicate_keeps_its_value(pair):
-    """A gene that varies through one sample only stays in every replicate's average (with its value on all
-    samples where leaving that sample out leaves it constant), so no replicate averages over other genes."""
+def test_a_gene_that_stops_varying_in_a_resample_keeps_its_value(pair):
+    """A scored gene that varies through three samples stays in every replicate's average: a bootstrap resample
+    that draws none of them leaves it constant, and its value on all samples stands in."""
     y, p = pair
     spiky = y.copy()
     spiky[:, 0] = 0.0
-    spiky[3, 0] = 5.0
-    found = replicates(spiky, p, 0, 0)
-    assert np.isfinite(found.jackknife["r2_uniform"]).all()
-    alone = replicates(spiky[:, :1], p[:, :1], 0, 0)
-    assert alone.jackknife["r2_uniform"][3] == pytest.approx(alone.estimate["r2_uniform"])
+    spiky[[3, 9, 21], 0] = 5.0
+    found = replicates(spiky, p, 200, seed=4)
+    assert np.isfinite(found.bootstrap["r2_uniform"]).all() and np.isfinite(found.jackknife["r2_uniform"]).all()
+    alone = replicates(spiky[:, :1], p[:, :1], 200, seed=4)
+    draws = np.random.default_rng(4).multinomial(30, np.full(30, 1 / 30), size=200)
+    missed = draws[:, [3, 9, 21]].sum(axis=1) == 0
+    assert missed.any()
+    np.testing.assert_allclose(alone.bootstrap["r2_uniform"][missed], alone.estimate["r2_uniform"])
+
+
+def test_modal_count_and_the_scored_genes():
+    """A gene enters the per-gene averages when at least 3 samples differ from its most common value."""
+    y = np.zeros((20, 6))
+    y[:1, 1] = 0.01  # varies through one sample (one value 0.01 among zeros)
+    y[:2, 2] = [0.5, 0.7]  # two samples
+    y[:3, 3] = [0.5, 0.7, 0.5]  # three
+    y[:, 4] = np.arange(20.0)  # every value distinct
+    y[:, 5] = np.repeat([1.0, 2.0, 3.0, 4.0], 5)  # four values, five samples each
+    np.testing.assert_array_equal(modal_count(y), [20, 19, 18, 17, 1, 5])
+    np.testing.assert_array_equal(scored_genes(y), [False, False, False, True, True, True])
+    assert not scored_genes(np.ones((3, 2)) * np.arange(3.0)[:, None]).any()  # 3 samples: at most 2 differ

@@ -241,7 +241,7 @@ def test_paired_verdicts_read_each_metric_in_its_direction_and_t_intervals_are_s
     expected = stats.t.interval(0.95, values.size - 1, loc=values.mean(), scale=stats.sem(values))
     assert mean == pytest.approx(values.mean()) and (lo, hi) == pytest.approx(expected)
     rng = np.random.default_rng(7)
-    effect = rng.normal(0, 1, (8, 40))
+    effect = rng.normal(0, 1, (12, 40))  # 12 perturbed TFs: the t-interval's false-verdict rate is measured from 10
     hops = np.where(np.abs(effect) > 0.5, 1, 0).astype(np.int8)
     truth = _toy_set(effect, hops)
     close = score_forecast(truth, effect + rng.normal(0, 0.05, effect.shape), ("close", "A"), 20)
@@ -253,6 +253,9 @@ def test_paired_verdicts_read_each_metric_in_its_direction_and_t_intervals_are_s
     )
     assert every.loc[("far", "top_mse"), "verdict"] == "b_better"  # lower is better: the far model's MSE is higher
     assert every.loc[("close", "pearson_delta"), "verdict"] == "a_better"
+    eight = [frame[frame.tf.isin([f"TF{p}" for p in range(8)])] for frame in (close, far)]
+    few = paired(pd.concat(eight), [("close", "far")])  # below every measured number of TFs
+    assert set(few.verdict[few.lo.notna()]) == {"cannot tell at this size"}
 
 
 def test_a_paired_difference_over_one_tf_has_no_interval_and_reads_no_interval():

@@ -353,7 +353,7 @@ def test_verdict_answers_first_and_names_the_compared_models(run, verdict):
     summary = read_tsv(run / "results/metrics/summary.tsv")
     paired = read_tsv(run / "results/metrics/paired.tsv")
     for split, cohort, point in (
-        ("test", "test split", "r2_uniform_corrected"),  # the jackknife's intervals centre on the corrected r2
+        ("test", "test split", "r2_uniform"),  # the point the jackknife's interval is centred on
         ("validation", "validation cohort", "pearson_uniform"),
     ):
         ranked = summary[summary.split == split].sort_values(point, ascending=False)
@@ -377,7 +377,9 @@ def test_verdict_answers_first_and_names_the_compared_models(run, verdict):
     assert fits.loc["rnn", "converged"] == "no" and "- Warning: rnn did not converge" in markdown  # one epoch
     named = {m for m in run.roster if re.search(rf"\b{m}\b", markdown)}
     assert named >= {"ridge", "prior_ridge", "prior_ridge_shuffled", "rnn"}
-    assert markdown.rstrip().endswith("intervals: 95% jackknife (interventions: t over perturbed TFs).")
+    assert markdown.rstrip().endswith(
+        "intervals: 95% jackknife, 97% for paired differences (interventions: 95% t over perturbed TFs)."
+    )
 
     page = (run / "results/verdict.rst").read_text(encoding="utf-8")
     assert page.startswith("Verdict\n=======\n\n- On the test split")

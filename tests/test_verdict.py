@@ -8,6 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
+from lembas_core.evaluation.calibration import calibration_at
 from lembas_core.evaluation.metrics import PAIRED_COLUMNS
 from lembas_core.evaluation.verdicts import NO_INTERVAL, verdict_of
 from lembas_core.reporting.verdict import VerdictInputs, as_markdown, as_rst, verdict_sentences
@@ -22,33 +23,33 @@ def summary_row(model: str, split: str, r2: float, pearson: float, n: int = 300)
         "split": split,
         "n_samples": n,
         "n_genes": 1000,
-        "r2_uniform": r2 - 0.01,
-        "r2_uniform_corrected": r2,
+        "r2_uniform": r2,
         "r2_uniform_lo": r2 - 0.02,
         "r2_uniform_hi": r2 + 0.02,
+        "r2_uniform_plain": r2 - 0.01,
         "pearson_uniform": pearson,
         "pearson_uniform_lo": pearson - 0.02,
         "pearson_uniform_hi": pearson + 0.02,
     }
 
 
-def paired_row(split: str, a: str, b: str, difference: float, half_width: float = 0.01) -> dict:
+def paired_row(split: str, a: str, b: str, difference: float, half_width: float = 0.01, tell: bool = True) -> dict:
     lo, hi = difference - half_width, difference + half_width
     metric = "pearson_uniform" if split == "validation" else "r2_uniform"
     row = dict.fromkeys(PAIRED_COLUMNS, 0.0)
     row.update(split=split, model_a=a, model_b=b, verdict_metric=metric)
     row.update({f"{metric}_difference": difference, f"{metric}_difference_lo": lo, f"{metric}_difference_hi": hi})
-    row["verdict"] = verdict_of(lo, hi)
+    row["verdict"] = verdict_of(lo, hi, can_tell=tell)
     return row
 
 
-def inputs(summary_rows, paired_rows, fits=None, n_test=300, missing=0.0) -> VerdictInputs:
+def inputs(summary_rows, paired_rows, fits=None, n_test=300, missing=0.0, method="jackknife") -> VerdictInputs:
     for row in summary_rows:
         if row["split"] == "test":
             row["n_samples"] = n_test
     fits = fits or [{"model": m, "converged": "yes", "stop_reason": "early stop"} for m in KINDS]
     paired = pd.DataFrame(paired_rows)
-    return VerdictInputs(pd.DataFrame(summary_rows), paired, paired, pd.DataFrame(fits), missing)
+    return VerdictInputs(pd.DataFrame(summary_rows), paired, paired, pd.DataFrame(fits), missing, method=method)
 
 
 def standard(rnn_test=0.35, ridge_test=0.36, swap=False):
@@ -74,7 +75,7 @@ def test_sentences_name_the_best_model_and_the_interval_of_its_lead():
     summary, paired = standard()
     sentences = verdict_sentences(inputs(summary, paired), KINDS, NETWORKS)
     assert sentences[0].startswith("On the test split (300 samples, 1000 genes), ridge scores best")
-    assert "0.360 (bias-corrected; plain 0.350) [0.340, 0.380]" in sentences[0]
+    assert "r2_uniform): 0.360 [0.340, 0.380] (plain, as upstream computed it: 0.350)." in sentences[0]
     assert "runner-up rnn is +0.010 [-0.010, 0.030], which includes 0: a tie" in sentences[0]
     assert any("rnn_shuffled" in s and "the network's information carries it" in s for s in sentences)
     assert any(s.startswith("rnn vs prior_ridge") and "adds to the prior" in s for s in sentences)
@@ -108,14 +109,41 @@ def test_warnings_that_change_the_reading():
     summary, paired = standard(rnn_test=-0.1, ridge_test=-0.05)
     for row in summary:
         if row["split"] == "test":
-            row["r2_uniform_corrected"] = min(row["r2_uniform_corrected"], -0.01)
+            row["r2_uniform"] = min(row["r2_uniform"], -0.01)
     fits = [{"model": "rnn", "converged": "no", "stop_reason": "epoch cap 3 reached"}]
     sentences = verdict_sentences(inputs(summary, paired, fits, n_test=17, missing=0.6), KINDS, NETWORKS)
     warnings = [s for s in sentences if s.startswith("Warning")]
     assert any("rnn did not converge (epoch cap 3 reached)" in w for w in warnings)
-    assert any("Only 17 test samples" in w and "benchmarks/README.md" in w and "%" not in w for w in warnings)
     assert any("60% of the TF features are zero-filled" in w and "validation_missing: drop" in w for w in warnings)
     assert any("no model beats a constant per gene" in w for w in warnings)
+
+
+@pytest.mark.parametrize("n_test", [17, 30, 60, 300])
+def test_the_verdict_names_the_measured_coverage_at_the_runs_size(n_test):
+    """The coverage and false-verdict rate of the shipped calibration at the run's test size, in words; a
+    warning where the interval covered less than 92% there."""
+    measured = calibration_at("test", "jackknife", n_test)
+    summary, paired = standard()
+    sentences = verdict_sentences(inputs(summary, paired, n_test=n_test), KINDS, NETWORKS)
+    line = next(s for s in sentences if s.startswith(f"Intervals on {n_test} test samples"))
+    assert f"covered {100 * measured.coverage:.1f}% of sets" in line
+    assert f"equal models in {100 * measured.false_verdict:.1f}%" in line
+    assert any("covered only" in s for s in sentences if s.startswith("Warning")) == (measured.coverage < 0.92)
+
+
+def test_below_every_measured_size_the_verdict_cannot_tell_and_says_why():
+    """At 5 test samples no false-verdict rate is measured: the paired tables say so, and each comparison's
+    sentence says it cannot tell at this size instead of naming a winner."""
+    summary, paired = standard()
+    paired = [paired_row(r["split"], r["model_a"], r["model_b"], r[f"{r['verdict_metric']}_difference"],
+                         tell=r["split"] != "test") for r in paired]  # fmt: skip
+    sentences = verdict_sentences(inputs(summary, paired, n_test=5), KINDS, NETWORKS)
+    reason = "cannot tell at this size (no false-verdict rate of jackknife intervals is measured at 5 test samples"
+    assert reason in sentences[0]
+    for start in ("rnn vs the same model on a shuffled network", "rnn vs prior_ridge", "prior_ridge vs ridge"):
+        sentence = next(s for s in sentences if s.startswith(start))
+        assert reason in sentence and "carries it" not in sentence and "adds to" not in sentence
+    assert any(s.startswith("Intervals on 5 test samples: no false-verdict rate") for s in sentences)
 
 
 def test_markdown_and_report_page():
@@ -134,8 +162,9 @@ def test_a_run_without_intervals_still_gets_a_verdict():
             del row[key]
     for row in paired:
         row.update({k: float("nan") for k in row if k.endswith(("_lo", "_hi"))}, verdict=NO_INTERVAL)
-    sentences = verdict_sentences(inputs(summary, paired), KINDS, NETWORKS)
-    assert "0.350 (no interval)" in sentences[0] and "without an interval" in sentences[0]
+    sentences = verdict_sentences(inputs(summary, paired, method="none"), KINDS, NETWORKS)
+    assert "0.360 (no interval)" in sentences[0] and "no interval to decide" in sentences[0]
+    assert not any(s.startswith("Intervals on") for s in sentences)
     assert any("rnn_shuffled" in s and "no interval to decide" in s for s in sentences)
     assert any(s.startswith("rnn vs prior_ridge") and "no interval to decide" in s for s in sentences)
 

@@ -8,13 +8,25 @@ same formulas (:func:`_per_gene` and :func:`_finish`). Genes are processed in bl
 few blocks whatever the number of genes. Spearman's rho uses each gene's ranks in the whole set, kept
 fixed within a resample (the Pearson correlation of the ranks).
 
-Interval methods (95%), compared where the truth is known by `benchmarks/interval_coverage.py`:
+Which genes are averaged (:func:`scored_genes`) and how r2_uniform is estimated were chosen by measuring
+coverage where the truth is known (`benchmarks/interval_coverage.py`, benchmarks/README.md):
+
+- a gene enters the per-gene averages when at least MIN_VARYING_SAMPLES (3) of the split's samples differ
+  from its most common value: a gene that varies through one or two samples (dropout zeros) has a per-gene
+  R^2 decided by those samples, and such genes doubled the interval's width and flipped verdicts;
+- ``r2_uniform`` averages each gene's R^2 taken as mean squared error over the unbiased variance,
+  1 - (SSE/n) / (SST/(n - 1)), floored at R2_FLOOR (-1), so that no gene moves the average by more than
+  2 / genes; ``r2_uniform_plain`` is the plain average of 1 - SSE/SST (sklearn's and upstream's formula)
+  on the same genes.
+
+Interval methods (95%):
 
 - ``percentile``: the 2.5% and 97.5% quantiles of the bootstrap replicates (Efron 1979);
 - ``bca``: bias-corrected and accelerated bootstrap (Efron 1987): the percentile levels moved by the
   bootstrap's median bias z0 and the jackknife acceleration a;
-- ``jackknife``: the estimate +- t(n - 1) x the jackknife standard error (Tukey 1958); for the metrics
-  in BIAS_CORRECTED, centred on the jackknife's bias-corrected estimate (Quenouille 1956) instead.
+- ``jackknife``: the estimate +- t(n - 1) x the jackknife standard error (Tukey 1958); for the metrics of
+  BIAS_CORRECTION, centred on the estimate moved by that share of the jackknife's bias estimate
+  (Quenouille 1956).
 """
 
 from __future__ import annotations
@@ -28,15 +40,27 @@ from scipy.stats import norm, rankdata, t
 from lembas_core.io.npz import load_arrays, save_arrays
 
 LOW_VARIANCE = 1e-10
-METRICS = ("r2_flat", "r2_uniform", "pearson", "pearson_uniform", "spearman_uniform", "rmse", "mae")
-PER_GENE = ("r2_uniform", "pearson_uniform", "spearman_uniform")  # averages of per-gene values over genes
+METRICS = (
+    "r2_flat",
+    "r2_uniform",
+    "r2_uniform_plain",
+    "pearson",
+    "pearson_uniform",
+    "spearman_uniform",
+    "rmse",
+    "mae",
+)
+PER_GENE = ("r2_uniform", "r2_uniform_plain", "pearson_uniform", "spearman_uniform")  # averages over genes
 POOLED_SUMS = ("sse", "sae", "sy", "syy", "sp", "spp", "syp")
 METHODS = ("percentile", "bca", "jackknife")
-# Each gene's R^2 is taken around the test set's own mean, which biases r2_uniform low at small n (0.28 for a
-# population value of 0.37 at n = 17; benchmarks/README.md): its jackknife interval is centred on the
-# bias-corrected estimate. For the other metrics the correction is small and, with outlying samples (dropout
-# zeros, a batch-shifted cohort), unstable, so their intervals are centred on the estimate itself.
-BIAS_CORRECTED = ("r2_uniform",)
+MIN_VARYING_SAMPLES = 3  # a scored gene differs from its most common value in at least this many samples
+R2_FLOOR = -1.0  # r2_uniform's per-gene values are floored here
+# Each gene's R^2 is taken around the split's own mean and is a ratio: r2_uniform stays biased low at small n
+# after the unbiased variance (0.04 below the population value at n = 17), and the jackknife's bias estimate
+# overshoots there (+0.013 above it): the interval is centred on half that correction, which covered 92-98% from
+# n = 17 to 300 (benchmarks/README.md). For the other metrics the correction is small and, with outlying samples
+# (dropout zeros, a batch-shifted cohort), unstable, so their intervals are centred on the estimate itself.
+BIAS_CORRECTION = {"r2_uniform": 0.5}
 GENE_BLOCK = 256
 
 
@@ -76,20 +100,37 @@ def _per_gene(s: dict[str, np.ndarray], n: np.ndarray, scored: np.ndarray) -> di
     sst = s["syy"] - s["sy"] ** 2 / n
     ok = scored & (sst > LOW_VARIANCE * n)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r2 = np.where(ok, 1 - s["sse"] / np.where(ok, sst, 1.0), np.nan)
+        unexplained = np.where(ok, s["sse"] / np.where(ok, sst, 1.0), np.nan)
     return {
-        "r2_uniform": r2,
+        "r2_uniform": np.maximum(1 - (n - 1) / n * unexplained, R2_FLOOR),  # NaN stays NaN
+        "r2_uniform_plain": 1 - unexplained,
         "pearson_uniform": _corr(s["sy"], s["syy"], s["sp"], s["spp"], s["syp"], n, scored),
         "spearman_uniform": _corr(s["ry"], s["ryy"], s["rp"], s["rpp"], s["ryp"], n, scored),
     }
 
 
-def scored_genes(y: np.ndarray) -> np.ndarray:
-    """Genes (columns of `y`, samples x genes) that enter the per-gene averages: those whose observed values
-    vary. The set depends on the observations only, so every model and every replicate average over the
-    same genes (a replicate in which a scored gene stops varying keeps that gene's value on all samples)."""
+def modal_count(y: np.ndarray) -> np.ndarray:
+    """(genes,) how many samples of each column of `y` (samples x genes) hold its most common value."""
+    if len(y) == 0:
+        return np.zeros(np.shape(y)[1], dtype=np.int64)
+    ordered = np.sort(y, axis=0)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    position = np.arange(len(y))[:, None]
+    run_start = np.maximum.accumulate(np.where(starts, position, 0), axis=0)
+    return (position - run_start + 1).max(axis=0)
+
+
+def scored_genes(y: np.ndarray, min_varying: int = MIN_VARYING_SAMPLES) -> np.ndarray:
+    """(genes,) bool: the genes (columns of `y`, samples x genes) that enter the per-gene averages, those of
+    which at least `min_varying` samples differ from the gene's most common value (and whose variance is not
+    negligible). The set depends on the observations only, so every model and every replicate average
+    over the same genes (a replicate in which a scored gene stops varying keeps that gene's value on all
+    samples)."""
+    y = np.asarray(y, np.float64)
     n = len(y)
-    return ((y - y.mean(axis=0)) ** 2).sum(axis=0) > LOW_VARIANCE * n
+    varies = ((y - y.mean(axis=0)) ** 2).sum(axis=0) > LOW_VARIANCE * n
+    return varies & (n - modal_count(y) >= min_varying)
 
 
 @dataclass
@@ -186,11 +227,11 @@ class Replicates:
         )
 
     def interval(self, metric: str, method: str, level: float = 0.95) -> tuple[float, float, float]:
-        """(point, lo, hi) of `metric` by `method`; the point is the jackknife's bias-corrected estimate for
-        ``jackknife`` and the metrics of BIAS_CORRECTED, the estimate itself otherwise; NaN bounds when the
-        replicates do not allow one."""
-        corrected = metric in BIAS_CORRECTED
-        return interval(self.estimate[metric], self.bootstrap[metric], self.jackknife[metric], method, level, corrected)
+        """(point, lo, hi) of `metric` by `method`; the point is the estimate moved by BIAS_CORRECTION's share of
+        the jackknife's bias estimate for ``jackknife`` and the metrics of BIAS_CORRECTION, the estimate itself
+        otherwise; NaN bounds when the replicates do not allow one."""
+        share = BIAS_CORRECTION.get(metric, 0.0)
+        return interval(self.estimate[metric], self.bootstrap[metric], self.jackknife[metric], method, level, share)
 
 
 def bootstrap_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
@@ -198,11 +239,18 @@ def bootstrap_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float64)
 
 
-def replicates(
-    y: np.ndarray, p: np.ndarray, n_boot: int, seed: int, jackknife: bool = True, chunk: int = 512
+def replicates(  # wide: the data, the resampling, and the scored-gene rule (benchmarks vary it)
+    y: np.ndarray,
+    p: np.ndarray,
+    n_boot: int,
+    seed: int,
+    jackknife: bool = True,
+    chunk: int = 512,
+    min_varying: int = MIN_VARYING_SAMPLES,
 ) -> Replicates:
     """Every metric of `y` vs `p` (samples x genes), with its bootstrap (`n_boot` resamples under `seed`)
-    and, unless `jackknife` is False, its jackknife replicates."""
+    and, unless `jackknife` is False, its jackknife replicates; per-gene averages over
+    ``scored_genes(y, min_varying)``."""
     n, genes = np.shape(y)
     weights = bootstrap_weights(n, n_boot, seed)
     point, boot = _Totals.empty(np.array([n])), _Totals.empty(weights.sum(axis=1))
@@ -210,7 +258,7 @@ def replicates(
     for start in range(0, genes, GENE_BLOCK):
         block = slice(start, min(start + GENE_BLOCK, genes))
         observed = np.asarray(y[:, block], np.float64)
-        scored = scored_genes(observed)
+        scored = scored_genes(observed, min_varying)
         terms = _terms(observed, np.asarray(p[:, block], np.float64))
         total = {k: v.sum(axis=0, keepdims=True) for k, v in terms.items()}
         whole = point.add(total, scored)
@@ -230,10 +278,11 @@ def interval(  # wide: an estimate, its two kinds of replicates, and how to comb
     jack: np.ndarray,
     method: str,
     level: float = 0.95,
-    bias_corrected: bool = False,
+    correction: float = 0.0,
 ) -> tuple[float, float, float]:
-    """(point, lo, hi) by `method` from an estimate and its bootstrap and jackknife replicates; with
-    `bias_corrected`, the jackknife interval is centred on the bias-corrected estimate."""
+    """(point, lo, hi) by `method` from an estimate and its bootstrap and jackknife replicates; the jackknife
+    interval is centred on the estimate moved by the share `correction` (0 to 1) of the jackknife's bias
+    estimate (n - 1)(mean of the replicates - estimate)."""
     alpha = (1 - level) / 2
     n = jack.size
     b, j = boot[np.isfinite(boot)], jack[np.isfinite(jack)]
@@ -241,7 +290,7 @@ def interval(  # wide: an estimate, its two kinds of replicates, and how to comb
         if not np.isfinite(estimate) or j.size < n or n < 3:
             return estimate, np.nan, np.nan
         jbar = j.mean()
-        point = n * estimate - (n - 1) * jbar if bias_corrected else estimate
+        point = estimate - correction * (n - 1) * (jbar - estimate)
         se = math.sqrt((n - 1) / n * np.sum((j - jbar) ** 2))
         q = float(t.ppf(1 - alpha, n - 1))
         return point, point - q * se, point + q * se

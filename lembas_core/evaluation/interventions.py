@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from lembas_core.evaluation.calibration import INTERVENTIONS, calibration_at
 from lembas_core.evaluation.verdicts import verdict_of
 from lembas_core.io.interventions import PerturbationSet
 
@@ -183,7 +184,8 @@ def paired(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame
     """PAIRED_COLUMNS: for each (model_a, model_b) of `pairs` and each regime, range, gene set and metric
     both have, the mean over TFs of a - b with its t-interval and the verdict
     (:func:`lembas_core.evaluation.verdicts.verdict_of`, read in the metric's direction: a lower top_mse is
-    better)."""
+    better; it cannot tell where the t-interval's false-verdict rate at this many TFs exceeds 5% or was not
+    measured: :func:`lembas_core.evaluation.calibration.calibration_at`)."""
     table = per_tf(rows).set_index(["regime", "range", "genes", "metric", "tf", "model"])["value"]
     out = []
     for a, b in pairs:
@@ -193,6 +195,7 @@ def paired(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame
         for key, group in joined.groupby(level=["regime", "range", "genes", "metric"], sort=False):
             diff = (group["a"] - group["b"]).to_numpy(dtype=np.float64)
             mean, lo, hi = t_interval(diff)
-            verdict = verdict_of(lo, hi, HIGHER_IS_BETTER[key[3]])
+            measured = calibration_at(INTERVENTIONS, "t", int(np.isfinite(diff).sum()))
+            verdict = verdict_of(lo, hi, HIGHER_IS_BETTER[key[3]], measured is not None and measured.can_tell)
             out.append((*key, a, b, int(np.isfinite(diff).sum()), mean, lo, hi, verdict))
     return pd.DataFrame(out, columns=PAIRED_COLUMNS)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from lembas_core.common.settings import ScoreSettings
 from lembas_core.evaluation.intervals import Replicates
-from lembas_core.evaluation.metrics import PAIRED_COLUMNS, headline_genes, paired_comparison, verdict_metric
+from lembas_core.evaluation.metrics import PAIRED_COLUMNS, headline_genes, paired_comparison
 
 H2_BINS = (0.0, 0.25, 0.5, 0.75, 1.0)
 LADDER_METRICS = ("r2_uniform", "pearson_uniform", "spearman_uniform")  # with their intervals, per split
@@ -67,7 +67,7 @@ def ladder_table(
             for metric in LADDER_METRICS:
                 for column in (metric, f"{metric}_lo", f"{metric}_hi"):
                     row[f"{split}_{column}"] = record.get(column, np.nan)
-            row[f"{split}_r2_uniform_corrected"] = record.get("r2_uniform_corrected", np.nan)
+            row[f"{split}_r2_uniform_plain"] = record.get("r2_uniform_plain", np.nan)
         spread = replicates[(replicates.model == name) & (replicates.split == "test")]
         row["replicates"] = int(spread["n_replicates"].iloc[0]) if len(spread) else 1
         row["test_r2_uniform_sd"] = float(spread["r2_uniform_sd"].iloc[0]) if len(spread) else np.nan
@@ -97,7 +97,7 @@ def ladder_comparisons(
         mask = headline_genes(next(iter(tables.values())), settings.include_zero_filled)
         r2 = {m: t["r2"].to_numpy() for m, t in tables.items()}
         replicates = {m: found[(m, split)] for m in tables}
-        comparison = paired_comparison(r2, replicates, mask, present, settings.interval, verdict_metric(split))
+        comparison = paired_comparison(r2, replicates, mask, present, settings.interval, split)
         frames.append(comparison.assign(split=split))
     columns = ["split", *PAIRED_COLUMNS]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)

@@ -3,9 +3,12 @@
 Naming (``upstream_spec.md`` section 4): `r2_flat` pools every (sample, gene) value around one global
 mean; upstream called it "variance-weighted", which it is not (that is sklearn's
 multioutput='variance_weighted', which uses per-gene means). Because between-gene differences in mean
-expression dominate the pooled variance, `r2_flat` is high even for weak models; `r2_uniform` is the
-plain average of per-gene R^2 (sklearn's 'uniform_average') over the genes whose observed values vary
-(:func:`lembas_core.evaluation.intervals.scored_genes`: the same genes for every model).
+expression dominate the pooled variance, `r2_flat` is high even for weak models. `r2_uniform_plain` is the
+plain average of per-gene R^2 (sklearn's 'uniform_average', upstream's value) over the scored genes, those
+of which at least 3 samples differ from the gene's most common value
+(:func:`lembas_core.evaluation.intervals.scored_genes`: the same genes for every model); `r2_uniform`, the
+headline, is its less biased estimate, the point its interval is centred on
+(:mod:`lembas_core.evaluation.intervals`).
 
 Intervals and paired differences come from resampling samples (:mod:`lembas_core.evaluation.intervals`).
 """
@@ -16,13 +19,24 @@ import numpy as np
 import pandas as pd
 
 from lembas_core.common.settings import ScoreSettings
-from lembas_core.evaluation.intervals import LOW_VARIANCE, Replicates, replicates
+from lembas_core.evaluation.calibration import calibration_at
+from lembas_core.evaluation.intervals import Replicates, replicates, scored_genes
 from lembas_core.evaluation.verdicts import verdict_of
 
-SUMMARY_METRICS = ("r2_uniform", "pearson_uniform", "spearman_uniform", "r2_flat", "pearson", "rmse", "mae")
+SUMMARY_METRICS = (
+    "r2_uniform",
+    "r2_uniform_plain",
+    "pearson_uniform",
+    "spearman_uniform",
+    "r2_flat",
+    "pearson",
+    "rmse",
+    "mae",
+)
 # Metrics shown without an interval: no method covered their population value in the coverage experiment
-# (spearman_uniform, ranks held fixed within a resample: 22-73% at n = 17 and 60; benchmarks/README.md).
-WITHOUT_INTERVAL = ("spearman_uniform",)
+# (spearman_uniform, ranks held fixed within a resample: 22-73% at n = 17 and 60; benchmarks/README.md), and
+# r2_uniform_plain, shown beside r2_uniform as upstream computed it (r2_uniform's interval is centred on r2_uniform).
+WITHOUT_INTERVAL = ("spearman_uniform", "r2_uniform_plain")
 
 
 def check_pair(y: np.ndarray, p: np.ndarray) -> None:
@@ -37,9 +51,10 @@ def check_pair(y: np.ndarray, p: np.ndarray) -> None:
 
 
 def gene_table(y: np.ndarray, p: np.ndarray, genes: list[str], zero_filled: np.ndarray | None = None) -> pd.DataFrame:
-    """Per-gene r2, pearson, rmse, mae and the observed mean, variance and CV, with flags.
+    """Per-gene r2 (1 - SSE/SST), pearson, rmse, mae and the observed mean, variance and CV, with flags.
 
-    Genes with (near-)zero observed variance get NaN r2/pearson and `low_variance = True`; they are
+    Genes outside the per-gene averages (fewer than 3 samples differ from the gene's most common value:
+    :func:`lembas_core.evaluation.intervals.scored_genes`) get NaN r2/pearson and `scored = False`; they are
     kept, never dropped. `zero_filled` marks genes absent from the validation cohort.
     """
     check_pair(y, p)
@@ -49,7 +64,7 @@ def gene_table(y: np.ndarray, p: np.ndarray, genes: list[str], zero_filled: np.n
     err = y - p
     mean, var = y.mean(axis=0), y.var(axis=0)
     sse, sst = (err**2).sum(axis=0), ((y - mean) ** 2).sum(axis=0)
-    low = var <= LOW_VARIANCE
+    low = ~scored_genes(y)
     pc, yc = p - p.mean(axis=0), y - mean
     denom = np.sqrt((yc**2).sum(axis=0) * (pc**2).sum(axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -68,7 +83,7 @@ def gene_table(y: np.ndarray, p: np.ndarray, genes: list[str], zero_filled: np.n
             "mean": mean,
             "variance": var,
             "cv": cv,
-            "low_variance": low,
+            "scored": ~low,
             "zero_filled": np.zeros(len(genes), bool) if zero_filled is None else np.asarray(zero_filled, bool),
         }
     )
@@ -82,11 +97,11 @@ def headline_genes(table: pd.DataFrame, include_zero_filled: bool) -> np.ndarray
 def summary_metrics(
     y: np.ndarray, p: np.ndarray, genes_mask: np.ndarray, settings: ScoreSettings
 ) -> tuple[dict[str, float], Replicates]:
-    """Headline metrics of `y` vs `p` (samples x genes) on the genes of `genes_mask`, each with its 95%
-    interval by `settings.interval` (`<metric>_lo`, `_hi`; none when `settings.interval` is ``none``), and
-    with the jackknife `r2_uniform_corrected`, its bias-corrected r2_uniform; plus the replicates behind them
-    (to pair with another model's on the same samples): only those the method reads, so with ``none`` the
-    estimates alone."""
+    """Headline metrics of `y` vs `p` (samples x genes) on the genes of `genes_mask`, each the point its 95%
+    interval by `settings.interval` is centred on, with the interval (`<metric>_lo`, `_hi`; none when
+    `settings.interval` is ``none``), and `r2_uniform_plain` (upstream's formula) without one; plus the
+    replicates behind them (to pair with another model's on the same samples): only those the method reads,
+    so with ``none`` the estimates alone."""
     check_pair(y, p)
     method = settings.interval
     n_boot, seed = settings.draws()
@@ -96,9 +111,7 @@ def summary_metrics(
     for metric in SUMMARY_METRICS:
         row[metric] = found.estimate[metric]
         if method != "none" and metric not in WITHOUT_INTERVAL:
-            _, row[f"{metric}_lo"], row[f"{metric}_hi"] = found.interval(metric, method)
-    if method == "jackknife":  # the point the r2_uniform interval is centred on
-        row["r2_uniform_corrected"] = found.interval("r2_uniform", "jackknife")[0]
+            row[metric], row[f"{metric}_lo"], row[f"{metric}_hi"] = found.interval(metric, method)
     return row, found
 
 
@@ -140,6 +153,10 @@ def strata_table(y: np.ndarray, p: np.ndarray, table: pd.DataFrame, genes_mask: 
 
 
 PAIRED_METRICS = ("r2_uniform", "pearson_uniform")
+# The paired differences' intervals, which the verdicts read, are 97%: at 95% the jackknife named a winner between
+# two models equal by construction in up to 6.4% of test sets (benchmarks/README.md, "Interval coverage"); at 97%
+# its false-verdict rate is measured at each size and shipped in lembas_core/evaluation/calibration_data.
+VERDICT_LEVEL = 0.97
 PAIRED_COLUMNS = [
     "model_a",
     "model_b",
@@ -165,19 +182,23 @@ def paired_comparison(
     genes_mask: np.ndarray,
     pairs: list[tuple[str, str]],
     method: str,
-    decided_by: str,
+    split: str,
 ) -> pd.DataFrame:
-    """Model A vs model B for each of `pairs`, on the same samples.
+    """Model A vs model B for each of `pairs`, on the same samples of `split`.
 
-    For each metric of PAIRED_METRICS: the difference A - B with its 95% interval by `method` from the
+    For each metric of PAIRED_METRICS: the difference A - B with its VERDICT_LEVEL (97%) interval by `method` from the
     paired replicates (the same resamples for both models), the difference being the point the interval is
-    centred on (for r2_uniform with the jackknife: the bias-corrected difference); `verdict` is what the
-    interval of the `decided_by` difference says (:func:`lembas_core.evaluation.verdicts.verdict_of`).
+    centred on (for r2_uniform with the jackknife: the bias-reduced difference); `verdict` is what the
+    interval of the split's verdict metric says (:func:`lembas_core.evaluation.verdicts.verdict_of`), or
+    that it cannot tell where the rule's false-verdict rate at this many samples exceeds 5% or was not
+    measured (:func:`lembas_core.evaluation.calibration.calibration_at`).
     Descriptive, over the genes of `genes_mask` (not a test: genes are not independent): the median
     per-gene R^2 difference and the shares of genes where A and where B has the higher R^2.
     """
     rows = []
+    decided_by = verdict_metric(split)
     for a, b in pairs:
+        measured = calibration_at("validation" if split == "validation" else "test", method, found[a].n)  # its rule
         ra, rb = per_gene_r2[a][genes_mask], per_gene_r2[b][genes_mask]
         ok = np.isfinite(ra) & np.isfinite(rb)
         diff = ra[ok] - rb[ok]
@@ -185,11 +206,11 @@ def paired_comparison(
         difference = found[a] - found[b]
         for metric in PAIRED_METRICS:
             no_interval = (difference.estimate[metric], np.nan, np.nan)
-            point, lo, hi = difference.interval(metric, method) if method != "none" else no_interval
+            point, lo, hi = difference.interval(metric, method, VERDICT_LEVEL) if method != "none" else no_interval
             row[f"{metric}_difference"], row[f"{metric}_difference_lo"], row[f"{metric}_difference_hi"] = point, lo, hi
         lo, hi = row[f"{decided_by}_difference_lo"], row[f"{decided_by}_difference_hi"]
         row["verdict_metric"] = decided_by
-        row["verdict"] = verdict_of(lo, hi)
+        row["verdict"] = verdict_of(lo, hi, can_tell=measured is not None and measured.can_tell)
         row["median_r2_difference"] = float(np.median(diff)) if diff.size else np.nan
         row["fraction_a_better"] = float(np.mean(diff > 0)) if diff.size else np.nan
         row["fraction_b_better"] = float(np.mean(diff < 0)) if diff.size else np.nan

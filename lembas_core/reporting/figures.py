@@ -41,8 +41,8 @@ def metric_bars(
     metrics=("r2_uniform", "pearson_uniform", "spearman_uniform", "r2_flat", "rmse"),
     palette: Palette = DEFAULT_PALETTE,
 ) -> None:
-    """Headline metrics per model and split with their 95% intervals (r2_uniform: the bias-corrected value its
-    interval is centred on)."""
+    """Headline metrics per model and split with their 95% intervals, each bar the point its interval is
+    centred on."""
     splits = list(dict.fromkeys(summary["split"]))
     models = list(dict.fromkeys(summary["model"]))
     fig, axes = plt.subplots(1, len(metrics), figsize=(4 * len(metrics), 3.6))
@@ -50,7 +50,7 @@ def metric_bars(
     for ax, metric in zip(axes, metrics):
         for k, model in enumerate(models):
             rows = summary[summary.model == model].set_index("split").reindex(splits)
-            centre = rows[f"{metric}_corrected" if f"{metric}_corrected" in rows else metric].to_numpy()
+            centre = rows[metric].to_numpy()
             err = None
             if f"{metric}_lo" in rows:  # a bootstrap interval need not contain the point estimate: clip at 0
                 err = np.clip(
@@ -271,7 +271,7 @@ def ladder_plot(
     y = np.arange(len(ladder))[::-1]
     markers = {"test": "o", "validation": "s"}
     for k, split in enumerate(splits):
-        centre = ladder.get(f"{split}_r2_uniform_corrected", ladder[f"{split}_r2_uniform"]).to_numpy(dtype=float)
+        centre = ladder[f"{split}_r2_uniform"].to_numpy(dtype=float)
         lo = ladder.get(f"{split}_r2_uniform_lo", pd.Series(centre)).to_numpy(dtype=float)
         hi = ladder.get(f"{split}_r2_uniform_hi", pd.Series(centre)).to_numpy(dtype=float)
         offset = (k - (len(splits) - 1) / 2) * 0.25

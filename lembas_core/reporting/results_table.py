@@ -11,11 +11,20 @@ import pandas as pd
 
 
 def markdown_table(summary: pd.DataFrame) -> str:
-    """One row per (model, split): every headline metric with its 95% interval; r2_uniform as the
-    bias-corrected value its interval is centred on (`r2_uniform_corrected`) when the table has it."""
-    metrics = ["r2_uniform", "pearson_uniform", "spearman_uniform", "r2_flat", "pearson", "rmse", "mae"]
-    corrected = "r2_uniform_corrected" in summary
-    names = [f"{m} (bias-corrected)" if m == "r2_uniform" and corrected else m for m in metrics]
+    """One row per (model, split): every headline metric, the point its 95% interval is centred on, with the
+    interval; r2_uniform_plain (upstream's formula, no interval) in its own column."""
+    shown = (
+        "r2_uniform",
+        "r2_uniform_plain",
+        "pearson_uniform",
+        "spearman_uniform",
+        "r2_flat",
+        "pearson",
+        "rmse",
+        "mae",
+    )
+    metrics = [m for m in shown if m in summary]
+    names = ["r2_uniform_plain (upstream)" if m == "r2_uniform_plain" else m for m in metrics]
     lines = [
         "| model | split | samples x genes | " + " | ".join(names) + " |",
         "|---|---|---|" + "---|" * len(metrics),
@@ -23,13 +32,12 @@ def markdown_table(summary: pd.DataFrame) -> str:
     for _, row in summary.iterrows():
         cells = []
         for m in metrics:
-            value = row["r2_uniform_corrected"] if m == "r2_uniform" and corrected else row[m]
             interval = (
                 f" [{row[m + '_lo']:.3f}, {row[m + '_hi']:.3f}]"
                 if f"{m}_lo" in row and pd.notna(row[f"{m}_lo"])
                 else ""
             )
-            cells.append(f"{value:.3f}{interval}" if pd.notna(value) else "-")
+            cells.append(f"{row[m]:.3f}{interval}" if pd.notna(row[m]) else "-")
         lines.append(
             f"| {row['model']} | {row['split']} | {int(row['n_samples'])} x {int(row['n_genes'])} | "
             + " | ".join(cells)

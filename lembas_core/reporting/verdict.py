@@ -5,9 +5,12 @@ whether its lead over the runner-up excludes 0; what the network's information a
 shuffled- or random-network control); whether the recurrent architecture adds to the prior (LEMBAS-RNN vs
 prior ridge) and whether restricting each gene to its regulators helps (prior ridge vs ridge); the same
 best-model question on the validation cohort by the shift-robust per-gene correlation; and warnings that
-change the reading (a model that did not converge, few test samples, zero-filled validation inputs, a
-cohort where even the best model is no better than the training mean). Comparisons rest on the interval of
-the paired difference (:func:`lembas_core.evaluation.metrics.paired_comparison`), never on two intervals.
+change the reading (a model that did not converge, a size at which the intervals were measured to cover
+less than they claim, zero-filled validation inputs, a cohort where even the best model is no better than the
+training mean). Comparisons rest on the interval of the paired difference
+(:func:`lembas_core.evaluation.metrics.paired_comparison`), never on two intervals, and name a winner only
+where the rule's false-verdict rate, measured at the run's size, is at most 5%
+(:mod:`lembas_core.evaluation.calibration`); elsewhere they say they cannot tell at this size, and why.
 
 When the run forecast interventions, the interventional answer follows (regime A, levels within the training
 range, Pearson delta, intervals over perturbed TFs: :mod:`lembas_core.evaluation.interventions`): the best
@@ -25,12 +28,12 @@ import numpy as np
 import pandas as pd
 
 from lembas_core.common.settings import MOSTLY_MISSING
+from lembas_core.evaluation.calibration import INTERVENTIONS, MAX_FALSE_VERDICT, MIN_COVERAGE, calibration_at
 from lembas_core.evaluation.interventions import NO_CHANGE
 from lembas_core.evaluation.ladder import ARCHITECTURE_PAIRS
 from lembas_core.evaluation.metrics import verdict_metric
-from lembas_core.evaluation.verdicts import A_BETTER, B_BETTER, NO_INTERVAL, TIE, flipped
+from lembas_core.evaluation.verdicts import A_BETTER, B_BETTER, CANNOT_TELL, NO_INTERVAL, TIE, flipped
 
-FEW_TEST_SAMPLES = 30
 METRIC_NAMES = {"r2_uniform": "per-gene R^2 (r2_uniform)", "pearson_uniform": "per-gene Pearson r (pearson_uniform)"}
 # What A better, a tie and B better mean for each of the ladder's architecture pairs (A, B)
 READINGS = dict(
@@ -64,6 +67,7 @@ class VerdictInputs:
     interventions: pd.DataFrame | None = None  # interventions_summary.tsv (None: no interventional stage)
     interventions_paired: pd.DataFrame | None = None  # interventions_paired.tsv
     interventions_source: str = "the synthetic cohort's exact counterfactuals"
+    method: str = "jackknife"  # the interval method of the observational tables (`evaluate.interval`)
 
 
 def _fmt(value: float) -> str:
@@ -98,18 +102,33 @@ def _difference(paired: pd.DataFrame, split: str, a: str, b: str) -> tuple[str, 
     return _oriented(paired[paired.split == split], (a, b), columns)
 
 
-def _point(summary: pd.DataFrame, metric: str) -> str:
-    """The column holding the point that `metric`'s interval is centred on (r2_uniform: the bias-corrected one)."""
-    corrected = f"{metric}_corrected"
-    return corrected if corrected in summary else metric
-
-
 def _best(summary: pd.DataFrame, split: str) -> tuple[pd.DataFrame, str]:
-    """The split's rows, best first by its verdict metric (the interval's point), and that metric."""
+    """The split's rows, best first by its verdict metric (the point its interval is centred on), and that metric."""
     metric = verdict_metric(split)
-    point = _point(summary, metric)
-    rows = summary[(summary.split == split) & np.isfinite(summary[point])]
-    return rows.sort_values(point, ascending=False), metric
+    rows = summary[(summary.split == split) & np.isfinite(summary[metric])]
+    return rows.sort_values(metric, ascending=False), metric
+
+
+def _size(split: str) -> str:
+    return "perturbed TFs" if split == INTERVENTIONS else f"{split} samples"
+
+
+def cannot_tell_reason(split: str, method: str, n: int) -> str:
+    """Why a rule cannot tell at size `n`: its measured false-verdict rate there, or that none was measured."""
+    measured = calibration_at(split, method, n)
+    if measured is None:
+        return f"no false-verdict rate of {method} intervals is measured at {n} {_size(split)} or fewer"
+    return (
+        f"at {n} {_size(split)} its {method} interval named a winner between equal models in "
+        f"{100 * measured.false_verdict:.1f}% of the coverage benchmark's sets, above {100 * MAX_FALSE_VERDICT:.0f}%"
+    )
+
+
+def _reading(verdict: str, readings: Mapping[str, str], split: str, method: str, n: int) -> str:
+    """The words for `verdict` from `readings` (A_BETTER, TIE, B_BETTER), or why there is none."""
+    if verdict == CANNOT_TELL:
+        return f"{CANNOT_TELL} ({cannot_tell_reason(split, method, n)})"
+    return readings.get(verdict, f"{NO_INTERVAL} to decide")
 
 
 def best_model_sentence(inputs: VerdictInputs, split: str, cohort: str) -> str | None:
@@ -118,22 +137,23 @@ def best_model_sentence(inputs: VerdictInputs, split: str, cohort: str) -> str |
     if ranked.empty:
         return None
     top = ranked.iloc[0]
-    point = _point(inputs.summary, metric)
-    value = f"{top[point]:.3f}" + (f" (bias-corrected; plain {top[metric]:.3f})" if point != metric else "")
+    plain = f" (plain, as upstream computed it: {top['r2_uniform_plain']:.3f})" if metric == "r2_uniform" else ""
     text = (
         f"On the {cohort} ({int(top.n_samples)} samples, {int(top.n_genes)} genes), {top.model} scores best by "
-        f"{METRIC_NAMES[metric]}: {value} {_interval(top.get(f'{metric}_lo'), top.get(f'{metric}_hi'))}."
+        f"{METRIC_NAMES[metric]}: {top[metric]:.3f} {_interval(top.get(f'{metric}_lo'), top.get(f'{metric}_hi'))}"
+        f"{plain}."
     )
     if len(ranked) > 1:
         second = ranked.iloc[1].model
         found = _difference(inputs.paired, split, top.model, second)
         if found:
             verdict, value, lo, hi = found
-            reading = {
+            readings = {
                 A_BETTER: "which excludes 0: it is better",
                 TIE: "which includes 0: a tie",
                 B_BETTER: "which lies below 0",
-            }.get(verdict, "without an interval")
+            }
+            reading = _reading(verdict, readings, split, inputs.method, int(top.n_samples))
             text += f" Its lead over the runner-up {second} is {_fmt(value)} {_interval(lo, hi)}, {reading}."
     return text
 
@@ -142,16 +162,18 @@ def control_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks:
     """For every model on a shuffled or random network: does the network's information carry its model?"""
     sentences = []
     ladder = inputs.ladder_paired
+    n = _test_samples(inputs)
     for _, row in ladder[ladder.split == "test"].iterrows():
         if networks.get(row.model_b) not in ("shuffled", "random"):
             continue
         verdict = row.verdict
         value, lo, hi = (row[f"r2_uniform_difference{part}"] for part in ("", "_lo", "_hi"))
-        reading = {
+        readings = {
             A_BETTER: "the network's information carries it",
             TIE: "the network's information does not measurably carry it (a tie)",
             B_BETTER: "the control does better: the prior network misleads it",
-        }.get(verdict, f"{NO_INTERVAL} to decide")
+        }
+        reading = _reading(verdict, readings, "test", inputs.method, n)
         sentences.append(
             f"{row.model_a} vs the same model on a {networks[row.model_b]} network ({row.model_b}), test "
             f"r2_uniform difference {_fmt(value)} {_interval(lo, hi)}: {reading}."
@@ -169,9 +191,39 @@ def question_sentences(inputs: VerdictInputs, kinds: Mapping[str, str]) -> list[
         if not found:
             continue
         verdict, value, lo, hi = found
-        reading = {A_BETTER: better, TIE: tie, B_BETTER: worse}.get(verdict, f"{NO_INTERVAL} to decide")
+        readings = {A_BETTER: better, TIE: tie, B_BETTER: worse}
+        reading = _reading(verdict, readings, "test", inputs.method, _test_samples(inputs))
         sentences.append(f"{a} vs {b}: test r2_uniform difference {_fmt(value)} {_interval(lo, hi)}: {reading}.")
     return sentences
+
+
+def _test_samples(inputs: VerdictInputs) -> int:
+    test = inputs.summary[inputs.summary.split == "test"]
+    return int(test.n_samples.iloc[0]) if len(test) else 0
+
+
+def measured_sentences(inputs: VerdictInputs) -> list[str]:
+    """What the observational intervals were measured to do at this run's sizes (benchmarks/README.md)."""
+    out = []
+    for split in ("test", "validation"):
+        rows = inputs.summary[inputs.summary.split == split]
+        if rows.empty or inputs.method == "none":
+            continue
+        n, metric = int(rows.n_samples.iloc[0]), verdict_metric(split)
+        measured = calibration_at(split, inputs.method, n)
+        if measured is None:
+            out.append(
+                f"Intervals on {n} {split} samples: {cannot_tell_reason(split, inputs.method, n)}, nor any coverage."
+            )
+            continue
+        sizes = " and ".join(str(s) for s in measured.measured_at)
+        out.append(
+            f"Intervals on {n} {split} samples ({inputs.method}, measured at {sizes} samples where the truth is "
+            f"known): the {metric} interval covered {100 * measured.coverage:.1f}% of sets (nominal 95%), and a "
+            f"paired interval named a winner between equal models in {100 * measured.false_verdict:.1f}% "
+            f"(at most {100 * MAX_FALSE_VERDICT:.0f}% for a verdict)."
+        )
+    return out
 
 
 def warnings(inputs: VerdictInputs) -> list[str]:
@@ -180,12 +232,12 @@ def warnings(inputs: VerdictInputs) -> list[str]:
     unconverged = inputs.fits[inputs.fits.converged.astype(str) == "no"]
     for _, row in unconverged.iterrows():
         out.append(f"{row.model} did not converge ({row.stop_reason}): its scores understate it.")
-    test = inputs.summary[inputs.summary.split == "test"]
-    if len(test) and int(test.n_samples.iloc[0]) < FEW_TEST_SAMPLES:
+    n = _test_samples(inputs)
+    measured = calibration_at("test", inputs.method, n) if n and inputs.method != "none" else None
+    if measured is not None and not measured.covers:
         out.append(
-            f"Only {int(test.n_samples.iloc[0])} test samples: intervals are wide, those of r2_uniform cover less "
-            'than they claim (coverage measured in benchmarks/README.md, "Interval coverage"), and the plain '
-            "r2_uniform is biased low at this size."
+            f"At {n} test samples the r2_uniform interval covered only {100 * measured.coverage:.1f}% in the coverage "
+            f"benchmark (below {100 * MIN_COVERAGE:.0f}%): it claims more certainty than it has."
         )
     if inputs.missing_tf_fraction > MOSTLY_MISSING:
         out.append(
@@ -193,7 +245,7 @@ def warnings(inputs: VerdictInputs) -> list[str]:
             "those inputs lie outside the training range; preprocess.validation_missing: drop scores on shared TFs."
         )
     ranked, metric = _best(inputs.summary, "test")
-    if len(ranked) and ranked.iloc[0][_point(inputs.summary, metric)] <= 0:
+    if len(ranked) and ranked.iloc[0][metric] <= 0:
         out.append(
             "Even the best model's test r2_uniform is at most 0: no model beats a constant per gene (the training "
             "mean) on this cohort."
@@ -252,7 +304,10 @@ def intervention_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], netw
             continue
         parts = [f"vs {label} ({rival}) {_fmt(v)} {_interval(lo, hi)}" for label, rival, _, v, lo, hi in beats]
         above = all(verdict == A_BETTER for *_, verdict, _, _, _ in beats)
-        if above and not controls:
+        if any(verdict == CANNOT_TELL for *_, verdict, _, _, _ in beats):
+            reason = cannot_tell_reason(INTERVENTIONS, "t", int(top.n_tfs))
+            reading = f"{CANNOT_TELL} whether it wins the interventional test ({reason})."
+        elif above and not controls:
             reading = (
                 "each interval lies above 0, but no network control of it ran, so whether the network's "
                 f"information carries it is untested (add {{model: {kinds[model]}, network: shuffled}})."
@@ -277,6 +332,7 @@ def verdict_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks:
     sentences += question_sentences(inputs, kinds)
     sentences.append(best_model_sentence(inputs, "validation", "validation cohort"))
     sentences += intervention_sentences(inputs, kinds, networks)
+    sentences += measured_sentences(inputs)
     sentences += [f"Warning: {w}" for w in warnings(inputs)]
     return [s for s in sentences if s]
 
@@ -286,7 +342,8 @@ def as_markdown(sentences: list[str], method: str) -> str:
     lines = ["# Verdict", "", *(f"- {s}" for s in sentences), ""]
     lines.append(
         f"Generated from results/metrics/{{summary,paired,ladder_paired,fits}}.tsv (interventions: "
-        f"interventions_{{summary,paired}}.tsv); intervals: 95% {method} (interventions: t over perturbed TFs)."
+        f"interventions_{{summary,paired}}.tsv); intervals: 95% {method}, 97% for paired differences "
+        "(interventions: 95% t over perturbed TFs)."
     )
     return "\n".join(lines) + "\n"
 
@@ -299,8 +356,8 @@ def as_rst(sentences: list[str], method: str, description: str) -> str:
     ]
     lines = ["Verdict", "=======", "", *(f"- {s}" for s in escaped), ""]
     lines += [
-        f"Intervals: 95% {method}, of the paired difference for every comparison (interventions: Student t over "
-        "the perturbed TFs).",
+        f"Intervals: 95% {method}; every comparison reads the 97% interval of the paired difference "
+        "(interventions: 95% Student t over the perturbed TFs).",
         "",
         description.strip(),
         "",

@@ -44,11 +44,11 @@ def score_split(
     metrics, found = summary_metrics(y, p, mask, settings)
     row = {"model": model, "split": split, **metrics}
     LOG.info(
-        "%s on %s: r2_uniform %.4f%s, pearson_uniform %.4f, r2_flat %.4f, rmse %.4f (%d genes%s)",
+        "%s on %s: r2_uniform %.4f (plain %.4f), pearson_uniform %.4f, r2_flat %.4f, rmse %.4f (%d genes%s)",
         model,
         split,
         row["r2_uniform"],
-        f" (bias-corrected {row['r2_uniform_corrected']:.4f})" if "r2_uniform_corrected" in row else "",  # jackknife
+        row["r2_uniform_plain"],
         row["pearson_uniform"],
         row["r2_flat"],
         row["rmse"],

@@ -19,7 +19,6 @@ from lembas_core.evaluation.metrics import (
     paired_comparison,
     replicate_spread,
     strata_table,
-    verdict_metric,
 )
 from lembas_core.io.atomic import write_tsv
 from lembas_core.models.fit_report import FIT_COLUMNS, FitReport
@@ -99,7 +98,7 @@ def summarize(
         r2 = {m: t["r2"].to_numpy() for m, t in tables.items()}
         found = {m: Replicates.load(inputs.resamples[(m, split)]) for m in tables}
         pairs = list(combinations(tables, 2))
-        comparison = paired_comparison(r2, found, mask, pairs, settings.interval, verdict_metric(split))
+        comparison = paired_comparison(r2, found, mask, pairs, settings.interval, split)
         paired.append(comparison.assign(split=split))
     write_tsv(pd.concat(strata, ignore_index=True)[STRATA_COLUMNS], outputs.strata)
     write_tsv(pd.concat(paired, ignore_index=True)[["split", *PAIRED_COLUMNS]], outputs.paired)

@@ -42,6 +42,7 @@ def write_verdict(files: VerdictFiles, roster: Roster, method: str, outputs: Map
         interventions_paired=pd.read_csv(files.interventions[1], sep="\t") if files.interventions else None,
         interventions_source="the perturbation data" if files.observed_interventions else
         "the synthetic cohort's exact counterfactuals",
+        method=method,
     )  # fmt: skip
     sentences = verdict_sentences(inputs, kinds_of(roster), networks_of(roster))
     with atomic_file(outputs["markdown"], "w") as handle:

@@ -98,6 +98,9 @@ class SyntheticCohort:
 
 
 def _sample_ids(prefix: str, n: int, digits: int, rng: np.random.Generator) -> list[str]:
+    """`n` distinct sorted ids `<prefix><number>` of `digits` digits, or more where `n` needs them."""
+    while 10**digits - 10 ** (digits - 1) < n:
+        digits += 1
     numbers = np.sort(rng.choice(10**digits - 10 ** (digits - 1), size=n, replace=False)) + 10 ** (digits - 1)
     return [f"{prefix}{x}" for x in numbers]
 

@@ -5,7 +5,9 @@ rule therefore declares as inputs every `lembas_core` source file that its workf
 directly or through other modules (imports inside functions included, since they run too), plus the
 `__init__.py` of every package on the way, which Python executes on import. Editing any of those
 files reruns exactly the jobs that run it. Modules named only as strings (a model kind's
-implementation in the registry) are added by the rule that dispatches to them (:func:`code_inputs`).
+implementation in the registry) are added by the rule that dispatches to them (:func:`code_inputs`). Data a
+module reads lives in a directory named after it with `_data` appended (`calibration.py`, `calibration_data/`):
+its files count as that module's code.
 
 Stdlib only (`ast`): the walk runs while Snakemake parses the workflow, once per file (cached).
 """
@@ -87,4 +89,11 @@ def code_inputs(script: str | Path, *modules: str) -> list[str]:
             raise ValueError(f"{module!r} is not a lembas_core module")
         files |= {found, *module_closure(found)}
         files |= {module_file(parent) for parent in _with_parents(module)}
+    files |= {data for path in list(files) for data in module_data(path)}
     return sorted(str(path) for path in files)
+
+
+def module_data(path: Path) -> list[Path]:
+    """The data files of module file `path`: the files in the directory beside it named `<module>_data`."""
+    folder = path.with_name(f"{path.stem}_data")
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
