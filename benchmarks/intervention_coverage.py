@@ -55,7 +55,7 @@ def per_tf_values(run: Path, models: list[str], work: Path) -> pd.DataFrame:
     outputs = DesignOutputs(work / "design.tsv", work / "individuals.npz")
     eligible = design(PRESETS["demo"], dataset, every, outputs)
     files, frames = [], []
-    for name, level in settings.interventions.levels.items():  # each perturbation is in range or beyond it
+    for name, level in settings.interventions.levels.items():  # in range is per perturbation: filtered below
         path = work / f"{name}.npz"
         synthetic_truth(TruthInputs(outputs, dataset), (name, level), path)
         files.append(path)

@@ -10,9 +10,11 @@ package, read here, never typed in by hand):
 - ``calibration_data/interventional_t.tsv`` (`benchmarks/intervention_coverage.py`): the same for the
   interventional t-interval, per number of perturbed TFs n.
 
-At a size between two measured ones the worse of the two is read; above the largest, the largest's (both
-rates improve with n); below the smallest nothing is measured, and a verdict rule cannot tell there. A rule
-whose false-verdict rate exceeds MAX_FALSE_VERDICT at a size cannot tell either.
+At a size between two measured ones the worse of the two is read; above the largest, the largest's (an
+assumption: the measured rates are flat from 30 on); below the smallest nothing is measured, and a verdict
+rule cannot tell there. A rule whose false-verdict rate exceeds MAX_FALSE_VERDICT at a size cannot tell
+either. The interventional table is measured on Pearson delta (regime A, in range) and read for every
+metric, regime and range of the interventional tables; its coverage is the lowest over paired differences.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The one vocabulary of every paired comparison's verdict, and the one rule that gives it.
 
-A verdict reads the 95% interval [lo, hi] of a difference A - B between two models: ``a_better`` or
+A verdict reads the interval [lo, hi] of a difference A - B between two models (97% for the observational
+comparisons, 95% over perturbed TFs for the interventional ones): ``a_better`` or
 ``b_better`` when it excludes 0 (the side it lies on, read in the metric's direction), ``tie`` when it holds
 0, ``no interval`` when it is undefined (no interval method, or too few values for one), and ``cannot tell at
 this size`` when the rule's false-verdict rate, measured at the comparison's size, exceeds 5% or was never
