@@ -20,7 +20,7 @@ coverage where the truth is known (`benchmarks/interval_coverage.py`, benchmarks
   2 / genes; ``r2_uniform_plain`` is the plain average of 1 - SSE/SST (sklearn's and upstream's formula)
   on the same genes.
 
-Interval methods (95%):
+Interval methods (95% by default; the paired differences the verdicts read use 97%, `level`):
 
 - ``percentile``: the 2.5% and 97.5% quantiles of the bootstrap replicates (Efron 1979);
 - ``bca``: bias-corrected and accelerated bootstrap (Efron 1987): the percentile levels moved by the
