@@ -9,21 +9,13 @@ import sys
 
 import pandas as pd
 
+from lembas_core.evaluation.metrics import SUMMARY_METRICS
+
 
 def markdown_table(summary: pd.DataFrame) -> str:
     """One row per (model, split): every headline metric, the point its 95% interval is centred on, with the
     interval; r2_uniform_plain (upstream's formula, no interval) in its own column."""
-    shown = (
-        "r2_uniform",
-        "r2_uniform_plain",
-        "pearson_uniform",
-        "spearman_uniform",
-        "r2_flat",
-        "pearson",
-        "rmse",
-        "mae",
-    )
-    metrics = [m for m in shown if m in summary]
+    metrics = [m for m in SUMMARY_METRICS if m in summary]
     names = ["r2_uniform_plain (upstream)" if m == "r2_uniform_plain" else m for m in metrics]
     lines = [
         "| model | split | samples x genes | " + " | ".join(names) + " |",
