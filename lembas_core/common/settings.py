@@ -133,6 +133,8 @@ class IngestSettings:
     match_case: bool  # False: match names across files ignoring letter case
     transform: str | dict[str, str]  # none | log2p1 | log10p1, or one per expression-matrix role
     excel_dates: str  # error | warn: gene names Excel turned into dates that stand for network genes
+    ambiguous_signs: str  # error | drop: network edges whose sign is unknown, dual or 0
+    strip_names: dict[str, dict[str, str]]  # file role -> {samples | genes: regular expression deleted from names}
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,9 @@ def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSetti
     genes, gene_scale = read_expression(files, "gene_expression", transforms["gene_expression"])
     validation, validation_scale = read_expression(files, "validation", transforms["validation"])
     rename = None if match_case else match_names_ignoring_case(tf, genes, validation)
-    network = read_network(files.network, files.format_of(files.network), settings.self_loops, rename)
+    network = read_network(
+        files.network, files.format_of(files.network), settings.self_loops, rename, settings.ambiguous_signs
+    )
     LOG.info(
         "network %s: %d edges, %d nodes, %d regulators",
         files.network,

@@ -63,11 +63,17 @@ class Network:
         return {self.nodes[i] for i in np.unique(self.source)}
 
 
-def read_network(path: str | Path, fmt: str, self_loops: str, rename: Callable[[str], str] | None = None) -> Network:
+def read_network(
+    path: str | Path,
+    fmt: str,
+    self_loops: str,
+    rename: Callable[[str], str] | None = None,
+    ambiguous_signs: str = "error",
+) -> Network:
     """Read and validate a network file; see the module docstring for the rules and `network_from_frame`
-    for `rename`."""
+    for `rename` and `ambiguous_signs`."""
     frame = read_table(path, fmt, "network", string_columns=("TF", "Gene"))
-    return network_from_frame(frame, path, self_loops, rename)
+    return network_from_frame(frame, path, self_loops, rename, ambiguous_signs)
 
 
 def _standard_columns(frame: pd.DataFrame, path: str | Path) -> pd.DataFrame:
@@ -193,11 +199,16 @@ def _indexed(edges: pd.DataFrame, report: dict) -> Network:
 
 
 def network_from_frame(
-    frame: pd.DataFrame, path: str | Path, self_loops: str, rename: Callable[[str], str] | None = None
+    frame: pd.DataFrame,
+    path: str | Path,
+    self_loops: str,
+    rename: Callable[[str], str] | None = None,
+    ambiguous_signs: str = "error",
 ) -> Network:
     """Validate a network DataFrame with columns TF, Gene, Interaction (in any letter case).
 
-    `rename` respells every TF and Gene name before the checks (e.g. case-insensitive matching).
+    `rename` respells every TF and Gene name before the checks (e.g. case-insensitive matching);
+    `ambiguous_signs` (error | drop) is the policy for edges whose sign is unknown, dual or 0.
     """
     if self_loops not in SELF_LOOP_POLICIES:
         raise ValueError(f"self_loops must be one of {SELF_LOOP_POLICIES}, got {self_loops!r}")
