@@ -254,6 +254,11 @@ class Case:
     log: str = ""  # accepted: a line the data stages log (what was recognised, skipped or dropped)
     absent: str = ""  # refused: text the message must not hold (e.g. a fix that would break other files)
     targets: tuple[str, ...] = ("G3", "G1", "TFB", "G2")  # accepted: the dataset's targets
+    # refused: the fix its message names, applied to the same files (settings of data / preprocess by key;
+    # "files": (the changed cohort, the original cohort) -> cohort), and what follows: "" the run passes,
+    # else text of the different error it then stops with
+    apply: dict | None = None
+    after: str = ""
 
 
 CASES = [
@@ -268,6 +273,8 @@ CASES = [
         "20 of 20 validation samples are training samples",
         fix="external cohort",
         file="validation.tsv",
+        absent="validation_overlap",  # dropping them all would leave nothing: the fix must not suggest it
+        apply={"files": lambda files, original: replace(files, validation=original.validation)},
     ),
     Case(
         "validation shares a sample ID",
@@ -275,6 +282,7 @@ CASES = [
         "1 of 6 validation samples are training samples (1 by sample ID",
         fix="validation_overlap: drop",
         file="validation.tsv",
+        apply={"validation_overlap": "drop"},
     ),
     Case(
         "validation holds copied training rows",
@@ -282,6 +290,7 @@ CASES = [
         "2 of 8 validation samples are training samples (0 by sample ID, 2 with identical values (to 0.01)",
         fix="validation_overlap: drop",
         file="validation.tsv",
+        apply={"validation_overlap": "drop"},
     ),
     Case("copied training rows dropped", renamed_training_rows, overlap="drop"),
     Case(
@@ -290,6 +299,7 @@ CASES = [
         "2 of 8 validation samples are training samples (0 by sample ID, 2 with identical values (to 0.01)",
         fix="validation_overlap: drop",
         file="validation.tsv",
+        apply={"validation_overlap": "drop"},
     ),
     Case(
         "TF and gene files swapped",
@@ -297,6 +307,7 @@ CASES = [
         "the TF and gene files look swapped",
         fix="exchange data.files.tf_expression and data.files.gene_expression",
         where="data.files",
+        apply={"files": lambda files, original: swapped_files(files)},
     ),
     Case(
         "network regulators in another letter case",
@@ -304,6 +315,7 @@ CASES = [
         "names differ only in letter case ('TfA vs TFA'",
         fix="same gene identifiers",
         file="network.tsv",
+        apply={"match_case": False},
     ),
     Case(
         "network genes as Ensembl IDs",
@@ -359,6 +371,9 @@ CASES = [
         fix="name it .parquet and keep data.files.format: auto",
         file="tf_expression.tsv",
         absent="format: parquet",  # one format for all four files would break the three TSV files
+        apply={
+            "files": lambda files, original: with_suffix(files, "tf_expression", "tf_expression.parquet", lambda b: b)
+        },
     ),
     Case(
         "utf-16 (Excel 'Unicode Text')",
@@ -431,6 +446,8 @@ CASES = [
         "gene expression matrix looks unlogged",
         fix="data.transform: log2p1",
         file="gene_expression.tsv",
+        apply={"transform": {"gene_expression": "log2p1"}},
+        after="the validation cohort is on another scale",  # the case's raw values are 2^(3x): 3 times the others
     ),
     Case(
         "empty file",
@@ -497,6 +514,7 @@ CASES = [
         fix="data.transform: none",
         file="tf_expression.tsv",
         transform="log2p1",
+        apply={"transform": {"tf_expression": "none"}},
     ),
     Case(
         "log transform of values with negatives",
@@ -508,13 +526,15 @@ CASES = [
         fix="{gene_expression: none}",
         file="gene_expression.tsv",
         transform="log2p1",
+        apply={"transform": {"tf_expression": "log2p1", "gene_expression": "none", "validation": "log2p1"}},
     ),
     Case(
         "raw TPM validation cohort",
         exponentiated("validation"),
         "validation cohort looks unlogged",
-        fix="data.transform: {validation: log2p1}",
+        fix="data.transform: {validation: log2p1} (this file) (or log10p1)",
         file="validation.tsv",
+        apply={"transform": {"validation": "log10p1"}},  # the cohort is 10^x - 1
     ),
     Case(
         "validation cohort in log10, training in log2",
@@ -526,9 +546,16 @@ CASES = [
     Case(
         "one raw column among log-scale columns",
         rewrite_matrix("gene_expression", lambda frame: frame.assign(G1=2 ** (frame.G1 * 3) + 40)),
-        "gene expression matrix looks unlogged",
-        fix="data.transform",
+        "gene expression matrix mixes scales: 1 of its 5 columns look raw (values above 30 in most samples: 'G1'), "
+        "while 4 look log-scale already",
+        fix="log the columns that came from the raw source before ingest",
+        absent="data.transform: log2p1",
         file="gene_expression.tsv",
+        apply={
+            "files": lambda files, original: rewrite_matrix(
+                "gene_expression", lambda frame: frame.assign(G1=np.log2(frame.G1 - 40) / 3)
+            )(files)
+        },
     ),
     Case(
         "network regulators in another letter case, match_case false",
@@ -549,6 +576,7 @@ CASES = [
         "names differ only in letter case",
         fix="same gene identifiers",
         file="validation.tsv",
+        apply={"match_case": False},
     ),
     Case(
         "validation columns in lower case, match_case false",
@@ -562,6 +590,7 @@ CASES = [
         fix="data.match_case: true",
         file="tf_expression.tsv",
         match_case=False,
+        apply={"match_case": True},
     ),
     Case(
         "validation cohort in Ensembl IDs",
@@ -576,9 +605,12 @@ CASES = [
     Case(
         "gene columns with version suffixes",
         renamed_columns("gene_expression", {"G1": "G1.1", "G2": "G2.3", "G3": "G3.2"}),
-        "version suffixes",
-        fix="same gene identifiers",
+        "the gene matrix's column names carry a suffix that the network's names lack (the regular expression "
+        "'\\.\\d+$': 'G3.2', 'G1.1' vs 'G3', 'G1')",
+        where="gene names",
+        fix="set data.strip_names: {gene_expression: {genes: '\\.\\d+$'}}",
         file="gene_expression.tsv",
+        apply={"strip_names": {"gene_expression": {"genes": r"\.\d+$"}}},
     ),
     Case(
         "gene names mangled into dates by Excel",
@@ -598,6 +630,8 @@ CASES = [
         where="line 1, column '7-Sep'",
         fix="map the names back (7-Sep -> SEPTIN7, 1-Mar -> MARCHF1)",
         file="gene_expression.tsv",
+        apply={"excel_dates": "warn"},
+        after="only 40% of the gene matrix's 5 columns",  # two of its five genes dropped
     ),
     Case(
         "gene names turned into dates by Excel, data.excel_dates: warn",
@@ -614,6 +648,7 @@ CASES = [
         where="line 1, column '7-Sep'",
         fix="7-Sep -> SEPT7",
         file="tf_expression.tsv",
+        apply={"excel_dates": "warn"},
     ),
     Case(
         "a network saved through Excel (its gene names turned into dates)",
@@ -625,6 +660,7 @@ CASES = [
         "targets",
         fix="1-Mar -> MARCH1",
         file="network.tsv",
+        apply={"excel_dates": "warn"},
     ),
     Case(
         "a validation column turned into a date by Excel",
@@ -633,6 +669,7 @@ CASES = [
         where="line 1, column '2-Sep'",
         fix="2-Sep -> SEPTIN2",
         file="validation.tsv",
+        apply={"excel_dates": "warn"},
     ),
     Case(
         "an Excel date that stands for no network gene (logged, not an error)",
@@ -658,6 +695,8 @@ CASES = [
         fix="exclude_tf_targets: false",
         preprocess={"exclude_tf_targets": True},
         stage="preprocess",
+        apply={"exclude_tf_targets": False},
+        after="1 of the 1 target genes are also TF features",
     ),
     Case(
         "SHAP gene in another case",
@@ -676,6 +715,7 @@ CASES = [
         fix="shap.genes: default",
         shap_genes=("ORPHAN",),
         stage="preprocess",
+        apply={"targets_outside_network": "keep"},
     ),
     Case("default SHAP genes absent from the cohort", lambda f: f, shap_genes="default"),
     Case(
@@ -735,6 +775,7 @@ CASES = [
         fix="name the file .csv and keep data.files.format: auto",
         file="validation.tsv",
         absent="format: 'csv'",  # one format for all four files would break the three TSV files
+        apply={"files": lambda files, original: with_suffix(files, "validation", "validation.csv", lambda b: b)},
     ),
     Case(
         "a file with an unknown extension",
@@ -749,7 +790,8 @@ CASES = [
         edit("gene_expression", lambda lines: [lines[0]] + [line.replace("S", "s", 1) for line in lines[1:]]),
         "the IDs differ only in letter case",
         where="sample IDs",
-        fix="same samples",
+        fix="set data.match_case: false",
+        apply={"match_case": False},
     ),
     Case(
         "the TF matrix given as the gene matrix too",
@@ -758,6 +800,8 @@ CASES = [
         where="target selection",
         fix="exclude_tf_targets: true",
         stage="preprocess",
+        apply={"exclude_tf_targets": True},
+        after="no target genes remain after preprocessing",
     ),
     Case(
         "an all-zero TF matrix",
@@ -784,16 +828,19 @@ CASES = [
     Case(
         "TF columns with a prefix",
         renamed_columns("tf_expression", {c: f"TF_{c}" for c in ("TFA", "TFB", "TFC", "NOTNODE")}),
-        "names on one side carry extra parts ('TF_TFB' holds 'TFB'",
-        fix="same gene identifiers",
-        file="network.tsv",
+        "the TF matrix's column names carry a prefix that the network's TF names lack (the regular expression "
+        "'^TF_': 'TF_TFB', 'TF_TFA' vs 'TFB', 'TFA')",
+        fix="set data.strip_names: {tf_expression: {genes: '^TF_'}}",
+        file="tf_expression.tsv",
+        apply={"strip_names": {"tf_expression": {"genes": "^TF_"}}},
     ),
     Case(
         "gene columns as 'ID|symbol'",
         renamed_columns("gene_expression", {c: f"ENSG0000010{i}|{c}" for i, c in enumerate(("G1", "G2", "G3"))}),
-        "'ENSG00000100|G1' holds 'G1'",
-        fix="same gene identifiers",
+        "carry a prefix that the network's names lack (the regular expression '^ENSG\\d+\\|'",
+        fix="set data.strip_names: {gene_expression: {genes: '^ENSG\\d+\\|'}}",
         file="gene_expression.tsv",
+        apply={"strip_names": {"gene_expression": {"genes": r"^ENSG\d+\|"}}},
     ),
     Case(
         "thousands separators",
@@ -808,7 +855,7 @@ CASES = [
         lambda f: edit("gene_expression", lambda lines: lines[:4])(edit("tf_expression", lambda lines: lines[:4])(f)),
         "3 samples are too few for a test fraction of 0.2: 2 train and 1 test samples",
         where="train/test split",
-        fix="supply more samples",
+        fix="supply at least 4 samples",
         stage="preprocess",
     ),
     Case(

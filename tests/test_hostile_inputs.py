@@ -8,7 +8,8 @@ the Snakefile checks at parse time, before any job.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+import re
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from cohort_helpers import write_small_cohort
-from hostile_cases import CASES, CONFIG_CASES, files_settings, run_data_stages
+from hostile_cases import CASES, CONFIG_CASES, Case, files_settings, run_data_stages
+from lembas_core.common.settings import IngestSettings
 from lembas_core.data.dataset import load_dataset
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.store import Store
@@ -24,6 +26,46 @@ from lembas_core.workflow.config_errors import describe_validation_error, input_
 from lembas_core.workflow.settings import default_config
 
 SHAPES = {"samples": 20, "tf_columns": 4, "gene_columns": 5, "validation_samples": 6}
+
+
+def _keys(mapping: dict, prefix: str) -> list[str]:
+    """Dotted paths of every key of a config mapping (`data.files.format`, `data.transform`, ...)."""
+    paths = []
+    for key, value in mapping.items():
+        paths.append(f"{prefix}.{key}")
+        if isinstance(value, dict):
+            paths += _keys(value, f"{prefix}.{key}")
+    return paths
+
+
+_CONFIG = default_config()
+SETTINGS = sorted(_keys(_CONFIG["data"], "data") + _keys(_CONFIG["preprocess"], "preprocess"), key=len, reverse=True)
+NAMES_A_SETTING = re.compile(r"\b(" + "|".join(map(re.escape, SETTINGS)) + r")\b")
+_CASE_FIELDS = {"validation_overlap": "overlap", "transform": "transform", "match_case": "match_case"}
+
+
+def with_fix(case: Case) -> Case:
+    """`case` with the settings its fix names (Case.apply) applied; the files are changed by the caller."""
+    ingest, preprocess, own = dict(case.ingest or {}), dict(case.preprocess or {}), {}
+    for key, value in case.apply.items():
+        if key in _CASE_FIELDS:
+            own[_CASE_FIELDS[key]] = value
+        elif key in {f.name for f in fields(IngestSettings)}:
+            ingest[key] = value
+        elif key != "files":
+            preprocess[key] = value
+    return replace(case, ingest=ingest, preprocess=preprocess, **own)
+
+
+def assert_fix_works(case: Case, files, original, message: str, tmp_path: Path) -> None:
+    """Apply the fix the refusal named: the run then passes, or stops with a different error (Case.after)."""
+    fixed_files = case.apply["files"](files, original) if "files" in case.apply else files
+    if not case.after:
+        run_data_stages(with_fix(case), fixed_files, tmp_path)
+        return
+    with pytest.raises(InputDataError) as error:
+        run_data_stages(with_fix(case), fixed_files, tmp_path)
+    assert case.after in str(error.value) and str(error.value) != message, str(error.value)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -52,6 +94,10 @@ def test_hostile_input(case, tmp_path, caplog):
     assert not case.absent or case.absent not in message, message
     assert (tmp_path / "ingest").exists() == (case.stage == "preprocess"), message  # raised by the right stage
     assert not (tmp_path / "dataset").exists() and not [p for p in tmp_path.glob(".*")]
+    named = NAMES_A_SETTING.findall(message)
+    assert not named or case.apply, f"the message names {named}: the case must apply that fix (Case.apply)"
+    if case.apply:
+        assert_fix_works(case, files, original, message, tmp_path / "fixed")
 
 
 def test_input_paths_are_checked_at_parse_time_with_key_resolved_path_and_fix(tmp_path, monkeypatch):

@@ -150,7 +150,7 @@ class CaseInsensitiveNames:
             if first.setdefault(name.casefold(), original) != original:
                 raise InputDataError(
                     path,
-                    f"{label} has the columns {first[name.casefold()]!r} and {original!r}, the same name when case "
+                    f"{label} has the names {first[name.casefold()]!r} and {original!r}, the same name when case "
                     "is ignored (data.match_case: false)",
                     "drop or rename one of them, or set data.match_case: true",
                 )

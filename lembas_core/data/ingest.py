@@ -17,6 +17,7 @@ Checks across files (each failure names the files and a fix):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import numpy as np
 
 from lembas_core.common.layout import FORMATS, format_from_extension
 from lembas_core.common.settings import IngestSettings
+from lembas_core.data.decorations import compiled_pattern, strip_names, strip_setting
 from lembas_core.data.leakage import check_validation_leakage
 from lembas_core.data.name_checks import (
     check_excel_dates,
@@ -31,6 +33,7 @@ from lembas_core.data.name_checks import (
     check_orientation,
     check_validation_overlap,
     match_names_ignoring_case,
+    refuse_decorated_names,
     warn_case_only_differences,
 )
 from lembas_core.data.scale import apply_transform, check_log_scale, check_validation_scale, transforms_by_role
@@ -82,6 +85,11 @@ def align_samples(tf: LabeledMatrix, genes: LabeledMatrix) -> tuple[LabeledMatri
         return genes, {"status": "identical order", "samples": len(tf.rows)}
     tf_ids, gene_ids = set(tf.rows), set(genes.rows)
     if tf_ids != gene_ids:
+        refuse_decorated_names(
+            (("tf_expression",), "the TF matrix's sample IDs", tf.path, tf.rows),
+            (("gene_expression",), "the gene matrix's", genes.path, genes.rows),
+            "samples",
+        )
         only_tf, only_gene = sorted(tf_ids - gene_ids), sorted(gene_ids - tf_ids)
         by_case = {i.casefold() for i in tf_ids} == {i.casefold() for i in gene_ids}
         raise InputDataError(
@@ -90,7 +98,9 @@ def align_samples(tf: LabeledMatrix, genes: LabeledMatrix) -> tuple[LabeledMatri
             f"{len(only_tf)} only in the TF matrix ({preview(only_tf)}), "
             f"{len(only_gene)} only in the gene matrix ({preview(only_gene)})"
             f"{': the IDs differ only in letter case' if by_case else ''}",
-            "export both matrices for the same samples (same IDs in the first column)",
+            "set data.match_case: false to match them whatever their case"
+            if by_case
+            else "export both matrices for the same samples (same IDs in the first column)",
             where="sample IDs",
         )
     position = {sample: i for i, sample in enumerate(genes.rows)}
@@ -107,13 +117,41 @@ ROLE_LABELS = {
 }
 
 
-def read_expression(files: CohortFiles, role: str, transform: str) -> tuple[LabeledMatrix, dict]:
-    """Read one expression matrix, apply its transform and check its scale; return it with the scale report."""
+def read_expression(
+    files: CohortFiles, role: str, transform: str, strip: Mapping[str, Mapping[str, str]] | None = None
+) -> tuple[LabeledMatrix, dict]:
+    """Read one expression matrix, delete the `data.strip_names` decorations (`strip`) from its names, apply
+    its transform and check its scale; return it with the scale report."""
     path = getattr(files, role)
     matrix = read_matrix(path, files.format_of(path), ROLE_LABELS[role])
+    for kind, attribute, label in (("samples", "rows", "sample IDs"), ("genes", "columns", "column names")):
+        names = getattr(matrix, attribute)
+        pattern = strip_setting(strip or {}, role, kind)
+        setattr(matrix, attribute, strip_names(names, pattern, str(path), label, f"data.strip_names.{role}.{kind}"))
     LOG.info("%s %s: %d samples x %d columns", ROLE_LABELS[role], path, *matrix.shape)
     apply_transform(matrix, role, ROLE_LABELS[role], transform)
     return matrix, check_log_scale(matrix, role, ROLE_LABELS[role], transform)
+
+
+def _network_names(
+    strip: Mapping[str, Mapping[str, str]], respell: Callable[[str], str] | None
+) -> Callable[[str], str] | None:
+    """How the network's TF and Gene names are rewritten before its checks: `data.strip_names.network.genes`
+    deleted, then respelled (`data.match_case: false`); None when neither applies."""
+    if strip_setting(strip, "network", "samples"):
+        raise InputDataError(
+            None,
+            "data.strip_names.network.samples is set, but the network has no sample IDs",
+            "use data.strip_names: {network: {genes: ...}} for the TF and Gene names",
+            where="data.strip_names",
+        )
+    pattern = strip_setting(strip, "network", "genes")
+    if not pattern:
+        return respell
+    regex = compiled_pattern(pattern, "data.strip_names.network.genes")
+    if respell is None:
+        return lambda name: regex.sub("", name)
+    return lambda name: respell(regex.sub("", name))
 
 
 def _log_validation_columns(report: dict) -> None:
@@ -183,10 +221,11 @@ def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSetti
     """
     transforms = transforms_by_role(settings.transform)
     match_case, min_name_match = settings.match_case, settings.min_name_match
-    tf, tf_scale = read_expression(files, "tf_expression", transforms["tf_expression"])
-    genes, gene_scale = read_expression(files, "gene_expression", transforms["gene_expression"])
-    validation, validation_scale = read_expression(files, "validation", transforms["validation"])
-    rename = None if match_case else match_names_ignoring_case(tf, genes, validation)
+    strip = settings.strip_names
+    tf, tf_scale = read_expression(files, "tf_expression", transforms["tf_expression"], strip)
+    genes, gene_scale = read_expression(files, "gene_expression", transforms["gene_expression"], strip)
+    validation, validation_scale = read_expression(files, "validation", transforms["validation"], strip)
+    rename = _network_names(strip, None if match_case else match_names_ignoring_case(tf, genes, validation))
     network = read_network(
         files.network, files.format_of(files.network), settings.self_loops, rename, settings.ambiguous_signs
     )

@@ -83,11 +83,18 @@ def check_validation_leakage(
         f"({len(by_id)} by sample ID, {len(by_value)} with identical values (to {COPY_TOLERANCE:g}) on the "
         f"{n_shared} shared columns): {preview(names)}; scores on them would measure memory, not generalisation"
     )
-    if policy == "error" or len(leaked) == len(validation.rows):
+    if len(leaked) == len(validation.rows):
         raise InputDataError(
             validation.path,
             problem,
-            "give an external cohort as data.files.validation, or set data.validation_overlap: drop",
+            "give an external cohort as data.files.validation (dropping the training samples would leave none)",
+        )
+    if policy == "error":
+        raise InputDataError(
+            validation.path,
+            problem,
+            "give an external cohort as data.files.validation, or set data.validation_overlap: drop to score "
+            f"the {len(validation.rows) - len(leaked)} others",
         )
     LOG.warning("VALIDATION COHORT: %s; dropped (data.validation_overlap: drop)", problem)
     keep = np.setdiff1d(np.arange(len(validation.rows)), leaked)

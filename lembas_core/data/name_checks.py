@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lembas_core.data.decorations import find_decoration
 from lembas_core.data.identifiers import (
     CaseInsensitiveNames,
     case_only_differences,
@@ -46,6 +47,27 @@ def check_orientation(matrix: LabeledMatrix, label: str, nodes: set[str]) -> Non
         )
 
 
+def refuse_decorated_names(
+    first: tuple[tuple[str, ...], str, str | Path, Iterable[str]],
+    second: tuple[tuple[str, ...], str, str | Path, Iterable[str]],
+    kind: str,
+) -> None:
+    """Stop with the decoration and the setting that deletes it when two sides' names match once an affix
+    is deleted from one side's. Each side: (the file roles whose names these are, a label of its names, the
+    path(s), the names); `kind`: samples or genes (the data.strip_names key)."""
+    decoration = find_decoration(list(first[3]), list(second[3]))
+    if decoration is None:
+        return
+    decorated, other = (first, second) if decoration.decorated == 0 else (second, first)
+    (roles, label, path, _), (_, plain, plain_path, _) = decorated, other
+    raise InputDataError(
+        path,
+        f"{decoration.describe(label, plain)} ({plain_path})",
+        f"set {decoration.setting(roles, kind)} to delete it at ingest, or rename them in the file",
+        where="sample IDs" if kind == "samples" else "gene names",
+    )
+
+
 def check_network_overlap(
     tf: LabeledMatrix, genes: LabeledMatrix, network: Network, network_path: str | Path, min_match: float
 ) -> dict:
@@ -62,7 +84,7 @@ def check_network_overlap(
     regulator_share = len(present) / max(len(regulators), 1)
     target_share = sum(g in nodes for g in genes.columns) / max(len(genes.columns), 1)
     swapped_share = sum(g in regulators for g in genes.columns) / max(len(regulators), 1)
-    fix = "use the same gene identifiers in the network and the matrices; data.min_name_match sets this threshold"
+    fix = "use the same gene identifiers in the network and the matrices"
     n_targets = int(np.unique(network.target).size)
     if regulator_share < min_match and swapped_share >= min_match and swapped_share > regulator_share:
         if len(regulators) > n_targets:  # a prior network has few regulators and many targets, not the reverse
@@ -82,6 +104,11 @@ def check_network_overlap(
         )
     targets = sorted({network.nodes[i] for i in set(network.target.tolist())})
     if regulator_share < min_match:
+        refuse_decorated_names(
+            (("network",), "the network's TF names", network_path, sorted(regulators)),
+            (("tf_expression",), "the TF matrix's column names", tf.path, tf.columns),
+            "genes",
+        )
         odd = _odd_one_out(("the network's TF column", regulators), ("the TF matrix", tf.columns), genes.columns)
         if odd == "the TF matrix":
             raise _odd_identifiers(tf.path, "the TF matrix", tf.columns, network_path, regulators, genes.path)
@@ -95,6 +122,11 @@ def check_network_overlap(
             fix,
         )
     if target_share < min_match:
+        refuse_decorated_names(
+            (("gene_expression",), "the gene matrix's column names", genes.path, genes.columns),
+            (("network",), "the network's names", network_path, sorted(nodes)),
+            "genes",
+        )
         odd = _odd_one_out(("the network's Gene column", targets), ("the gene matrix", genes.columns), tf.columns)
         if odd == "the network's Gene column":
             raise _odd_identifiers(network_path, odd, targets, genes.path, genes.columns, tf.path)
@@ -135,8 +167,7 @@ def _odd_identifiers(
         path,
         f"{label} holds {kind} (e.g. {preview(names, 3)}), while {other_path} and {third} hold {other_kind} "
         f"(e.g. {preview(other, 3)}): the names do not match",
-        f"write {label} in {other_kind}, as the other files are (map the identifiers, e.g. with biomaRt or "
-        "mygene); data.min_name_match sets the share of names that must match",
+        f"write {label} in {other_kind}, as the other files are (map the identifiers, e.g. with biomaRt or mygene)",
     )
 
 
@@ -227,6 +258,7 @@ def _guess(name: str) -> str:
     return f"e.g. {name} -> {' or '.join(excel_date_symbols(name)[:2])}"
 
 
+TRAINING_ROLES = ("tf_expression", "gene_expression", "network")  # files whose gene names must agree
 MIN_SHARED_TARGETS = 10  # target genes a validation cohort must share with training to be scored at all
 
 
@@ -256,6 +288,11 @@ def check_validation_overlap(
         f"gene columns the models use"
     )
     if not all(present.values()) or (little and (hint or len(present["gene"]) < MIN_SHARED_TARGETS)):
+        refuse_decorated_names(
+            (("validation",), "the validation cohort's column names", validation.path, validation.columns),
+            (TRAINING_ROLES, "the training matrices' and network's", f"{tf.path}, {genes.path}", wanted),
+            "genes",
+        )
         empty = [role for role in present if not present[role]]
         shared = f"no {empty[0]} column the models use" if empty else f"only {counts}"
         why = (
@@ -264,8 +301,7 @@ def check_validation_overlap(
             else (f" (at least {MIN_SHARED_TARGETS} shared target genes are needed to score it)" if not empty else "")
         )
         fix = (
-            "use the same gene identifiers in the validation cohort as in the training matrices; "
-            "data.min_name_match sets this threshold"
+            "use the same gene identifiers in the validation cohort as in the training matrices"
             if hint
             else "supply a validation cohort that measures the TFs and target genes of the training data"
         )
@@ -319,8 +355,8 @@ def warn_case_only_differences(tf: LabeledMatrix, genes: LabeledMatrix, network:
 def match_names_ignoring_case(
     tf: LabeledMatrix, genes: LabeledMatrix, validation: LabeledMatrix
 ) -> CaseInsensitiveNames:
-    """Respell the matrices' columns case-insensitively (training spellings win); return the speller
-    for the network's names."""
+    """Respell the matrices' columns case-insensitively (training spellings win), and the gene matrix's sample
+    IDs as the TF matrix spells them; return the speller for the network's names."""
     names = CaseInsensitiveNames(tf.columns, genes.columns)
     for matrix, label in ((tf, "the TF matrix"), (genes, "the gene matrix"), (validation, "the validation cohort")):
         respelled = names.respell(matrix.columns, matrix.path, label)
@@ -330,4 +366,9 @@ def match_names_ignoring_case(
                 "%s: %d column name(s) respelled to the training case (data.match_case: false)", matrix.path, changed
             )
         matrix.columns = respelled
+    samples = CaseInsensitiveNames(tf.rows)
+    respelled = samples.respell(genes.rows, genes.path, "the gene matrix's sample IDs")
+    if respelled != genes.rows:
+        LOG.warning("%s: sample IDs respelled to the TF matrix's case (data.match_case: false)", genes.path)
+        genes.rows = respelled
     return names

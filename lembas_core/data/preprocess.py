@@ -52,10 +52,19 @@ def split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray
             None,
             f"{n_rows} samples are too few for a test fraction of {test_fraction}: {len(train)} train and "
             f"{len(test)} test samples (per-gene R^2 needs at least {MIN_SPLIT_SAMPLES} in each)",
-            "supply more samples or change preprocess.test_fraction",
+            _split_fix(n_rows, len(test) < MIN_SPLIT_SAMPLES),
             where="train/test split",
         )
     return train, test
+
+
+def _split_fix(n_rows: int, test_too_small: bool) -> str:
+    """How to get MIN_SPLIT_SAMPLES samples on each side of the split of `n_rows` samples: a test fraction
+    that gives them, or more samples when none does."""
+    if n_rows < 2 * MIN_SPLIT_SAMPLES:
+        return f"supply at least {2 * MIN_SPLIT_SAMPLES} samples ({MIN_SPLIT_SAMPLES} to train and to test)"
+    test = MIN_SPLIT_SAMPLES if test_too_small else n_rows - MIN_SPLIT_SAMPLES
+    return f"set preprocess.test_fraction: {(test - 0.5) / n_rows:.3g} ({test} test samples), or supply more samples"
 
 
 def select_features(tf_columns: list[str], nodes: set[str]) -> list[str]:

@@ -39,6 +39,14 @@ LOG_SCALE_BOUND = 1e3  # |value| above this cannot be log-scale expression
 UNLOGGED_VALUE = 30.0  # log2 TPM stays below ~20; raw TPM/counts of expressed genes exceed 30
 UNLOGGED_SAMPLES = 0.5  # share of the samples with a value above UNLOGGED_VALUE
 SPREAD_RATIO = 2.5  # validation vs training spread (q99 - q01) beyond this factor: another scale
+SHIFT_SD = 1.5  # median shift of the validation column means, in training sd, beyond this: another location
+COLUMN_SHIFT_SD = 4.0  # a validation column whose mean lies this many training sd off ...
+COLUMN_SHIFT_SHARE = 0.25  # ... in more than this share of the shared columns: columns from another source
+MIN_LOCATION_COLUMNS = 10  # shared columns needed to compare locations (fewer: pooled, spread only)
+MIN_LOCATION_SAMPLES = 10  # training samples needed to compare locations
+MIXED_SPREAD_RATIO = 3.0  # a log-scale column logged again keeps a third or less of a raw column's log spread
+MIXED_MIN_SHARE = 0.12  # share of the expressed, not-unlogged columns that must look logged for "mixed scales"
+MIXED_MIN_COLUMNS = 3  # and at least this many columns
 _CHUNK = 512  # columns per block of the scan (bounds the temporary memory)
 _SAMPLE = 1_000_000  # values kept for quantiles
 _SPREAD_COLUMNS = 500  # shared columns compared between validation and training
@@ -73,6 +81,10 @@ class ScaleScan:
     minimum: float
     maximum: float
     above_per_column: np.ndarray  # (columns,) samples with a value above UNLOGGED_VALUE
+    log_mean: np.ndarray  # (columns,) mean of log2(1 + x) over the column's values above 0
+    log_sd: np.ndarray  # (columns,) their standard deviation (0 with fewer than 3 such values)
+    negative_columns: np.ndarray  # (columns,) bool: a value below 0
+    integers: bool  # every value a whole number
     share_above: float  # share of values above UNLOGGED_VALUE
     samples_above: int  # samples with at least one value above UNLOGGED_VALUE
     first_negative: tuple[int, int] | None  # (row, column)
@@ -86,6 +98,24 @@ class ScaleScan:
         """Raw TPM/counts: values above 30 in at least half of the samples (see the module docstring)."""
         return self.samples_above > 0 and self.samples_above >= UNLOGGED_SAMPLES * n_samples
 
+    def unlogged_columns(self, n_samples: int) -> np.ndarray:
+        """Indices of the columns with values above 30 in at least half of the samples: raw for certain."""
+        return np.flatnonzero(self.above_per_column >= max(1.0, UNLOGGED_SAMPLES * n_samples))
+
+    def logged_columns(self, n_samples: int) -> np.ndarray:
+        """Indices of the columns that look log-scale already next to raw ones (module docstring, "mixed
+        scales"): none when no column looks raw for certain, or when too few look compressed."""
+        unlogged = np.zeros(self.log_sd.size, dtype=bool)
+        unlogged[self.unlogged_columns(n_samples)] = True
+        if not unlogged.any() or unlogged.all():
+            return np.array([], dtype=np.int64)
+        reference = float(np.median(self.log_sd[unlogged]))
+        expressed = ~unlogged & (self.log_mean >= 1.0) & (self.log_sd > 0)
+        compressed = expressed & (self.log_sd * MIXED_SPREAD_RATIO < reference)
+        if compressed.sum() < max(MIXED_MIN_COLUMNS, MIXED_MIN_SHARE * expressed.sum()):
+            compressed[:] = False
+        return np.flatnonzero(compressed | (~unlogged & self.negative_columns))
+
 
 def _first(mask: np.ndarray, offset: int) -> tuple[int, int] | None:
     rows, cols = np.nonzero(mask)  # row-major: the first is the first in file order
@@ -96,6 +126,10 @@ def scan(values: np.ndarray) -> ScaleScan:
     """One pass over `values` (samples x columns, float32) in blocks of columns."""
     n_rows, n_cols = values.shape
     above_per_column = np.empty(n_cols, dtype=np.int64)
+    log_mean = np.zeros(n_cols)
+    log_sd = np.zeros(n_cols)
+    negative_columns = np.zeros(n_cols, dtype=bool)
+    integers = True
     above_rows = np.zeros(n_rows, dtype=bool)
     n_above = n_implausible = 0
     first_negative = first_implausible = None
@@ -113,8 +147,18 @@ def scan(values: np.ndarray) -> ScaleScan:
         n_implausible += int(implausible.sum())
         if first_implausible is None:
             first_implausible = _first(implausible, start)
+        below = block < 0
+        negative_columns[start : start + block.shape[1]] = below.any(axis=0)
         if first_negative is None:
-            first_negative = _first(block < 0, start)
+            first_negative = _first(below, start)
+        detected = block > 0
+        count = detected.sum(axis=0)
+        logged = np.where(detected, np.log2(1.0 + np.maximum(block, 0, dtype=np.float64)), 0.0)
+        mean = logged.sum(axis=0) / np.maximum(count, 1)
+        square = np.where(detected, (logged - mean) ** 2, 0.0).sum(axis=0) / np.maximum(count - 1, 1)
+        log_mean[start : start + block.shape[1]] = mean
+        log_sd[start : start + block.shape[1]] = np.where(count >= 3, np.sqrt(square), 0.0)
+        integers = integers and bool(np.all(block == np.round(block)))
         flat = np.flatnonzero(block.min(axis=0) == block.max(axis=0))
         constant += [start + int(j) for j in flat]
         all_zero += [start + int(j) for j in flat if block[0, j] == 0]
@@ -124,6 +168,10 @@ def scan(values: np.ndarray) -> ScaleScan:
         minimum=float(row_min.min()) if values.size else 0.0,  # from the per-sample extremes: no second pass
         maximum=float(row_max.max()) if values.size else 0.0,
         above_per_column=above_per_column,
+        log_mean=log_mean,
+        log_sd=log_sd,
+        negative_columns=negative_columns,
+        integers=integers and values.size > 0,
         share_above=n_above / max(values.size, 1),
         samples_above=int(above_rows.sum()),
         first_negative=first_negative,
@@ -142,25 +190,69 @@ def _transform_fix(role: str, transform: str) -> str:
 def _unlogged_error(matrix: LabeledMatrix, role: str, label: str, found: ScaleScan, after: str) -> InputDataError:
     top = np.argsort(-found.above_per_column, kind="stable")[:3]
     examples = ", ".join(f"{matrix.columns[j]!r} in {found.above_per_column[j]}" for j in top)
+    n_raw = found.unlogged_columns(len(matrix.rows)).size
     return InputDataError(
         matrix.path,
         f"{label} looks unlogged{after}: values above {UNLOGGED_VALUE:g} in {found.samples_above} of "
-        f"{len(matrix.rows)} samples ({100 * found.share_above:.1f}% of all values; max {found.maximum:.4g}; most "
-        f"often in columns {examples} samples), while log-scale expression stays below ~20",
-        f"if it holds raw TPM or counts, {_transform_fix(role, 'log2p1')} (or log10p1) to log-transform it at "
+        f"{len(matrix.rows)} samples ({100 * found.share_above:.1f}% of all values; max {found.maximum:.4g}; "
+        f"in most samples of {n_raw} of its {len(matrix.columns)} columns; most often in columns {examples} "
+        "samples), while log-scale expression stays below ~20",
+        f"if it holds raw TPM (or CPM), {_transform_fix(role, 'log2p1')} (or log10p1) to log-transform it at "
         "ingest; if it is log-scale already, correct the values",
+    )
+
+
+_NORMALISE = (
+    "normalise the whole count table (every gene, before it is split into TF and target matrices) for sequencing "
+    "depth, then log it: in R, edgeR::cpm(counts, log = TRUE); in pandas, with samples as rows, "
+    "cpm = counts.div(counts.sum(axis=1), axis=0) * 1e6, then give np.log2(cpm + 1), or give the CPM values "
+    "and set data.transform: log2p1"
+)
+
+
+def _counts_error(matrix: LabeledMatrix, label: str, found: ScaleScan, problem: str) -> InputDataError:
+    """The error for a matrix of integer counts: `problem` says what was asked of it."""
+    return InputDataError(
+        matrix.path,
+        f"{label} holds integer counts{problem}: every value is a whole number and {found.samples_above} of "
+        f"{len(matrix.rows)} samples have values above {UNLOGGED_VALUE:g} (max {found.maximum:.4g}); read counts "
+        "grow with each sample's sequencing depth, so they are not expression levels, logged or not",
+        _NORMALISE,
+    )
+
+
+def _mixed_error(matrix: LabeledMatrix, label: str, found: ScaleScan, problem: str) -> InputDataError:
+    """The error for a matrix whose columns are on two scales (raw and log): `problem` says what was asked."""
+    raw = found.unlogged_columns(len(matrix.rows))
+    logged = found.logged_columns(len(matrix.rows))
+    negative = int(found.negative_columns[logged].sum())
+    why = [f"{len(logged) - negative} keep less than a third of the raw columns' spread once logged"] * (
+        len(logged) > negative
+    ) + [f"{negative} hold negative values, which raw expression never does"] * (negative > 0)
+    return InputDataError(
+        matrix.path,
+        f"{label} mixes scales{problem}: {len(raw)} of its {len(matrix.columns)} columns look raw (values above "
+        f"{UNLOGGED_VALUE:g} in most samples: {preview([matrix.columns[j] for j in raw], 3)}), while {len(logged)} "
+        f"look log-scale already ({preview([matrix.columns[j] for j in logged], 3)}: {' and '.join(why)}); "
+        "data.transform logs every column of a file, so it would log those a second time",
+        "log the columns that came from the raw source before ingest, in the base of the others (pandas: "
+        "m[raw_columns] = np.log2(m[raw_columns] + 1)), or export every column from one source",
     )
 
 
 def apply_transform(matrix: LabeledMatrix, role: str, label: str, transform: str) -> LabeledMatrix:
     """Log-transform `matrix` in place (`transform` log2p1 | log10p1; none returns it unchanged).
 
-    Refuses matrices with negative values, and ones whose values all lie within [0, 30] (a second log:
-    raw TPM or counts of a whole matrix always exceed 30 somewhere).
+    Refuses matrices whose columns are on two scales (some log-scale already), with negative values, of
+    integer counts (not normalised for sequencing depth), and ones whose values all lie within [0, 30] (a
+    second log: raw TPM or counts of a whole matrix always exceed 30 somewhere).
     """
     if transform == "none":
         return matrix
     found = scan(matrix.values)
+    asked = f" (data.transform {transform} was asked to log it)"
+    if found.logged_columns(len(matrix.rows)).size:
+        raise _mixed_error(matrix, label, found, asked)
     if found.first_negative is not None:
         row, column = found.first_negative
         value = matrix.values[row, column]
@@ -171,6 +263,8 @@ def apply_transform(matrix: LabeledMatrix, role: str, label: str, transform: str
             f"{_transform_fix(role, 'none')} to use the values as they are",
             where=cell_where(matrix, row, column),
         )
+    if found.integers and found.maximum > UNLOGGED_VALUE:
+        raise _counts_error(matrix, label, found, asked)
     if found.maximum <= UNLOGGED_VALUE:
         raise InputDataError(
             matrix.path,
@@ -194,6 +288,10 @@ def check_log_scale(matrix: LabeledMatrix, role: str, label: str, transform: str
     found = scan(matrix.values)
     after = f" after data.transform {transform}" if transform != "none" else ""
     if found.looks_unlogged(len(matrix.rows)):
+        if found.integers:
+            raise _counts_error(matrix, label, found, after)
+        if found.logged_columns(len(matrix.rows)).size:
+            raise _mixed_error(matrix, label, found, after)
         raise _unlogged_error(matrix, role, label, found, after)
     if found.first_implausible is not None:
         row, column = found.first_implausible
@@ -201,7 +299,8 @@ def check_log_scale(matrix: LabeledMatrix, role: str, label: str, transform: str
             matrix.path,
             f"{label} has the value {matrix.values[row, column]:g}, impossible for log-scale expression "
             f"(|x| > {LOG_SCALE_BOUND:g}; {found.n_implausible} such value(s))",
-            "correct the cell; if the matrix holds raw counts or TPM, set data.transform: log2p1",
+            "correct the cell: a log-scale value lies within [-1,000, 1,000] (a whole matrix of raw values is "
+            "diagnosed as unlogged)",
             where=cell_where(matrix, row, column),
         )
     constant = [matrix.columns[j] for j in found.constant]
@@ -249,27 +348,100 @@ def spread(values: np.ndarray) -> float:
     return float(high - low)
 
 
-def check_validation_scale(
-    validation: LabeledMatrix, training: list[LabeledMatrix], transforms: Mapping[str, str]
-) -> dict:
-    """Require the validation cohort on the training scale, on the columns they share."""
+def _shift(train: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Per column, the validation mean minus the training mean in training standard deviations (columns
+    constant in training left out). `train`, `held`: (samples, columns) on the same columns."""
+    sd = train.std(axis=0)
+    varying = sd > 0
+    return (held.mean(axis=0)[varying] - train.mean(axis=0)[varying]) / sd[varying]
+
+
+@dataclass
+class _SharedColumns:
+    """The columns a training matrix (or several) shares with the validation cohort."""
+
+    label: str  # "TF", "gene" or "shared"
+    train: np.ndarray  # (training samples, columns) float64
+    held: np.ndarray  # (validation samples, columns) float64
+    names: list[str]
+
+
+def _shared(validation: LabeledMatrix, matrix: LabeledMatrix, label: str) -> _SharedColumns:
+    """The columns of `matrix` in the validation cohort, evenly spaced, at most _SPREAD_COLUMNS."""
     position = {c: j for j, c in enumerate(validation.columns)}
-    pairs = [(m, j, position[c]) for m in training for j, c in enumerate(m.columns) if c in position]
-    if not pairs:
-        return {}
-    pairs = pairs[:: max(1, len(pairs) // _SPREAD_COLUMNS)]  # spread evenly over TF and gene columns
-    train_cols = np.column_stack([m.values[:, j] for m, j, _ in pairs])
-    held_cols = validation.values[:, [k for _, _, k in pairs]]
-    train_spread, held_spread = spread(train_cols), spread(held_cols)
-    report = {"training_spread": round(train_spread, 6), "validation_spread": round(held_spread, 6)}
+    pairs = [(j, position[c]) for j, c in enumerate(matrix.columns) if c in position]
+    pairs = pairs[:: max(1, len(pairs) // _SPREAD_COLUMNS)]
+    return _SharedColumns(
+        label,
+        matrix.values[:, [j for j, _ in pairs]].astype(np.float64),
+        validation.values[:, [k for _, k in pairs]].astype(np.float64),
+        [matrix.columns[j] for j, _ in pairs],
+    )
+
+
+_CENTRED = "; its column means are near 0, as after centring or z-scoring per gene"
+
+
+def _check_group(group: _SharedColumns, validation: LabeledMatrix, transforms: Mapping[str, str]) -> dict:
+    """Spread and location of the validation cohort against training on one group of shared columns; an
+    InputDataError when either differs (module docstring). Locations are compared only with at least
+    MIN_LOCATION_COLUMNS columns and MIN_LOCATION_SAMPLES training samples."""
+    train, held = group.train, group.held
+    train_spread, held_spread = spread(train), spread(held)
     ratio = max(train_spread, held_spread) / max(min(train_spread, held_spread), 1e-12)
+    where = f"{len(group.names)} {group.label} columns"
     if ratio > SPREAD_RATIO:
         raise InputDataError(
             validation.path,
-            f"the validation cohort is on another scale than the training matrices: on {len(pairs)} "
-            f"shared columns its values span {held_spread:.3g} (1st to 99th percentile), the training values "
-            f"{train_spread:.3g} (a factor of {ratio:.1f}; transforms: {dict(transforms)})",
-            "give all matrices in the same units and log base (log2 vs log10 differ by 3.3); "
-            "data.transform can log-transform each file at ingest",
+            f"the validation cohort is on another scale than the training matrices: on {where} its values span "
+            f"{held_spread:.3g} (1st to 99th percentile), the training values {train_spread:.3g} (a factor of "
+            f"{ratio:.1f}; transforms: {dict(transforms)})",
+            "give all matrices in the same units and log base (log2 vs log10 differ by 3.3: multiply log10 "
+            "values by 3.32 for log2)",
+        )
+    report = {
+        "columns": len(group.names),
+        "training_spread": round(train_spread, 6),
+        "validation_spread": round(held_spread, 6),
+    }
+    if len(group.names) < MIN_LOCATION_COLUMNS or len(train) < MIN_LOCATION_SAMPLES:
+        return report
+    shift = _shift(train, held)
+    typical = float(np.median(shift)) if shift.size else 0.0
+    far = float(np.mean(np.abs(shift) > COLUMN_SHIFT_SD)) if shift.size else 0.0
+    report.update(median_shift_sd=round(typical, 6), columns_shifted=round(far, 6))
+    if abs(typical) > SHIFT_SD or far > COLUMN_SHIFT_SHARE:
+        means, train_means = held.mean(axis=0), train.mean(axis=0)
+        centred = bool(np.median(np.abs(means)) < 0.1 * np.median(train.std(axis=0)))
+        j = int(np.argmax(np.abs(means - train_means)))
+        raise InputDataError(
+            validation.path,
+            f"the validation cohort is shifted against the training data: on {where} its column means lie a median "
+            f"{typical:+.2f} training standard deviations from the training means, and {100 * far:.0f}% of the "
+            f"columns lie more than {COLUMN_SHIFT_SD:g} off (e.g. {group.names[j]!r}: mean {means[j]:.3g} against "
+            f"{train_means[j]:.3g})" + (_CENTRED if centred else ""),
+            "give the validation cohort in the training data's units, neither centred nor scaled per gene, nor "
+            "offset (the models add no offset of their own: a shifted input moves every prediction)",
         )
     return report
+
+
+def check_validation_scale(
+    validation: LabeledMatrix, training: list[LabeledMatrix], transforms: Mapping[str, str]
+) -> dict:
+    """Require the validation cohort on the training scale and location (module docstring): on the columns it
+    shares with each training matrix (TF and gene columns apart, as their sources can differ), the groups of
+    fewer than MIN_LOCATION_COLUMNS columns pooled. Returns a report by group."""
+    groups = [_shared(validation, m, label) for m, label in zip(training, ("TF", "gene"))]
+    small = [g for g in groups if 0 < len(g.names) < MIN_LOCATION_COLUMNS]
+    groups = [g for g in groups if len(g.names) >= MIN_LOCATION_COLUMNS]
+    if small:
+        groups.append(
+            _SharedColumns(
+                "shared",
+                np.hstack([g.train for g in small]),
+                np.hstack([g.held for g in small]),
+                [n for g in small for n in g.names],
+            )
+        )
+    return {group.label: _check_group(group, validation, transforms) for group in groups}
