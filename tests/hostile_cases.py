@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -194,6 +195,33 @@ def rewrite_matrix(role: str, change: Callable[[pd.DataFrame], pd.DataFrame]):
         return files
 
     return apply
+
+
+def renamed_samples(role: str, rename: Callable[[str], str]):
+    """A case that renames every sample ID of one expression matrix."""
+    return rewrite_matrix(role, lambda frame: frame.rename(index=rename))
+
+
+def as_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Integer read counts whose log2 follows the log-scale values (x3: up to 2^15)."""
+    return np.round(2 ** (frame * 3)).astype(int)
+
+
+def cpm(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts per million of each sample (rows), the normalisation the counts error asks for."""
+    return frame.div(frame.sum(axis=1), axis=0) * 1e6
+
+
+def two_raw_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The gene matrix with G1 and G2 from a raw source (2^(3x) - 1), the others log-scale."""
+    return frame.assign(G1=2 ** (frame.G1 * 3) - 1, G2=2 ** (frame.G2 * 3) - 1)
+
+
+def logged_raw_columns(files: CohortFiles, original: CohortFiles) -> CohortFiles:
+    """The fix of `two_raw_columns`: the raw columns logged in the others' base before ingest."""
+    return rewrite_matrix(
+        "gene_expression", lambda frame: frame.assign(G1=np.log2(frame.G1 + 1) / 3, G2=np.log2(frame.G2 + 1) / 3)
+    )(files)
 
 
 def exponentiated(*roles: str):
@@ -546,8 +574,8 @@ CASES = [
     Case(
         "one raw column among log-scale columns",
         rewrite_matrix("gene_expression", lambda frame: frame.assign(G1=2 ** (frame.G1 * 3) + 40)),
-        "gene expression matrix mixes scales: 1 of its 5 columns look raw (values above 30 in most samples: 'G1'), "
-        "while 4 look log-scale already",
+        "gene expression matrix mixes scales: 1 of its 5 columns look raw (values above 30 in 5% or more of the "
+        "samples: 'G1'), while 4 look log-scale already",
         fix="log the columns that came from the raw source before ingest",
         absent="data.transform: log2p1",
         file="gene_expression.tsv",
@@ -814,8 +842,14 @@ CASES = [
     Case(
         "network signs as words",
         edit("network", lambda lines: [lines[0]] + [line.replace("\t-1", "\tinhibition") for line in lines[1:]]),
-        "Interaction value(s) outside {1, -1} (line 3: 'inhibition'",
-        fix="use 1 for activation and -1 for inhibition",
+        log="Interaction words read as signs: 'inhibition' -> -1",
+    ),
+    Case(
+        "network sign as a verb",
+        edit("network", lambda lines: [lines[0]] + [line.replace("\t-1", "\tinhibits") for line in lines[1:]]),
+        "Interaction value(s) that name no sign (line 3: 'inhibits'",
+        where="line 3, column 'Interaction'",
+        fix="write each edge's sign as 1 or -1",
         file="network.tsv",
     ),
     Case(
@@ -922,13 +956,16 @@ CASES = [
         file="gene_expression.tsv",
     ),
     Case(
-        "a line of tabs and a blank line inside the network, then a sign as a word",
+        "a line of tabs and a blank line inside the network, then an Unknown sign",
         edit(
-            "network", lambda lines: [*lines[:2], "\t\t", "", *lines[2:4], lines[4].replace("\t1", "\tup"), *lines[5:]]
+            "network",
+            lambda lines: [*lines[:2], "\t\t", "", *lines[2:4], lines[4].replace("\t1", "\tUnknown"), *lines[5:]],
         ),
-        "Interaction value(s) outside {1, -1} (line 7: 'up')",
-        fix="use 1 for activation",
+        "1 edge(s) of ambiguous sign (unknown, dual, both, 0, ? or empty): line 7: 'Unknown'",
+        where="line 7, column 'Interaction'",
+        fix="or set data.ambiguous_signs: drop",
         file="network.tsv",
+        apply={"ambiguous_signs": "drop"},
     ),
     Case(
         "a trailing tab on every line, header included",
@@ -997,11 +1034,125 @@ CASES = [
         edit("network", lambda lines: [lines[0] + "\tweight", *(f"{line}.0\t0.5" for line in lines[1:])]),
     ),
     Case(
-        "network in decoupler's column names (source, target, mor)",
+        "network in decoupleR's column names (source, target, mor)",
         edit("network", lambda lines: ["source\ttarget\tmor", *lines[1:]]),
-        "network lacks column(s) TF, Gene, Interaction",
-        fix="rename 'source' to TF, 'target' to Gene, 'mor' to Interaction",
+        log="decoupleR (R) CollecTRI layout: column(s) 'source', 'target', 'mor' read as TF, Gene, Interaction",
+    ),
+    Case(
+        "network with two sign columns (source, target, mor, weight)",
+        edit("network", lambda lines: ["source\ttarget\tmor\tweight", *(f"{line}\t0.5" for line in lines[1:])]),
+        "'mor' and 'weight' could each be the Interaction column",
+        fix="rename the one that holds the Interaction to Interaction",
         file="network.tsv",
+    ),
+    Case(
+        "gene matrix sample IDs with a .bam suffix",
+        renamed_samples("gene_expression", lambda sample: f"{sample}.bam"),
+        "the gene matrix's sample IDs carry a suffix that the TF matrix's sample IDs lack (the regular expression "
+        "'\\.bam$': 'S01.bam', 'S02.bam' vs 'S01', 'S02'); without it 20 of their 20 names match",
+        where="sample IDs",
+        fix="set data.strip_names: {gene_expression: {samples: '\\.bam$'}}",
+        file="gene_expression.tsv",
+        apply={"strip_names": {"gene_expression": {"samples": r"\.bam$"}}},
+    ),
+    Case(
+        "TF matrix sample IDs with lane tags",
+        renamed_samples("tf_expression", lambda sample: f"{sample}_L00{int(sample[1:]) % 4 + 1}"),
+        "the TF matrix's sample IDs carry a suffix that the gene matrix's sample IDs lack (the regular expression "
+        "'_L\\d+$'",
+        where="sample IDs",
+        fix="set data.strip_names: {tf_expression: {samples: '_L\\d+$'}}",
+        file="tf_expression.tsv",
+        apply={"strip_names": {"tf_expression": {"samples": r"_L\d+$"}}},
+    ),
+    Case(
+        "gene matrix sample IDs with a prefix",
+        renamed_samples("gene_expression", lambda sample: f"Sample_{sample}"),
+        "carry a prefix that the TF matrix's sample IDs lack (the regular expression '^Sample_'",
+        fix="set data.strip_names: {gene_expression: {samples: '^Sample_'}}",
+        file="gene_expression.tsv",
+        apply={"strip_names": {"gene_expression": {"samples": "^Sample_"}}},
+    ),
+    Case(
+        "validation columns with version suffixes",
+        rewrite_matrix("validation", lambda frame: frame.rename(columns=lambda c: f"{c}.{len(c)}")),
+        "the validation cohort's column names carry a suffix that the training matrices' and network's gene names "
+        "lack (the regular expression '\\.\\d+$'",
+        fix="set data.strip_names: {validation: {genes: '\\.\\d+$'}}",
+        file="validation.tsv",
+        apply={"strip_names": {"validation": {"genes": r"\.\d+$"}}},
+    ),
+    Case(
+        "network names with version suffixes",
+        edit(
+            "network",
+            lambda lines: [lines[0]] + [re.sub(r"(\w+)\t(\w+)\t", r"\1.1\t\2.4\t", line) for line in lines[1:]],
+        ),
+        "the network's TF names carry a suffix that the TF matrix's column names lack (the regular expression "
+        "'\\.\\d+$': 'TFA.1', 'TFB.1' vs 'TFA', 'TFB')",
+        fix="set data.strip_names: {network: {genes: '\\.\\d+$'}}",
+        file="network.tsv",
+        apply={"strip_names": {"network": {"genes": r"\.\d+$"}}},
+    ),
+    Case(
+        "data.strip_names that turns two names into one",
+        lambda f: f,
+        "data.strip_names.gene_expression.genes ('\\d$') turns the column names 'G3' and 'G1' into one, 'G'",
+        fix="narrow the expression so that every name stays unique, or remove data.strip_names",
+        file="gene_expression.tsv",
+        ingest={"strip_names": {"gene_expression": {"genes": r"\d$"}}},
+        apply={"strip_names": {}},
+    ),
+    Case(
+        "data.strip_names that is not a regular expression",
+        lambda f: f,
+        "'(' is not a regular expression",
+        where="data.strip_names.tf_expression.samples",
+        fix="give a Python regular expression",
+        ingest={"strip_names": {"tf_expression": {"samples": "("}}},
+        apply={"strip_names": {}},
+    ),
+    Case(
+        "gene matrix of integer read counts",
+        rewrite_matrix("gene_expression", as_counts),
+        "gene expression matrix holds integer counts: every value is a whole number",
+        fix="normalise the whole count table",
+        file="gene_expression.tsv",
+        absent="looks unlogged",
+        apply={
+            "files": lambda files, original: rewrite_matrix("gene_expression", cpm)(files),
+            "transform": {"gene_expression": "log2p1"},
+        },
+        after="the validation cohort is on another scale",  # log2 CPM is not the validation cohort's scale
+    ),
+    Case(
+        "integer read counts given data.transform: log2p1",
+        rewrite_matrix("gene_expression", as_counts),
+        "gene expression matrix holds integer counts (data.transform log2p1 was asked to log it)",
+        fix="normalise the whole count table",
+        file="gene_expression.tsv",
+        transform={"gene_expression": "log2p1"},
+        apply={"files": lambda files, original: rewrite_matrix("gene_expression", cpm)(files)},
+        after="the validation cohort is on another scale",
+    ),
+    Case(
+        "gene matrix mixing raw and log-scale columns",
+        rewrite_matrix("gene_expression", two_raw_columns),
+        "gene expression matrix mixes scales: 2 of its 5 columns look raw (values above 30 in 5% or more of the "
+        "samples: 'G1', 'G2'), while 3 look log-scale already ('G3', 'TFB', 'ORPHAN'",
+        fix="log the columns that came from the raw source before ingest",
+        file="gene_expression.tsv",
+        absent="data.transform: log2p1",
+        apply={"files": logged_raw_columns},
+    ),
+    Case(
+        "gene matrix mixing raw and log-scale columns, given data.transform: log2p1",
+        rewrite_matrix("gene_expression", two_raw_columns),
+        "gene expression matrix mixes scales (data.transform log2p1 was asked to log it)",
+        fix="log the columns that came from the raw source before ingest",
+        file="gene_expression.tsv",
+        transform={"gene_expression": "log2p1"},
+        apply={"files": logged_raw_columns, "transform": "none"},
     ),
     Case("folder as file", folder, "is a folder, not a file", fix="table inside it", file="network_dir"),
     Case(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -67,8 +68,13 @@ def test_different_sample_sets(small_cohort, tmp_path):
     assert "1 only in the TF matrix ('S20')" in err.problem and "('S99')" in err.problem
 
 
+def small_cohort_lines(path) -> list[str]:
+    return Path(path).read_text().splitlines()
+
+
 def test_network_without_any_tf_column(small_cohort, tmp_path):
-    rewrite_lines(small_cohort.network, lambda ls: [ls[0]] + ["X" + line for line in ls[1:]])
+    reversed_tf = [line.split("\t", 1) for line in small_cohort_lines(small_cohort.network)[1:]]
+    rewrite_lines(small_cohort.network, lambda ls: [ls[0]] + [f"{tf[::-1]}\t{rest}" for tf, rest in reversed_tf])
     err = _fails(small_cohort, tmp_path, "none of the network's 4 regulators")
     assert err.path == small_cohort.network and "identifiers" in err.fix
 

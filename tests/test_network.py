@@ -22,7 +22,7 @@ def _write(tmp_path, frame, fmt="tsv"):
 
 
 def test_nodes_sorted_and_edges_indexed(tmp_path):
-    net = read_network(_write(tmp_path, NETWORK), "tsv", "keep")
+    net = read_network(_write(tmp_path, NETWORK), "tsv", "keep", ambiguous_signs="error")
     assert net.nodes == sorted(set(NETWORK.TF) | set(NETWORK.Gene))
     assert [net.nodes[i] for i in net.source] == NETWORK.TF.tolist()
     assert [net.nodes[i] for i in net.target] == NETWORK.Gene.tolist()
@@ -32,7 +32,7 @@ def test_nodes_sorted_and_edges_indexed(tmp_path):
 
 def test_missing_interaction_column(tmp_path):
     with pytest.raises(InputDataError, match="lacks column\\(s\\) Interaction") as info:
-        read_network(_write(tmp_path, NETWORK.drop(columns="Interaction")), "tsv", "keep")
+        read_network(_write(tmp_path, NETWORK.drop(columns="Interaction")), "tsv", "keep", ambiguous_signs="error")
     assert "net.tsv" in str(info.value) and "TF, Gene, Interaction" in info.value.fix
 
 
@@ -46,13 +46,18 @@ def _with_signs(values) -> pd.DataFrame:
 def test_sign_words_in_any_case_and_space(tmp_path, word):
     sign = 1 if word in POSITIVE_WORDS else -1
     values = [f" {word.upper()} ", word.title(), "+", "-", "+1", "-1.0"]
-    net = read_network(_write(tmp_path, _with_signs(values)), "tsv", "keep")
+    net = read_network(_write(tmp_path, _with_signs(values)), "tsv", "keep", ambiguous_signs="error")
     assert net.sign.tolist() == [sign, sign, 1, -1, 1, -1]
 
 
 def test_sign_words_logged(tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="lembas_core")
-    read_network(_write(tmp_path, _with_signs(["Activation", "Repression", "up", "down", "1", "-1"])), "tsv", "keep")
+    read_network(
+        _write(tmp_path, _with_signs(["Activation", "Repression", "up", "down", "1", "-1"])),
+        "tsv",
+        "keep",
+        ambiguous_signs="error",
+    )
     assert "Interaction words read as signs: 'activation' -> +1, 'down' -> -1, 'repression' -> -1, 'up' -> +1" in (
         caplog.text
     )
@@ -60,7 +65,9 @@ def test_sign_words_logged(tmp_path, caplog):
 
 def test_weights_read_by_their_sign_and_logged_once(tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="lembas_core")
-    net = read_network(_write(tmp_path, _with_signs([2, -0.25, 0.5, 1e-3, 1, -3])), "tsv", "keep")
+    net = read_network(
+        _write(tmp_path, _with_signs([2, -0.25, 0.5, 1e-3, 1, -3])), "tsv", "keep", ambiguous_signs="error"
+    )
     assert net.sign.tolist() == [1, -1, 1, 1, 1, -1]
     logged = [r.message for r in caplog.records if "weights" in r.message]
     assert len(logged) == 1 and "5 Interaction value(s) are weights, not 1 / -1 (e.g. line 2: '2.0')" in logged[0]
@@ -70,7 +77,7 @@ def test_weights_read_by_their_sign_and_logged_once(tmp_path, caplog):
 def test_ambiguous_sign_refused_with_the_choice(tmp_path, ambiguous):
     frame = _with_signs([1, ambiguous, 1, 1, ambiguous, -1])
     with pytest.raises(InputDataError) as info:
-        read_network(_write(tmp_path, frame), "tsv", "keep")
+        read_network(_write(tmp_path, frame), "tsv", "keep", ambiguous_signs="error")
     error = info.value
     assert "network has 2 edge(s) of ambiguous sign" in error.problem
     assert re.search(r"\): line 3: '[^']*', line 6: '[^']*'$", error.problem), error.problem
@@ -83,7 +90,7 @@ def test_ambiguous_sign_refused_with_the_choice(tmp_path, ambiguous):
 def test_ambiguous_examples_name_five_lines_and_values(tmp_path):
     frame = pd.concat([NETWORK] + [NETWORK.assign(Interaction="unknown")] * 2, ignore_index=True)
     with pytest.raises(InputDataError) as info:
-        read_network(_write(tmp_path, frame), "tsv", "keep")
+        read_network(_write(tmp_path, frame), "tsv", "keep", ambiguous_signs="error")
     assert "12 edge(s) of ambiguous sign" in info.value.problem
     assert info.value.problem.endswith(
         "line 8: 'unknown', line 9: 'unknown', line 10: 'unknown', line 11: 'unknown', line 12: 'unknown'"
@@ -103,7 +110,7 @@ def test_ambiguous_signs_dropped_and_counted(tmp_path, caplog):
 def test_unrecognised_sign_refused_naming_values_lines_and_vocabularies(tmp_path, bad):
     frame = _with_signs([1, -1, bad, 1, "x" if bad != "x" else "y", -1])
     with pytest.raises(InputDataError) as info:
-        read_network(_write(tmp_path, frame), "tsv", "keep")
+        read_network(_write(tmp_path, frame), "tsv", "keep", ambiguous_signs="error")
     error = info.value
     assert f"network has 2 Interaction value(s) that name no sign (line 4: {bad!r}, line 6: " in error.problem
     assert error.where == "line 4, column 'Interaction'"
@@ -141,14 +148,14 @@ def test_one_alias_per_missing_role_is_read(tmp_path, caplog, columns, read):
     if len(columns) == 4:
         frame["weight"] = 0.5  # Interaction is there: the weight column is another column, ignored
     frame.columns = columns
-    net = read_network(_write(tmp_path, frame), "tsv", "keep")
+    net = read_network(_write(tmp_path, frame), "tsv", "keep", ambiguous_signs="error")
     assert net.sign.tolist() == NETWORK.Interaction.tolist() and read in caplog.text
 
 
 def test_two_candidate_sign_columns_refused(tmp_path):
     frame = NETWORK.rename(columns={"TF": "source", "Gene": "target", "Interaction": "mor"}).assign(weight=1.0)
     with pytest.raises(InputDataError) as info:
-        read_network(_write(tmp_path, frame), "tsv", "keep")
+        read_network(_write(tmp_path, frame), "tsv", "keep", ambiguous_signs="error")
     assert "lacks column(s) Interaction" in info.value.problem
     assert "'mor' and 'weight' could each be the Interaction column" in info.value.problem
     assert info.value.fix.startswith("rename the one that holds the Interaction to Interaction")
@@ -157,7 +164,7 @@ def test_two_candidate_sign_columns_refused(tmp_path):
 def test_unsigned_edge_list_refused_as_unsigned(tmp_path):
     frame = NETWORK.rename(columns={"TF": "source", "Gene": "target"}).drop(columns="Interaction")
     with pytest.raises(InputDataError) as info:
-        read_network(_write(tmp_path, frame), "tsv", "keep")
+        read_network(_write(tmp_path, frame), "tsv", "keep", ambiguous_signs="error")
     assert "lacks column(s) Interaction; found 'source', 'target'" in info.value.problem
     assert "the network must be signed" in info.value.fix and "TRRUST" in info.value.fix
 
@@ -165,38 +172,38 @@ def test_unsigned_edge_list_refused_as_unsigned(tmp_path):
 def test_conflicting_duplicate_signs_rejected(tmp_path):
     frame = pd.concat([NETWORK, pd.DataFrame({"TF": ["TFA"], "Gene": ["G1"], "Interaction": [-1]})], ignore_index=True)
     with pytest.raises(InputDataError, match="both signs, e.g. TFA -> G1 at lines \\[2, 8\\]"):
-        read_network(_write(tmp_path, frame), "tsv", "keep")
+        read_network(_write(tmp_path, frame), "tsv", "keep", ambiguous_signs="error")
 
 
 def test_exact_duplicates_collapsed(tmp_path):
     frame = pd.concat([NETWORK, NETWORK.iloc[[0, 2]]], ignore_index=True)
-    net = read_network(_write(tmp_path, frame), "tsv", "keep")
+    net = read_network(_write(tmp_path, frame), "tsv", "keep", ambiguous_signs="error")
     assert net.n_edges == 6 and net.report["duplicate_rows_collapsed"] == 2
 
 
 @pytest.mark.parametrize("policy, edges", [("keep", 7), ("drop", 6)])
 def test_self_loop_policies(tmp_path, policy, edges):
     frame = pd.concat([NETWORK, pd.DataFrame({"TF": ["TFB"], "Gene": ["TFB"], "Interaction": [1]})], ignore_index=True)
-    net = read_network(_write(tmp_path, frame), "tsv", self_loops=policy)
+    net = read_network(_write(tmp_path, frame), "tsv", self_loops=policy, ambiguous_signs="error")
     assert net.n_edges == edges and net.report["self_loops"] == 1
 
 
 def test_self_loop_error_policy(tmp_path):
     frame = pd.concat([NETWORK, pd.DataFrame({"TF": ["TFB"], "Gene": ["TFB"], "Interaction": [1]})], ignore_index=True)
     with pytest.raises(InputDataError, match="1 self-loop\\(s\\).*'TFB'"):
-        read_network(_write(tmp_path, frame), "tsv", self_loops="error")
+        read_network(_write(tmp_path, frame), "tsv", self_loops="error", ambiguous_signs="error")
 
 
 def test_empty_names_rejected(tmp_path):
     frame = NETWORK.copy()
     frame.loc[2, "Gene"] = ""
     with pytest.raises(InputDataError, match="empty Gene name") as info:
-        read_network(_write(tmp_path, frame, "csv"), "csv", "keep")
+        read_network(_write(tmp_path, frame, "csv"), "csv", "keep", ambiguous_signs="error")
     assert info.value.where == "line 4, column 'Gene'"
 
 
 def test_parquet_network(tmp_path):
-    net = read_network(_write(tmp_path, NETWORK, "parquet"), "parquet", "keep")
+    net = read_network(_write(tmp_path, NETWORK, "parquet"), "parquet", "keep", ambiguous_signs="error")
     assert net.n_edges == 6 and np.array_equal(net.sign, NETWORK.Interaction.to_numpy(np.int8))
 
 
@@ -204,7 +211,7 @@ def test_header_less_three_columns_with_word_signs(tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="lembas_core")
     path = tmp_path / "net.tsv"
     path.write_text("".join(f"{tf}\t{gene}\t{'up' if s > 0 else 'down'}\n" for tf, gene, s in NETWORK.to_numpy()))
-    net = read_network(path, "tsv", "keep")
+    net = read_network(path, "tsv", "keep", ambiguous_signs="error")
     assert [net.nodes[i] for i in net.source] == NETWORK.TF.tolist()
     assert net.sign.tolist() == NETWORK.Interaction.tolist()
     assert "no header line: read as TF, Gene, Interaction (columns in that order)" in caplog.text

@@ -12,7 +12,7 @@ from lembas_core.io.network import Network, network_from_frame
 @pytest.fixture(scope="module")
 def demo_network(demo_cohort) -> Network:
     """The prior network of the default (demo) synthetic cohort: 30,002 edges, hubs of up to 969 targets."""
-    return network_from_frame(demo_cohort.network, "demo network", "keep")
+    return network_from_frame(demo_cohort.network, "demo network", "keep", ambiguous_signs="error")
 
 
 def signed_out_degrees(network: Network) -> np.ndarray:

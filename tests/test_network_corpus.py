@@ -21,13 +21,13 @@ from lembas_core.io.network import Network, network_from_frame, read_network
 from lembas_core.io.store import Store
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "networks"
-STANDARD = network_from_frame(NETWORK.copy(), "standard network", "keep")
+STANDARD = network_from_frame(NETWORK.copy(), "standard network", "keep", ambiguous_signs="error")
 DROP = "set data.ambiguous_signs: drop"
 
 
 def _read(name: str, ambiguous_signs: str = "error") -> Network:
     path = CORPUS / name
-    return read_network(path, format_from_extension(path), "keep", None, ambiguous_signs)
+    return read_network(path, format_from_extension(path), "keep", None, ambiguous_signs=ambiguous_signs)
 
 
 def _edges(nodes, source, target, sign) -> list[tuple[str, str, int]]:

@@ -101,7 +101,46 @@ def test_validation_on_another_log_base_is_refused_a_batch_shift_is_not():
     training = matrix(np.log2(raw[:100] + 1))
     transforms = transforms_by_role("none")
     shifted = matrix(np.log2(raw[100:] + 1) + 0.7)
-    assert check_validation_scale(shifted, [training], transforms)["validation_spread"] > 0
+    assert check_validation_scale(shifted, [training], transforms)["TF"]["validation_spread"] > 0
     log10 = matrix(np.log10(raw[100:] + 1))
     with pytest.raises(InputDataError, match="another scale"):
         check_validation_scale(log10, [training], transforms)
+
+
+def test_validation_centred_or_partly_offset_is_refused_by_location():
+    raw = raw_tpm(140, 80, seed=7)
+    training = matrix(np.log2(raw[:100] + 1))
+    held = np.log2(raw[100:] + 1)
+    transforms = transforms_by_role("none")
+    report = check_validation_scale(matrix(held), [training], transforms)["TF"]
+    assert abs(report["median_shift_sd"]) < 0.5 and report["columns_shifted"] == 0
+    with pytest.raises(InputDataError, match="shifted against the training data.*near 0, as after centring"):
+        check_validation_scale(matrix(held - held.mean(axis=0)), [training], transforms)
+    offset = held.copy()
+    offset[:, :30] += 6 * training.values[:, :30].std(axis=0)  # 30 of 80 columns from another source
+    with pytest.raises(InputDataError, match=r"and 3\d% of the columns lie more than 4 off"):
+        check_validation_scale(matrix(offset), [training], transforms)
+
+
+def test_columns_on_two_scales_are_named_not_logged_a_second_time():
+    logged = np.log2(raw_tpm(60, 40, seed=8) + 1)
+    mixed = logged.copy()
+    mixed[:, ::2] = 2.0 ** logged[:, ::2] - 1  # every other column from a raw source
+    with pytest.raises(InputDataError, match="mixes scales: .* look log-scale already") as error:
+        check_log_scale(matrix(mixed), "gene_expression", "gene matrix", "none")
+    assert "G1" in error.value.problem and "data.transform" not in error.value.fix
+    with pytest.raises(InputDataError, match=r"mixes scales \(data.transform log2p1 was asked"):
+        apply_transform(matrix(mixed), "gene_expression", "gene matrix", "log2p1")
+    whole = apply_transform(matrix(2.0**logged - 1), "gene_expression", "gene matrix", "log2p1")
+    np.testing.assert_allclose(whole.values, logged, atol=1e-4)  # a whole raw matrix is logged as asked
+
+
+def test_integer_counts_are_diagnosed_as_counts_with_normalisation_as_the_fix():
+    counts = np.round(raw_tpm(30, 12, seed=9) * 20)
+    for call in (
+        lambda: check_log_scale(matrix(counts), "gene_expression", "gene matrix", "none"),
+        lambda: apply_transform(matrix(counts), "gene_expression", "gene matrix", "log2p1"),
+    ):
+        with pytest.raises(InputDataError, match="holds integer counts") as error:
+            call()
+        assert "CPM" in error.value.fix and "sequencing" in error.value.problem

@@ -87,7 +87,7 @@ def align_samples(tf: LabeledMatrix, genes: LabeledMatrix) -> tuple[LabeledMatri
     if tf_ids != gene_ids:
         refuse_decorated_names(
             (("tf_expression",), "the TF matrix's sample IDs", tf.path, tf.rows),
-            (("gene_expression",), "the gene matrix's", genes.path, genes.rows),
+            (("gene_expression",), "the gene matrix's sample IDs", genes.path, genes.rows),
             "samples",
         )
         only_tf, only_gene = sorted(tf_ids - gene_ids), sorted(gene_ids - tf_ids)
@@ -227,7 +227,11 @@ def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSetti
     validation, validation_scale = read_expression(files, "validation", transforms["validation"], strip)
     rename = _network_names(strip, None if match_case else match_names_ignoring_case(tf, genes, validation))
     network = read_network(
-        files.network, files.format_of(files.network), settings.self_loops, rename, settings.ambiguous_signs
+        files.network,
+        files.format_of(files.network),
+        settings.self_loops,
+        rename,
+        ambiguous_signs=settings.ambiguous_signs,
     )
     LOG.info(
         "network %s: %d edges, %d nodes, %d regulators",

@@ -50,11 +50,11 @@ def check_orientation(matrix: LabeledMatrix, label: str, nodes: set[str]) -> Non
 def refuse_decorated_names(
     first: tuple[tuple[str, ...], str, str | Path, Iterable[str]],
     second: tuple[tuple[str, ...], str, str | Path, Iterable[str]],
-    kind: str,
+    names: str,
 ) -> None:
     """Stop with the decoration and the setting that deletes it when two sides' names match once an affix
     is deleted from one side's. Each side: (the file roles whose names these are, a label of its names, the
-    path(s), the names); `kind`: samples or genes (the data.strip_names key)."""
+    path(s), the names); `names`: samples or genes (the data.strip_names key)."""
     decoration = find_decoration(list(first[3]), list(second[3]))
     if decoration is None:
         return
@@ -63,8 +63,8 @@ def refuse_decorated_names(
     raise InputDataError(
         path,
         f"{decoration.describe(label, plain)} ({plain_path})",
-        f"set {decoration.setting(roles, kind)} to delete it at ingest, or rename them in the file",
-        where="sample IDs" if kind == "samples" else "gene names",
+        f"set {decoration.setting(roles, names)} to delete it at ingest, or rename them in the file",
+        where={"samples": "sample IDs", "genes": "gene names"}[names],
     )
 
 
@@ -86,6 +86,12 @@ def check_network_overlap(
     swapped_share = sum(g in regulators for g in genes.columns) / max(len(regulators), 1)
     fix = "use the same gene identifiers in the network and the matrices"
     n_targets = int(np.unique(network.target).size)
+    if regulator_share < min_match:
+        refuse_decorated_names(
+            (("network",), "the network's TF names", network_path, sorted(regulators)),
+            (("tf_expression",), "the TF matrix's column names", tf.path, tf.columns),
+            "genes",
+        )
     if regulator_share < min_match and swapped_share >= min_match and swapped_share > regulator_share:
         if len(regulators) > n_targets:  # a prior network has few regulators and many targets, not the reverse
             raise InputDataError(
@@ -104,11 +110,6 @@ def check_network_overlap(
         )
     targets = sorted({network.nodes[i] for i in set(network.target.tolist())})
     if regulator_share < min_match:
-        refuse_decorated_names(
-            (("network",), "the network's TF names", network_path, sorted(regulators)),
-            (("tf_expression",), "the TF matrix's column names", tf.path, tf.columns),
-            "genes",
-        )
         odd = _odd_one_out(("the network's TF column", regulators), ("the TF matrix", tf.columns), genes.columns)
         if odd == "the TF matrix":
             raise _odd_identifiers(tf.path, "the TF matrix", tf.columns, network_path, regulators, genes.path)
@@ -290,7 +291,7 @@ def check_validation_overlap(
     if not all(present.values()) or (little and (hint or len(present["gene"]) < MIN_SHARED_TARGETS)):
         refuse_decorated_names(
             (("validation",), "the validation cohort's column names", validation.path, validation.columns),
-            (TRAINING_ROLES, "the training matrices' and network's", f"{tf.path}, {genes.path}", wanted),
+            (TRAINING_ROLES, "the training matrices' and network's gene names", f"{tf.path}, {genes.path}", wanted),
             "genes",
         )
         empty = [role for role in present if not present[role]]

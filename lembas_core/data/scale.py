@@ -38,6 +38,7 @@ EXPRESSION_ROLES = ("tf_expression", "gene_expression", "validation")
 LOG_SCALE_BOUND = 1e3  # |value| above this cannot be log-scale expression
 UNLOGGED_VALUE = 30.0  # log2 TPM stays below ~20; raw TPM/counts of expressed genes exceed 30
 UNLOGGED_SAMPLES = 0.5  # share of the samples with a value above UNLOGGED_VALUE
+UNLOGGED_COLUMN_SHARE = 0.05  # a column with values above UNLOGGED_VALUE in this share of the samples is raw
 SPREAD_RATIO = 2.5  # validation vs training spread (q99 - q01) beyond this factor: another scale
 SHIFT_SD = 1.5  # median shift of the validation column means, in training sd, beyond this: another location
 COLUMN_SHIFT_SD = 4.0  # a validation column whose mean lies this many training sd off ...
@@ -99,8 +100,9 @@ class ScaleScan:
         return self.samples_above > 0 and self.samples_above >= UNLOGGED_SAMPLES * n_samples
 
     def unlogged_columns(self, n_samples: int) -> np.ndarray:
-        """Indices of the columns with values above 30 in at least half of the samples: raw for certain."""
-        return np.flatnonzero(self.above_per_column >= max(1.0, UNLOGGED_SAMPLES * n_samples))
+        """Indices of the columns with values above 30 in at least 5% of the samples (and two): raw for
+        certain, as no log-scale column reaches 30 more than by a stray cell."""
+        return np.flatnonzero(self.above_per_column >= max(min(2, n_samples), UNLOGGED_COLUMN_SHARE * n_samples))
 
     def logged_columns(self, n_samples: int) -> np.ndarray:
         """Indices of the columns that look log-scale already next to raw ones (module docstring, "mixed
@@ -195,7 +197,8 @@ def _unlogged_error(matrix: LabeledMatrix, role: str, label: str, found: ScaleSc
         matrix.path,
         f"{label} looks unlogged{after}: values above {UNLOGGED_VALUE:g} in {found.samples_above} of "
         f"{len(matrix.rows)} samples ({100 * found.share_above:.1f}% of all values; max {found.maximum:.4g}; "
-        f"in most samples of {n_raw} of its {len(matrix.columns)} columns; most often in columns {examples} "
+        f"in {UNLOGGED_COLUMN_SHARE:.0%} or more of the samples of {n_raw} of its {len(matrix.columns)} columns; most "
+        f"often in columns {examples} "
         "samples), while log-scale expression stays below ~20",
         f"if it holds raw TPM (or CPM), {_transform_fix(role, 'log2p1')} (or log10p1) to log-transform it at "
         "ingest; if it is log-scale already, correct the values",
@@ -232,7 +235,8 @@ def _mixed_error(matrix: LabeledMatrix, label: str, found: ScaleScan, problem: s
     return InputDataError(
         matrix.path,
         f"{label} mixes scales{problem}: {len(raw)} of its {len(matrix.columns)} columns look raw (values above "
-        f"{UNLOGGED_VALUE:g} in most samples: {preview([matrix.columns[j] for j in raw], 3)}), while {len(logged)} "
+        f"{UNLOGGED_VALUE:g} in {UNLOGGED_COLUMN_SHARE:.0%} or more of the samples: "
+        f"{preview([matrix.columns[j] for j in raw], 3)}), while {len(logged)} "
         f"look log-scale already ({preview([matrix.columns[j] for j in logged], 3)}: {' and '.join(why)}); "
         "data.transform logs every column of a file, so it would log those a second time",
         "log the columns that came from the raw source before ingest, in the base of the others (pandas: "

@@ -135,13 +135,14 @@ def read_network(
     fmt: str,
     self_loops: str,
     rename: Callable[[str], str] | None = None,
-    ambiguous_signs: str = "error",
+    *,
+    ambiguous_signs: str,
 ) -> Network:
     """Read and validate a network file; see the module docstring for the rules and `network_from_frame`
     for `rename` and `ambiguous_signs`."""
     names = ("TF", "Gene", *(alias for alias, role in ALIASES.items() if role in ("TF", "Gene")))
     frame = read_table(path, fmt, "network", string_columns=names)
-    return network_from_frame(frame, path, self_loops, rename, ambiguous_signs)
+    return network_from_frame(frame, path, self_loops, rename, ambiguous_signs=ambiguous_signs)
 
 
 def _known_name(name) -> bool:
@@ -441,7 +442,8 @@ def network_from_frame(
     path: str | Path,
     self_loops: str,
     rename: Callable[[str], str] | None = None,
-    ambiguous_signs: str = "error",
+    *,
+    ambiguous_signs: str,
 ) -> Network:
     """Validate a network DataFrame with columns TF, Gene, Interaction (in any letter case, or a published
     layout's: module docstring).
