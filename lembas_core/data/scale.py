@@ -82,10 +82,7 @@ class ScaleScan:
     minimum: float
     maximum: float
     above_per_column: np.ndarray  # (columns,) samples with a value above UNLOGGED_VALUE
-    log_mean: np.ndarray  # (columns,) mean of log2(1 + x) over the column's values above 0
-    log_sd: np.ndarray  # (columns,) their standard deviation (0 with fewer than 3 such values)
     negative_columns: np.ndarray  # (columns,) bool: a value below 0
-    integers: bool  # every value a whole number
     share_above: float  # share of values above UNLOGGED_VALUE
     samples_above: int  # samples with at least one value above UNLOGGED_VALUE
     first_negative: tuple[int, int] | None  # (row, column)
@@ -104,20 +101,6 @@ class ScaleScan:
         certain, as no log-scale column reaches 30 more than by a stray cell."""
         return np.flatnonzero(self.above_per_column >= max(min(2, n_samples), UNLOGGED_COLUMN_SHARE * n_samples))
 
-    def logged_columns(self, n_samples: int) -> np.ndarray:
-        """Indices of the columns that look log-scale already next to raw ones (module docstring, "mixed
-        scales"): none when no column looks raw for certain, or when too few look compressed."""
-        unlogged = np.zeros(self.log_sd.size, dtype=bool)
-        unlogged[self.unlogged_columns(n_samples)] = True
-        if not unlogged.any() or unlogged.all():
-            return np.array([], dtype=np.int64)
-        reference = float(np.median(self.log_sd[unlogged]))
-        expressed = ~unlogged & (self.log_mean >= 1.0) & (self.log_sd > 0)
-        compressed = expressed & (self.log_sd * MIXED_SPREAD_RATIO < reference)
-        if compressed.sum() < max(MIXED_MIN_COLUMNS, MIXED_MIN_SHARE * expressed.sum()):
-            compressed[:] = False
-        return np.flatnonzero(compressed | (~unlogged & self.negative_columns))
-
 
 def _first(mask: np.ndarray, offset: int) -> tuple[int, int] | None:
     rows, cols = np.nonzero(mask)  # row-major: the first is the first in file order
@@ -128,10 +111,7 @@ def scan(values: np.ndarray) -> ScaleScan:
     """One pass over `values` (samples x columns, float32) in blocks of columns."""
     n_rows, n_cols = values.shape
     above_per_column = np.empty(n_cols, dtype=np.int64)
-    log_mean = np.zeros(n_cols)
-    log_sd = np.zeros(n_cols)
     negative_columns = np.zeros(n_cols, dtype=bool)
-    integers = True
     above_rows = np.zeros(n_rows, dtype=bool)
     n_above = n_implausible = 0
     first_negative = first_implausible = None
@@ -153,14 +133,6 @@ def scan(values: np.ndarray) -> ScaleScan:
         negative_columns[start : start + block.shape[1]] = below.any(axis=0)
         if first_negative is None:
             first_negative = _first(below, start)
-        detected = block > 0
-        count = detected.sum(axis=0)
-        logged = np.where(detected, np.log2(1.0 + np.maximum(block, 0, dtype=np.float64)), 0.0)
-        mean = logged.sum(axis=0) / np.maximum(count, 1)
-        square = np.where(detected, (logged - mean) ** 2, 0.0).sum(axis=0) / np.maximum(count - 1, 1)
-        log_mean[start : start + block.shape[1]] = mean
-        log_sd[start : start + block.shape[1]] = np.where(count >= 3, np.sqrt(square), 0.0)
-        integers = integers and bool(np.all(block == np.round(block)))
         flat = np.flatnonzero(block.min(axis=0) == block.max(axis=0))
         constant += [start + int(j) for j in flat]
         all_zero += [start + int(j) for j in flat if block[0, j] == 0]
@@ -170,10 +142,7 @@ def scan(values: np.ndarray) -> ScaleScan:
         minimum=float(row_min.min()) if values.size else 0.0,  # from the per-sample extremes: no second pass
         maximum=float(row_max.max()) if values.size else 0.0,
         above_per_column=above_per_column,
-        log_mean=log_mean,
-        log_sd=log_sd,
         negative_columns=negative_columns,
-        integers=integers and values.size > 0,
         share_above=n_above / max(values.size, 1),
         samples_above=int(above_rows.sum()),
         first_negative=first_negative,
@@ -182,6 +151,48 @@ def scan(values: np.ndarray) -> ScaleScan:
         constant=constant,
         all_zero=all_zero,
         constant_samples=np.flatnonzero(row_min == row_max).tolist() if n_cols > 1 else [],
+    )
+
+
+def log_spread(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column of `values` (samples x columns), the mean and standard deviation of log2(1 + x) over its
+    values above 0 (sd 0 with fewer than 3 of them), in blocks of columns."""
+    n_cols = values.shape[1]
+    mean, sd = np.zeros(n_cols), np.zeros(n_cols)
+    for start in range(0, n_cols, _CHUNK):
+        block = values[:, start : start + _CHUNK]
+        detected = block > 0
+        count = detected.sum(axis=0)
+        logged = np.where(detected, np.log2(1.0 + np.maximum(block, 0, dtype=np.float64)), 0.0)
+        block_mean = logged.sum(axis=0) / np.maximum(count, 1)
+        square = np.where(detected, (logged - block_mean) ** 2, 0.0).sum(axis=0) / np.maximum(count - 1, 1)
+        mean[start : start + block.shape[1]] = block_mean
+        sd[start : start + block.shape[1]] = np.where(count >= 3, np.sqrt(square), 0.0)
+    return mean, sd
+
+
+def logged_columns(values: np.ndarray, found: ScaleScan) -> np.ndarray:
+    """Indices of the columns of `values` that look log-scale already next to raw ones (module docstring,
+    "mixed scales"): none when no column, or every column, looks raw for certain, or when too few look
+    compressed (columns with negative values always count)."""
+    unlogged = np.zeros(values.shape[1], dtype=bool)
+    unlogged[found.unlogged_columns(values.shape[0])] = True
+    if not unlogged.any() or unlogged.all():
+        return np.array([], dtype=np.int64)
+    log_mean, log_sd = log_spread(values)
+    reference = float(np.median(log_sd[unlogged]))
+    expressed = ~unlogged & (log_mean >= 1.0) & (log_sd > 0)
+    compressed = expressed & (log_sd * MIXED_SPREAD_RATIO < reference)
+    if compressed.sum() < max(MIXED_MIN_COLUMNS, MIXED_MIN_SHARE * expressed.sum()):
+        compressed[:] = False
+    return np.flatnonzero(compressed | (~unlogged & found.negative_columns))
+
+
+def whole_numbers(values: np.ndarray) -> bool:
+    """Whether every value is a whole number (read counts), checked in blocks of columns."""
+    return values.size > 0 and all(
+        np.array_equal(block, np.round(block))
+        for block in (values[:, s : s + _CHUNK] for s in range(0, values.shape[1], _CHUNK))
     )
 
 
@@ -227,7 +238,7 @@ def _counts_error(matrix: LabeledMatrix, label: str, found: ScaleScan, problem: 
 def _mixed_error(matrix: LabeledMatrix, label: str, found: ScaleScan, problem: str) -> InputDataError:
     """The error for a matrix whose columns are on two scales (raw and log): `problem` says what was asked."""
     raw = found.unlogged_columns(len(matrix.rows))
-    logged = found.logged_columns(len(matrix.rows))
+    logged = logged_columns(matrix.values, found)
     negative = int(found.negative_columns[logged].sum())
     why = [f"{len(logged) - negative} keep less than a third of the raw columns' spread once logged"] * (
         len(logged) > negative
@@ -255,7 +266,7 @@ def apply_transform(matrix: LabeledMatrix, role: str, label: str, transform: str
         return matrix
     found = scan(matrix.values)
     asked = f" (data.transform {transform} was asked to log it)"
-    if found.logged_columns(len(matrix.rows)).size:
+    if logged_columns(matrix.values, found).size:
         raise _mixed_error(matrix, label, found, asked)
     if found.first_negative is not None:
         row, column = found.first_negative
@@ -267,7 +278,7 @@ def apply_transform(matrix: LabeledMatrix, role: str, label: str, transform: str
             f"{_transform_fix(role, 'none')} to use the values as they are",
             where=cell_where(matrix, row, column),
         )
-    if found.integers and found.maximum > UNLOGGED_VALUE:
+    if found.maximum > UNLOGGED_VALUE and whole_numbers(matrix.values):
         raise _counts_error(matrix, label, found, asked)
     if found.maximum <= UNLOGGED_VALUE:
         raise InputDataError(
@@ -292,9 +303,9 @@ def check_log_scale(matrix: LabeledMatrix, role: str, label: str, transform: str
     found = scan(matrix.values)
     after = f" after data.transform {transform}" if transform != "none" else ""
     if found.looks_unlogged(len(matrix.rows)):
-        if found.integers:
+        if whole_numbers(matrix.values):
             raise _counts_error(matrix, label, found, after)
-        if found.logged_columns(len(matrix.rows)).size:
+        if logged_columns(matrix.values, found).size:
             raise _mixed_error(matrix, label, found, after)
         raise _unlogged_error(matrix, role, label, found, after)
     if found.first_implausible is not None:
