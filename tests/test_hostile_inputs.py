@@ -7,6 +7,7 @@ the Snakefile checks at parse time, before any job.
 
 from __future__ import annotations
 
+import ast
 import logging
 import re
 from dataclasses import fields, replace
@@ -137,3 +138,33 @@ def test_config_problem_names_the_key_and_the_fix(case, tmp_path):
     message = config_problem(config)
     assert message and case.problem in message and f"How to fix: {case.fix}" in message, message
     assert case.absent not in message, message
+
+
+def _message_strings(path: Path) -> list[str]:
+    """The string constants of a module that are not docstrings: its messages."""
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node) is not None
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def test_every_setting_the_input_messages_name_is_applied_by_a_case():
+    """Every data or preprocess setting that an input check's message names (lembas_core/data, lembas_core/io)
+    is applied by at least one case of tests/hostile_cases.py (Case.apply; `files` for data.files.*), which
+    asserts what the run does then."""
+    package = Path(__file__).resolve().parent.parent / "lembas_core"
+    named = {
+        "files" if setting.startswith("data.files") else setting.split(".")[1]
+        for module in [*package.joinpath("data").glob("*.py"), *package.joinpath("io").glob("*.py")]
+        for text in _message_strings(module)
+        for setting in NAMES_A_SETTING.findall(text)
+    }
+    applied = {key for case in CASES if case.apply for key in case.apply}
+    assert named and not named - applied, f"no case applies {sorted(named - applied)}"
