@@ -26,6 +26,7 @@ LOG = logging.getLogger("lembas_core.io.sniff")
 DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe", " ": "space"}  # detection order
 _HEAD_BYTES = 1 << 22  # decompressed bytes read to find the header line
 PREAMBLE_MARKS = ("#", "!")  # lines above the header (and below the table) starting with these are skipped
+_MAX_HEADER_BYTES = 1 << 28  # a header line longer than this is refused
 _MAX_HEADER_LINE = 1000  # the header is searched for in this many lines
 _TABLE_LINES = 8  # lines of the table (header included) read to tell a title line and the delimiter
 _MAX_TITLE_LINES = 3
@@ -102,16 +103,16 @@ def check_text(path: Path, fmt: str, role: str) -> bytes:
     return _checked_head(path, fmt, role)[0]
 
 
-def _checked_head(path: Path, fmt: str, role: str) -> tuple[bytes, str]:
-    """:func:`check_text`'s head and the file's encoding as found ('UTF-8', 'UTF-8 with a byte-order mark',
-    'UTF-16')."""
-    head = _raw(path, _HEAD_BYTES)
+def _checked_head(path: Path, fmt: str, role: str, size: int = _HEAD_BYTES) -> tuple[bytes, str]:
+    """:func:`check_text`'s head (`size` bytes) and the file's encoding as found ('UTF-8', 'UTF-8 with a
+    byte-order mark', 'UTF-16')."""
+    head = _raw(path, size)
     for magic, what, fix in _MAGIC:
         if head.startswith(magic):
             raise InputDataError(path, f"{role} is {what}, not {fmt.upper()} text", fix)
     if head[:2] in _UTF16_BOMS:
         LOG.info("%s %s: UTF-16 text with a byte-order mark (Excel's 'Unicode Text'), read as UTF-16", role, path)
-        return _utf16_as_utf8(path, role)[:_HEAD_BYTES].removeprefix(b"\xef\xbb\xbf"), "UTF-16"
+        return _utf16_as_utf8(path, role)[:size].removeprefix(b"\xef\xbb\xbf"), "UTF-16"
     if head.startswith(b"\xef\xbb\xbf"):
         return head[3:], "UTF-8 with a byte-order mark"
     return head, "UTF-8"
@@ -212,11 +213,11 @@ class Header:
     line_ending: str = "LF"  # LF, CRLF or CR
 
 
-def _split_lines(head: bytes, path: Path, role: str) -> tuple[list[bytes], str]:
-    """The lines of a table's head (at most _MAX_HEADER_LINE + _TABLE_LINES, the last one only if the head is
-    the whole file) and their line ending. Old Mac OS line endings (a bare carriage return, no line feed)
-    are read as line breaks (and logged)."""
-    complete = len(head) < _HEAD_BYTES - 3
+def _split_lines(head: bytes, size: int, path: Path, role: str) -> tuple[list[bytes], str]:
+    """The lines of a table's head of `size` bytes (at most _MAX_HEADER_LINE + _TABLE_LINES, the last one only
+    if the head is the whole file) and their line ending. Old Mac OS line endings (a bare carriage return,
+    no line feed) are read as line breaks (and logged)."""
+    complete = len(head) < size - 3
     if b"\n" not in head and b"\r" in head:
         LOG.info("%s %s: old Mac OS line endings (a bare carriage return ends each line): read as such", role, path)
         lines, ending = head.split(b"\r", _MAX_HEADER_LINE + _TABLE_LINES), "CR"
@@ -342,9 +343,21 @@ def find_header(path: Path, fmt: str, role: str) -> Header:
     or '!', as GEO's series matrix writes, and title lines: fewer fields than the table's rows), logged; the
     delimiter (Excel's European CSV, semicolons and decimal commas, under a .csv name, is read as such and
     logged). Foreign files, a wrong delimiter and what stays ambiguous are errors naming the line."""
-    head, encoding = _checked_head(path, fmt, role)
-    raw_lines, ending = _split_lines(head, path, role)
+    size = _HEAD_BYTES
+    head, encoding = _checked_head(path, fmt, role, size)
+    raw_lines, ending = _split_lines(head, size, path, role)
+    while not raw_lines and len(head) >= size - 3 and size < _MAX_HEADER_BYTES:  # a header wider than the head
+        size *= 4
+        head, encoding = _checked_head(path, fmt, role, size)
+        raw_lines, ending = _split_lines(head, size, path, role)
     lines = _decoded(raw_lines, path, role)
+    if not lines and head.strip():
+        raise InputDataError(
+            path,
+            f"{role}'s first line is longer than {_MAX_HEADER_BYTES >> 20} MiB",
+            "check that the file is a delimited text table with one line per row",
+            where="line 1",
+        )
     if not lines or not lines[0].strip():
         raise InputDataError(
             path, f"{role} has an empty first line; expected a header", "put the column names on line 1"
