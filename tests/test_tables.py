@@ -129,3 +129,97 @@ def test_write_rounds_and_round_trips(tmp_path):
     np.testing.assert_array_equal(
         read_matrix(tmp_path / "m.tsv", "tsv", "m").values, np.round(values, 4).astype(np.float32)
     )
+
+
+def _tf_lines() -> list[str]:
+    values = np.round(np.arange(12.0).reshape(3, 4) / 7, 4)
+    return [
+        "sample_id\tTFB\tTFA\tTFC\tNOTNODE",
+        *(f"S0{i + 1}\t" + "\t".join(map(str, r)) for i, r in enumerate(values)),
+    ]
+
+
+def _write(tmp_path, lines: list[str], name: str = "m.tsv", encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+def test_preamble_is_skipped_and_later_errors_name_the_file_line(tmp_path, caplog):
+    """Comment lines ('#', '!') and blank lines above the header are a preamble, logged; a bad cell below
+    is reported at its line in the file, not in the table."""
+    caplog.set_level("INFO", logger="lembas_core")
+    lines = _tf_lines()
+    preamble = ["# exported by tool X", '!Series_title\t"a study"', "", "# values: log2(TPM + 1)"]
+    matrix = read_matrix(_write(tmp_path, [*preamble, *lines]), "tsv", "TF")
+    assert matrix.rows == ["S01", "S02", "S03"] and matrix.columns == TF_COLUMNS and matrix.line(0) == 6
+    assert "header on line 5; lines 1-4 skipped (a preamble: '# exported by tool X')" in caplog.text
+    lines[2] = lines[2].replace("0.7143", "NaN")
+    err = _error(_write(tmp_path, [*preamble, *lines]))
+    assert "missing" in err.problem and err.where.startswith("line 7, sample 'S02'")
+    lines[3] += "\t1.0"
+    err = _error(_write(tmp_path, [*preamble, *lines]))
+    assert "row has 6 tab-separated fields, the header has 5" in err.problem and err.where == "line 8"
+
+
+def test_title_line_above_the_header_is_skipped(tmp_path):
+    """A title (one field; here with a comma, which once read as a sign of a comma-separated file)."""
+    matrix = read_matrix(_write(tmp_path, ["Expression, cohort A", *_tf_lines()]), "tsv", "TF")
+    assert matrix.rows == ["S01", "S02", "S03"] and matrix.columns == TF_COLUMNS and matrix.line(2) == 5
+
+
+def test_comment_lines_below_the_table_are_skipped_whatever_their_width(tmp_path, caplog):
+    caplog.set_level("INFO", logger="lembas_core")
+    lines = [*_tf_lines(), "!series_matrix_table_end", "# total\t1\t2\t3\t4"]
+    matrix = read_matrix(_write(tmp_path, lines), "tsv", "TF")
+    assert matrix.rows == ["S01", "S02", "S03"]
+    assert "2 line(s) below the table skipped (line 5, 6, starting with '#' or '!': '!series_matrix_table_end')" in (
+        caplog.text
+    )
+
+
+def test_comment_line_inside_the_table_is_refused_with_its_line(tmp_path):
+    lines = _tf_lines()
+    err = _error(_write(tmp_path, [*lines[:2], "# batch 2", *lines[2:]]))
+    assert "comment line inside the table ('# batch 2')" in err.problem and err.where == "line 3"
+
+
+def test_commented_out_header_is_refused(tmp_path):
+    """'#sample_id<TAB>TFB...' above the rows: skipping it would make the first row the header."""
+    lines = _tf_lines()
+    err = _error(_write(tmp_path, ["#" + lines[0], *lines[1:]]))
+    assert "line 1 starts with '#' but splits into the table's 5 fields" in err.problem and err.where == "line 1"
+    assert "remove the '#' at the start of line 1" in err.fix
+
+
+def test_a_file_of_comments_only_is_refused(tmp_path):
+    err = _error(_write(tmp_path, ["# nothing here", "# still nothing"]))
+    assert "no header in its first 1000 lines" in err.problem
+
+
+def test_european_csv_is_read_and_a_point_in_it_is_refused(tmp_path, caplog):
+    caplog.set_level("INFO", logger="lembas_core")
+    lines = [line.replace("\t", ";").replace(".", ",") for line in _tf_lines()]
+    matrix = read_matrix(_write(tmp_path, lines, "m.csv", "cp1252"), "csv", "TF")
+    reference = read_matrix(_write(tmp_path, _tf_lines()), "tsv", "TF")
+    np.testing.assert_array_equal(matrix.values, reference.values)
+    assert "a European CSV (semicolon-separated, decimal commas" in caplog.text
+    lines[3] = lines[3].replace("1,5714", "1.5714")
+    err = _error(_write(tmp_path, lines, "m.csv"), "csv")
+    assert "has a point in '1.5714', but the file is a European CSV" in err.problem
+    assert err.where == "line 4, sample 'S03', column 'NOTNODE'"
+
+
+def test_semicolon_csv_with_decimal_points_is_not_read_as_european(tmp_path):
+    """Semicolons and decimal points: not what a European locale writes; refused as semicolon-separated."""
+    lines = [line.replace("\t", ";") for line in _tf_lines()]
+    err = _error(_write(tmp_path, lines, "m.csv"), "csv")
+    assert "looks semicolon-separated, not CSV" in err.problem and err.where == "line 1"
+
+
+def test_quantifier_output_names_the_tool(tmp_path):
+    lines = ["Name\tLength\tEffectiveLength\tTPM\tNumReads", "ENST0001.1\t1200\t950.000\t12.5\t30.000"]
+    (tmp_path / "S7").mkdir()
+    err = _error(_write(tmp_path, lines, "S7/quant.sf.txt"))
+    assert err.problem.startswith("TF expression matrix is salmon's quant.sf") and err.where == "line 1"
+    assert f"S7={tmp_path / 'S7' / 'quant.sf.txt'} > expression_log2tpm.tsv" in err.fix

@@ -1,6 +1,8 @@
 """What a text table is, before it is parsed: its bytes (decompressed when its name says so), its encoding
 (UTF-8, or UTF-16 with a byte-order mark; not a compressed, workbook or Parquet file under a text name), its
-line endings, and its header line, with a delimiter other than the expected one detected.
+line endings, and its header line: below a preamble (comment lines starting with '#' or '!', as in GEO's
+series matrix, and title lines), with its delimiter (Excel's European CSV: semicolons and decimal commas)
+and a delimiter other than the expected one detected.
 
 Every problem is reported as an :class:`~lembas_core.io.errors.InputDataError` naming the file, the line and
 a fix. Parsing the rows that follow the header is the job of :mod:`lembas_core.io.tables`.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,6 +25,11 @@ LOG = logging.getLogger("lembas_core.io.sniff")
 
 DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe", " ": "space"}  # detection order
 _HEAD_BYTES = 1 << 22  # decompressed bytes read to find the header line
+PREAMBLE_MARKS = ("#", "!")  # lines above the header (and below the table) starting with these are skipped
+_MAX_HEADER_BYTES = 1 << 28  # a header line longer than this is refused
+_MAX_HEADER_LINE = 1000  # the header is searched for in this many lines
+_TABLE_LINES = 8  # lines of the table (header included) read to tell a title line and the delimiter
+_MAX_TITLE_LINES = 3
 _EXPORT_TEXT = "export the table as tab-separated text (.tsv), or save it as Parquet and name it .parquet"
 # Leading bytes of files that are not (uncompressed, UTF-8) text: what they are, and the fix.
 _MAGIC = (
@@ -92,14 +100,22 @@ def check_text(path: Path, fmt: str, role: str) -> bytes:
     """The head of a text table after checking that it is text: not compressed under a plain name, not a
     workbook or Parquet file. Returns the (decompressed, UTF-8) head without a byte-order mark; UTF-16
     text is read as such (and logged)."""
-    head = _raw(path, _HEAD_BYTES)
+    return _checked_head(path, fmt, role)[0]
+
+
+def _checked_head(path: Path, fmt: str, role: str, size: int = _HEAD_BYTES) -> tuple[bytes, str]:
+    """:func:`check_text`'s head (`size` bytes) and the file's encoding as found ('UTF-8', 'UTF-8 with a
+    byte-order mark', 'UTF-16')."""
+    head = _raw(path, size)
     for magic, what, fix in _MAGIC:
         if head.startswith(magic):
             raise InputDataError(path, f"{role} is {what}, not {fmt.upper()} text", fix)
     if head[:2] in _UTF16_BOMS:
         LOG.info("%s %s: UTF-16 text with a byte-order mark (Excel's 'Unicode Text'), read as UTF-16", role, path)
-        head = _utf16_as_utf8(path, role)[:_HEAD_BYTES]
-    return head.removeprefix(b"\xef\xbb\xbf")
+        return _utf16_as_utf8(path, role)[:size].removeprefix(b"\xef\xbb\xbf"), "UTF-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return head[3:], "UTF-8 with a byte-order mark"
+    return head, "UTF-8"
 
 
 def _whole(path: Path) -> bytes:
@@ -135,22 +151,36 @@ def not_utf8_error(path: Path, role: str, found: tuple[int, int, int]) -> InputD
     )
 
 
-def _first_line(head: bytes, path: Path, role: str) -> bytes:
-    """Line 1 of a text table's head. Old Mac OS line endings (a bare carriage return, no line feed) are
-    read as line breaks (and logged); a bare carriage return inside line 1 of a file with line feeds is an
-    error (mixed line endings)."""
-    first = head.split(b"\n", 1)[0].removesuffix(b"\r")
-    if b"\r" not in first:
-        return first
-    if b"\n" not in head:
-        LOG.info("%s %s: old Mac OS line endings (a bare carriage return ends each line): read as such", role, path)
-        return first.split(b"\r", 1)[0]
-    raise InputDataError(
-        path,
-        f"{role} mixes line endings: line 1 holds a bare carriage return before its line feed",
-        "convert the line endings to LF, e.g. dos2unix -c mac in.tsv, or re-export the file",
-        where="line 1",
-    )
+def lines_below_header(path: Path, header: Header) -> list[tuple[int, bytes]]:
+    """(line number, line) of every non-empty line below a text table's header (reads the whole file)."""
+    return [(n, line) for n, line in enumerate(text_lines(path)[header.line :], start=header.line + 1) if line]
+
+
+def table_end(numbered: list[tuple[int, bytes]]) -> int:
+    """How many of `numbered` lines come before the comment lines (starting with '#' or '!') that end the file."""
+    end = len(numbered)
+    while end and numbered[end - 1][1].startswith(tuple(mark.encode() for mark in PREAMBLE_MARKS)):
+        end -= 1
+    return end
+
+
+def comment_lines_below(path: Path, header: Header, width: int, role: str) -> list[tuple[int, str]]:
+    """(line number, text) of the comment lines (starting with '#' or '!') that end a text table, as GEO's
+    '!series_matrix_table_end'. A comment line inside the table that does not split into its `width` fields
+    (one that does is a row) is an error naming it."""
+    numbered = lines_below_header(path, header)
+    end = table_end(numbered)
+    for number, line in numbered[:end]:
+        text = line.decode("utf-8", errors="replace")
+        if text.startswith(PREAMBLE_MARKS) and len(_fields(text, header.delimiter)) != width:
+            raise InputDataError(
+                path,
+                f"{role} has a comment line inside the table ({text[:40]!r}); comment lines may stand above "
+                "the header or below the last row only",
+                f"delete line {number}, or move it above the header",
+                where=f"line {number}",
+            )
+    return [(number, line.decode("utf-8", errors="replace")) for number, line in numbered[end:]]
 
 
 def _delimiter_fix(path: Path, fmt: str, found: str | None) -> str:
@@ -169,37 +199,231 @@ def _delimiter_fix(path: Path, fmt: str, found: str | None) -> str:
     )
 
 
-def read_header(path: Path, fmt: str, role: str) -> list[str]:
-    """Return the header fields of a text table, detecting foreign files, comments and a wrong delimiter."""
-    delimiter = DELIMITERS[fmt]
-    raw = _first_line(check_text(path, fmt, role), path, role)
+@dataclass(frozen=True)
+class Header:
+    """A text table's header line as :func:`find_header` found it: its fields, its line in the file (1 unless
+    a preamble stands above it), the delimiter and decimal mark of the table, and what the bytes showed."""
+
+    fields: list[str]
+    line: int = 1
+    delimiter: str = "\t"
+    decimal: str = "."  # ',' in Excel's European CSV
+    text: str = ""  # the header line as written (quotes included)
+    encoding: str = "UTF-8"  # 'UTF-8', 'UTF-8 with a byte-order mark' or 'UTF-16'
+    line_ending: str = "LF"  # LF, CRLF or CR
+
+
+def _split_lines(head: bytes, size: int, path: Path, role: str) -> tuple[list[bytes], str]:
+    """The lines of a table's head of `size` bytes (at most _MAX_HEADER_LINE + _TABLE_LINES, the last one only
+    if the head is the whole file) and their line ending. Old Mac OS line endings (a bare carriage return,
+    no line feed) are read as line breaks (and logged)."""
+    complete = len(head) < size - 3
+    if b"\n" not in head and b"\r" in head:
+        LOG.info("%s %s: old Mac OS line endings (a bare carriage return ends each line): read as such", role, path)
+        lines, ending = head.split(b"\r", _MAX_HEADER_LINE + _TABLE_LINES), "CR"
+    else:
+        lines = head.split(b"\n", _MAX_HEADER_LINE + _TABLE_LINES)
+        ending = "CRLF" if lines[0].endswith(b"\r") else "LF"
+        lines = [line.removesuffix(b"\r") for line in lines]
+    if len(lines) > _MAX_HEADER_LINE + _TABLE_LINES or not complete:
+        lines = lines[:-1]  # cut short by the head's size or the split's limit
+    return lines, ending
+
+
+def _decoded(lines: list[bytes], path: Path, role: str) -> list[str]:
+    """Lines of a table's head as text; a byte that is not UTF-8 is an error naming the line."""
+    decoded = []
+    for number, raw in enumerate(lines, start=1):
+        try:
+            decoded.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise not_utf8_error(path, role, (number, raw[exc.start], exc.start + 1)) from None
+    return decoded
+
+
+def _mixed_endings(lines: list[bytes], upto: int, path: Path, role: str, ending: str) -> None:
+    """Refuse a bare carriage return inside one of the first `upto` lines of a file with line feeds."""
+    if ending == "CR":
+        return
+    for number, raw in enumerate(lines[:upto], start=1):
+        if b"\r" in raw:
+            raise InputDataError(
+                path,
+                f"{role} mixes line endings: line {number} holds a bare carriage return before its line feed",
+                "convert the line endings to LF, e.g. dos2unix -c mac in.tsv, or re-export the file",
+                where=f"line {number}",
+            )
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    """The fields of one line, split as the CSV parser splits them (quotes honoured)."""
     try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise not_utf8_error(path, role, (1, raw[exc.start], exc.start + 1)) from None
-    if line.startswith("#"):
+        return next(csv.reader([line], delimiter=delimiter), [""])
+    except csv.Error:  # a bare carriage return: refused as mixed line endings where it matters
+        return line.split(delimiter)
+
+
+def _filled(line: str, delimiter: str) -> int:
+    """How many fields of a line hold something."""
+    return sum(bool(field.strip()) for field in _fields(line, delimiter))
+
+
+def _number(cell: str, decimal: str) -> bool:
+    """Whether a cell is a number written with `decimal` as the decimal mark."""
+    cell = cell.strip()
+    if decimal == ",":
+        return re.fullmatch(r"[-+]?(\d+(,\d*)?|,\d+)([eE][-+]?\d+)?", cell) is not None
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _looks_like_data(line: str, delimiter: str, decimal: str) -> bool:
+    """A line whose fields after the first are all numbers (or empty), at least one of them: a data row."""
+    cells = [c for c in _fields(line, delimiter)[1:] if c.strip()]
+    return bool(cells) and all(_number(c, decimal) for c in cells)
+
+
+def _is_preamble(line: str) -> bool:
+    return line.startswith(PREAMBLE_MARKS) or not line.strip()
+
+
+def _european(body: list[tuple[int, str]]) -> bool:
+    """Whether a .csv table is Excel's European CSV: its header (after any title line) one field when split on
+    commas but several on semicolons, the next line as many semicolon-separated fields (or one more: the
+    R layout), every number of it with a decimal comma or none."""
+    for k, (_, line) in enumerate(body[:3]):
+        n = len(_fields(line, ";"))
+        if n < 2:
+            continue
+        if len(_fields(line, ",")) != 1 or k + 1 >= len(body):
+            return False
+        row = _fields(body[k + 1][1], ";")
+        return len(row) in (n, n + 1) and not any("." in c and _number(c, ".") for c in row[1:])
+    return False
+
+
+def _skip_titles(body: list[tuple[int, str]], delimiter: str, decimal: str) -> int:
+    """How many of the first lines of a table's body are title lines: a line with at least two fields fewer
+    filled than the table's rows, above a header line (a line as wide as the rows, or one field short: the R
+    layout, that does not look like data) and a row."""
+    k = 0
+    while k + 2 < len(body) and k < _MAX_TITLE_LINES:
+        title, header, row = (line for _, line in body[k : k + 3])
+        width = len(_fields(row, delimiter))
+        if not (
+            _filled(title, delimiter) <= width - 2
+            and len(_fields(header, delimiter)) >= width - 1
+            and not _looks_like_data(header, delimiter, decimal)
+        ):
+            break
+        k += 1
+    return k
+
+
+def _commented_header(lines: list[str], header_line: int, delimiter: str, decimal: str) -> int | None:
+    """The line of a '#' comment right above a header that holds numbers (a data row) and as many fields:
+    the header itself, commented out; None when there is none."""
+    above = [n for n in range(header_line - 1, 0, -1) if lines[n - 1].strip()]
+    if not above or not lines[above[0] - 1].startswith("#"):
+        return None
+    header = lines[header_line - 1]
+    comment = lines[above[0] - 1]
+    if _looks_like_data(header, delimiter, decimal) and len(_fields(comment, delimiter)) == len(
+        _fields(header, delimiter)
+    ):
+        return above[0]
+    return None
+
+
+def find_header(path: Path, fmt: str, role: str) -> Header:
+    """The header of a text table: its first line, or the first line below a preamble (lines starting with '#'
+    or '!', as GEO's series matrix writes, and title lines: fewer fields than the table's rows), logged; the
+    delimiter (Excel's European CSV, semicolons and decimal commas, under a .csv name, is read as such and
+    logged). Foreign files, a wrong delimiter and what stays ambiguous are errors naming the line."""
+    size = _HEAD_BYTES
+    head, encoding = _checked_head(path, fmt, role, size)
+    raw_lines, ending = _split_lines(head, size, path, role)
+    while not raw_lines and len(head) >= size - 3 and size < _MAX_HEADER_BYTES:  # a header wider than the head
+        size *= 4
+        head, encoding = _checked_head(path, fmt, role, size)
+        raw_lines, ending = _split_lines(head, size, path, role)
+    lines = _decoded(raw_lines, path, role)
+    if not lines and head.strip():
         raise InputDataError(
             path,
-            f"{role} starts with a comment line ({line[:40]!r}); line 1 must be the header",
-            "delete the lines starting with '#' at the top of the file",
+            f"{role}'s first line is longer than {_MAX_HEADER_BYTES >> 20} MiB",
+            "check that the file is a delimited text table with one line per row",
             where="line 1",
         )
-    if not line.strip():
+    if not lines or not lines[0].strip():
         raise InputDataError(
             path, f"{role} has an empty first line; expected a header", "put the column names on line 1"
         )
-    fields = next(csv.reader([line], delimiter=delimiter))
+    delimiter, decimal = DELIMITERS[fmt], "."
+    body = [(n, line) for n, line in enumerate(lines, start=1) if not _is_preamble(line)][:_TABLE_LINES]
+    if not body or body[0][0] > _MAX_HEADER_LINE:
+        raise InputDataError(
+            path,
+            f"{role} has no header in its first {_MAX_HEADER_LINE} lines: every one is empty or a comment "
+            "(starts with '#' or '!')",
+            "put the column names on the first line that is not a comment",
+            where=f"lines 1-{min(len(lines), _MAX_HEADER_LINE)}",
+        )
+    if fmt == "csv" and _european(body):
+        delimiter, decimal = ";", ","
+        LOG.info(
+            "%s %s: a European CSV (semicolon-separated, decimal commas; Excel's 'CSV' in e.g. German or French "
+            "locales, R's write.csv2): read as such",
+            role,
+            path,
+        )
+    number, line = body[_skip_titles(body, delimiter, decimal)]
+    _mixed_endings(raw_lines, number, path, role, ending)
+    commented = _commented_header(lines, number, delimiter, decimal)
+    if commented:
+        raise InputDataError(
+            path,
+            f"{role}: line {commented} starts with '#' but splits into the table's "
+            f"{len(_fields(line, delimiter))} fields, and line {number} below it holds numbers: the header "
+            "looks commented out",
+            f"remove the '#' at the start of line {commented} if it is the header (a comment above the header "
+            "may not split into the table's columns)",
+            where=f"line {commented}",
+        )
+    if number > 1:
+        LOG.info(
+            "%s %s: header on line %d; %s skipped (a preamble: %r)",
+            role,
+            path,
+            number,
+            "line 1" if number == 2 else f"lines 1-{number - 1}",
+            lines[0][:40],
+        )
+    fields = _fields(line, delimiter)
     if len(fields) == 1:
-        found = [d for d in DELIMITER_NAMES if d != delimiter and d in line]
-        if found:
-            name = DELIMITER_NAMES[found[0]]
-            suggestion = {"\t": "tsv", ",": "csv"}.get(found[0])
-            fix = _delimiter_fix(path, fmt, suggestion)
-            raise InputDataError(
-                path,
-                f"{role} header has a single column when split on {DELIMITER_NAMES[delimiter]}s, "
-                f"but it contains {name}s: the file looks {name}-separated, not {fmt.upper()}",
-                fix,
-                where="line 1",
-            )
-    return fields
+        _refuse_single_column(path, fmt, role, line, number)
+    return Header(fields, number, delimiter, decimal, line, encoding, ending)
+
+
+def _refuse_single_column(path: Path, fmt: str, role: str, line: str, number: int) -> None:
+    """Refuse a header of one field that holds another delimiter: the file is delimited otherwise."""
+    delimiter = DELIMITERS[fmt]
+    found = [d for d in DELIMITER_NAMES if d != delimiter and d in line]
+    if found:
+        name = DELIMITER_NAMES[found[0]]
+        fix = _delimiter_fix(path, fmt, {"\t": "tsv", ",": "csv"}.get(found[0]))
+        raise InputDataError(
+            path,
+            f"{role} header has a single column when split on {DELIMITER_NAMES[delimiter]}s, "
+            f"but it contains {name}s: the file looks {name}-separated, not {fmt.upper()}",
+            fix,
+            where=f"line {number}",
+        )
+
+
+def read_header(path: Path, fmt: str, role: str) -> list[str]:
+    """The header fields of a text table (see :func:`find_header`)."""
+    return find_header(path, fmt, role).fields

@@ -25,14 +25,20 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from lembas_core.common.layout import DELIMITERS, FORMATS
+from lembas_core.common.layout import FORMATS
 from lembas_core.io.errors import InputDataError, preview
+from lembas_core.io.layouts import check_tool_output, writer_layout
 from lembas_core.io.sniff import (
     DELIMITER_NAMES,
+    PREAMBLE_MARKS,
+    Header,
+    comment_lines_below,
+    find_header,
     first_undecodable_line,
+    lines_below_header,
     not_utf8_error,
     parser_source,
-    read_header,
+    table_end,
     text_lines,
 )
 
@@ -127,47 +133,79 @@ def _check_unique(names: list[str], path: Path, role: str, kind: str, line_offse
 
 
 class RowLines:
-    """Line numbers of a text table's data rows, found on first use: the CSV parser skips empty lines, and
-    rows of delimiters only are skipped after parsing (`kept`: the parsed rows kept)."""
+    """Line numbers of a text table's data rows, found on first use: the rows start below the header (line
+    `header`, below any preamble), the CSV parser skips empty lines, and rows of delimiters only are skipped
+    after parsing (`kept`: the parsed rows kept)."""
 
-    def __init__(self, path: Path, kept: np.ndarray | None = None, numbers: list[int] | None = None):
-        self.path, self.kept, self._numbers = path, kept, numbers
+    def __init__(self, path: Path, kept: np.ndarray | None = None, numbers: list[int] | None = None, header: int = 1):
+        self.path, self.kept, self._numbers, self.header = path, kept, numbers, header
 
     def __call__(self, row: int) -> int:
-        """The file line of data row `row` (the header is line 1)."""
+        """The file line of data row `row`."""
         if self._numbers is None:
             lines = text_lines(self.path)
-            self._numbers = [number for number, line in enumerate(lines[1:], start=2) if line]
+            self._numbers = [n for n, line in enumerate(lines[self.header :], start=self.header + 1) if line]
         index = row if self.kept is None else int(self.kept[row])
-        return self._numbers[index] if index < len(self._numbers) else index + 2
+        return self._numbers[index] if index < len(self._numbers) else index + self.header + 1
 
 
-def _parse(path: Path, fmt: str, names: list[str], is_text: Callable[[int, str], bool]) -> pa.Table:
-    """Parse a delimited file as columns `names` (header line skipped); `is_text` columns stay text."""
+def _parse(path: Path, header: Header, names: list[str], is_text: Callable[[int, str], bool]) -> tuple[pa.Table, int]:
+    """Parse a delimited file as columns `names` (the lines down to the header skipped); `is_text` columns stay
+    text. Lines of another width that start with '#' or '!' are skipped: returns the table and their count."""
     internal = [f"c{i}" for i in range(len(names))]
-    return pacsv.read_csv(
+    skipped = []
+
+    def comment(row) -> str:  # a line of another width: skipped if a comment (checked after parsing)
+        if row.text.startswith(PREAMBLE_MARKS):
+            skipped.append(row.text)
+            return "skip"
+        return "error"
+
+    table = pacsv.read_csv(
         parser_source(path),
-        read_options=pacsv.ReadOptions(column_names=internal, skip_rows=1, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(delimiter=DELIMITERS[fmt]),
+        read_options=pacsv.ReadOptions(column_names=internal, skip_rows=header.line, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(delimiter=header.delimiter, invalid_row_handler=comment),
         convert_options=pacsv.ConvertOptions(
-            column_types={internal[i]: pa.string() for i, name in enumerate(names) if is_text(i, name)}
+            column_types={internal[i]: pa.string() for i, name in enumerate(names) if is_text(i, name)},
+            decimal_point=header.decimal,
         ),
     )
+    return table, len(skipped)
 
 
-def _data_rows(path: Path, fmt: str) -> list[tuple[int, list[str]]]:
-    """(line number, fields) of every non-empty line after the header, split as the CSV parser does."""
-    delimiter = DELIMITERS[fmt]
-    lines = text_lines(path)
+def _data_rows(path: Path, header: Header) -> list[tuple[int, list[str]]]:
+    """(line number, fields) of every non-empty line below the header and above the comment lines that end the
+    file, split as the CSV parser does."""
+    numbered = lines_below_header(path, header)
     return [
-        (number, next(csv.reader([line.decode("utf-8", errors="replace")], delimiter=delimiter), [""]))
-        for number, line in enumerate(lines[1:], start=2)
-        if line
+        (number, next(csv.reader([line.decode("utf-8", errors="replace")], delimiter=header.delimiter), [""]))
+        for number, line in numbered[: table_end(numbered)]
     ]
 
 
+def _drop_comments_below(table: pa.Table, path: Path, header: Header, role: str, skipped: int) -> pa.Table:
+    """`table` without the comment lines that end the file (starting with '#' or '!', as GEO's
+    '!series_matrix_table_end'), logged; `skipped`: those of another width, which the parser skipped."""
+    last = table.column(0)[-1].as_py() if table.num_rows else None
+    if not skipped and not (isinstance(last, str) and last.startswith(PREAMBLE_MARKS)):
+        return table
+    below = comment_lines_below(path, header, table.num_columns, role)
+    if not below:
+        return table
+    numbers = [number for number, _ in below]
+    LOG.info(
+        "%s %s: %d line(s) below the table skipped (line %s, starting with '#' or '!': %r)",
+        role,
+        path,
+        len(below),
+        preview(numbers),
+        below[0][1][:40],
+    )
+    return table.slice(0, table.num_rows - (len(below) - skipped))  # those of the table's width were parsed
+
+
 def _read_text_table(
-    path: Path, fmt: str, role: str, names: list[str], is_text: Callable[[int, str], bool]
+    path: Path, header: Header, role: str, names: list[str], is_text: Callable[[int, str], bool]
 ) -> tuple[pa.Table, list[str]]:
     """Parse a delimited file whose header is `names`; return the table and its column names.
 
@@ -177,18 +215,19 @@ def _read_text_table(
     the header's last name empty: dropped). Other field-count mismatches are errors naming the line.
     """
     try:
-        return _parse(path, fmt, names, is_text), names
+        table, skipped = _parse(path, header, names, is_text)
+        return _drop_comments_below(table, path, header, role, skipped), names
     except pa.ArrowInvalid as exc:
         detail = str(exc).replace("CSV parse error: ", "")
     found = first_undecodable_line(path)
     if found:
         raise not_utf8_error(path, role, found) from None
-    rows = _data_rows(path, fmt)
+    rows = _data_rows(path, header)
     counts = [len(fields) for _, fields in rows]
     r_layout = bool(rows) and counts[0] == len(names) + 1 and counts.count(counts[0]) > len(counts) / 2
     if r_layout and not all(fields[-1] == "" for _, fields in rows):
         if set(counts) != {len(names) + 1}:
-            raise _ragged_row_names(path, fmt, role, len(names), rows)
+            raise _ragged_row_names(path, header, role, len(names), rows)
         LOG.info(
             "%s %s: R write.table layout (the header has no name for the first column, the row names): read as such",
             role,
@@ -199,19 +238,20 @@ def _read_text_table(
         LOG.info("%s %s: the header ends with an extra delimiter (an unnamed last column): dropped", role, path)
         names = names[:-1]
     else:
-        raise _ragged(path, fmt, role, len(names), rows, detail)
+        raise _ragged(path, header, role, len(names), rows, detail)
     try:
-        return _parse(path, fmt, names, is_text), names
+        table, skipped = _parse(path, header, names, is_text)
     except pa.ArrowInvalid as exc:
-        raise _ragged(path, fmt, role, len(names), rows, str(exc)) from None
+        raise _ragged(path, header, role, len(names), rows, str(exc)) from None
+    return _drop_comments_below(table, path, header, role, skipped), names
 
 
 def _ragged_row_names(
-    path: Path, fmt: str, role: str, n_fields: int, rows: list[tuple[int, list[str]]]
+    path: Path, header: Header, role: str, n_fields: int, rows: list[tuple[int, list[str]]]
 ) -> InputDataError:
     """The error for rows of R's write.table layout (row name + the header's `n_fields` fields) whose
     field count differs, with the first such line."""
-    name = DELIMITER_NAMES[DELIMITERS[fmt]]
+    name = DELIMITER_NAMES[header.delimiter]
     expected = n_fields + 1
     bad = [(number, len(fields)) for number, fields in rows if len(fields) != expected]
     number, count = bad[0]
@@ -225,10 +265,10 @@ def _ragged_row_names(
 
 
 def _ragged(
-    path: Path, fmt: str, role: str, n_fields: int, rows: list[tuple[int, list[str]]], detail: str
+    path: Path, header: Header, role: str, n_fields: int, rows: list[tuple[int, list[str]]], detail: str
 ) -> InputDataError:
     """The error for rows whose field count differs from the header's, with the first such line."""
-    name = DELIMITER_NAMES[DELIMITERS[fmt]]
+    name = DELIMITER_NAMES[header.delimiter]
     bad = [(number, len(fields)) for number, fields in rows if len(fields) != n_fields]
     if not bad:
         return InputDataError(path, f"{role} could not be parsed: {detail}", "re-export the table")
@@ -263,10 +303,11 @@ def _drop_empty_last_column(table: pa.Table, names: list[str], path: Path, role:
     return table.remove_column(len(names) - 1), names[:-1]
 
 
-def _skip_blank_rows(table: pa.Table, path: Path, role: str) -> tuple[pa.Table, RowLines]:
+def _skip_blank_rows(table: pa.Table, path: Path, role: str, header: int) -> tuple[pa.Table, RowLines]:
     """`table` without the rows whose every field is empty (a line of delimiters only, as Excel writes at
-    the end), skipped like blank lines and logged; with the file line of each row kept."""
-    lines = RowLines(path)
+    the end), skipped like blank lines and logged; with the file line of each row kept (`header`: the
+    header's line)."""
+    lines = RowLines(path, header=header)
     if table.num_rows == 0:
         return table, lines
     blank = _blank(table.column(0))
@@ -285,7 +326,7 @@ def _skip_blank_rows(table: pa.Table, path: Path, role: str) -> tuple[pa.Table, 
         preview(skipped),
     )
     kept = np.flatnonzero(~blank)
-    return table.take(kept), RowLines(path, kept, lines._numbers)
+    return table.take(kept), RowLines(path, kept, lines._numbers, header)
 
 
 def read_table(path: str | Path, fmt: str, role: str, string_columns: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -299,11 +340,12 @@ def read_table(path: str | Path, fmt: str, role: str, string_columns: tuple[str,
         frame = pq.read_table(path).to_pandas()
         names = [str(c) for c in frame.columns]
     else:
-        names = clean_names(read_header(path, fmt, role), path, role, "column names")
+        header = find_header(path, fmt, role)
+        names = clean_names(header.fields, path, role, "column names")
         _check_unique(names, path, role, "column names", 1)
-        table, names = _read_text_table(path, fmt, role, names, lambda _, name: name.casefold() in text)
+        table, names = _read_text_table(path, header, role, names, lambda _, name: name.casefold() in text)
         table, names = _drop_empty_last_column(table, names, path, role)
-        table, lines = _skip_blank_rows(table, path, role)
+        table, lines = _skip_blank_rows(table, path, role, header.line)
         frame = table.to_pandas()
         frame.attrs["lines"] = lines
     frame.columns = names
@@ -319,10 +361,62 @@ def read_table(path: str | Path, fmt: str, role: str, string_columns: tuple[str,
     return frame
 
 
+_EUROPEAN_NUMBER = re.compile(r"[-+]?(\d+(,\d*)?|,\d+)([eE][-+]?\d+)?")
+
+
+def _text_numbers(text: pd.Series, decimal: str) -> np.ndarray:
+    """Text cells as numbers (NaN where unparsable). With the decimal comma of Excel's European CSV a number
+    has a decimal comma or none: a cell with a point ('1.234,5', '1.5') stays unparsed, it is ambiguous."""
+    if decimal == ",":
+        cells = text.map(lambda v: v.strip() if isinstance(v, str) else v)
+        comma = cells.map(lambda v: isinstance(v, str) and _EUROPEAN_NUMBER.fullmatch(v) is not None).astype(bool)
+        text = cells.where(~comma, cells[comma].str.replace(",", ".", regex=False))
+        text = text.where(~cells.map(lambda v: isinstance(v, str) and "." in v).astype(bool), "?")
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _unparsable(cell: str, role: str, decimal: str) -> tuple[str, str]:
+    """(problem, fix) for a cell that is not a number."""
+    if decimal == ",":  # Excel's European CSV
+        if re.fullmatch(r"\s*[-+]?\d{1,3}(\.\d{3})+(,\d*)?\s*", cell):
+            return (
+                f"{role} has a thousands separator in {cell!r} (a semicolon-separated CSV with decimal commas)",
+                "write numbers without thousands separators (e.g. 1234,5); log-scale expression stays below ~20",
+            )
+        if "." in cell:
+            return (
+                f"{role} has a point in {cell!r}, but the file is a European CSV (semicolons, decimal "
+                "commas): a decimal point or a thousands separator, it is ambiguous",
+                "write every number with a decimal comma and without thousands separators, or re-export the "
+                "table as tab-separated text with decimal points",
+            )
+    elif re.fullmatch(r"\s*[-+]?\d*,\d+\s*", cell):
+        return (
+            f"{role} has a decimal comma in {cell!r}",
+            "write decimals with a point (re-export with an English number format, e.g. 2.5091)",
+        )
+    elif re.fullmatch(r"\s*[-+]?\d{1,3}(,\d{3})+\.\d*\s*", cell):
+        return (
+            f"{role} has a thousands separator in {cell!r}",
+            "write numbers without thousands separators (e.g. 1234.5); log-scale expression stays below ~20",
+        )
+    return (
+        f"{role} has a non-numeric value {cell!r}",
+        "expression values must be numbers; remove text or units from the cells",
+    )
+
+
 def _numeric_column(
-    column: pa.ChunkedArray, path: Path, role: str, name: str, row_ids: list[str], line: Callable[[int], int]
+    column: pa.ChunkedArray,
+    path: Path,
+    role: str,
+    name: str,
+    row_ids: list[str],
+    line: Callable[[int], int],
+    decimal: str = ".",
 ) -> np.ndarray:
-    """Convert one parsed column to float64, reporting the first bad cell (`line`: a row's file line)."""
+    """Convert one parsed column to float64, reporting the first bad cell (`line`: a row's file line;
+    `decimal`: the decimal mark, ',' in Excel's European CSV)."""
 
     def bad_cell(row: int, problem: str, fix: str) -> InputDataError:
         return InputDataError(path, problem, fix, where=f"line {line(row)}, sample {row_ids[row]!r}, column {name!r}")
@@ -338,28 +432,12 @@ def _numeric_column(
             )
     else:
         text = pd.Series(column.to_pylist(), dtype=object)
-        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+        values = _text_numbers(text, decimal)
         unparsable = np.flatnonzero(np.isnan(values) & text.notna().to_numpy())
         missing = np.flatnonzero(text.isna().to_numpy())
         if unparsable.size:
             row = int(unparsable[0])
-            if re.fullmatch(r"\s*[-+]?\d*,\d+\s*", str(text[row])):
-                raise bad_cell(
-                    row,
-                    f"{role} has a decimal comma in {text[row]!r}",
-                    "write decimals with a point (re-export with an English number format, e.g. 2.5091)",
-                )
-            if re.fullmatch(r"\s*[-+]?\d{1,3}(,\d{3})+\.\d*\s*", str(text[row])):
-                raise bad_cell(
-                    row,
-                    f"{role} has a thousands separator in {text[row]!r}",
-                    "write numbers without thousands separators (e.g. 1234.5); log-scale expression stays below ~20",
-                )
-            raise bad_cell(
-                row,
-                f"{role} has a non-numeric value {text[row]!r}",
-                "expression values must be numbers; remove text or units from the cells",
-            )
+            raise bad_cell(row, *_unparsable(str(text[row]), role, decimal))
         if missing.size:
             raise bad_cell(
                 int(missing[0]),
@@ -420,14 +498,19 @@ def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
     """Read a samples x genes expression matrix (first column = sample IDs) as float32."""
     path = check_readable(path, role)
     check_format(fmt)
+    decimal, first_row_line = ".", 2
     if fmt == "parquet":
         table, names = _read_parquet_matrix(path, role)
         lines = None
     else:
-        names = read_header(path, fmt, role)
-        table, names = _read_text_table(path, fmt, role, names, lambda i, _: i == 0)
+        header = find_header(path, fmt, role)
+        check_tool_output(path, role, header)
+        table, names = _read_text_table(path, header, role, header.fields, lambda i, _: i == 0)
         table, names = _drop_empty_last_column(table, names, path, role)
-        table, lines = _skip_blank_rows(table, path, role)
+        table, lines = _skip_blank_rows(table, path, role, header.line)
+        decimal, first_row_line = header.decimal, header.line + 1
+        if layout := writer_layout(header, names):
+            LOG.info("%s %s: %s", role, path, layout)
         if len(names) < 2:
             raise InputDataError(
                 path,
@@ -458,7 +541,7 @@ def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
             "keep one header line, at the top",
             where=f"line {line(repeated[0])}",
         )
-    _check_unique(row_ids, path, role, "sample IDs", 2)
+    _check_unique(row_ids, path, role, "sample IDs", first_row_line)
     if _look_like_values(row_ids):
         raise InputDataError(
             path,
@@ -470,7 +553,7 @@ def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
     _check_unique(columns, path, role, "column names (after cleaning)", 2)
     values = np.empty((table.num_rows, len(columns)), dtype=np.float32, order="F")
     for j, name in enumerate(columns):
-        values[:, j] = _numeric_column(table.column(j + 1), path, role, name, row_ids, line)
+        values[:, j] = _numeric_column(table.column(j + 1), path, role, name, row_ids, line, decimal)
     return LabeledMatrix(np.ascontiguousarray(values), row_ids, columns, str(path), lines)
 
 
