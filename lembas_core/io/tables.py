@@ -406,6 +406,7 @@ def _unparsable(cell: str, role: str, decimal: str) -> tuple[str, str]:
     )
 
 
+# wide: a cell's message needs its file, role, sample IDs, line map and the file's decimal mark
 def _numeric_column(
     column: pa.ChunkedArray,
     path: Path,
