@@ -385,6 +385,19 @@ def test_user_perturbation_data_follow_pereggrns_conventions(small_dataset, tmp_
     assert found.hops is None and found.x_oracle is None
 
 
+def test_perturbation_data_on_another_scale_than_training_is_refused(small_dataset, tmp_path):
+    matrix, table = write_perturbation_data(tmp_path, DESIGN)
+    values = pd.read_csv(matrix, sep="\t", index_col=0)
+    (values * np.log2(10)).to_csv(matrix, sep="\t")  # log2 values against log10-like training data
+    with pytest.raises(InputDataError, match=r"the perturbation data \(its controls\) is on another scale"):
+        ingest_perturbations((matrix, table), "auto", small_dataset.parent / "ingest", DEFAULTS.data.ingest,
+                             tmp_path / "out.npz")  # fmt: skip
+    assert not (tmp_path / "out.npz").exists()
+    values.to_csv(matrix, sep="\t")  # as measured, on the training scale: read
+    ingest_perturbations((matrix, table), "auto", small_dataset.parent / "ingest", DEFAULTS.data.ingest,
+                         tmp_path / "out.npz")  # fmt: skip
+
+
 def test_a_design_without_eligible_tfs_gives_empty_tables_and_a_figure(tiny_dataset, tmp_path):
     choice = replace(CHOICE, min_descendants=10**6)
     outputs = DesignOutputs(tmp_path / "design.tsv", tmp_path / "individuals.npz")

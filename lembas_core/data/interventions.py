@@ -18,13 +18,14 @@ the inputs is left out, with a warning.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from lembas_core.data.ingest import table_format
-from lembas_core.data.scale import apply_transform, check_log_scale
+from lembas_core.data.scale import apply_transform, check_log_scale, check_validation_scale
 from lembas_core.io.errors import InputDataError, preview
 from lembas_core.io.interventions import PerturbationSet
 from lembas_core.io.npz import load_arrays, save_arrays
@@ -144,6 +145,17 @@ def read_perturbation_data(
     LOG.info("%s %s: %d samples (%d controls), %d TFs perturbed", MATRIX_LABEL, paths[0], len(labels),
              labels.count(CONTROL), n_tfs)  # fmt: skip
     return PerturbationData(matrix, labels)
+
+
+def check_control_scale(data: PerturbationData, training: list[LabeledMatrix], transforms: Mapping[str, str]) -> dict:
+    """Require the control samples of `data` on the scale and location of the `training` matrices (TF, gene),
+    as the validation cohort is (:func:`lembas_core.data.scale.check_validation_scale`): the forecasts start
+    from them, so a shifted or rescaled matrix moves every forecast. Returns the report by column group."""
+    rows = [i for i, label in enumerate(data.perturbed) if label.casefold() == CONTROL]
+    controls = LabeledMatrix(
+        data.matrix.values[rows], [data.matrix.rows[i] for i in rows], data.matrix.columns, data.matrix.path
+    )
+    return check_validation_scale(controls, training, transforms, "the perturbation data (its controls)")
 
 
 def _columns(matrix: LabeledMatrix, names: list[str]) -> tuple[np.ndarray, np.ndarray]:

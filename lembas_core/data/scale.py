@@ -397,7 +397,7 @@ def _shared(validation: LabeledMatrix, matrix: LabeledMatrix, label: str) -> _Sh
 _CENTRED = "; its column means are near 0, as after centring or z-scoring per gene"
 
 
-def _check_group(group: _SharedColumns, validation: LabeledMatrix, transforms: Mapping[str, str]) -> dict:
+def _check_group(group: _SharedColumns, validation: LabeledMatrix, transforms: Mapping[str, str], label: str) -> dict:
     """Spread and location of the validation cohort against training on one group of shared columns; an
     InputDataError when either differs (module docstring). Locations are compared only with at least
     MIN_LOCATION_COLUMNS columns and MIN_LOCATION_SAMPLES training samples."""
@@ -408,7 +408,7 @@ def _check_group(group: _SharedColumns, validation: LabeledMatrix, transforms: M
     if ratio > SPREAD_RATIO:
         raise InputDataError(
             validation.path,
-            f"the validation cohort is on another scale than the training matrices: on {where} its values span "
+            f"{label} is on another scale than the training matrices: on {where} its values span "
             f"{held_spread:.3g} (1st to 99th percentile), the training values {train_spread:.3g} (a factor of "
             f"{ratio:.1f}; transforms: {dict(transforms)})",
             "give all matrices in the same units and log base (log2 vs log10 differ by 3.3: multiply log10 "
@@ -431,22 +431,26 @@ def _check_group(group: _SharedColumns, validation: LabeledMatrix, transforms: M
         j = int(np.argmax(np.abs(means - train_means)))
         raise InputDataError(
             validation.path,
-            f"the validation cohort is shifted against the training data: on {where} its column means lie a median "
+            f"{label} is shifted against the training data: on {where} its column means lie a median "
             f"{typical:+.2f} training standard deviations from the training means, and {100 * far:.0f}% of the "
             f"columns lie more than {COLUMN_SHIFT_SD:g} off (e.g. {group.names[j]!r}: mean {means[j]:.3g} against "
             f"{train_means[j]:.3g})" + (_CENTRED if centred else ""),
-            "give the validation cohort in the training data's units, neither centred nor scaled per gene, nor "
+            f"give {label} in the training data's units, neither centred nor scaled per gene, nor "
             "offset (the models add no offset of their own: a shifted input moves every prediction)",
         )
     return report
 
 
 def check_validation_scale(
-    validation: LabeledMatrix, training: list[LabeledMatrix], transforms: Mapping[str, str]
+    validation: LabeledMatrix,
+    training: list[LabeledMatrix],
+    transforms: Mapping[str, str],
+    label: str = "the validation cohort",
 ) -> dict:
     """Require the validation cohort on the training scale and location (module docstring): on the columns it
     shares with each training matrix (TF and gene columns apart, as their sources can differ), the groups of
-    fewer than MIN_LOCATION_COLUMNS columns pooled. Returns a report by group."""
+    fewer than MIN_LOCATION_COLUMNS columns pooled; `label` names the cohort in messages (the perturbation
+    data's controls are checked the same way). Returns a report by group."""
     groups = [_shared(validation, m, label) for m, label in zip(training, ("TF", "gene"))]
     small = [g for g in groups if 0 < len(g.names) < MIN_LOCATION_COLUMNS]
     groups = [g for g in groups if len(g.names) >= MIN_LOCATION_COLUMNS]
@@ -459,4 +463,4 @@ def check_validation_scale(
                 [n for g in small for n in g.names],
             )
         )
-    return {group.label: _check_group(group, validation, transforms) for group in groups}
+    return {group.label: _check_group(group, validation, transforms, label) for group in groups}

@@ -13,11 +13,17 @@ import pandas as pd
 from lembas_core.common.settings import IngestSettings, InterventionLevel, PerturbationChoice
 from lembas_core.common.synthetic_spec import SyntheticSpec
 from lembas_core.data.dataset import load_dataset
-from lembas_core.data.interventions import PerturbationData, observed_perturbations, read_perturbation_data
+from lembas_core.data.interventions import (
+    PerturbationData,
+    check_control_scale,
+    observed_perturbations,
+    read_perturbation_data,
+)
 from lembas_core.data.scale import transforms_by_role
 from lembas_core.io.atomic import write_tsv
 from lembas_core.io.interventions import PerturbationSet
 from lembas_core.io.store import Store
+from lembas_core.io.tables import LabeledMatrix
 from lembas_core.synthetic.cohort import generate_cohort
 from lembas_core.synthetic.counterfactual import Counterfactuals
 from lembas_core.synthetic.perturbations import (
@@ -85,6 +91,11 @@ def ingest_perturbations(
     tf_inputs = set(store.names("tf_columns")) & regulators
     transform = transforms_by_role(settings.transform)["validation"]
     data = read_perturbation_data(paths, file_format, tf_inputs, transform)
+    training = [
+        LabeledMatrix(store.array(values), store.names("samples"), store.names(columns), str(ingest_dir))
+        for values, columns in (("tf_expression", "tf_columns"), ("gene_expression", "gene_columns"))
+    ]
+    check_control_scale(data, training, transforms_by_role(settings.transform))
     data.save(out)
     return data
 
