@@ -470,9 +470,9 @@ CASES = [
         "unlogged TPM matrix",
         raw_tpm,
         "gene expression matrix looks unlogged",
-        fix="data.transform: log2p1",
+        fix="data.transform: {tf_expression: none, gene_expression: log2p1, validation: none}",
         file="gene_expression.tsv",
-        apply={"transform": {"gene_expression": "log2p1"}},
+        apply={"transform": {"tf_expression": "none", "gene_expression": "log2p1", "validation": "none"}},
         after="the validation cohort is on another scale",  # the case's raw values are 2^(3x): 3 times the others
     ),
     Case(
@@ -537,10 +537,11 @@ CASES = [
         "log transform of log-scale values",
         lambda f: f,
         "would log TF expression matrix a second time",
-        fix="data.transform: none",
+        fix="data.transform: {tf_expression: none, gene_expression: log2p1, validation: log2p1}",
         file="tf_expression.tsv",
         transform="log2p1",
-        apply={"transform": {"tf_expression": "none"}},
+        apply={"transform": {"tf_expression": "none", "gene_expression": "log2p1", "validation": "log2p1"}},
+        after="would log gene expression matrix a second time",  # the next file the setting logs twice
     ),
     Case(
         "log transform of values with negatives",
@@ -549,7 +550,7 @@ CASES = [
         ),
         "needs raw, non-negative values",
         where="line 2, sample 'S01', column 'G3'",
-        fix="{gene_expression: none}",
+        fix="data.transform: {tf_expression: log2p1, gene_expression: none, validation: log2p1}",
         file="gene_expression.tsv",
         transform="log2p1",
         apply={"transform": {"tf_expression": "log2p1", "gene_expression": "none", "validation": "log2p1"}},
@@ -558,7 +559,7 @@ CASES = [
         "raw TPM validation cohort",
         exponentiated("validation"),
         "validation cohort looks unlogged",
-        fix="data.transform: {validation: log2p1} (this file) (or log10p1)",
+        fix="(or data.transform: {tf_expression: none, gene_expression: none, validation: log10p1})",
         file="validation.tsv",
         apply={"transform": {"validation": "log10p1"}},  # the cohort is 10^x - 1
     ),
@@ -1190,6 +1191,15 @@ CASES = [
         preprocess={"test_fraction": 0.8},
         stage="preprocess",
         apply={"test_fraction": 0.5},
+    ),
+    Case(
+        "a sample commented out inside the table",
+        edit("tf_expression", lambda lines: [*lines[:5], "#" + lines[5], *lines[6:]]),
+        "TF expression matrix has a row whose sample ID starts with '#' ('#S05'; 1 such row(s)): a sample "
+        "commented out?",
+        where="line 6",
+        fix="delete the line to leave the sample out",
+        file="tf_expression.tsv",
     ),
     Case("folder as file", folder, "is a folder, not a file", fix="table inside it", file="network_dir"),
     Case(

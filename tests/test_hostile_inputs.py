@@ -14,6 +14,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
+import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
@@ -21,6 +22,7 @@ from cohort_helpers import write_small_cohort
 from hostile_cases import CASES, CONFIG_CASES, Case, files_settings, run_data_stages
 from lembas_core.common.settings import IngestSettings
 from lembas_core.data.dataset import load_dataset
+from lembas_core.data.scale import transforms_by_role
 from lembas_core.io.errors import InputDataError
 from lembas_core.io.store import Store
 from lembas_core.workflow.config_errors import describe_validation_error, input_file_problem
@@ -58,8 +60,28 @@ def with_fix(case: Case) -> Case:
     return replace(case, ingest=ingest, preprocess=preprocess, **own)
 
 
+# a setting as a message writes it: `data.transform: {validation: log2p1}`, `preprocess.test_fraction: 0.5`
+SETTING_IN_MESSAGE = re.compile(r"\b(?:data|preprocess)\.(\w+): (\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|[^\s,;()]+)")
+
+
+def settings_in(message: str) -> dict[str, list]:
+    """The values each setting takes where the message writes one (parsed as YAML, as a user pastes them)."""
+    found: dict[str, list] = {}
+    for key, value in SETTING_IN_MESSAGE.findall(message):
+        if key != "files":  # data.files.<role>: a path, applied by Case.apply["files"]
+            found.setdefault(key, []).append(yaml.safe_load(value))
+    return found
+
+
 def assert_fix_works(case: Case, files, original, message: str, tmp_path: Path) -> None:
-    """Apply the fix the refusal named: the run then passes, or stops with a different error (Case.after)."""
+    """Apply the fix the refusal named: the run then passes, or stops with a different error (Case.after).
+    A setting the case applies that the message writes out must be one the message offers."""
+    offered = settings_in(message)
+    if "transform" in offered:
+        offered["transform"] = [transforms_by_role(v) for v in offered["transform"]]
+    for key, value in case.apply.items():
+        value = transforms_by_role(value) if key == "transform" else value
+        assert key not in offered or value in offered[key], f"the message offers {key}: {offered[key]}, not {value}"
     fixed_files = case.apply["files"](files, original) if "files" in case.apply else files
     if not case.after:
         run_data_stages(with_fix(case), fixed_files, tmp_path)

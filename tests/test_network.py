@@ -215,3 +215,15 @@ def test_header_less_three_columns_with_word_signs(tmp_path, caplog):
     assert [net.nodes[i] for i in net.source] == NETWORK.TF.tolist()
     assert net.sign.tolist() == NETWORK.Interaction.tolist()
     assert "no header line: read as TF, Gene, Interaction (columns in that order)" in caplog.text
+
+
+def test_only_positive_non_unit_weights_are_refused_as_scores_not_signs(tmp_path):
+    with pytest.raises(InputDataError, match="only positive weights other than 1") as error:
+        read_network(
+            _write(tmp_path, _with_signs([0.9, 0.75, 0.5, 0.33, 0.8, 0.61])), "tsv", "keep", ambiguous_signs="error"
+        )
+    assert "would make every edge an activation" in error.value.problem
+    net = read_network(
+        _write(tmp_path, _with_signs([0.9, -0.75, 0.5, 0.33, 0.8, 0.61])), "tsv", "keep", ambiguous_signs="error"
+    )
+    assert (net.sign == -1).sum() == 1  # one negative weight: the column holds signed weights

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from lembas_core.io.errors import InputDataError, preview
+from lembas_core.io.errors import InputDataError
 
 LOG = logging.getLogger("lembas_core.data.decorations")
 
@@ -79,22 +79,42 @@ def _candidate_patterns(name: str, plain: set[str]) -> set[str]:
     return found
 
 
+def _sparing(pattern: str, unmatched: Sequence[str], matching: Sequence[str]) -> str | None:
+    r"""`pattern`, or a narrower one, that changes none of the names that match already (`^X` would turn XBP1
+    into BP1: `^X(?=\d)` when every decorated name continues with a digit); None when none is found."""
+    regex = re.compile(pattern)
+    if not any(regex.search(n) for n in matching):
+        return pattern
+    if pattern.startswith("^"):
+        narrow = pattern + r"(?=\d)"
+        if all(re.match(narrow, n) for n in unmatched if regex.match(n)) and not any(
+            re.match(narrow, n) for n in matching
+        ):
+            return narrow
+    return None
+
+
 def _best_for(decorated: Sequence[str], plain: set[str], side: int) -> Decoration | None:
-    """The affix of `decorated` whose deletion matches most of its unmatched names to `plain`, if any does."""
+    """The affix of `decorated` whose deletion matches most of its unmatched names to `plain`, if any does,
+    without changing one of its names that match already."""
     unmatched = [n for n in decorated if n not in plain]
     if not unmatched:
         return None
+    matching = [n for n in decorated if n in plain]
     counts: Counter[str] = Counter()
     for name in unmatched[:_PROBE]:
         counts.update(_candidate_patterns(name, plain))
     best = None
-    for pattern, _ in counts.most_common(3):
+    for candidate, _ in counts.most_common(3):
+        pattern = _sparing(candidate, unmatched, matching)
+        if pattern is None:
+            continue
         regex = re.compile(pattern)
-        pairs = [(n, regex.sub("", n, count=1)) for n in unmatched]
-        hits = [(n, s) for n, s in pairs if s in plain]
-        if len(hits) >= MIN_DECORATED_SHARE * len(unmatched) and (best is None or len(hits) > best.matched):
-            matched = len(hits) + len(decorated) - len(unmatched)
-            best = Decoration(pattern, side, tuple(hits[:2]), matched, len(decorated))
+        hits = [(n, s) for n, s in ((n, regex.sub("", n, count=1)) for n in unmatched) if s in plain]
+        if len(hits) >= MIN_DECORATED_SHARE * len(unmatched) and (
+            best is None or len(hits) > best.matched - len(matching)
+        ):
+            best = Decoration(pattern, side, tuple(hits[:2]), len(hits) + len(matching), len(decorated))
     return best
 
 
@@ -122,45 +142,56 @@ def compiled_pattern(pattern: str, where: str) -> re.Pattern:
         ) from None
 
 
+class NameStripper:
+    """Deletes a regular expression from names one at a time (then surrounding whitespace), refusing a name
+    left empty and, when `unique`, two names made one (`where`: the setting's key, `label`: what the names
+    are, for the messages). Used for the matrices' names and, name by name, the network's, whose versions of
+    one gene (ENSG...1 as a TF, ENSG...4 as a target) become one node (`merged`, logged by the caller)."""
+
+    def __init__(self, pattern: str, path: str, label: str, where: str, unique: bool = True):
+        self.regex, self.pattern = compiled_pattern(pattern, where), pattern
+        self.path, self.label, self.where, self.unique = path, label, where, unique
+        self.original_of: dict[str, str] = {}
+        self.merged: dict[str, set[str]] = {}  # with unique=False: stripped name -> the names made one
+
+    def __call__(self, name: str) -> str:
+        """`name` stripped."""
+        stripped = self.regex.sub("", name).strip()
+        if not stripped:
+            raise InputDataError(
+                self.path,
+                f"{self.where} ('{self.pattern}') deletes the whole name of the {self.label} {name!r}",
+                f"anchor the expression to the decoration only (e.g. '\\.bam$'), or remove {self.where}",
+            )
+        first = self.original_of.setdefault(stripped, name)
+        if first != name and not self.unique:
+            self.merged.setdefault(stripped, {first}).add(name)
+        elif first != name:
+            raise InputDataError(
+                self.path,
+                f"{self.where} ('{self.pattern}') turns the {self.label} {first!r} and {name!r} into one, {stripped!r}",
+                f"narrow the expression so that every name stays unique, or remove {self.where}",
+            )
+        return stripped
+
+
 def strip_names(names: Sequence[str], pattern: str | None, path: str, label: str, where: str) -> list[str]:
     """`names` with `pattern` (a regular expression; None: none) deleted from each, logged.
 
     Raises InputDataError when the pattern is not a regular expression, or leaves a name empty or two
-    names the same (`where`: the setting's key, for the message).
+    names the same (:class:`NameStripper`).
     """
     if not pattern:
         return list(names)
-    regex = compiled_pattern(pattern, where)
-    stripped = [regex.sub("", n) for n in names]
-    empty = [n for n, s in zip(names, stripped) if not s.strip()]
-    if empty:
-        raise InputDataError(
-            path,
-            f"{where} ('{pattern}') deletes the whole name of {len(empty)} {label} ({preview(empty, 3)})",
-            f"anchor the expression to the decoration only (e.g. '\\.bam$'), or remove {where}",
-        )
-    first: dict[str, str] = {}
-    for original, name in zip(names, stripped):
-        if first.setdefault(name, original) != original:
-            raise InputDataError(
-                path,
-                f"{where} ('{pattern}') turns the {label} {first[name]!r} and {original!r} into one, {name!r}",
-                f"narrow the expression so that every name stays unique, or remove {where}",
-            )
+    stripper = NameStripper(pattern, path, label, where)
+    stripped = [stripper(n) for n in names]
     changed = [i for i, (a, b) in enumerate(zip(names, stripped)) if a != b]
     if changed:
         i = changed[0]
         LOG.info(
             "%s: %s ('%s') changed %d of %d %s (e.g. %r -> %r)",
-            path,
-            where,
-            pattern,
-            len(changed),
-            len(names),
-            label,
-            names[i],
-            stripped[i],
-        )
+            path, where, pattern, len(changed), len(names), label, names[i], stripped[i],
+        )  # fmt: skip
     else:
         LOG.warning("%s: %s ('%s') matches none of its %d %s", path, where, pattern, len(names), label)
     return stripped

@@ -9,9 +9,12 @@ Checks across files (each failure names the files and a fix):
 - no gene name was turned into a date by Excel (`7-Sep` for SEPTIN7) where it stands for a feature,
   target or used validation column (`data.excel_dates`: error, or warn to drop them with a warning);
 - no validation sample is a training sample (`data.validation_overlap`, lembas_core.data.leakage);
-- every expression matrix is log-scale after its `data.transform` (lembas_core.data.scale), the
-  validation cohort on the training scale.
-`data.match_case: false` matches names case-insensitively (spelled as in the training matrices).
+- every expression matrix is log-scale after its `data.transform`, per column (mixed scales, counts), and
+  the validation cohort on the training scale and location (lembas_core.data.scale).
+`data.match_case: false` matches names case-insensitively (spelled as in the training matrices, sample IDs
+as in the TF matrix); `data.strip_names` deletes a decoration from one file's names (lembas_core.data.
+decorations), whose errors name the setting; `data.ambiguous_signs` is the network reader's policy for edges
+of unknown sign (lembas_core.io.network).
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ import numpy as np
 
 from lembas_core.common.layout import FORMATS, format_from_extension
 from lembas_core.common.settings import IngestSettings
-from lembas_core.data.decorations import compiled_pattern, strip_names, strip_setting
+from lembas_core.data.decorations import NameStripper, strip_names, strip_setting
 from lembas_core.data.leakage import check_validation_leakage
 from lembas_core.data.name_checks import (
+    NameSide,
     check_excel_dates,
     check_network_overlap,
     check_orientation,
@@ -86,8 +90,8 @@ def align_samples(tf: LabeledMatrix, genes: LabeledMatrix) -> tuple[LabeledMatri
     tf_ids, gene_ids = set(tf.rows), set(genes.rows)
     if tf_ids != gene_ids:
         refuse_decorated_names(
-            (("tf_expression",), "the TF matrix's sample IDs", tf.path, tf.rows),
-            (("gene_expression",), "the gene matrix's sample IDs", genes.path, genes.rows),
+            NameSide(("tf_expression",), "the TF matrix's sample IDs", tf.path, tf.rows),
+            NameSide(("gene_expression",), "the gene matrix's sample IDs", genes.path, genes.rows),
             "samples",
         )
         only_tf, only_gene = sorted(tf_ids - gene_ids), sorted(gene_ids - tf_ids)
@@ -118,10 +122,13 @@ ROLE_LABELS = {
 
 
 def read_expression(
-    files: CohortFiles, role: str, transform: str, strip: Mapping[str, Mapping[str, str]] | None = None
+    files: CohortFiles,
+    role: str,
+    transforms: Mapping[str, str],
+    strip: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[LabeledMatrix, dict]:
     """Read one expression matrix, delete the `data.strip_names` decorations (`strip`) from its names, apply
-    its transform and check its scale; return it with the scale report."""
+    its transform of `transforms` (one per role) and check its scale; return it with the scale report."""
     path = getattr(files, role)
     matrix = read_matrix(path, files.format_of(path), ROLE_LABELS[role])
     for kind, attribute, label in (("samples", "rows", "sample IDs"), ("genes", "columns", "column names")):
@@ -129,15 +136,16 @@ def read_expression(
         pattern = strip_setting(strip or {}, role, kind)
         setattr(matrix, attribute, strip_names(names, pattern, str(path), label, f"data.strip_names.{role}.{kind}"))
     LOG.info("%s %s: %d samples x %d columns", ROLE_LABELS[role], path, *matrix.shape)
-    apply_transform(matrix, role, ROLE_LABELS[role], transform)
-    return matrix, check_log_scale(matrix, role, ROLE_LABELS[role], transform)
+    apply_transform(matrix, role, ROLE_LABELS[role], transforms)
+    return matrix, check_log_scale(matrix, role, ROLE_LABELS[role], transforms)
 
 
 def _network_names(
-    strip: Mapping[str, Mapping[str, str]], respell: Callable[[str], str] | None
-) -> Callable[[str], str] | None:
+    strip: Mapping[str, Mapping[str, str]], respell: Callable[[str], str] | None, path: str | Path
+) -> tuple[Callable[[str], str] | None, NameStripper | None]:
     """How the network's TF and Gene names are rewritten before its checks: `data.strip_names.network.genes`
-    deleted, then respelled (`data.match_case: false`); None when neither applies."""
+    deleted (two names made one, or one left empty, stop the run), then respelled (`data.match_case:
+    false`): (the rewrite, None when neither applies; the stripper, None without the setting)."""
     if strip_setting(strip, "network", "samples"):
         raise InputDataError(
             None,
@@ -147,11 +155,35 @@ def _network_names(
         )
     pattern = strip_setting(strip, "network", "genes")
     if not pattern:
-        return respell
-    regex = compiled_pattern(pattern, "data.strip_names.network.genes")
+        return respell, None
+    stripper = NameStripper(pattern, str(path), "network names", "data.strip_names.network.genes", unique=False)
     if respell is None:
-        return lambda name: regex.sub("", name)
-    return lambda name: respell(regex.sub("", name))
+        return stripper, stripper
+    return (lambda name: respell(stripper(name))), stripper
+
+
+def _read_network(
+    files: CohortFiles, settings: IngestSettings, names: tuple[Callable[[str], str] | None, NameStripper | None]
+) -> Network:
+    """The checked network, its names rewritten as `names` (:func:`_network_names`) says; names that
+    data.strip_names made one node are logged."""
+    rename, stripper = names
+    network = read_network(
+        files.network,
+        files.format_of(files.network),
+        settings.self_loops,
+        rename,
+        ambiguous_signs=settings.ambiguous_signs,
+    )
+    merged = stripper.merged if stripper else {}
+    if merged:
+        LOG.warning(
+            "network %s: data.strip_names.network.genes made %d node(s) of several names each (%s)",
+            files.network,
+            len(merged),
+            preview(f"{sorted(names)} -> {node}" for node, names in merged.items()),
+        )
+    return network
 
 
 def _log_validation_columns(report: dict) -> None:
@@ -216,23 +248,20 @@ def ingest_cohort(files: CohortFiles, out_dir: str | Path, settings: IngestSetti
     validation columns that must match (identifiers); `transform` (none | log2p1 | log10p1, or one per
     matrix role) is applied to the expression values once; `match_case: False` matches names
     case-insensitively; `self_loops` (keep | drop | error) is the policy for edges X -> X; `excel_dates`
-    (error | warn) for names that Excel turned into dates. The tables are
+    (error | warn) for names that Excel turned into dates; `ambiguous_signs` (error | drop) for network
+    edges of unknown sign; `strip_names` the decorations deleted from each file's names. The tables are
     read in `files.format`.
     """
     transforms = transforms_by_role(settings.transform)
     match_case, min_name_match = settings.match_case, settings.min_name_match
     strip = settings.strip_names
-    tf, tf_scale = read_expression(files, "tf_expression", transforms["tf_expression"], strip)
-    genes, gene_scale = read_expression(files, "gene_expression", transforms["gene_expression"], strip)
-    validation, validation_scale = read_expression(files, "validation", transforms["validation"], strip)
-    rename = _network_names(strip, None if match_case else match_names_ignoring_case(tf, genes, validation))
-    network = read_network(
-        files.network,
-        files.format_of(files.network),
-        settings.self_loops,
-        rename,
-        ambiguous_signs=settings.ambiguous_signs,
+    tf, tf_scale = read_expression(files, "tf_expression", transforms, strip)
+    genes, gene_scale = read_expression(files, "gene_expression", transforms, strip)
+    validation, validation_scale = read_expression(files, "validation", transforms, strip)
+    names = _network_names(
+        strip, None if match_case else match_names_ignoring_case(tf, genes, validation), files.network
     )
+    network = _read_network(files, settings, names)
     LOG.info(
         "network %s: %d edges, %d nodes, %d regulators",
         files.network,

@@ -81,16 +81,16 @@ def _design(path: str | Path, fmt: str) -> tuple[list[str], list[str]]:
 
 
 def read_perturbation_data(
-    paths: tuple[str | Path, str | Path], file_format: str, tf_inputs: set[str], transform: str
+    paths: tuple[str | Path, str | Path], file_format: str, tf_inputs: set[str], transforms: str | Mapping[str, str]
 ) -> PerturbationData:
     """Read and check the matrix and design table `paths` in `file_format` (data.files.format; auto: from each
     extension); `tf_inputs` are the TFs that can be perturbed (TF-matrix columns that regulate in the
-    network); `transform` (the validation cohort's data.transform) is applied to the matrix, whose scale is
-    then checked as every expression matrix's."""
+    network); the validation cohort's transform of `transforms` (the data.transform setting) is applied to
+    the matrix, whose scale is then checked as every expression matrix's."""
     formats = [table_format(path, file_format) for path in paths]
     matrix = read_matrix(paths[0], formats[0], MATRIX_LABEL)
-    apply_transform(matrix, "validation", MATRIX_LABEL, transform)
-    check_log_scale(matrix, "validation", MATRIX_LABEL, transform)
+    apply_transform(matrix, "validation", MATRIX_LABEL, transforms)
+    check_log_scale(matrix, "validation", MATRIX_LABEL, transforms)
     samples, perturbed = _design(paths[1], formats[1])
     row_of = {sample: i for i, sample in enumerate(matrix.rows)}
     seen: dict[str, int] = {}

@@ -10,8 +10,10 @@ validation cohort with other identifiers, gene names that Excel turned into date
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -47,22 +49,39 @@ def check_orientation(matrix: LabeledMatrix, label: str, nodes: set[str]) -> Non
         )
 
 
+class NameSide(NamedTuple):
+    """One side of a name comparison: the files (roles) the names come from, what they are, where, and them."""
+
+    roles: tuple[str, ...]
+    label: str
+    path: str | Path
+    names: Sequence[str]
+
+
 def refuse_decorated_names(
-    first: tuple[tuple[str, ...], str, str | Path, Iterable[str]],
-    second: tuple[tuple[str, ...], str, str | Path, Iterable[str]],
-    names: str,
+    first: NameSide, second: NameSide, names: str, also: Mapping[str, Sequence[str]] | None = None
 ) -> None:
     """Stop with the decoration and the setting that deletes it when two sides' names match once an affix
-    is deleted from one side's. Each side: (the file roles whose names these are, a label of its names, the
-    path(s), the names); `names`: samples or genes (the data.strip_names key)."""
-    decoration = find_decoration(list(first[3]), list(second[3]))
+    is deleted from one side's. `names`: samples or genes (the data.strip_names key); `also`: other files'
+    names of that kind (by role): the setting names each file most of whose names carry the affix too."""
+    decoration = find_decoration(list(first.names), list(second.names))
     if decoration is None:
         return
-    decorated, other = (first, second) if decoration.decorated == 0 else (second, first)
-    (roles, label, path, _), (_, plain, plain_path, _) = decorated, other
+    decorated, plain = (first, second) if decoration.decorated == 0 else (second, first)
+    regex = re.compile(decoration.pattern)
+    roles = list(decorated.roles) + [
+        role
+        for role, others in (also or {}).items()
+        if role not in decorated.roles and sum(bool(regex.search(n)) for n in others) > len(others) / 2
+    ]
     raise InputDataError(
-        path,
-        f"{decoration.describe(label, plain)} ({plain_path})",
+        decorated.path,
+        f"{decoration.describe(decorated.label, plain.label)} ({plain.path})"
+        + (
+            f"; the {', '.join(roles[len(decorated.roles) :])} file(s) carry it too"
+            if len(roles) > len(decorated.roles)
+            else ""
+        ),
         f"set {decoration.setting(roles, names)} to delete it at ingest, or rename them in the file",
         where={"samples": "sample IDs", "genes": "gene names"}[names],
     )
@@ -88,9 +107,10 @@ def check_network_overlap(
     n_targets = int(np.unique(network.target).size)
     if regulator_share < min_match:
         refuse_decorated_names(
-            (("network",), "the network's TF names", network_path, sorted(regulators)),
-            (("tf_expression",), "the TF matrix's column names", tf.path, tf.columns),
+            NameSide(("network",), "the network's TF names", network_path, sorted(regulators)),
+            NameSide(("tf_expression",), "the TF matrix's column names", tf.path, tf.columns),
             "genes",
+            also={"gene_expression": genes.columns, "network": sorted(nodes)},
         )
     if regulator_share < min_match and swapped_share >= min_match and swapped_share > regulator_share:
         if len(regulators) > n_targets:  # a prior network has few regulators and many targets, not the reverse
@@ -124,9 +144,10 @@ def check_network_overlap(
         )
     if target_share < min_match:
         refuse_decorated_names(
-            (("gene_expression",), "the gene matrix's column names", genes.path, genes.columns),
-            (("network",), "the network's names", network_path, sorted(nodes)),
+            NameSide(("gene_expression",), "the gene matrix's column names", genes.path, genes.columns),
+            NameSide(("network",), "the network's names", network_path, sorted(nodes)),
             "genes",
+            also={"tf_expression": tf.columns},
         )
         odd = _odd_one_out(("the network's Gene column", targets), ("the gene matrix", genes.columns), tf.columns)
         if odd == "the network's Gene column":
@@ -289,9 +310,10 @@ def check_validation_overlap(
         f"gene columns the models use"
     )
     if not all(present.values()) or (little and (hint or len(present["gene"]) < MIN_SHARED_TARGETS)):
+        training_paths = f"{tf.path}, {genes.path}"
         refuse_decorated_names(
-            (("validation",), "the validation cohort's column names", validation.path, validation.columns),
-            (TRAINING_ROLES, "the training matrices' and network's gene names", f"{tf.path}, {genes.path}", wanted),
+            NameSide(("validation",), "the validation cohort's column names", validation.path, validation.columns),
+            NameSide(TRAINING_ROLES, "the training matrices' and network's gene names", training_paths, wanted),
             "genes",
         )
         empty = [role for role in present if not present[role]]

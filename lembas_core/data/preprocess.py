@@ -64,7 +64,7 @@ def _split_fix(n_rows: int, test_too_small: bool) -> str:
     if n_rows < 2 * MIN_SPLIT_SAMPLES:
         return f"supply at least {2 * MIN_SPLIT_SAMPLES} samples ({MIN_SPLIT_SAMPLES} to train and to test)"
     test = MIN_SPLIT_SAMPLES if test_too_small else n_rows - MIN_SPLIT_SAMPLES
-    return f"set preprocess.test_fraction: {(test - 0.5) / n_rows:.3g} ({test} test samples), or supply more samples"
+    return f"set preprocess.test_fraction: {(test - 0.5) / n_rows:.6g} ({test} test samples), or supply more samples"
 
 
 def select_features(tf_columns: list[str], nodes: set[str]) -> list[str]:

@@ -10,18 +10,30 @@ matrix and then checks that the result looks log-scale:
   out near 20 (log2 of 10^6) and log2 counts near 27, while raw TPM or counts put some gene of almost
   every sample above 30. A few stray cells do not make a matrix look unlogged; they are caught by the
   cell bound below. (GEO2R's auto-detection of unlogged arrays rests on the same idea: an upper
-  quantile far beyond what a log scale reaches.)
+  quantile far beyond what a log scale reaches.) A column with values above 30 in 5% or more of its
+  samples (and two) is raw for certain, and stops the run too;
+- *integer counts*: whole numbers only, above 30 somewhere: read counts, which grow with sequencing depth,
+  are refused with or without a transform (normalise to CPM or TPM first);
+- *mixed scales*: next to columns raw for certain, columns that look log-scale already are named and the
+  transform is refused (it logs every column). A column looks log-scale when log2(1 + x) of its values
+  above 0 spreads less than a third as much as the raw columns' (median), a second log compressing it,
+  and at least 12% of the expressed not-raw columns (and three) do so; or when it holds negative values
+  (benchmarks/mixed_scales.py measures the rule);
 - a single value with |x| > 1,000 is impossible on a log scale and is reported with its cell;
 - columns of the training matrices that are constant (all-zero ones counted apart) are reported in a
   warning: they carry no information and break some explainers; a training matrix whose every column
   is constant is an error; samples with one value in every column (a failed library) are warned about;
-- the validation cohort's spread (1st to 99th percentile) on the columns it shares with training must be
-  within a factor of 2.5 of the training spread: log2 vs log10 differ by 3.3, z-scores vs log-TPM by ~3.
+- the validation cohort (and the controls of the user's perturbation data), on the columns it shares with
+  the TF matrix and, apart, the gene matrix: its spread (1st to 99th percentile) must be within a factor
+  of 2.5 of the training spread (log2 vs log10 differ by 3.3, z-scores vs log-TPM by ~3), and its column
+  means within a median 1.5 training sd of the training means with at most 25% of the columns 4 sd off
+  (centred, z-scored or offset cohorts; columns from another source).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,42 +208,69 @@ def whole_numbers(values: np.ndarray) -> bool:
     )
 
 
-def _transform_fix(role: str, transform: str) -> str:
-    return f"set data.transform: {transform} (all matrices) or data.transform: {{{role}: {transform}}} (this file)"
+def transform_setting(transforms: str | Mapping[str, str], role: str, transform: str) -> str:
+    """`data.transform` as it reads once file `role`'s transform is `transform`, the others' unchanged: one
+    name when all three agree, else the mapping of all three (a mapping sets the roles it omits to none)."""
+    by_role = {**transforms_by_role(transforms), role: transform}
+    if len(set(by_role.values())) == 1:
+        return f"data.transform: {transform}"
+    return "data.transform: {" + ", ".join(f"{r}: {t}" for r, t in by_role.items()) + "}"
 
 
-def _unlogged_error(matrix: LabeledMatrix, role: str, label: str, found: ScaleScan, after: str) -> InputDataError:
+def _transform_fix(transforms: str | Mapping[str, str], role: str, transform: str) -> str:
+    """'set <the data.transform setting with file `role` at `transform`>'."""
+    return f"set {transform_setting(transforms, role, transform)}"
+
+
+def _unlogged_error(
+    matrix: LabeledMatrix, role: str, label: str, found: ScaleScan, transforms: str | Mapping[str, str]
+) -> InputDataError:
+    """The error for a matrix with raw columns and no log-scale ones next to them: log it at ingest. When
+    less than half of the samples exceed 30 (some columns raw, the others unclear) the fix also names the
+    other reading: columns from two sources."""
+    n = len(matrix.rows)
     top = np.argsort(-found.above_per_column, kind="stable")[:3]
-    examples = ", ".join(f"{matrix.columns[j]!r} in {found.above_per_column[j]}" for j in top)
-    n_raw = found.unlogged_columns(len(matrix.rows)).size
+    examples = ", ".join(f"{matrix.columns[j]!r} in {found.above_per_column[j]} of {n} samples" for j in top)
+    n_raw = found.unlogged_columns(n).size
+    transform = transforms_by_role(transforms)[role]
+    after = f" after data.transform {transform}" if transform != "none" else ""
+    partly = (
+        ""
+        if found.looks_unlogged(n)
+        else ("; if only those columns are raw (columns from two sources), log them before ingest instead")
+    )
     return InputDataError(
         matrix.path,
-        f"{label} looks unlogged{after}: values above {UNLOGGED_VALUE:g} in {found.samples_above} of "
-        f"{len(matrix.rows)} samples ({100 * found.share_above:.1f}% of all values; max {found.maximum:.4g}; "
-        f"in {UNLOGGED_COLUMN_SHARE:.0%} or more of the samples of {n_raw} of its {len(matrix.columns)} columns; most "
-        f"often in columns {examples} "
-        "samples), while log-scale expression stays below ~20",
-        f"if it holds raw TPM (or CPM), {_transform_fix(role, 'log2p1')} (or log10p1) to log-transform it at "
-        "ingest; if it is log-scale already, correct the values",
+        f"{label} looks unlogged{after}: values above {UNLOGGED_VALUE:g} in {found.samples_above} of {n} samples "
+        f"({100 * found.share_above:.1f}% of all values; max {found.maximum:.4g}); {n_raw} of its "
+        f"{len(matrix.columns)} columns have them in {UNLOGGED_COLUMN_SHARE:.0%} or more of the samples (most "
+        f"often {examples}), while log-scale expression stays below ~20",
+        f"if it holds raw TPM (or CPM), {_transform_fix(transforms, role, 'log2p1')} (or "
+        f"{transform_setting(transforms, role, 'log10p1')}) to log-transform it at ingest{partly}; if it is "
+        "log-scale already, correct the values",
     )
 
 
-_NORMALISE = (
-    "normalise the whole count table (every gene, before it is split into TF and target matrices) for sequencing "
-    "depth, then log it: in R, edgeR::cpm(counts, log = TRUE); in pandas, with samples as rows, "
-    "cpm = counts.div(counts.sum(axis=1), axis=0) * 1e6, then give np.log2(cpm + 1), or give the CPM values "
-    "and set data.transform: log2p1"
-)
+def _normalise(transforms: str | Mapping[str, str], role: str) -> str:
+    """The fix for integer counts in file `role`: normalise the whole table, then log (or let ingest log)."""
+    return (
+        "normalise the whole count table (every gene, before it is split into TF and target matrices) for "
+        "sequencing depth, then log it: in R, edgeR::cpm(counts, log = TRUE); in pandas, with samples as rows, "
+        "cpm = counts.div(counts.sum(axis=1), axis=0) * 1e6, then give np.log2(cpm + 1), or give the CPM values "
+        f"and {_transform_fix(transforms, role, 'log2p1')}"
+    )
 
 
-def _counts_error(matrix: LabeledMatrix, label: str, found: ScaleScan, problem: str) -> InputDataError:
+def _counts_error(
+    matrix: LabeledMatrix, role: str, label: str, found: ScaleScan, transforms: str | Mapping[str, str], problem: str
+) -> InputDataError:
     """The error for a matrix of integer counts: `problem` says what was asked of it."""
     return InputDataError(
         matrix.path,
         f"{label} holds integer counts{problem}: every value is a whole number and {found.samples_above} of "
         f"{len(matrix.rows)} samples have values above {UNLOGGED_VALUE:g} (max {found.maximum:.4g}); read counts "
         "grow with each sample's sequencing depth, so they are not expression levels, logged or not",
-        _NORMALISE,
+        _normalise(transforms, role),
     )
 
 
@@ -255,17 +294,21 @@ def _mixed_error(matrix: LabeledMatrix, label: str, found: ScaleScan, problem: s
     )
 
 
-def apply_transform(matrix: LabeledMatrix, role: str, label: str, transform: str) -> LabeledMatrix:
-    """Log-transform `matrix` in place (`transform` log2p1 | log10p1; none returns it unchanged).
+def apply_transform(matrix: LabeledMatrix, role: str, label: str, transforms: str | Mapping[str, str]) -> LabeledMatrix:
+    """Log-transform `matrix`, the file of `role`, in place with its transform in `transforms` (the
+    `data.transform` setting: log2p1 | log10p1; none returns it unchanged).
 
-    Refuses matrices whose columns are on two scales (some log-scale already), with negative values, of
-    integer counts (not normalised for sequencing depth), and ones whose values all lie within [0, 30] (a
-    second log: raw TPM or counts of a whole matrix always exceed 30 somewhere).
+    Refuses integer counts (not normalised for sequencing depth), matrices whose columns are on two scales
+    (some log-scale already), with negative values, and ones whose values all lie within [0, 30] (a second
+    log: raw TPM or counts of a whole matrix always exceed 30 somewhere).
     """
+    transform = transforms_by_role(transforms)[role]
     if transform == "none":
         return matrix
     found = scan(matrix.values)
     asked = f" (data.transform {transform} was asked to log it)"
+    if found.maximum > UNLOGGED_VALUE and whole_numbers(matrix.values):
+        raise _counts_error(matrix, role, label, found, transforms, asked)
     if logged_columns(matrix.values, found).size:
         raise _mixed_error(matrix, label, found, asked)
     if found.first_negative is not None:
@@ -275,17 +318,15 @@ def apply_transform(matrix: LabeledMatrix, role: str, label: str, transform: str
             matrix.path,
             f"data.transform {transform} needs raw, non-negative values, but {label} has {value:g}: "
             "it looks log-scale already",
-            f"{_transform_fix(role, 'none')} to use the values as they are",
+            f"{_transform_fix(transforms, role, 'none')} to use the values as they are",
             where=cell_where(matrix, row, column),
         )
-    if found.maximum > UNLOGGED_VALUE and whole_numbers(matrix.values):
-        raise _counts_error(matrix, label, found, asked)
     if found.maximum <= UNLOGGED_VALUE:
         raise InputDataError(
             matrix.path,
             f"data.transform {transform} would log {label} a second time: its values already look log-scale "
             f"(all within [{found.minimum:.4g}, {found.maximum:.4g}])",
-            f"{_transform_fix(role, 'none')}, or give the raw values",
+            f"{_transform_fix(transforms, role, 'none')}, or give the raw values",
         )
     for start in range(0, matrix.values.shape[1], _CHUNK):
         block = matrix.values[:, start : start + _CHUNK]
@@ -295,19 +336,22 @@ def apply_transform(matrix: LabeledMatrix, role: str, label: str, transform: str
     return matrix
 
 
-def check_log_scale(matrix: LabeledMatrix, role: str, label: str, transform: str) -> dict:
-    """Require log-scale values in `matrix` (after its transform); return a report for the manifest.
+def check_log_scale(matrix: LabeledMatrix, role: str, label: str, transforms: str | Mapping[str, str]) -> dict:
+    """Require log-scale values in `matrix`, the file of `role`, after its transform in `transforms` (the
+    `data.transform` setting); return a report for the manifest.
 
-    Unlogged-looking matrices and cells with |x| > 1,000 are errors; constant columns are warnings.
+    A matrix that looks unlogged, or holds a column raw for certain, is an error (integer counts, mixed
+    scales or unlogged, in that order), as are cells with |x| > 1,000; constant columns are warnings.
     """
+    transform = transforms_by_role(transforms)[role]
     found = scan(matrix.values)
     after = f" after data.transform {transform}" if transform != "none" else ""
-    if found.looks_unlogged(len(matrix.rows)):
+    if found.looks_unlogged(len(matrix.rows)) or found.unlogged_columns(len(matrix.rows)).size:
         if whole_numbers(matrix.values):
-            raise _counts_error(matrix, label, found, after)
+            raise _counts_error(matrix, role, label, found, transforms, after)
         if logged_columns(matrix.values, found).size:
             raise _mixed_error(matrix, label, found, after)
-        raise _unlogged_error(matrix, role, label, found, after)
+        raise _unlogged_error(matrix, role, label, found, transforms)
     if found.first_implausible is not None:
         row, column = found.first_implausible
         raise InputDataError(
@@ -385,7 +429,7 @@ def _shared(validation: LabeledMatrix, matrix: LabeledMatrix, label: str) -> _Sh
     """The columns of `matrix` in the validation cohort, evenly spaced, at most _SPREAD_COLUMNS."""
     position = {c: j for j, c in enumerate(validation.columns)}
     pairs = [(j, position[c]) for j, c in enumerate(matrix.columns) if c in position]
-    pairs = pairs[:: max(1, len(pairs) // _SPREAD_COLUMNS)]
+    pairs = pairs[:: max(1, math.ceil(len(pairs) / _SPREAD_COLUMNS))]
     return _SharedColumns(
         label,
         matrix.values[:, [j for j, _ in pairs]].astype(np.float64),
@@ -428,7 +472,8 @@ def _check_group(group: _SharedColumns, validation: LabeledMatrix, transforms: M
     if abs(typical) > SHIFT_SD or far > COLUMN_SHIFT_SHARE:
         means, train_means = held.mean(axis=0), train.mean(axis=0)
         centred = bool(np.median(np.abs(means)) < 0.1 * np.median(train.std(axis=0)))
-        j = int(np.argmax(np.abs(means - train_means)))
+        sd = train.std(axis=0)
+        j = int(np.argmax(np.where(sd > 0, np.abs(means - train_means) / np.where(sd > 0, sd, 1), -1)))
         raise InputDataError(
             validation.path,
             f"{label} is shifted against the training data: on {where} its column means lie a median "

@@ -37,11 +37,11 @@ def why_absent(gene: str, targets: Sequence[str], report: dict) -> str:
     """Why `gene` is not a target gene: dropped by preprocessing (and which setting), or close matches."""
     dropped = report.get("targets", {})
     if gene in dropped.get("genes_outside_network_names", []):
-        return "it is in the gene matrix but not a network node (preprocess.targets_outside_network: drop)"
+        return "it is in the gene matrix but not a network node (preprocess.targets_outside_network drops those)"
     if gene in dropped.get("tf_target_overlap_names", []) and dropped.get("exclude_tf_targets"):
         return "it is also a TF feature and preprocess.exclude_tf_targets is true"
     if gene in report.get("validation", {}).get("missing_targets", []) and report["validation"]["policy"] == "drop":
-        return "the validation cohort lacks it (preprocess.validation_missing: drop)"
+        return "the validation cohort lacks it (preprocess.validation_missing drops those)"
     by_case = [t for t in targets if t.casefold() == gene.casefold()]
     close = by_case or difflib.get_close_matches(gene, targets, n=3, cutoff=0.6)
     return f"close matches: {preview(close, 3)}" if close else "no target gene has a similar name"

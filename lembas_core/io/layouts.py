@@ -113,6 +113,8 @@ def _sample_guess(path: Path, quantifier: Quantifier) -> str:
 
 
 def _quantifier_error(path: Path, role: str, header: Header, quantifier: Quantifier) -> InputDataError:
+    """The error for one sample's quantification (salmon, kallisto, RSEM) given as a matrix, with the command
+    that builds the samples x genes matrix of log2(TPM + 1)."""
     sample = _sample_guess(path, quantifier)
     script = _TPM_SCRIPT.format(id=quantifier.id_column, tpm=quantifier.tpm_column)
     command = f'python3 -c "{script}" {shlex.quote(f"{sample}={path}")} > {TPM_MATRIX}'
@@ -133,6 +135,8 @@ def _quantifier_error(path: Path, role: str, header: Header, quantifier: Quantif
 
 
 def _featurecounts_error(path: Path, role: str, header: Header) -> InputDataError:
+    """The error for a featureCounts table (raw counts, genes as rows), with the command that builds the
+    samples x genes matrix of log2(CPM + 1)."""
     bams = header.fields[len(FEATURECOUNTS_COLUMNS) :]
     command = f'python3 -c "{_COUNTS_SCRIPT}" {shlex.quote(str(path))} > {CPM_MATRIX}'
     return InputDataError(

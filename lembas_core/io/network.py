@@ -97,7 +97,7 @@ NEGATIVE_WORDS = ("repression", "repressor", "inhibition", "inhibitor", "negativ
 AMBIGUOUS_WORDS = ("unknown", "dual", "both", "?")
 _EMPTY = ("", "na", "nan", "n/a", "null")  # an empty cell: ambiguous too
 _TRRUST_MODES = ("activation", "repression", "unknown")
-_EDGE_WORDS = POSITIVE_WORDS + NEGATIVE_WORDS + ("unknown", "dual", "both")  # a header field that is a sign
+_EDGE_WORDS = POSITIVE_WORDS + NEGATIVE_WORDS + AMBIGUOUS_WORDS[:-1]  # a header field that is a sign (not "?")
 _WORDS = {**dict.fromkeys(POSITIVE_WORDS + ("+",), 1.0), **dict.fromkeys(NEGATIVE_WORDS + ("-",), -1.0)}
 _WORDS.update(dict.fromkeys(AMBIGUOUS_WORDS + _EMPTY, 0.0))
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -145,7 +145,7 @@ def read_network(
     return network_from_frame(frame, path, self_loops, rename, ambiguous_signs=ambiguous_signs)
 
 
-def _known_name(name) -> bool:
+def _known_name(name: object) -> bool:
     """Whether `name` is a column name of a network layout (TF, Gene, Interaction or an alias)."""
     key = str(name).strip().casefold()
     return key in ALIASES or key in {c.casefold() for c in REQUIRED_COLUMNS}
@@ -270,7 +270,7 @@ def _check_names(names: dict[str, pd.Series], path: str | Path, line: Callable[[
             )
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     """An Interaction cell as text ('' for an empty cell)."""
     return "" if pd.isna(value) else str(value)
 
@@ -310,6 +310,15 @@ def _signs(raw: pd.Series, path: str | Path, line: Callable[[int], int]) -> np.n
             where=f"line {line(int(bad[0]))}, column 'Interaction'",
         )
     weights = np.flatnonzero(np.array([weight for _, weight in parsed], dtype=bool)[codes])
+    if weights.size and weights.size == values.size and not (values < 0).any():
+        raise InputDataError(
+            path,
+            f"network's Interaction holds only positive weights other than 1 "
+            f"(e.g. {_examples(weights[:2], raw, line)}): they look like confidences or scores, not signs, and "
+            "would make every edge an activation",
+            f"give each edge its sign (mode of regulation) as {VOCABULARY}; a weight is read by its sign",
+            where="column 'Interaction'",
+        )
     if weights.size:
         LOG.info(
             "network %s: %d Interaction value(s) are weights, not 1 / -1 (e.g. %s): read by their sign",

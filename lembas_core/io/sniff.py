@@ -46,6 +46,7 @@ _MAGIC = (
 )
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 LE / BE byte-order marks (Excel's "Unicode Text")
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")  # what the CSV parser takes for a line break
+EUROPEAN_NUMBER = re.compile(r"[-+]?(\d+(,\d*)?|,\d+)([eE][-+]?\d+)?")  # a number with a decimal comma
 
 
 def _raw(path: Path, size: int | None) -> bytes:
@@ -272,7 +273,7 @@ def _number(cell: str, decimal: str) -> bool:
     """Whether a cell is a number written with `decimal` as the decimal mark."""
     cell = cell.strip()
     if decimal == ",":
-        return re.fullmatch(r"[-+]?(\d+(,\d*)?|,\d+)([eE][-+]?\d+)?", cell) is not None
+        return EUROPEAN_NUMBER.fullmatch(cell) is not None
     try:
         float(cell)
     except ValueError:
@@ -287,6 +288,7 @@ def _looks_like_data(line: str, delimiter: str, decimal: str) -> bool:
 
 
 def _is_preamble(line: str) -> bool:
+    """Whether a line above the header is a comment (`#`, `!`) or blank."""
     return line.startswith(PREAMBLE_MARKS) or not line.strip()
 
 

@@ -30,6 +30,7 @@ from lembas_core.io.errors import InputDataError, preview
 from lembas_core.io.layouts import check_tool_output, writer_layout
 from lembas_core.io.sniff import (
     DELIMITER_NAMES,
+    EUROPEAN_NUMBER,
     PREAMBLE_MARKS,
     Header,
     comment_lines_below,
@@ -361,15 +362,12 @@ def read_table(path: str | Path, fmt: str, role: str, string_columns: tuple[str,
     return frame
 
 
-_EUROPEAN_NUMBER = re.compile(r"[-+]?(\d+(,\d*)?|,\d+)([eE][-+]?\d+)?")
-
-
 def _text_numbers(text: pd.Series, decimal: str) -> np.ndarray:
     """Text cells as numbers (NaN where unparsable). With the decimal comma of Excel's European CSV a number
     has a decimal comma or none: a cell with a point ('1.234,5', '1.5') stays unparsed, it is ambiguous."""
     if decimal == ",":
         cells = text.map(lambda v: v.strip() if isinstance(v, str) else v)
-        comma = cells.map(lambda v: isinstance(v, str) and _EUROPEAN_NUMBER.fullmatch(v) is not None).astype(bool)
+        comma = cells.map(lambda v: isinstance(v, str) and EUROPEAN_NUMBER.fullmatch(v) is not None).astype(bool)
         text = cells.where(~comma, cells[comma].str.replace(",", ".", regex=False))
         text = text.where(~cells.map(lambda v: isinstance(v, str) and "." in v).astype(bool), "?")
     return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
@@ -541,6 +539,15 @@ def read_matrix(path: str | Path, fmt: str, role: str) -> LabeledMatrix:
             f"{role} repeats its header line inside the data (were files concatenated?)",
             "keep one header line, at the top",
             where=f"line {line(repeated[0])}",
+        )
+    commented = [i for i, r in enumerate(row_ids) if r.startswith(("#", "!"))]
+    if commented:
+        raise InputDataError(
+            path,
+            f"{role} has a row whose sample ID starts with {row_ids[commented[0]][0]!r} ({row_ids[commented[0]]!r}; "
+            f"{len(commented)} such row(s)): a sample commented out?",
+            f"delete the line to leave the sample out, or remove the {row_ids[commented[0]][0]!r} to keep it",
+            where=f"line {line(commented[0])}",
         )
     _check_unique(row_ids, path, role, "sample IDs", first_row_line)
     if _look_like_values(row_ids):

@@ -89,8 +89,7 @@ def ingest_perturbations(
     nodes = store.names("network_nodes")
     regulators = {nodes[i] for i in np.unique(store.array("network_source", mmap=False))}
     tf_inputs = set(store.names("tf_columns")) & regulators
-    transform = transforms_by_role(settings.transform)["validation"]
-    data = read_perturbation_data(paths, file_format, tf_inputs, transform)
+    data = read_perturbation_data(paths, file_format, tf_inputs, settings.transform)
     training = [
         LabeledMatrix(store.array(values), store.names("samples"), store.names(columns), str(ingest_dir))
         for values, columns in (("tf_expression", "tf_columns"), ("gene_expression", "gene_columns"))
