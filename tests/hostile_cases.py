@@ -1201,6 +1201,15 @@ CASES = [
         fix="delete the line to leave the sample out",
         file="tf_expression.tsv",
     ),
+    Case(
+        "data.strip_names that deletes whole network names",
+        lambda f: f,
+        "data.strip_names.network.genes ('^.*$') deletes the whole name of the network names 'TFA'",
+        fix="anchor the expression to the decoration only",
+        file="network.tsv",
+        ingest={"strip_names": {"network": {"genes": "^.*$"}}},
+        apply={"strip_names": {}},
+    ),
     Case("folder as file", folder, "is a folder, not a file", fix="table inside it", file="network_dir"),
     Case(
         "broken symbolic link (absolute path)",

@@ -53,7 +53,10 @@ def test_raw_tpm_looks_unlogged_and_its_log_does_not():
     assert not scan(np.log2(raw + 1)).looks_unlogged(200)
     with pytest.raises(InputDataError, match="looks unlogged") as error:
         check_log_scale(matrix(raw), "gene_expression", "gene expression matrix", "none")
-    assert "data.transform: log2p1" in error.value.fix
+    assert "data.transform: {tf_expression: none, gene_expression: log2p1, validation: none}" in error.value.fix
+    with pytest.raises(InputDataError, match="looks unlogged") as error:
+        check_log_scale(matrix(raw), "gene_expression", "gene expression matrix", "log2p1")  # all three logged
+    assert "data.transform" not in error.value.fix and "exceed 30 after log2p1" in error.value.fix
 
 
 def test_lowly_expressed_raw_tfs_look_unlogged_by_their_upper_tail():
@@ -85,7 +88,7 @@ def test_log_transforms_and_their_refusals():
     with pytest.raises(InputDataError, match="non-negative") as error:
         apply_transform(matrix(centred, "m.parquet"), "validation", "validation", "log2p1")
     assert error.value.where.startswith("sample ")  # a Parquet file has no lines
-    assert "{validation: none}" in error.value.fix
+    assert "data.transform: {tf_expression: log2p1, gene_expression: log2p1, validation: none}" in error.value.fix
 
 
 def test_constant_and_all_zero_columns_are_reported():
@@ -144,3 +147,14 @@ def test_integer_counts_are_diagnosed_as_counts_with_normalisation_as_the_fix():
         with pytest.raises(InputDataError, match="holds integer counts") as error:
             call()
         assert "CPM" in error.value.fix and "sequencing" in error.value.problem
+
+
+def test_a_column_raw_for_certain_stops_the_run_when_the_file_does_not_look_unlogged():
+    rng = np.random.default_rng(10)
+    values = rng.uniform(0, 3, (40, 20))
+    values[:, 7] = rng.uniform(10, 40, 40)  # above 30 in a third of the samples: raw, but only this column
+    found = matrix(values)
+    with pytest.raises(InputDataError, match="looks unlogged") as error:
+        check_log_scale(found, "tf_expression", "TF matrix", "none")
+    assert "'G7' in" in error.value.problem
+    assert "if only those columns are raw (columns from two sources), log them before ingest" in error.value.fix

@@ -239,15 +239,21 @@ def _unlogged_error(
         if found.looks_unlogged(n)
         else ("; if only those columns are raw (columns from two sources), log them before ingest instead")
     )
+    fix = (
+        f"if it holds raw TPM (or CPM), {_transform_fix(transforms, role, 'log2p1')} (or "
+        f"{transform_setting(transforms, role, 'log10p1')}) to log-transform it at ingest{partly}; if it is "
+        "log-scale already, correct the values"
+        if transform == "none"
+        else f"check what the file holds: one log of TPM or CPM stays below ~20, these exceed {UNLOGGED_VALUE:g} "
+        f"after {transform} (values exponentiated twice, or not expression)"
+    )
     return InputDataError(
         matrix.path,
         f"{label} looks unlogged{after}: values above {UNLOGGED_VALUE:g} in {found.samples_above} of {n} samples "
         f"({100 * found.share_above:.1f}% of all values; max {found.maximum:.4g}); {n_raw} of its "
         f"{len(matrix.columns)} columns have them in {UNLOGGED_COLUMN_SHARE:.0%} or more of the samples (most "
         f"often {examples}), while log-scale expression stays below ~20",
-        f"if it holds raw TPM (or CPM), {_transform_fix(transforms, role, 'log2p1')} (or "
-        f"{transform_setting(transforms, role, 'log10p1')}) to log-transform it at ingest{partly}; if it is "
-        "log-scale already, correct the values",
+        fix,
     )
 
 
