@@ -49,7 +49,8 @@ from lembas_core.steps.summarize_interventions import (
     summarize_interventions,
 )
 from lembas_core.synthetic.cohort import generate_cohort, write_cohort
-from lembas_core.synthetic.counterfactual import STATE_ARRAYS, Counterfactuals, Descendants, level_of
+from lembas_core.synthetic.counterfactual import FLOOR, STATE_ARRAYS, Counterfactuals, Descendants, level_of
+from lembas_core.synthetic.perturbations import level_values
 from rnn_helpers import ARCHITECTURE
 
 CHOICE = DEFAULTS.interventions.choice
@@ -92,6 +93,25 @@ def descendants(mechanism, regulator: int) -> tuple[np.ndarray, np.ndarray, np.n
     for mask, matrix in zip(masks, (found.children, found.one_hop, found.two_hop)):
         mask[Descendants.row(matrix, regulator)] = True
     return masks[0], masks[1], masks[2]
+
+
+@pytest.mark.parametrize("preset", ["tiny", "small", "demo"])
+def test_no_in_range_level_maps_to_the_floor_and_beyond_knockdowns_are_off(preset, tiny, demo_cohort):
+    """Levels are quantiles of the values a TF took when detected: an in-range knock-down is never the
+    off clamp (a dropout zero), and a knock-down below the detection floor is the TF off, out of range."""
+    cohort = {"tiny": tiny, "demo": demo_cohort}.get(preset) or generate_cohort(PRESETS[preset])
+    mechanism, x = cohort.mechanism, cohort.tf_expression
+    regulators = [(j, mechanism.regulators.index(tf)) for j, tf in enumerate(x.columns) if tf in mechanism.regulators]
+    with_dropouts = [j for j, _ in regulators if np.quantile(x.iloc[:, j], 0.02) == 0.0]
+    assert with_dropouts, "the check needs TFs whose 2nd percentile is a dropout zero"
+    for name, level in LEVELS.items():
+        values, in_range = level_values(x.to_numpy(), level.quantile, level.shift_sd)
+        assert (values >= 0).all(), name  # no impossible, negative log10(TPM + 1) input
+        floored = [x.columns[j] for j, r in regulators if in_range[j] and level_of(mechanism, r, values[j]) <= FLOOR]
+        assert not floored, (name, floored)
+        if name == "knockdown_beyond":
+            off = values == 0.0
+            assert off.any() and not in_range[off].any()  # the TF off: below every detected level
 
 
 def test_an_intervention_moves_exactly_its_descendants(tiny):

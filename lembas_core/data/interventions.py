@@ -27,7 +27,7 @@ import numpy as np
 from lembas_core.data.ingest import table_format
 from lembas_core.data.scale import apply_transform, check_log_scale, check_validation_scale
 from lembas_core.io.errors import InputDataError, preview
-from lembas_core.io.interventions import PerturbationSet
+from lembas_core.io.interventions import PerturbationSet, detected_range
 from lembas_core.io.npz import load_arrays, save_arrays
 from lembas_core.io.tables import LabeledMatrix, read_matrix, read_table
 
@@ -190,7 +190,7 @@ def observed_perturbations(
         )
     rows = [np.flatnonzero(labels == tf) for tf in tfs]
     value = np.concatenate([x_all[r, column[tf]] for tf, r in zip(tfs, rows)]) if tfs else np.zeros(0)
-    low, high = np.asarray(x_train).min(axis=0), np.asarray(x_train).max(axis=0)
+    low, high = detected_range(x_train)  # a dropout zero is no level a TF took: measured 0 is off, not in range
     in_range = [bool(((x_all[r, column[tf]] >= low[column[tf]]) & (x_all[r, column[tf]] <= high[column[tf]])).all())
                 for tf, r in zip(tfs, rows)]  # fmt: skip
     control_mean = y_all[control].mean(axis=0)

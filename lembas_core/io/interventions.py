@@ -20,6 +20,26 @@ NOT_SCORED = -1  # hops value of the perturbed TF's own target column: never sco
 OPTIONAL_FIELDS = ("x_oracle", "hops")  # None (left out of the file) when there is no oracle or true network
 
 
+DETECTION_FLOOR = 0.0  # log10(TPM + 1) of an undetected transcript (a dropout): the TF "off"
+
+
+def detected(x_train: np.ndarray) -> np.ndarray:
+    """(samples, features) float64 training inputs with the undetected values (at or below the detection
+    floor, dropouts) as NaN: the levels each TF really took."""
+    x = np.asarray(x_train, dtype=np.float64)
+    return np.where(x > DETECTION_FLOOR, x, np.nan)
+
+
+def detected_range(x_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(features,) lowest and highest detected training value of each input; (0, 0) for one never detected.
+    A perturbation level is "in range" within it: a dropout zero is no level the TF took."""
+    x = detected(x_train)
+    seen = ~np.isnan(x).all(axis=0)
+    low = np.where(seen, np.nanmin(np.where(seen, x, 0.0), axis=0), DETECTION_FLOOR)
+    high = np.where(seen, np.nanmax(np.where(seen, x, 0.0), axis=0), DETECTION_FLOOR)
+    return low, high
+
+
 @dataclass
 class PerturbationSet:
     """One level's perturbations.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lembas_core.io.interventions import NOT_SCORED, PerturbationSet
+from lembas_core.io.interventions import DETECTION_FLOOR, NOT_SCORED, PerturbationSet, detected, detected_range
 from lembas_core.synthetic.cohort import Mechanism
 from lembas_core.synthetic.counterfactual import Counterfactuals, Descendants, level_of
 
@@ -91,11 +91,20 @@ def choose_individuals(n_test: int, n: int, seed: int) -> np.ndarray:
 
 
 def level_values(x_train: np.ndarray, quantile: float, shift_sd: float) -> tuple[np.ndarray, np.ndarray]:
-    """(features,) perturbed value of each TF input, its training `quantile` plus `shift_sd` training sd, and
-    (features,) bool: whether it lies within that input's training range."""
-    x = np.asarray(x_train, dtype=np.float64)
-    values = np.quantile(x, quantile, axis=0) + shift_sd * x.std(axis=0)
-    return values, (values >= x.min(axis=0)) & (values <= x.max(axis=0))
+    """(features,) perturbed value of each TF input, and (features,) bool: whether it lies within the input's
+    detected training range (:func:`lembas_core.io.interventions.detected_range`).
+
+    The value is the `quantile` of the TF's detected training values (above the detection floor: a dropout
+    zero is no level the TF took, and a quantile that lands on one would clamp the TF off) plus `shift_sd`
+    standard deviations of them, clamped at the detection floor: a level below it is the TF off (measured 0).
+    """
+    x = detected(x_train)
+    seen = ~np.isnan(x).all(axis=0)
+    filled = np.where(seen, x, DETECTION_FLOOR)  # a TF never detected stays at the floor
+    values = np.nanquantile(filled, quantile, axis=0) + shift_sd * np.nanstd(filled, axis=0)
+    values = np.maximum(values, DETECTION_FLOOR)
+    low, high = detected_range(x_train)
+    return values, seen & (values >= low) & (values <= high)
 
 
 def _generator_columns(mechanism: Mechanism, names: list[str]) -> list[tuple[bool, int]]:
