@@ -88,11 +88,13 @@ def test_a_zero_intervention_reproduces_the_observed_sample_exactly(tiny, tmp_pa
 def descendants(mechanism, regulator: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Boolean masks (TF children, 1-hop plain genes, 2-hop plain genes) of one regulator."""
     found = Descendants.of(mechanism)
-    sizes = (len(mechanism.regulators), len(mechanism.plain_genes), len(mechanism.plain_genes))
-    masks = [np.zeros(size, dtype=bool) for size in sizes]
-    for mask, matrix in zip(masks, (found.children, found.one_hop, found.two_hop)):
-        mask[Descendants.row(matrix, regulator)] = True
-    return masks[0], masks[1], masks[2]
+    children = np.zeros(len(mechanism.regulators), dtype=bool)
+    children[found.children(regulator)] = True
+    genes, hops = found.genes(regulator)
+    one_hop, two_hop = np.zeros(len(mechanism.plain_genes), dtype=bool), np.zeros(len(mechanism.plain_genes), bool)
+    one_hop[genes[hops == 1]], two_hop[genes[hops == 2]] = True, True
+    assert (hops <= 2).all()  # one TF -> TF step (the default): no deeper descendants
+    return children, one_hop, two_hop
 
 
 @pytest.mark.parametrize("preset", ["tiny", "small", "demo"])

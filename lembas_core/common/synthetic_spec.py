@@ -34,6 +34,8 @@ class SyntheticSpec:
     validation_missing_tf_fraction: float = 0.002
     validation_missing_gene_fraction: float = 0.004
     validation_extra_gene_fraction: float = 0.05
+    tf_steps: int = 1  # depth of TF -> TF regulation: steps along the true TF -> TF edges (1..MAX_TF_STEPS)
+    tf_feedback: bool = False  # TF -> TF cycles iterated to their steady state (then tf_steps is unused)
     seed: int = 888
 
     def __post_init__(self) -> None:
@@ -41,6 +43,27 @@ class SyntheticSpec:
             raise ValueError("n_regulators_unmeasured must be smaller than n_regulators")
         if self.n_genes < 4 or self.n_samples < 10 or self.n_validation < 2:
             raise ValueError("a synthetic cohort needs at least 10 samples, 2 validation samples and 4 genes")
+        _check_tf_depth(self.tf_steps, self.tf_feedback)
+
+
+MAX_TF_STEPS = 8
+
+
+def _check_tf_depth(steps: object, feedback: object) -> None:
+    """ValueError unless `steps` is a whole number in 1..MAX_TF_STEPS and `feedback` a boolean."""
+    where = "data.synthetic.overrides"
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_TF_STEPS:
+        raise ValueError(
+            f"synthetic parameter tf_steps (the depth of TF -> TF regulation, {where}.tf_steps) is {steps!r}: "
+            f"it must be a whole number from 1 to {MAX_TF_STEPS}; set e.g. tf_steps: 2, or leave it out for "
+            "the default 1 (one regulation step)"
+        )
+    if not isinstance(feedback, bool):
+        raise ValueError(
+            f"synthetic parameter tf_feedback ({where}.tf_feedback) is {feedback!r}: it must be true (TF -> TF "
+            "cycles iterated to their steady state) or false (tf_steps regulation steps); write it unquoted, "
+            "true or false, or leave it out for the default false"
+        )
 
 
 # `full` reproduces the upstream dimensions: 1,200 regulators, 4 absent from the TF matrix plus the

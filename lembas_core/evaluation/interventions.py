@@ -11,10 +11,12 @@ experiment measures against its controls), over the scored targets (never the pe
 - ``descendant_auroc``: AUROC of |predicted effect| at telling the true descendants of the perturbed TF from
   the targets it cannot move (ties count half: a constant forecast scores 0.5); needs a true network.
 
-Gene sets (column `genes`): ``all`` scored targets; ``1-hop`` and ``2-hop`` descendants only (their AUROC
-against the non-descendants). Summaries average first over a TF's levels within a range (in / out of
-range) and then over TFs, with a t-interval over TFs (perturbations of one TF share its biology and are not
-independent); paired comparisons use the per-TF differences the same way.
+Gene sets (column `genes`): ``all`` scored targets (AUROC: descendants at any number of hops against the
+non-descendants); ``1-hop`` and ``2-hop`` descendants only (their AUROC against the non-descendants).
+Deeper descendants (a synthetic cohort with `tf_steps` > 1 or feedback) count in ``all`` only. Summaries
+average first over a TF's levels within a range (in / out of range) and then over TFs, with a t-interval
+over TFs (perturbations of one TF share its biology and are not independent); paired comparisons use the
+per-TF differences the same way.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from lembas_core.io.interventions import PerturbationSet
 NO_CHANGE = "no_change"  # the baseline that forecasts no effect at all
 METRICS = ("pearson_delta", "top_mse", "top_sign", "descendant_auroc")
 HIGHER_IS_BETTER = {"pearson_delta": True, "top_mse": False, "top_sign": True, "descendant_auroc": True}
-GENE_SETS = {"all": (1, 2), "1-hop": (1,), "2-hop": (2,)}
+GENE_SETS = {"all": (1, None), "1-hop": (1, 1), "2-hop": (2, 2)}  # hops from .. to (None: no limit)
 ROW_COLUMNS = ["model", "regime", "level", "in_range", "tf", "genes", "n_genes", *METRICS]
 SUMMARY_COLUMNS = ["model", "regime", "range", "genes", "metric", "n_tfs", "mean", "lo", "hi"]
 PAIRED_COLUMNS = [
@@ -92,22 +94,28 @@ def top_errors(predicted: np.ndarray, true: np.ndarray, k: int) -> tuple[float, 
     )
 
 
+def in_span(hops: np.ndarray, span: tuple[int, int | None]) -> np.ndarray:
+    """Boolean mask of `hops` within `span` = (lowest, highest or None: no limit), a GENE_SETS value."""
+    low, high = span
+    return (hops >= low) & (hops <= high) if high is not None else hops >= low
+
+
 def perturbation_scores(
     predicted: np.ndarray, true: np.ndarray, hops: np.ndarray | None, scored: np.ndarray, top_genes: int
 ) -> list[dict]:
     """Rows (genes, n_genes and METRICS) of one perturbation: predicted and true effects (T,), `hops` (T,)
     or None (no true network: the `all` set only, no AUROC), `scored` (T,) bool."""
     rows = []
-    for genes, members in GENE_SETS.items():
+    for genes, span in GENE_SETS.items():
         if hops is None and genes != "all":
             continue
-        in_set = scored if hops is None or genes == "all" else scored & np.isin(hops, members)
+        in_set = scored if hops is None or genes == "all" else scored & in_span(hops, span)
         mse, sign = top_errors(predicted[in_set], true[in_set], top_genes)
         if hops is None:
             separation = float("nan")
         else:
-            candidates = scored & (np.isin(hops, members) | (hops == 0))
-            separation = auroc(np.abs(predicted[candidates]), np.isin(hops[candidates], members))
+            candidates = scored & (in_span(hops, span) | (hops == 0))
+            separation = auroc(np.abs(predicted[candidates]), in_span(hops[candidates], span))
         rows.append(
             {
                 "genes": genes,

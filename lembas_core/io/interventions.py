@@ -67,9 +67,10 @@ class PerturbationSet:
     effect : (P, T) float64
         True (or observed) effect, averaged over the perturbation's rows.
     hops : (P, T) int8 or None
-        Per target: 1 or 2 for the true descendants at that many hops, 0 for the others, NOT_SCORED for the
-        perturbed TF's own target column; None without a true network (the user's data: there the own
-        column is dropped by `scored`).
+        Per target: for the true descendants the number of hops (1 or 2 with the synthetic generator's
+        default single TF -> TF step, up to its tf_steps + 1, or more with feedback), 0 for the others,
+        NOT_SCORED for the perturbed TF's own target column; None without a true network (the user's data:
+        there the own column is dropped by `scored`).
     """
 
     level: str

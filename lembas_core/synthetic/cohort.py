@@ -31,7 +31,6 @@ from lembas_core.synthetic.expression import (
     FAMILIES,
     BatchEffect,
     TargetMechanism,
-    TFLevels,
     draw_gene_model,
     programs,
     tf_activity,
@@ -39,6 +38,7 @@ from lembas_core.synthetic.expression import (
 )
 from lembas_core.synthetic.names import gene_symbols, tf_symbols
 from lembas_core.synthetic.network import SyntheticNetwork, make_network
+from lembas_core.synthetic.tf_cascade import TFLevels
 
 LOG = logging.getLogger("lembas_core.synthetic.cohort")
 
@@ -181,8 +181,9 @@ def _regulator_of_gene(names: _Names) -> np.ndarray:
 def _regulator_levels(
     spec: SyntheticSpec, net: SyntheticNetwork, names: _Names, rng: np.random.Generator
 ) -> tuple[TFLevels, np.ndarray, np.ndarray]:
-    """The regulators' standardised levels over all samples (main, then validation), with the natural-log TPM
-    mean and sd of each regulator (shape (n_regulators,))."""
+    """The regulators' standardised levels over all samples (main, then validation), regulated to the spec's
+    TF depth (`tf_steps`, `tf_feedback`), with the natural-log TPM mean and sd of each regulator (shape
+    (n_regulators,))."""
     z = programs(
         spec.n_samples,
         spec.n_validation,
@@ -194,7 +195,7 @@ def _regulator_levels(
     gene_to_reg = _regulator_of_gene(names)
     tt = gene_to_reg[net.true_target] >= 0  # true edges into a regulator's copy
     tf_edges = (net.true_source[tt], gene_to_reg[net.true_target[tt]], net.true_weight[tt])
-    tf_levels = tf_activity(z, spec.n_regulators, rng, tf_edges)
+    tf_levels = tf_activity(z, spec.n_regulators, rng, tf_edges, depth=(spec.tf_steps, spec.tf_feedback))
     tf_mu, tf_sd = rng.normal(2.5, 1.0, spec.n_regulators), rng.uniform(0.4, 1.0, spec.n_regulators)
     return tf_levels, tf_mu, tf_sd
 

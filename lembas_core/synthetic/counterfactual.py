@@ -2,13 +2,14 @@
 
 The generator (:mod:`lembas_core.synthetic.expression`) draws per individual latent programs,
 idiosyncratic TF noise, hidden confounders and target noise, then computes (1) each TF's standardised
-level from its programs and noise, (2) one regulation step along the true TF -> TF edges, which reads
-each regulator's own level before that step, and (3) every target's response to the TF levels. An
-intervention do(TF_k = a) recomputes (2) and (3) with every draw of the individual held fixed:
+level from its programs and noise, (2) regulation along the true TF -> TF edges (`tf_steps` steps, or the
+steady state of the feedback: :mod:`lembas_core.synthetic.tf_cascade`), and (3) every target's response to
+the TF levels. An intervention do(TF_k = a) recomputes (2) and (3) with every draw of the individual held
+fixed:
 
-- TF_k's level is clamped at `a`; a TF that TF_k regulates reads TF_k's level moved by the same amount
-  as the clamp moves TF_k (so a clamp at the individual's own level changes nothing), and only those TFs
-  change: the generator has one TF -> TF step, so no effect travels further among TFs;
+- TF_k's level is clamped at `a`: its whole trajectory through (2) moves by a minus its observed level, and
+  that change travels linearly along the TF -> TF edges (so a clamp at the individual's own level changes
+  nothing); only the TFs TF_k reaches within `tf_steps` steps (any number with feedback) change;
 - every target's response is recomputed from the new TF levels with its per-gene standardisation fixed at
   its observational value and its confounder and noise terms unchanged.
 
@@ -31,7 +32,8 @@ import scipy.sparse as sp
 
 from lembas_core.io.npz import load_arrays, save_arrays
 from lembas_core.synthetic.cohort import Mechanism
-from lembas_core.synthetic.expression import GeneModel, TargetMechanism, TFLevels
+from lembas_core.synthetic.expression import GeneModel, TargetMechanism
+from lembas_core.synthetic.tf_cascade import TFLevels, tf_distances
 
 FLOOR = -5.0  # standardised level of a TF clamped at or below detection: 5 sd under its mean
 STATE_ARRAYS = (  # what Counterfactuals.save writes (the sparse matrices as their CSR/CSC parts)
@@ -41,6 +43,9 @@ STATE_ARRAYS = (  # what Counterfactuals.save writes (the sparse matrices as the
     "activity",
     "tf_h2",
     "tf_norm",
+    "tf_steps",
+    "tf_feedback",
+    "tf_scale",
     *(f"{m}_{k}" for m in ("coupling", "weights") for k in ("data", "indices", "indptr")),
     "weights_shape",
     "tf_mu",
@@ -70,28 +75,43 @@ def level_of(mechanism: Mechanism, regulator: int, value: float | np.ndarray) ->
 
 @dataclass(frozen=True)
 class Descendants:
-    """What do(TF) can move, for every regulator at once: sparse boolean patterns (CSR, a row per regulator)
-    of its TF children (regulators x regulators), its 1-hop plain genes (its true targets) and its 2-hop plain
-    genes (the plain-gene targets of its TF children that are not 1-hop). A TF child's own measurement, a
-    target gene too, is 1-hop."""
+    """What do(TF) can move in the true network, for every regulator: `tf_distance` (regulators x regulators,
+    :func:`lembas_core.synthetic.tf_cascade.tf_distances` at the generator's depth) and `targets`, the
+    (regulators x plain genes) CSR pattern of the true edges into plain genes.
 
-    children: sp.csr_matrix
-    one_hop: sp.csr_matrix
-    two_hop: sp.csr_matrix
+    A TF at distance d from the perturbed TF is a d-hop descendant (its own measurement, a target gene too,
+    is d-hop); a plain gene is (1 + d)-hop where d is the fewest TF -> TF steps to a TF that regulates it
+    (0 for the perturbed TF itself: its direct targets are 1-hop), so at most tf_steps + 1 hops without feedback."""
+
+    tf_distance: np.ndarray
+    targets: sp.csr_matrix
 
     @classmethod
     def of(cls, mechanism: Mechanism) -> Descendants:
-        """The patterns of `mechanism`'s true network."""
-        children = (mechanism.tf_levels.coupling != 0).astype(np.int32).tocsr()
-        one_hop = (mechanism.targets.weights != 0).astype(np.int32).tocsr()
-        via = ((children @ one_hop) > 0).astype(np.int32)
-        two_hop = ((via - via.multiply(one_hop)) > 0).tocsr()
-        return cls(children, one_hop, two_hop)
+        """The descendants in `mechanism`'s true network."""
+        levels = mechanism.tf_levels
+        targets = sp.csr_matrix((mechanism.targets.weights != 0).astype(np.int8))
+        return cls(tf_distances(levels.coupling, levels.depth), targets)
 
-    @staticmethod
-    def row(matrix: sp.csr_matrix, regulator: int) -> np.ndarray:
-        """Column indices of the nonzero entries of `matrix`'s row `regulator`."""
-        return matrix.indices[matrix.indptr[regulator] : matrix.indptr[regulator + 1]]
+    def tfs(self, regulator: int) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, hops) of the TFs regulator `regulator` moves (itself excluded), in index order."""
+        found = np.flatnonzero(self.tf_distance[regulator])
+        return found, self.tf_distance[regulator, found]
+
+    def children(self, regulator: int) -> np.ndarray:
+        """Indices of the TFs regulator `regulator` regulates directly (its TF -> TF out-edges)."""
+        return np.flatnonzero(self.tf_distance[regulator] == 1)
+
+    def genes(self, regulator: int) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, hops) of the plain genes regulator `regulator` can move, in index order."""
+        distance = self.tf_distance[regulator]
+        hops = np.zeros(self.targets.shape[1], dtype=np.int32)
+        for d in range(int(distance.max()) + 1):
+            sources = [regulator] if d == 0 else np.flatnonzero(distance == d)
+            reached = self.targets[sources].indices
+            hops[reached[hops[reached] == 0]] = d + 1
+        found = np.flatnonzero(hops)
+        return found, hops[found]
 
 
 @dataclass
@@ -128,7 +148,7 @@ class Counterfactuals:
     def clamp(self, regulator: int, level: float | np.ndarray) -> np.ndarray:
         """TF levels (samples x regulators) under do(TF `regulator` = `level`), `level` a scalar or one per sample."""
         moved = np.broadcast_to(np.asarray(level, dtype=np.float64), (self.n_samples,)) - self.activity[:, regulator]
-        activity = self.activity + moved[:, None] * self.mechanism.tf_levels.driven_shift(regulator)[None, :]
+        activity = self.activity + moved[:, None] * self.mechanism.tf_levels.response(regulator)[None, :]
         activity[:, regulator] = level
         return activity
 
@@ -163,6 +183,9 @@ class Counterfactuals:
             "activity": m.tf_levels.activity,
             "tf_h2": np.asarray(m.tf_levels.h2),
             "tf_norm": m.tf_levels.norm,
+            "tf_steps": np.asarray(m.tf_levels.steps),
+            "tf_feedback": np.asarray(m.tf_levels.feedback),
+            "tf_scale": np.asarray(m.tf_levels.scale),
             **{f"coupling_{k}": getattr(coupling, k) for k in ("data", "indices", "indptr")},
             **{f"weights_{k}": getattr(weights, k) for k in ("data", "indices", "indptr")},
             "weights_shape": np.asarray(weights.shape),
@@ -192,11 +215,12 @@ class Counterfactuals:
         model = GeneModel(**{f.name: a[f"gene_{f.name}"] for f in fields(GeneModel)})
         targets = TargetMechanism(weights, model, a["tf_sd"], None, 0, 0, mean=a["mean"], sd=a["sd"])
         activity = a["activity"]
+        depth = (int(a["tf_steps"]), bool(a["tf_feedback"]), float(a["tf_scale"]))
         mechanism = Mechanism(
             regulators=a["regulators"].tolist(),
             plain_genes=a["plain_genes"].tolist(),
             sample_ids=a["sample_ids"].tolist(),
-            tf_levels=TFLevels(activity, activity, coupling, a["tf_norm"], float(a["tf_h2"])),
+            tf_levels=TFLevels(activity, activity, coupling, a["tf_norm"], float(a["tf_h2"]), *depth),
             tf_mu=a["tf_mu"],
             tf_sd=a["tf_sd"],
             targets=targets,

@@ -1,7 +1,8 @@
 """Synthetic expression on a log10(TPM + 1) scale (``synthetic_data.md`` section 3b, steps 2-5).
 
 TF expression follows a low-rank log-normal model (latent "programs", as in factor analysis),
-plus one step of regulation along the true TF -> TF edges. Each target gene responds to its true
+plus regulation along the true TF -> TF edges (one step by default; deeper cascades or feedback to a
+steady state: :mod:`lembas_core.synthetic.tf_cascade`). Each target gene responds to its true
 regulators through one of three families, so no model wins by construction:
 linear in log-TF, additive Hill (a logistic in log space), or the MML activation used by LEMBAS
 (Nilsson et al. 2022). Per-gene heritability h2 ~ Beta(2, 2) (some genes h2 = 0), hidden
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+
+from lembas_core.synthetic.tf_cascade import TFLevels, regulate
 
 FAMILIES = ("linear", "hill", "mml")
 GENE_BLOCK = 1024  # fixed: per-block random streams make results independent of memory settings
@@ -67,39 +70,16 @@ def programs(
     return z
 
 
-@dataclass
-class TFLevels:
-    """The TF layer of a cohort: levels before and after the one regulation step along TF -> TF edges.
-
-    `base` and `activity` are (samples x regulators) standardised log-TF levels; `coupling` is the
-    (regulators x regulators) sparse matrix of true TF -> TF weights, `norm` its column norms and `h2` the
-    share of a driven TF's variance its regulators explain. A driven TF j has
-    ``activity_j = sqrt(1 - h2) base_j + sqrt(h2) sum_i coupling_ij base_i / norm_j``; the others
-    ``activity_j = base_j``.
-    """
-
-    base: np.ndarray
-    activity: np.ndarray
-    coupling: sp.csr_matrix
-    norm: np.ndarray
-    h2: float
-
-    def driven_shift(self, regulator: int) -> np.ndarray:
-        """(regulators,) change of every TF's activity per unit change of regulator `regulator`'s level,
-        through the regulation step (zero for TFs it does not regulate)."""
-        row = self.coupling.getrow(regulator).toarray().ravel()
-        scale = np.divide(np.sqrt(self.h2) * row, self.norm, out=np.zeros_like(row), where=self.norm > 0)
-        return scale
-
-
 def tf_activity(
     z_programs: np.ndarray,
     n_regulators: int,
     rng: np.random.Generator,
     tf_edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     tf_h2: float = 0.3,
+    depth: tuple[int, bool] = (1, False),
 ) -> TFLevels:
-    """Standardised log-TF levels: program loadings + idiosyncratic noise, then one regulation step.
+    """Standardised log-TF levels (samples x regulators): program loadings + idiosyncratic noise, then
+    regulation along the true TF -> TF edges, `depth` = (steps, feedback) (:mod:`lembas_core.synthetic.tf_cascade`).
 
     `tf_edges` = (source regulator, target regulator, weight) for true TF -> TF edges.
     """
@@ -113,16 +93,7 @@ def tf_activity(
     base /= np.sqrt((loadings**2).sum(axis=0) + psi**2)
     src, tgt, w = tf_edges
     coupling = sp.csc_matrix((w, (src, tgt)), shape=(n_regulators, n_regulators))
-    norm = np.sqrt(np.asarray(coupling.multiply(coupling).sum(axis=0))).ravel()
-    levels = TFLevels(base, base, coupling.tocsr(), norm, tf_h2)
-    if src.size == 0:
-        return levels
-    driven = norm > 0
-    signal = np.asarray((coupling.T @ base.T).T)[:, driven] / norm[driven]
-    out = base.copy()
-    out[:, driven] = np.sqrt(1 - tf_h2) * base[:, driven] + np.sqrt(tf_h2) * signal
-    levels.activity = out
-    return levels
+    return regulate(base, coupling, tf_h2, *depth)
 
 
 @dataclass

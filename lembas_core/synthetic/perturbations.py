@@ -26,9 +26,13 @@ def _stratum(children: int) -> str:
     return "8+" if low >= 8 else f"{low}-{2 * low - 1}"
 
 
+HOP_CAP = int(np.iinfo(np.int8).max)  # hops are stored as int8: a deeper descendant is labelled HOP_CAP
+
+
 class TargetHops:
-    """Per regulator, (T,) int8 over the benchmark's `targets`: 1 or 2 for its descendants at that many hops
-    (:class:`Descendants`), 0 for the others, NOT_SCORED for its own target column."""
+    """Per regulator, (T,) int8 over the benchmark's `targets`: for its descendants the number of hops
+    (:class:`Descendants`: 1 and 2 with one TF -> TF step, up to tf_steps + 1 with deeper regulation, capped
+    at HOP_CAP), 0 for the others, NOT_SCORED for its own target column."""
 
     def __init__(self, mechanism: Mechanism, targets: list[str]):
         position = {name: i for i, name in enumerate(targets)}
@@ -41,19 +45,18 @@ class TargetHops:
         """The hops of every target from `regulator`."""
         hops = np.zeros(self.n_targets, dtype=np.int8)
         d = self.descendants
-        for at, value in (
-            (self.plain[Descendants.row(d.two_hop, regulator)], 2),
-            (self.plain[Descendants.row(d.one_hop, regulator)], 1),
-            (self.tf[Descendants.row(d.children, regulator)], 1),
-            (self.tf[[regulator]], NOT_SCORED),
-        ):
-            hops[at[at >= 0]] = value
+        for columns, (found, value) in ((self.plain, d.genes(regulator)), (self.tf, d.tfs(regulator))):
+            at = columns[found]
+            hops[at[at >= 0]] = np.minimum(value[at >= 0], HOP_CAP)
+        own = self.tf[regulator]
+        if own >= 0:
+            hops[own] = NOT_SCORED
         return hops
 
 
 def eligible_tfs(mechanism: Mechanism, features: list[str], targets: list[str], min_descendants: int) -> pd.DataFrame:
-    """DESIGN_COLUMNS for every regulator that is a feature with >= `min_descendants` descendant targets, in
-    regulator order."""
+    """DESIGN_COLUMNS for every regulator that is a feature with >= `min_descendants` descendant targets (at
+    any number of hops), in regulator order; `descendants_1hop` / `descendants_2hop` count those at 1 / 2 hops."""
     features_set = set(features)
     hops_of = TargetHops(mechanism, targets)
     rows = []
@@ -61,10 +64,9 @@ def eligible_tfs(mechanism: Mechanism, features: list[str], targets: list[str], 
         if name not in features_set:
             continue
         hops = hops_of(r)
-        one, two = int((hops == 1).sum()), int((hops == 2).sum())
-        if one + two >= min_descendants:
-            children = int(Descendants.row(hops_of.descendants.children, r).size)
-            rows.append((name, children, _stratum(children), one, two))
+        if int((hops > 0).sum()) >= min_descendants:
+            children = int(hops_of.descendants.children(r).size)
+            rows.append((name, children, _stratum(children), int((hops == 1).sum()), int((hops == 2).sum())))
     return pd.DataFrame(rows, columns=DESIGN_COLUMNS)
 
 
