@@ -46,8 +46,7 @@ EXPECTED_JOBS = {
     "fit_linear_on_network": 1,
     "train_xgbrf_batch": 3,
     "train_rnn": 2,
-    "predict": 21,
-    "score": 21,
+    "predict_and_score_predict_score": 21,  # a group (profiles/slurm): one SLURM job per model and split
     "shap": 14,
     "latency": 1,
     "summarize_metrics": 1,
@@ -57,8 +56,8 @@ EXPECTED_JOBS = {
     "verdict": 1,
     "intervention_design": 1,
     "intervention_truth": 1,  # the tiny preset's one level
-    "forecast_interventions": 8,  # 8 forecasters: the 7 models and prior_ridge_3steps
-    "score_interventions": 8,  # their forecasts scored
+    # a group: 8 forecasters (the 7 models and prior_ridge_3steps), each scored in the job of its forecast
+    "forecast_and_score_forecast_interventions_score_interventions": 8,
     "summarize_interventions": 1,
 }
 
@@ -89,14 +88,17 @@ def cluster():
 def slurm_job_ids(workdir: Path) -> dict[str, list[str]]:
     """SLURM job IDs by rule, from the plugin's per-job logs.
 
-    The logs are .snakemake/slurm_logs/rule_<rule>/<wildcards>/<id>.log.
+    The logs are .snakemake/slurm_logs/rule_<rule>/<wildcards>/<id>.log, group_<group>_<its rules>/... for a
+    group job.
     """
     jobs: dict[str, list[str]] = {}
     for log in sorted((workdir / ".snakemake" / "slurm_logs").rglob("*.log")):
         rule_dir = next(
-            part for part in log.relative_to(workdir / ".snakemake" / "slurm_logs").parts if part.startswith("rule_")
+            part
+            for part in log.relative_to(workdir / ".snakemake" / "slurm_logs").parts
+            if part.startswith(("rule_", "group_"))
         )
-        jobs.setdefault(rule_dir.removeprefix("rule_"), []).append(log.stem)
+        jobs.setdefault(rule_dir.removeprefix("rule_").removeprefix("group_"), []).append(log.stem)
     return jobs
 
 
