@@ -69,6 +69,8 @@ def breakdown(run: Path) -> pd.DataFrame:
         rule = rule_of(str(path.relative_to(run)), logs, patterns)
         found = pd.read_csv(path, sep="\t").iloc[-1]
         rows.append({"rule": rule, "s": float(found["s"]), "cpu": float(found["cpu_time"]), "rss": found["max_rss"]})
+    if not rows:
+        raise SystemExit(f"{run}: no logs/benchmarks/**/*.tsv: give the folder snakemake ran in, after a run")
     jobs = pd.DataFrame(rows)
     table = jobs.groupby("rule").agg(
         jobs=("s", "size"), seconds=("s", "sum"), mean=("s", "mean"), longest=("s", "max"), cpu=("cpu", "sum"),
@@ -93,7 +95,8 @@ def main() -> None:
             ("wall time of the run", "", args.wall, "", "", "", f"jobs' seconds: {100 * total / args.wall:.0f}%")
         )
     name = args.name or args.run.resolve().name
-    write_table(f"run_breakdown_{name}", f"python benchmarks/run_breakdown.py {args.run.name}", 2, rows)
+    command = f"python benchmarks/run_breakdown.py {args.run.name}" + (f" --wall {args.wall:g}" if args.wall else "")
+    write_table(f"run_breakdown_{name}", f"{command} --name {name}", 2, rows)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from lembas_core.data.network_controls import dataset_network
 from lembas_core.evaluation.interventions import paired, score_forecast, summarize, t_interval
 from lembas_core.evaluation.verdicts import NO_INTERVAL
 from lembas_core.io.errors import InputDataError
-from lembas_core.io.interventions import NOT_SCORED, PerturbationSet, read_effects
+from lembas_core.io.interventions import NOT_SCORED, PerturbationSet, detected_range, read_effects
 from lembas_core.io.npz import load_arrays
 from lembas_core.models.base import ModelFile
 from lembas_core.models.forecast import forecast_effect
@@ -114,6 +114,16 @@ def test_no_in_range_level_maps_to_the_floor_and_beyond_knockdowns_are_off(prese
         if name == "knockdown_beyond":
             off = values == 0.0
             assert off.any() and not in_range[off].any()  # the TF off: below every detected level
+
+
+def test_the_detected_range_skips_dropouts_only_where_a_column_has_a_floor():
+    x = np.array([[0.0, -2.0, 0.0], [0.8, -1.0, 0.0], [1.5, 0.5, 0.0], [0.0, 0.7, 0.0]])
+    low, high = detected_range(x)
+    np.testing.assert_array_equal(low[:2], [0.8, -2.0])  # dropout zeros skipped; a column below 0 has no floor
+    np.testing.assert_array_equal(high[:2], [1.5, 0.7])
+    assert np.isnan(low[2]) and np.isnan(high[2])  # never detected: no level is in its range
+    values, in_range = level_values(x, 0.0, 0.0)
+    assert values[2] == 0.0 and not in_range[2] and in_range[:2].all()
 
 
 def test_an_intervention_moves_exactly_its_descendants(tiny):

@@ -24,19 +24,24 @@ DETECTION_FLOOR = 0.0  # log10(TPM + 1) of an undetected transcript (a dropout):
 
 
 def detected(x_train: np.ndarray) -> np.ndarray:
-    """(samples, features) float64 training inputs with the undetected values (at or below the detection
-    floor, dropouts) as NaN: the levels each TF really took."""
+    """(samples, features) float64 training inputs with the undetected values as NaN: the levels each TF
+    really took. On a column of log(TPM + 1)-like values (none below 0) a value at the detection floor is a
+    dropout; a column with negative values (log TPM without a pseudocount, data already centred) has no
+    floor, and every value counts."""
     x = np.asarray(x_train, dtype=np.float64)
-    return np.where(x > DETECTION_FLOOR, x, np.nan)
+    floored = x.min(axis=0, initial=np.inf) >= DETECTION_FLOOR
+    return np.where(floored[None, :] & (x <= DETECTION_FLOOR), np.nan, x)
 
 
 def detected_range(x_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(features,) lowest and highest detected training value of each input; (0, 0) for one never detected.
-    A perturbation level is "in range" within it: a dropout zero is no level the TF took."""
+    """(features,) lowest and highest detected training value of each input (:func:`detected`); NaN for one
+    never detected, so that no level is within it. A perturbation level is "in range" within it: a dropout
+    zero is no level the TF took."""
     x = detected(x_train)
     seen = ~np.isnan(x).all(axis=0)
-    low = np.where(seen, np.nanmin(np.where(seen, x, 0.0), axis=0), DETECTION_FLOOR)
-    high = np.where(seen, np.nanmax(np.where(seen, x, 0.0), axis=0), DETECTION_FLOOR)
+    filled = np.where(seen[None, :], x, 0.0)  # no all-NaN column reaches nanmin / nanmax
+    low = np.where(seen, np.nanmin(filled, axis=0), np.nan)
+    high = np.where(seen, np.nanmax(filled, axis=0), np.nan)
     return low, high
 
 

@@ -100,13 +100,13 @@ def level_values(x_train: np.ndarray, quantile: float, shift_sd: float) -> tuple
     zero is no level the TF took, and a quantile that lands on one would clamp the TF off) plus `shift_sd`
     standard deviations of them, clamped at the detection floor: a level below it is the TF off (measured 0).
     """
-    x = detected(x_train)
-    seen = ~np.isnan(x).all(axis=0)
-    filled = np.where(seen, x, DETECTION_FLOOR)  # a TF never detected stays at the floor
+    low, high = detected_range(x_train)
+    seen = ~np.isnan(low)
+    filled = np.where(seen[None, :], detected(x_train), DETECTION_FLOOR)  # a TF never detected stays at the floor
     values = np.nanquantile(filled, quantile, axis=0) + shift_sd * np.nanstd(filled, axis=0)
     values = np.maximum(values, DETECTION_FLOOR)
-    low, high = detected_range(x_train)
-    return values, seen & (values >= low) & (values <= high)
+    with np.errstate(invalid="ignore"):
+        return values, seen & (values >= low) & (values <= high)
 
 
 def _generator_columns(mechanism: Mechanism, names: list[str]) -> list[tuple[bool, int]]:
