@@ -19,7 +19,7 @@ import numpy as np
 from common import write_table
 
 from lembas_core.common.synthetic_spec import PRESETS
-from lembas_core.data.scale import MIXED_SPREAD_RATIO, log_spread, logged_columns, scan
+from lembas_core.data.scale import compressed_columns, logged_columns, scan
 from lembas_core.synthetic.cohort import generate_cohort
 
 DRAWS = 5
@@ -43,13 +43,10 @@ def flagged(values: np.ndarray) -> float:
 
 def compressed_share(values: np.ndarray) -> float:
     """Share of the expressed, not-raw columns whose log spread is under a third of the raw columns' (the
-    per-column test before the rule that 12% of them must be), for a wholly raw file's false alarms."""
+    per-column test before the rule that 12% of them must pass), for a wholly raw file's false alarms."""
     matrix = values.astype(np.float32)
-    raw = np.zeros(values.shape[1], dtype=bool)
-    raw[scan(matrix).unlogged_columns(values.shape[0])] = True
-    mean, sd = log_spread(matrix)
-    expressed = ~raw & (mean >= 1.0) & (sd > 0)
-    return float(np.mean(sd[expressed] * MIXED_SPREAD_RATIO < np.median(sd[raw]))) if expressed.any() else 0.0
+    _, expressed, compressed = compressed_columns(matrix, scan(matrix))
+    return float(compressed.sum() / expressed.sum()) if expressed.any() else 0.0
 
 
 def worlds() -> list[tuple[str, np.ndarray, float]]:

@@ -183,18 +183,26 @@ def log_spread(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, sd
 
 
+def compressed_columns(values: np.ndarray, found: ScaleScan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(columns,) bool masks of `values`: raw for certain, expressed and not raw, and of those the ones whose
+    log spread is under a third of the raw columns' median (the per-column test of "mixed scales", before
+    the rule on how many must pass). Needs at least one raw column."""
+    unlogged = np.zeros(values.shape[1], dtype=bool)
+    unlogged[found.unlogged_columns(values.shape[0])] = True
+    log_mean, log_sd = log_spread(values)
+    reference = float(np.median(log_sd[unlogged]))
+    expressed = ~unlogged & (log_mean >= 1.0) & (log_sd > 0)
+    return unlogged, expressed, expressed & (log_sd * MIXED_SPREAD_RATIO < reference)
+
+
 def logged_columns(values: np.ndarray, found: ScaleScan) -> np.ndarray:
     """Indices of the columns of `values` that look log-scale already next to raw ones (module docstring,
     "mixed scales"): none when no column, or every column, looks raw for certain, or when too few look
     compressed (columns with negative values always count)."""
-    unlogged = np.zeros(values.shape[1], dtype=bool)
-    unlogged[found.unlogged_columns(values.shape[0])] = True
-    if not unlogged.any() or unlogged.all():
+    n_raw = found.unlogged_columns(values.shape[0]).size
+    if n_raw in (0, values.shape[1]):
         return np.array([], dtype=np.int64)
-    log_mean, log_sd = log_spread(values)
-    reference = float(np.median(log_sd[unlogged]))
-    expressed = ~unlogged & (log_mean >= 1.0) & (log_sd > 0)
-    compressed = expressed & (log_sd * MIXED_SPREAD_RATIO < reference)
+    unlogged, expressed, compressed = compressed_columns(values, found)
     if compressed.sum() < max(MIXED_MIN_COLUMNS, MIXED_MIN_SHARE * expressed.sum()):
         compressed[:] = False
     return np.flatnonzero(compressed | (~unlogged & found.negative_columns))
@@ -413,10 +421,9 @@ def spread(values: np.ndarray) -> float:
     return float(high - low)
 
 
-def _shift(train: np.ndarray, held: np.ndarray) -> np.ndarray:
-    """Per column, the validation mean minus the training mean in training standard deviations (columns
+def _shift(train: np.ndarray, held: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """Per column, the validation mean minus the training mean in training standard deviations `sd` (columns
     constant in training left out). `train`, `held`: (samples, columns) on the same columns."""
-    sd = train.std(axis=0)
     varying = sd > 0
     return (held.mean(axis=0)[varying] - train.mean(axis=0)[varying]) / sd[varying]
 
@@ -471,14 +478,14 @@ def _check_group(group: _SharedColumns, validation: LabeledMatrix, transforms: M
     }
     if len(group.names) < MIN_LOCATION_COLUMNS or len(train) < MIN_LOCATION_SAMPLES:
         return report
-    shift = _shift(train, held)
+    sd = train.std(axis=0)
+    shift = _shift(train, held, sd)
     typical = float(np.median(shift)) if shift.size else 0.0
     far = float(np.mean(np.abs(shift) > COLUMN_SHIFT_SD)) if shift.size else 0.0
     report.update(median_shift_sd=round(typical, 6), columns_shifted=round(far, 6))
     if abs(typical) > SHIFT_SD or far > COLUMN_SHIFT_SHARE:
         means, train_means = held.mean(axis=0), train.mean(axis=0)
-        centred = bool(np.median(np.abs(means)) < 0.1 * np.median(train.std(axis=0)))
-        sd = train.std(axis=0)
+        centred = bool(np.median(np.abs(means)) < 0.1 * np.median(sd))
         j = int(np.argmax(np.where(sd > 0, np.abs(means - train_means) / np.where(sd > 0, sd, 1), -1)))
         raise InputDataError(
             validation.path,
