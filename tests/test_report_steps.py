@@ -67,6 +67,7 @@ LADDER_SPLITS = [s for s in SPLITS if s != "train"]  # rules/ladder.smk
 SCORE = ScoreSettings.from_params(SETTINGS.evaluate.score.params())  # as the score jobs rebuild it
 DESCRIPTION = REPO / "rules" / "captions" / "workflow.rst"
 TRUTH_RECOVERY = "results/metrics/truth_recovery.tsv"
+TRANSMISSION = ("mean_abs_tf_tf", "mean_abs_tf_gene", "n_tf_tf", "n_tf_gene", "n_tf_tf_true", "tf_tf_weight_r")
 LADDER_OUTPUTS = {
     "table": "results/metrics/ladder.tsv",
     "paired": "results/metrics/ladder_paired.tsv",
@@ -266,6 +267,13 @@ def test_truth_recovery_scores_each_explanation_and_the_rnn_weights(run, recover
         true_pairs = set(zip(truth.TF, truth.Gene))
         assert row.n_candidates == len(used) and row.n_true == sum(p in true_pairs for p in zip(used.TF, used.Gene))
         assert 0.5 < row.sign_agreement <= 1  # the prior's signs are mostly right, and one epoch keeps them
+        into_regulator = used.Gene.isin(set(used.TF))  # TF -> TF: the target regulates in the same network
+        assert (row.n_tf_tf, row.n_tf_gene) == (into_regulator.sum(), (~into_regulator).sum())
+        assert row.n_tf_tf_true == sum(p in true_pairs for p in zip(used.TF[into_regulator], used.Gene[into_regulator]))
+        assert row.mean_abs_tf_tf > 0 and row.mean_abs_tf_gene > 0 and -1 <= row.tf_tf_weight_r <= 1
+    assert recovery.loc[recovery.what == "shap", list(TRANSMISSION)].isna().all(axis=None)
+    rnn_rows = written.what == "rnn_weights"
+    assert written.loc[rnn_rows, "n_tf_tf"].tolist() == recovery.loc[recovery.what == "rnn_weights", "n_tf_tf"].tolist()
 
 
 def test_ladder_lists_every_model_with_its_network_and_pairs_each_control(run, ladder):

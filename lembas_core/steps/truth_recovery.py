@@ -17,7 +17,8 @@ def truth_recovery(
     truth_edges_path: str | Path, shap_files: list[str | Path], weighted: dict[str, str | Path], out: str | Path
 ) -> pd.DataFrame:
     """Score every SHAP file and the per-edge weights of every model in `weighted` (name -> model file; kinds
-    with ``edge_weights``, LEMBAS-RNN) against the true edges; write the TSV."""
+    with ``edge_weights``, LEMBAS-RNN) against the true edges, with their transmission measures (TF -> TF vs
+    TF -> gene weights; empty on SHAP rows); write the TSV."""
     truth = read_table(
         truth_edges_path, format_from_extension(truth_edges_path), "truth edges", string_columns=("TF", "Gene")
     )
