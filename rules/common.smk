@@ -263,6 +263,14 @@ def ladder_outputs():
 PERTURBATION_DATA = "results/interventions/perturbation_data.npz"  # the user's, checked
 USER_PERTURBATIONS = not SYNTHETIC and bool(SETTINGS.data.files.interventions)
 INTERVENTIONS = SETTINGS.interventions
+# Interventional training data (lembas_core.data.perturbation_training): the synthetic cohort's, generated when
+# interventions.train_fraction / train_tfs ask for them; the user's perturbation data are always split (by their
+# design's split column or those settings; with neither, every TF is held out and the rows file is empty).
+SYNTHETIC_TRAINING = SYNTHETIC and INTERVENTIONS.training.enabled
+TRAINS_ON_PERTURBATIONS = SYNTHETIC_TRAINING or USER_PERTURBATIONS
+PERTURBATION_SPLIT = "results/interventions/split.tsv"
+TRAINING_ROWS = "results/interventions/training_rows.npz"
+SYNTHETIC_TRAINING_DATA = "results/interventions/training_data.npz"  # the generated samples, ingested
 OBSERVED_LEVEL = "observed"  # the one level of the user's perturbation data
 if SYNTHETIC:
     LEVELS = list(INTERVENTIONS.levels)
@@ -270,6 +278,16 @@ elif USER_PERTURBATIONS:
     LEVELS = [OBSERVED_LEVEL]
 else:
     LEVELS = []
+
+
+def training_rows_input():
+    """The `perturbation_rows` input of every training rule: the interventional training rows, when any."""
+    return {"perturbation_rows": TRAINING_ROWS} if TRAINS_ON_PERTURBATIONS else {}
+
+
+def split_input():
+    """The `split` input of the jobs that label or choose perturbations by training / held-out TF, when any."""
+    return {"split": PERTURBATION_SPLIT} if TRAINS_ON_PERTURBATIONS else {}
 
 
 def perturbation_file(level):

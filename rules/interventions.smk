@@ -29,6 +29,7 @@ rule intervention_design:
 
 rule intervention_truth:
     input:
+        **split_input(),
         dataset="results/dataset",
         design="results/interventions/design.tsv",
         state=f"{COHORT_DIR}/interventions/individuals.npz",
@@ -164,6 +165,7 @@ rule ingest_interventions:
 
 rule observed_interventions:
     input:
+        **split_input(),
         data=PERTURBATION_DATA,
         dataset="results/dataset",
         code=script_code("observed_interventions"),
@@ -180,3 +182,95 @@ rule observed_interventions:
         **job_resources("preprocess"),
     script:
         "../workflow_scripts/observed_interventions.py"
+
+
+# Interventional training data (interventions.train_*; lembas_core.data.perturbation_training): which perturbed
+# TFs the models train on, and the rows every training rule then adds to the training split.
+if SYNTHETIC_TRAINING:
+
+    rule synthetic_training_data:
+        input:
+            dataset="results/dataset",
+            cohort=synthetic_cohort_files()["summary"],
+            code=script_code("synthetic_training_data"),
+        output:
+            matrix=f"{COHORT_DIR}/interventions/training_perturbations.{SETTINGS.data.synthetic.file_format}",
+            design=f"{COHORT_DIR}/interventions/training_design.{SETTINGS.data.synthetic.file_format}",
+            split=PERTURBATION_SPLIT,
+        log:
+            "logs/interventions/synthetic_training_data.log",
+        benchmark:
+            "logs/benchmarks/interventions/synthetic_training_data.tsv"
+        conda:
+            "../envs/lembas.yaml"
+        threads: 1
+        resources:
+            **job_resources("intervention_design"),
+        params:
+            synthetic=asdict(SETTINGS.data.synthetic),
+            seed=SETTINGS.seed,
+            choice=asdict(INTERVENTIONS.choice),
+            training=asdict(INTERVENTIONS.training),
+        script:
+            "../workflow_scripts/synthetic_training_data.py"
+
+    # The generated samples go through the user's path: read and checked as perturbation data are.
+    use rule ingest_interventions as ingest_synthetic_training_data with:
+        input:
+            matrix=rules.synthetic_training_data.output.matrix,
+            design=rules.synthetic_training_data.output.design,
+            ingest="results/ingest",
+            code=script_code("ingest_interventions"),
+        output:
+            SYNTHETIC_TRAINING_DATA,
+        log:
+            "logs/interventions/ingest_synthetic_training_data.log",
+        benchmark:
+            "logs/benchmarks/interventions/ingest_synthetic_training_data.tsv"
+
+
+if USER_PERTURBATIONS:
+
+    rule split_perturbation_data:
+        input:
+            data=PERTURBATION_DATA,
+            code=script_code("split_perturbation_data"),
+        output:
+            PERTURBATION_SPLIT,
+        log:
+            "logs/interventions/split.log",
+        benchmark:
+            "logs/benchmarks/interventions/split.tsv"
+        conda:
+            "../envs/lembas.yaml"
+        threads: 1
+        resources:
+            **job_resources("preprocess"),
+        params:
+            training=asdict(INTERVENTIONS.training),
+            seed=INTERVENTIONS.choice.seed,
+        script:
+            "../workflow_scripts/split_perturbation_data.py"
+
+
+if TRAINS_ON_PERTURBATIONS:
+
+    rule perturbation_training_rows:
+        input:
+            data=SYNTHETIC_TRAINING_DATA if SYNTHETIC else PERTURBATION_DATA,
+            split=PERTURBATION_SPLIT,
+            dataset="results/dataset",
+            code=script_code("perturbation_training_rows"),
+        output:
+            TRAINING_ROWS,
+        log:
+            "logs/interventions/training_rows.log",
+        benchmark:
+            "logs/benchmarks/interventions/training_rows.tsv"
+        conda:
+            "../envs/lembas.yaml"
+        threads: 1
+        resources:
+            **job_resources("preprocess"),
+        script:
+            "../workflow_scripts/perturbation_training_rows.py"

@@ -3,6 +3,7 @@
 
 rule fit_linear:
     input:
+        **training_rows_input(),
         dataset="results/dataset",
         code=model_code("fit_linear"),
     output:

@@ -3,6 +3,7 @@
 
 rule train_rnn:
     input:
+        **training_rows_input(),
         dataset="results/dataset",
         code=script_code("train_rnn"),
     output:

@@ -3,6 +3,7 @@
 
 rule train_xgbrf_batch:
     input:
+        **training_rows_input(),
         dataset="results/dataset",
         code=script_code("train_xgbrf_batch"),
     output:

@@ -72,13 +72,16 @@ PERTURBATION_DESIGN = [
 ]
 
 
-def write_perturbation_data(directory: Path, design_rows: list[tuple[str, str]]) -> tuple[Path, Path]:
+def write_perturbation_data(
+    directory: Path, design_rows: list[tuple[str, ...]], columns: tuple[str, ...] = ("sample_id", "perturbed")
+) -> tuple[Path, Path]:
     """A perturbation matrix over the small cohort's TF and gene columns (samples P0-P5) and a design table
-    with `design_rows` (sample_id, perturbed); returns their paths."""
-    columns = ["TFA", "TFB", "TFC", "G1", "G2", "G3"]
+    with `design_rows` in design `columns` (sample_id, perturbed, optionally control, split); returns their
+    paths."""
+    genes = ["TFA", "TFB", "TFC", "G1", "G2", "G3"]
     samples = [f"P{i}" for i in range(6)]
     matrix, table = directory / "perturbations.tsv", directory / "design.tsv"
     directory.mkdir(parents=True, exist_ok=True)
-    write_matrix(matrix, _values(len(samples), len(columns), 5), samples, columns, "tsv")
-    write_table(table, pd.DataFrame(design_rows, columns=["sample_id", "perturbed"]), "tsv")
+    write_matrix(matrix, _values(len(samples), len(genes), 5), samples, genes, "tsv")
+    write_table(table, pd.DataFrame(design_rows, columns=list(columns)), "tsv")
     return matrix, table

@@ -13,7 +13,7 @@ from lembas_core.common.synthetic_spec import PRESETS
 from lembas_core.data.ingest import CohortFiles
 from lembas_core.steps.ingest import ingest
 from lembas_core.steps.preprocess import preprocess_cohort
-from lembas_core.synthetic.cohort import SyntheticCohort, generate_cohort
+from lembas_core.synthetic.cohort import SyntheticCohort, generate_cohort, write_cohort
 from workflow_helpers import snakemake
 
 
@@ -36,6 +36,17 @@ def small_dataset(small_cohort: CohortFiles, tmp_path: Path) -> Path:
     ingest({role: getattr(small_cohort, role) for role in COHORT_FILES}, "tsv", tmp_path / "ingest", INGEST)
     preprocess_cohort(tmp_path / "ingest", tmp_path / "dataset", DEFAULTS.preprocess, "default")
     return tmp_path / "dataset"
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset(tmp_path_factory) -> Path:
+    """The tiny preset's cohort, ingested and preprocessed (it has TF -> TF edges): the dataset store's folder.
+    Read it, never change it."""
+    work = tmp_path_factory.mktemp("tiny_dataset")
+    files = write_cohort(generate_cohort(PRESETS["tiny"]), work / "cohort", "tsv")
+    ingest({role: files[role] for role in COHORT_FILES}, "tsv", work / "ingest", DEFAULTS.data.ingest)
+    preprocess_cohort(work / "ingest", work / "dataset", DEFAULTS.preprocess, "default")
+    return work / "dataset"
 
 
 @pytest.fixture(scope="session")

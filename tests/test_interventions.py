@@ -180,16 +180,6 @@ def test_on_a_chain_a_regression_misses_the_indirect_effect_and_an_rnn_wired_lik
     assert negative[0, 1] < -0.05
 
 
-@pytest.fixture(scope="module")
-def tiny_dataset(tmp_path_factory) -> Path:
-    """The tiny preset's cohort, ingested and preprocessed (it has TF -> TF edges)."""
-    work = tmp_path_factory.mktemp("tiny_dataset")
-    files = write_cohort(generate_cohort(PRESETS["tiny"]), work / "cohort", "tsv")
-    ingest({role: files[role] for role in COHORT_FILES}, "tsv", work / "ingest", DEFAULTS.data.ingest)
-    preprocess_cohort(work / "ingest", work / "dataset", DEFAULTS.preprocess, "default")
-    return work / "dataset"
-
-
 def test_propagation_with_zero_steps_is_plain_prior_ridge_and_steady_is_the_limit(tiny_dataset):
     ds = load_dataset(tiny_dataset)
     x, y = np.asarray(ds.x["train"]), np.asarray(ds.y["train"])

@@ -8,4 +8,5 @@ with job(snakemake.log[0], snakemake.threads):
     kind = snakemake.params.kind
     settings = model_kind(kind).from_params(snakemake.params.settings)
     outputs = FitOutputs(**dict(snakemake.output.items()))
-    fit_linear(snakemake.wildcards.model, kind, settings, snakemake.input.dataset, outputs)
+    rows = snakemake.input.get("perturbation_rows") or None  # interventional training rows, when the run has them
+    fit_linear(snakemake.wildcards.model, kind, settings, snakemake.input.dataset, outputs, rows)

@@ -6,6 +6,6 @@ from lembas_core.steps.runtime import job
 
 with job(snakemake.log[0], snakemake.threads):
     p, i, name = snakemake.params, snakemake.input, snakemake.wildcards.level
-    inputs = TruthInputs(DesignOutputs(i.design, i.state), i.dataset)
+    inputs = TruthInputs(DesignOutputs(i.design, i.state), i.dataset, i.get("split") or None)
     level = from_mapping(InterventionLevel, p.level, f"interventions.levels.{name}")
     synthetic_truth(inputs, (name, level), snakemake.output[0])

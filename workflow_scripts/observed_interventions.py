@@ -4,4 +4,5 @@ from lembas_core.steps.intervention_truth import observed_truth
 from lembas_core.steps.runtime import job
 
 with job(snakemake.log[0], snakemake.threads):
-    observed_truth(snakemake.input.data, snakemake.input.dataset, snakemake.output[0])
+    i = snakemake.input
+    observed_truth(i.data, i.dataset, snakemake.output[0], i.get("split") or None)

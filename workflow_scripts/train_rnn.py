@@ -11,4 +11,5 @@ with job(snakemake.log[0], snakemake.threads):
     p = snakemake.params
     settings, execution = model_settings(p.kind, p.settings), execution_settings(p.kind, p.execution)
     outputs = RNNOutputs(**dict(snakemake.output.items()), checkpoint=p.checkpoint)
-    train_rnn(snakemake.wildcards.model, settings, execution, snakemake.input.dataset, outputs)
+    rows = snakemake.input.get("perturbation_rows") or None  # interventional training rows, when the run has them
+    train_rnn(snakemake.wildcards.model, settings, execution, snakemake.input.dataset, outputs, rows)

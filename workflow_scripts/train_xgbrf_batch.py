@@ -11,4 +11,6 @@ with job(snakemake.log[0], snakemake.threads):
     p = snakemake.params
     settings, execution = model_settings(p.kind, p.settings), execution_settings(p.kind, p.execution)
     batch = int(snakemake.wildcards.batch)
-    train_xgbrf_batch(snakemake.input.dataset, batch, settings, execution, snakemake.threads, snakemake.output[0])
+    rows = snakemake.input.get("perturbation_rows") or None  # interventional training rows, when the run has them
+    out = snakemake.output[0]
+    train_xgbrf_batch(snakemake.input.dataset, batch, settings, execution, snakemake.threads, out, rows)

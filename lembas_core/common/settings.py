@@ -294,10 +294,42 @@ class PerturbationChoice:
 
 
 @dataclass(frozen=True)
+class PerturbationTraining:
+    """Interventional training data (config `interventions.train_*`): which perturbed TFs the models also train
+    on (:mod:`lembas_core.data.perturbation_training`). None by default: the models see observational data only.
+
+    Of the TFs that can be perturbed (the synthetic cohort's eligible TFs; the TFs the user's perturbation data
+    perturb), a seeded `train_fraction` share, or the TFs named in `train_tfs`, are training TFs; the others
+    are held out. On the synthetic cohort the generator perturbs `train_individuals` training-split individuals
+    per training TF at each of `train_quantiles` (quantiles of the TF's detected training values).
+    """
+
+    train_fraction: float  # share of the perturbable TFs that are training TFs (0: none)
+    train_tfs: tuple[str, ...]  # or the training TFs by name
+    train_individuals: int  # synthetic cohort: training individuals perturbed per training TF and quantile
+    train_quantiles: tuple[float, ...]  # synthetic cohort: the training levels, as quantiles of detected values
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "train_tfs", tuple(str(tf) for tf in self.train_tfs or ()))
+        object.__setattr__(self, "train_quantiles", tuple(float(q) for q in self.train_quantiles))
+
+    @property
+    def named(self) -> bool:
+        """Whether the training TFs are named (train_tfs) rather than drawn (train_fraction)."""
+        return bool(self.train_tfs)
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the settings ask for training TFs at all."""
+        return self.train_fraction > 0 or self.named
+
+
+@dataclass(frozen=True)
 class InterventionSettings:
     """The interventional test (config `interventions`): which TFs, individuals and levels, and the scoring."""
 
     choice: PerturbationChoice = field(metadata=FLAT)
+    training: PerturbationTraining = field(metadata=FLAT)
     levels: dict[str, InterventionLevel]  # a level set to None in the config is switched off
     top_genes: int  # genes with the largest true |effect| for the top-k MSE and sign agreement
 

@@ -1,6 +1,8 @@
 """The user's perturbation data: an expression matrix (`data.files.interventions`, samples x genes in the
 validation cohort's format and scale) and its design table (`data.files.intervention_design`: columns
-`sample_id` and `perturbed`, the perturbed TF or ``control``).
+`sample_id` and `perturbed`, the perturbed TF or ``control``; optional `control`, a perturbed sample's paired
+control sample (the same individual or culture unperturbed), and `split`, ``train`` or ``held_out`` per
+perturbed sample: whether the models train on it, :mod:`lembas_core.data.perturbation_training`).
 
 Read and checked right after ingest, before any model trains: every design row names a sample of the
 matrix, every sample of the matrix has exactly one design row, a perturbed gene is a TF input of the
@@ -9,10 +11,12 @@ one sample is a control; each failure names the file, the line and a fix. Once t
 become a :class:`lembas_core.io.interventions.PerturbationSet` with PEREGGRN's conventions (Kernfeld et al.,
 *Genome Biol* 2025): one perturbation per perturbed TF; the observed effect is the mean of its samples
 minus the mean of the controls; regime A's input is the controls' mean TF vector with the perturbed TF set
-to the sample's measured value; a perturbation is in range when all its samples' values lie within the TF's
-training range. A TF input the matrix lacks is held at its training mean in every input (it then cancels
-from every forecast effect); a target it lacks is not scored; a perturbed TF that preprocessing removed from
-the inputs is left out, with a warning.
+to the sample's measured value (with a design that pairs samples with controls: the paired control's TF
+vector, and the effect is the mean of sample minus paired control); a perturbation is in range when all its
+samples' values lie within the TF's training range. A TF input the matrix lacks is held at its training mean
+in every input (it then cancels from every forecast effect); a target it lacks is not scored; a perturbed TF
+that preprocessing removed from the inputs is left out, with a warning. The same inputs are the models'
+training rows for the perturbed samples they train on (:mod:`lembas_core.data.perturbation_training`).
 """
 
 from __future__ import annotations
@@ -27,26 +31,32 @@ import numpy as np
 from lembas_core.data.ingest import table_format
 from lembas_core.data.scale import apply_transform, check_log_scale, check_validation_scale
 from lembas_core.io.errors import InputDataError, preview
-from lembas_core.io.interventions import PerturbationSet, detected_range
+from lembas_core.io.interventions import CONTROL, PerturbationSet, detected_range
 from lembas_core.io.npz import load_arrays, save_arrays
 from lembas_core.io.tables import LabeledMatrix, read_matrix, read_table
 
 LOG = logging.getLogger("lembas_core.data.interventions")
-CONTROL = "control"
 DESIGN_TABLE_COLUMNS = ("sample_id", "perturbed")
+OPTIONAL_DESIGN_COLUMNS = ("control", "split")  # a perturbed sample's paired control; train | held_out
+SPLITS = ("train", "held_out")
 MATRIX_LABEL = "perturbation data"
 DESIGN_LABEL = "intervention design"
 
 
 @dataclass
 class PerturbationData:
-    """The checked perturbation data: `matrix` (samples x genes) and each sample's perturbed TF or CONTROL."""
+    """The checked perturbation data: `matrix` (samples x genes), each sample's perturbed TF or CONTROL, and
+    from the design's optional columns each sample's paired control sample (`control_of`, '' for none) and
+    split (`split`: ``train``, ``held_out`` or '' for a control); None where the design has no such column."""
 
     matrix: LabeledMatrix
     perturbed: list[str]
+    control_of: list[str] | None = None
+    split: list[str] | None = None
 
     def save(self, path: str | Path) -> None:
         """Write as `.npz` (no pickles), atomically."""
+        optional = {name: np.asarray(getattr(self, name), dtype=str) for name in ("control_of", "split")}
         save_arrays(
             path,
             values=self.matrix.values,
@@ -54,6 +64,7 @@ class PerturbationData:
             columns=np.asarray(self.matrix.columns, dtype=str),
             perturbed=np.asarray(self.perturbed, dtype=str),
             path=np.asarray(self.matrix.path),
+            **{name: values for name, values in optional.items() if getattr(self, name) is not None},
         )
 
     @classmethod
@@ -61,12 +72,25 @@ class PerturbationData:
         """Read a file written by :meth:`save`; a damaged file raises InputDataError."""
         data = load_arrays(path, ("values", "rows", "columns", "perturbed", "path"), what="perturbation data file")
         matrix = LabeledMatrix(data["values"], data["rows"].tolist(), data["columns"].tolist(), str(data["path"]))
-        return cls(matrix, data["perturbed"].tolist())
+        optional = {name: data[name].tolist() if name in data else None for name in ("control_of", "split")}
+        return cls(matrix, data["perturbed"].tolist(), **optional)
+
+    def is_control(self) -> np.ndarray:
+        """(samples,) bool: the control samples."""
+        return np.array([label == CONTROL for label in self.perturbed], dtype=bool)
+
+    def paired_control(self) -> np.ndarray | None:
+        """(samples,) int: each sample's paired control row (-1 for a control), or None when unpaired."""
+        if self.control_of is None:
+            return None
+        row = {sample: i for i, sample in enumerate(self.matrix.rows)}
+        return np.array([row[c] if c else -1 for c in self.control_of], dtype=np.int64)
 
 
-def _design(path: str | Path, fmt: str) -> tuple[list[str], list[str]]:
-    """(sample IDs, perturbed) of the design table, with a clear error when a column is missing."""
-    table = read_table(path, fmt, DESIGN_LABEL, string_columns=DESIGN_TABLE_COLUMNS)
+def _design(path: str | Path, fmt: str) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """(sample IDs, perturbed, {optional column: values} for those present) of the design table, with a
+    clear error when a required column is missing."""
+    table = read_table(path, fmt, DESIGN_LABEL, string_columns=DESIGN_TABLE_COLUMNS + OPTIONAL_DESIGN_COLUMNS)
     by_name = {str(c).casefold(): c for c in table.columns}
     missing = [c for c in DESIGN_TABLE_COLUMNS if c not in by_name]
     if missing:
@@ -77,7 +101,61 @@ def _design(path: str | Path, fmt: str) -> tuple[list[str], list[str]]:
             "(the perturbed TF, or control)",
             where="header, line 1",
         )
-    return [str(v) for v in table[by_name["sample_id"]]], [str(v).strip() for v in table[by_name["perturbed"]]]
+    optional = {
+        name: [
+            "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip() for v in table[by_name[name]]
+        ]
+        for name in OPTIONAL_DESIGN_COLUMNS
+        if name in by_name
+    }
+    return (
+        [str(v) for v in table[by_name["sample_id"]]],
+        [str(v).strip() for v in table[by_name["perturbed"]]],
+        optional,
+    )
+
+
+def _check_pairs(paths: tuple[str | Path, str | Path], labels: dict[str, str], control_of: dict[str, str]) -> None:
+    """Every perturbed sample of the design's `control` column names a control sample of the matrix."""
+    for i, (sample, pair) in enumerate(control_of.items()):
+        if labels[sample] == CONTROL or not pair:
+            continue
+        if labels.get(pair) != CONTROL:
+            what = "is not a sample of the matrix" if pair not in labels else f"is not a control (it is {labels[pair]})"
+            raise InputDataError(
+                paths[1],
+                f"the paired control {pair!r} of sample {sample!r} {what}",
+                "name in the control column a sample marked control (the same individual unperturbed), or leave "
+                "the cell empty to compare the sample with the mean of the controls",
+                where=f"line {i + 2}",
+            )
+
+
+def _check_split(paths: tuple[str | Path, str | Path], labels: dict[str, str], split: dict[str, str]) -> None:
+    """The design's `split` column: train or held_out on every perturbed sample, one set per TF."""
+    sets: dict[str, dict[str, int]] = {}
+    for i, (sample, value) in enumerate(split.items()):
+        if labels[sample] == CONTROL:
+            continue
+        if value not in SPLITS:
+            raise InputDataError(
+                paths[1],
+                f"split {value!r} of sample {sample!r} is neither train nor held_out",
+                "write train (the models train on this perturbed sample) or held_out (scored as unseen) in the "
+                "split column of every perturbed sample",
+                where=f"line {i + 2}",
+            )
+        sets.setdefault(labels[sample], {}).setdefault(value, i + 2)
+    both = {tf: lines for tf, lines in sets.items() if len(lines) == 2}
+    if both:
+        tf, lines = next(iter(both.items()))
+        raise InputDataError(
+            paths[1],
+            f"{len(both)} perturbed TF(s) are in both the training and the held-out set ({preview(sorted(both))}; "
+            f"{tf}: train on line {lines['train']}, held_out on line {lines['held_out']})",
+            "give all samples of one TF the same split: a held-out TF must be one the models never saw perturbed",
+            where=f"line {max(lines.values())}",
+        )
 
 
 def read_perturbation_data(
@@ -91,7 +169,7 @@ def read_perturbation_data(
     matrix = read_matrix(paths[0], formats[0], MATRIX_LABEL)
     apply_transform(matrix, "validation", MATRIX_LABEL, transforms)
     check_log_scale(matrix, "validation", MATRIX_LABEL, transforms)
-    samples, perturbed = _design(paths[1], formats[1])
+    samples, perturbed, optional = _design(paths[1], formats[1])
     row_of = {sample: i for i, sample in enumerate(matrix.rows)}
     seen: dict[str, int] = {}
     for i, (sample, gene) in enumerate(zip(samples, perturbed)):
@@ -135,6 +213,12 @@ def read_perturbation_data(
         )
     design = dict(zip(samples, perturbed))
     labels = [CONTROL if design[s].casefold() == CONTROL else design[s] for s in matrix.rows]
+    label_of = dict(zip(matrix.rows, labels))
+    by_sample = {name: dict(zip(samples, values)) for name, values in optional.items()}
+    if "control" in by_sample:
+        _check_pairs(paths, label_of, by_sample["control"])
+    if "split" in by_sample:
+        _check_split(paths, label_of, by_sample["split"])
     if CONTROL not in labels:
         raise InputDataError(
             paths[1],
@@ -144,7 +228,12 @@ def read_perturbation_data(
     n_tfs = len(set(labels) - {CONTROL})
     LOG.info("%s %s: %d samples (%d controls), %d TFs perturbed", MATRIX_LABEL, paths[0], len(labels),
              labels.count(CONTROL), n_tfs)  # fmt: skip
-    return PerturbationData(matrix, labels)
+    extra = {
+        f"{name}_of" if name == "control" else name: [by_sample[name][s] for s in matrix.rows] for name in by_sample
+    }
+    if "split" in extra:
+        extra["split"] = ["" if label == CONTROL else value for label, value in zip(labels, extra["split"])]
+    return PerturbationData(matrix, labels, **extra)
 
 
 def check_control_scale(data: PerturbationData, training: list[LabeledMatrix], transforms: Mapping[str, str]) -> dict:
@@ -165,22 +254,54 @@ def _columns(matrix: LabeledMatrix, names: list[str]) -> tuple[np.ndarray, np.nd
     return index, index >= 0
 
 
-def observed_perturbations(
-    data: PerturbationData, names: tuple[list[str], list[str]], x_train: np.ndarray
-) -> PerturbationSet:
-    """The PerturbationSet (level ``observed``) of `data` for a dataset with `names` = (features, targets) and
-    training inputs `x_train` (samples x features)."""
+@dataclass(frozen=True)
+class AlignedPerturbations:
+    """Perturbation data on a dataset's inputs and targets: `x` (samples x features; an input the matrix
+    lacks at its training mean), `y` (samples x targets; NaN where the matrix lacks the target), and per
+    sample its control row into `x_control` / `y_control` (-1 for a control sample): its paired control, or
+    the one row holding the controls' mean when the design pairs none."""
+
+    x: np.ndarray
+    y: np.ndarray
+    x_control: np.ndarray
+    y_control: np.ndarray
+    control: np.ndarray
+
+
+def aligned(data: PerturbationData, names: tuple[list[str], list[str]], x_train: np.ndarray) -> AlignedPerturbations:
+    """`data` on the inputs and targets `names` = (features, targets) of a dataset with training inputs
+    `x_train` (samples x features)."""
     features, targets = names
     values = np.asarray(data.matrix.values, dtype=np.float64)
-    labels = np.asarray(data.perturbed, dtype=object)
-    control = labels == CONTROL
     f_index, f_present = _columns(data.matrix, features)
     t_index, t_present = _columns(data.matrix, targets)
     train_mean = np.asarray(x_train, dtype=np.float64).mean(axis=0)
-    x_all = np.where(f_present[None, :], values[:, np.maximum(f_index, 0)], train_mean[None, :])
-    y_all = np.where(t_present[None, :], values[:, np.maximum(t_index, 0)], np.nan)
+    x = np.where(f_present[None, :], values[:, np.maximum(f_index, 0)], train_mean[None, :])
+    y = np.where(t_present[None, :], values[:, np.maximum(t_index, 0)], np.nan)
+    is_control = data.is_control()
+    pairs = data.paired_control()
+    if pairs is None or (pairs[~is_control] < 0).any():
+        control = np.where(is_control, -1, 0)
+        return AlignedPerturbations(x, y, x[is_control].mean(axis=0, keepdims=True),
+                                    y[is_control].mean(axis=0, keepdims=True), control)  # fmt: skip
+    rows = np.flatnonzero(is_control)
+    position = np.full(len(is_control), -1, dtype=np.int64)
+    position[rows] = np.arange(rows.size)
+    return AlignedPerturbations(x, y, x[rows], y[rows], np.where(is_control, -1, position[np.maximum(pairs, 0)]))
+
+
+def observed_perturbations(
+    data: PerturbationData, names: tuple[list[str], list[str]], x_train: np.ndarray, held_out: set[str] | None = None
+) -> PerturbationSet:
+    """The PerturbationSet (level ``observed``) of `data` for a dataset with `names` = (features, targets) and
+    training inputs `x_train` (samples x features); only the TFs of `held_out` when given (the others are
+    the models' training perturbations: :mod:`lembas_core.data.perturbation_training`), every one unseen."""
+    features, targets = names
+    found = aligned(data, names, x_train)
+    labels = np.asarray(data.perturbed, dtype=object)
+    control = labels == CONTROL
     column = {f: j for j, f in enumerate(features)}
-    perturbed = sorted(set(labels[~control]))
+    perturbed = sorted(set(labels[~control]) & (held_out if held_out is not None else set(labels[~control])))
     tfs = [tf for tf in perturbed if tf in column]
     if len(tfs) < len(perturbed):
         LOG.warning(
@@ -189,14 +310,17 @@ def observed_perturbations(
             sorted(set(perturbed) - set(tfs)),
         )
     rows = [np.flatnonzero(labels == tf) for tf in tfs]
-    value = np.concatenate([x_all[r, column[tf]] for tf, r in zip(tfs, rows)]) if tfs else np.zeros(0)
+    value = np.concatenate([found.x[r, column[tf]] for tf, r in zip(tfs, rows)]) if tfs else np.zeros(0)
     low, high = detected_range(x_train)  # a dropout zero is no level a TF took: measured 0 is off, not in range
-    in_range = [bool(((x_all[r, column[tf]] >= low[column[tf]]) & (x_all[r, column[tf]] <= high[column[tf]])).all())
+    in_range = [bool(((found.x[r, column[tf]] >= low[column[tf]]) & (found.x[r, column[tf]] <= high[column[tf]])).all())
                 for tf, r in zip(tfs, rows)]  # fmt: skip
-    control_mean = y_all[control].mean(axis=0)
-    absent = len(targets) - int(t_present.sum())
+    absent = int(np.isnan(found.y_control[0]).sum()) if found.y_control.size else 0
     if absent:
         LOG.warning("%d of %d targets are not in the perturbation matrix: not scored", absent, len(targets))
+    row_control = np.concatenate([found.control[r] for r in rows] or [[]]).astype(np.int64)
+    one = found.y_control.shape[0] == 1  # unpaired: every sample against the controls' mean
+    effect = [found.y[r].mean(axis=0) - (found.y_control[0] if one else found.y_control[found.control[r]].mean(axis=0))
+              for r in rows]  # fmt: skip
     return PerturbationSet(
         level="observed",
         in_range=np.array(in_range, dtype=bool),
@@ -204,10 +328,11 @@ def observed_perturbations(
         targets=list(targets),
         tfs=tfs,
         perturbation=np.concatenate([np.full(r.size, p) for p, r in enumerate(rows)] or [[]]).astype(np.int64),
-        control=np.zeros(sum(r.size for r in rows), dtype=np.int64),
+        control=row_control,
         value=value.astype(np.float32),
-        x_control=x_all[control].mean(axis=0, keepdims=True).astype(np.float32),
+        x_control=found.x_control.astype(np.float32),
         x_oracle=None,
-        effect=np.array([y_all[r].mean(axis=0) - control_mean for r in rows]).reshape(len(tfs), len(targets)),
+        effect=np.array(effect).reshape(len(tfs), len(targets)),
         hops=None,
+        seen=None,
     )

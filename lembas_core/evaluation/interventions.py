@@ -13,7 +13,9 @@ experiment measures against its controls), over the scored targets (never the pe
 
 Gene sets (column `genes`): ``all`` scored targets (AUROC: descendants at any number of hops against the
 non-descendants); ``1-hop`` and ``2-hop`` descendants only (their AUROC against the non-descendants).
-Deeper descendants (a synthetic cohort with `tf_steps` > 1 or feedback) count in ``all`` only. Summaries
+Deeper descendants (a synthetic cohort with `tf_steps` > 1 or feedback) count in ``all`` only. Perturbed
+TFs are ``seen`` (the models trained on perturbations of them, at other levels or in other individuals) or
+``unseen`` (every TF when the models trained on observational data only), summarised apart. Summaries
 average first over a TF's levels within a range (in / out of range) and then over TFs, with a t-interval
 over TFs (perturbations of one TF share its biology and are not independent); paired comparisons use the
 per-TF differences the same way.
@@ -34,11 +36,12 @@ NO_CHANGE = "no_change"  # the baseline that forecasts no effect at all
 METRICS = ("pearson_delta", "top_mse", "top_sign", "descendant_auroc")
 HIGHER_IS_BETTER = {"pearson_delta": True, "top_mse": False, "top_sign": True, "descendant_auroc": True}
 GENE_SETS = {"all": (1, None), "1-hop": (1, 1), "2-hop": (2, 2)}  # hops from .. to (None: no limit)
-ROW_COLUMNS = ["model", "regime", "level", "in_range", "tf", "genes", "n_genes", *METRICS]
-SUMMARY_COLUMNS = ["model", "regime", "range", "genes", "metric", "n_tfs", "mean", "lo", "hi"]
+ROW_COLUMNS = ["model", "regime", "level", "in_range", "perturbed", "tf", "genes", "n_genes", *METRICS]
+SUMMARY_COLUMNS = ["model", "regime", "range", "perturbed", "genes", "metric", "n_tfs", "mean", "lo", "hi"]
 PAIRED_COLUMNS = [
     "regime",
     "range",
+    "perturbed",
     "genes",
     "metric",
     "model_a",
@@ -145,12 +148,14 @@ def score_forecast(
 ) -> pd.DataFrame:
     """ROW_COLUMNS rows of a forecast: `predicted` (P, T) mean effects; `labels` = (model, regime)."""
     rows = []
+    seen = perturbations.seen_labels()
     for p, tf in enumerate(perturbations.tfs):
         hops = None if perturbations.hops is None else perturbations.hops[p]
         scored = perturbations.scored(p)
         for row in perturbation_scores(predicted[p], perturbations.effect[p], hops, scored, top_genes):
             rows.append({"model": labels[0], "regime": labels[1], "level": perturbations.level,
-                         "in_range": bool(perturbations.in_range[p]), "tf": tf, **row})  # fmt: skip
+                         "in_range": bool(perturbations.in_range[p]), "perturbed": seen[p], "tf": tf,
+                         **row})  # fmt: skip
     return pd.DataFrame(rows, columns=ROW_COLUMNS)
 
 
@@ -169,19 +174,20 @@ def t_interval(values: np.ndarray) -> tuple[float, float, float]:
 
 
 def per_tf(rows: pd.DataFrame) -> pd.DataFrame:
-    """Long table (model, regime, range, genes, metric, tf, value): each TF's metric averaged over its
-    levels within a range (``in`` / ``out``)."""
+    """Long table (model, regime, range, perturbed, genes, metric, tf, value): each TF's metric averaged over
+    its levels within a range (``in`` / ``out``); `perturbed` says whether the models trained on perturbations
+    of the TF (``seen``) or not (``unseen``)."""
     long = rows.assign(range=np.where(rows["in_range"], "in", "out")).melt(
-        id_vars=["model", "regime", "range", "genes", "tf"], value_vars=list(METRICS), var_name="metric"
+        id_vars=["model", "regime", "range", "perturbed", "genes", "tf"], value_vars=list(METRICS), var_name="metric"
     )
-    keys = ["model", "regime", "range", "genes", "metric", "tf"]
+    keys = ["model", "regime", "range", "perturbed", "genes", "metric", "tf"]
     return long.groupby(keys, sort=False)["value"].mean().reset_index()
 
 
 def summarize(rows: pd.DataFrame) -> pd.DataFrame:
-    """SUMMARY_COLUMNS: per (model, regime, range, genes, metric) the mean over TFs and its interval."""
+    """SUMMARY_COLUMNS: per (model, regime, range, perturbed, genes, metric) the mean over TFs and its interval."""
     out = []
-    for key, group in per_tf(rows).groupby(["model", "regime", "range", "genes", "metric"], sort=False):
+    for key, group in per_tf(rows).groupby(["model", "regime", "range", "perturbed", "genes", "metric"], sort=False):
         values = group["value"].to_numpy(dtype=np.float64)
         mean, lo, hi = t_interval(values)
         out.append((*key, int(np.isfinite(values).sum()), mean, lo, hi))
@@ -189,21 +195,21 @@ def summarize(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def paired(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
-    """PAIRED_COLUMNS: for each (model_a, model_b) of `pairs` and each regime, range, gene set and metric
-    both have, the mean over TFs of a - b with its t-interval and the verdict
+    """PAIRED_COLUMNS: for each (model_a, model_b) of `pairs` and each regime, range, seen/unseen set, gene set
+    and metric both have, the mean over TFs of a - b with its t-interval and the verdict
     (:func:`lembas_core.evaluation.verdicts.verdict_of`, read in the metric's direction: a lower top_mse is
     better; it cannot tell where the t-interval's false-verdict rate at this many TFs exceeds 5% or was not
     measured: :func:`lembas_core.evaluation.calibration.calibration_at`)."""
-    table = per_tf(rows).set_index(["regime", "range", "genes", "metric", "tf", "model"])["value"]
+    table = per_tf(rows).set_index(["regime", "range", "perturbed", "genes", "metric", "tf", "model"])["value"]
     out = []
     for a, b in pairs:
         if a not in set(rows["model"]) or b not in set(rows["model"]):
             continue
         joined = pd.concat({"a": table.xs(a, level="model"), "b": table.xs(b, level="model")}, axis=1, join="inner")
-        for key, group in joined.groupby(level=["regime", "range", "genes", "metric"], sort=False):
+        for key, group in joined.groupby(level=["regime", "range", "perturbed", "genes", "metric"], sort=False):
             diff = (group["a"] - group["b"]).to_numpy(dtype=np.float64)
             mean, lo, hi = t_interval(diff)
             measured = calibration_at(INTERVENTIONS, "t", int(np.isfinite(diff).sum()))
-            verdict = verdict_of(lo, hi, HIGHER_IS_BETTER[key[3]], measured is not None and measured.can_tell)
+            verdict = verdict_of(lo, hi, HIGHER_IS_BETTER[key[-1]], measured is not None and measured.can_tell)
             out.append((*key, a, b, int(np.isfinite(diff).sum()), mean, lo, hi, verdict))
     return pd.DataFrame(out, columns=PAIRED_COLUMNS)

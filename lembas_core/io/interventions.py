@@ -17,9 +17,10 @@ from lembas_core.io.npz import load_arrays, save_arrays
 
 NAME_FIELDS = ("level", "features", "targets", "tfs")  # stored as unicode arrays
 NOT_SCORED = -1  # hops value of the perturbed TF's own target column: never scored
-OPTIONAL_FIELDS = ("x_oracle", "hops")  # None (left out of the file) when there is no oracle or true network
+OPTIONAL_FIELDS = ("x_oracle", "hops", "seen")  # None (left out of the file): no oracle, true network, training TFs
 
 
+CONTROL = "control"  # the design-table label of an unperturbed sample
 DETECTION_FLOOR = 0.0  # log10(TPM + 1) of an undetected transcript (a dropout): the TF "off"
 
 
@@ -76,6 +77,9 @@ class PerturbationSet:
         default single TF -> TF step, up to its tf_steps + 1, or more with feedback), 0 for the others,
         NOT_SCORED for the perturbed TF's own target column; None without a true network (the user's data:
         there the own column is dropped by `scored`).
+    seen : (P,) bool or None
+        Whether the models trained on perturbations of each TF (at other levels or in other individuals);
+        None when they trained on none (every TF unseen).
     """
 
     level: str
@@ -90,6 +94,7 @@ class PerturbationSet:
     x_oracle: np.ndarray | None
     effect: np.ndarray
     hops: np.ndarray | None
+    seen: np.ndarray | None = None
 
     def x_regime_a(self) -> np.ndarray:
         """(N, F) regime A inputs: each row's control inputs with only the perturbed TF set to its value."""
@@ -134,7 +139,13 @@ class PerturbationSet:
             x_oracle=arrays.get("x_oracle"),
             effect=arrays["effect"],
             hops=arrays.get("hops"),
+            seen=arrays["seen"].astype(bool) if "seen" in arrays else None,
         )
+
+    def seen_labels(self) -> list[str]:
+        """(P,) ``seen`` or ``unseen`` per perturbation: whether the models trained on perturbations of its TF."""
+        seen = self.seen if self.seen is not None else np.zeros(len(self.tfs), dtype=bool)
+        return ["seen" if s else "unseen" for s in seen]
 
 
 def save_effects(path: str | Path, effects: dict[str, np.ndarray]) -> None:

@@ -253,7 +253,7 @@ def warnings(inputs: VerdictInputs) -> list[str]:
     return out
 
 
-INTERVENTION_SETTING = {"regime": "A", "range": "in", "genes": "all", "metric": "pearson_delta"}
+INTERVENTION_SETTING = {"regime": "A", "range": "in", "perturbed": "unseen", "genes": "all", "metric": "pearson_delta"}
 
 
 def _headline(table: pd.DataFrame) -> pd.DataFrame:
@@ -279,9 +279,11 @@ def intervention_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], netw
     if forecasters.empty:
         return []
     top = forecasters.iloc[0]
+    trained = (inputs.interventions["perturbed"] == "seen").any()
+    tfs = f"{int(top.n_tfs)} TFs the models never saw perturbed" if trained else f"{int(top.n_tfs)} TFs"
     text = (
         f"Interventions, scored against {inputs.interventions_source} (regime A: observed TFs with only the "
-        f"perturbed one changed; levels within the training range; {int(top.n_tfs)} TFs): {top.model} forecasts "
+        f"perturbed one changed; levels within the training range; {tfs}): {top.model} forecasts "
         f"best by Pearson delta, {top['mean']:.3f} {_interval(top.lo, top.hi)}"
     )
     found = _intervention_difference(inputs.interventions_paired, top.model, NO_CHANGE)

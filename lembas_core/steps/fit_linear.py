@@ -8,6 +8,7 @@ from typing import Any
 
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.network_controls import network_for, write_network
+from lembas_core.data.perturbation_training import training_data
 from lembas_core.models.base import Model, implementation, model_kind
 
 
@@ -20,8 +21,17 @@ class FitOutputs:
     network: str | Path | None = None
 
 
-def fit_linear(name: str, kind: str, settings: Any, dataset_dir: str | Path, outputs: FitOutputs) -> Model:
-    """Fit model `name` of `kind` with its typed `settings` on the training split; save it and its fit report.
+def fit_linear(
+    name: str,
+    kind: str,
+    settings: Any,
+    dataset_dir: str | Path,
+    outputs: FitOutputs,
+    perturbation_rows: str | Path | None = None,
+) -> Model:
+    """Fit model `name` of `kind` with its typed `settings` on the training split (and the interventional
+    training rows `perturbation_rows`, :func:`lembas_core.data.perturbation_training.training_data`); save it
+    and its fit report.
 
     Kinds that use the network (prior_ridge) get the network of `settings.network` (the prior or a
     seeded control, :mod:`lembas_core.data.network_controls`), written to `outputs.network`.
@@ -29,14 +39,15 @@ def fit_linear(name: str, kind: str, settings: Any, dataset_dir: str | Path, out
     module = implementation(kind)
     fit = getattr(module, model_kind(kind).fit)
     ds = load_dataset(dataset_dir)
+    x, y = training_data(ds, perturbation_rows)
     network_report = None
     if model_kind(kind).uses_network:
         network, network_report = network_for(dataset_dir, settings.network, settings.network_seed)
         if outputs.network:
             write_network(network, outputs.network)
-        model = fit(ds.x["train"], ds.y["train"], ds.features, ds.targets, settings, network=network)
+        model = fit(x, y, ds.features, ds.targets, settings, network=network)
     else:
-        model = fit(ds.x["train"], ds.y["train"], ds.features, ds.targets, settings)
+        model = fit(x, y, ds.features, ds.targets, settings)
     model.save(outputs.model)
     module.fit_report(model, name, network_report).write(outputs.report)
     return model

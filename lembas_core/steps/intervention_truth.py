@@ -19,6 +19,7 @@ from lembas_core.data.interventions import (
     observed_perturbations,
     read_perturbation_data,
 )
+from lembas_core.data.perturbation_training import training_tfs
 from lembas_core.data.scale import transforms_by_role
 from lembas_core.io.atomic import write_tsv
 from lembas_core.io.interventions import PerturbationSet
@@ -99,12 +100,20 @@ def ingest_perturbations(
     return data
 
 
-def observed_truth(data_file: str | Path, dataset_dir: str | Path, out: str | Path) -> PerturbationSet:
+def observed_truth(
+    data_file: str | Path, dataset_dir: str | Path, out: str | Path, split_file: str | Path | None = None
+) -> PerturbationSet:
     """The PerturbationSet (level ``observed``) of the ingested perturbation data for the dataset's inputs and
-    targets; saved to `out`."""
+    targets, on the held-out TFs of `split_file` when given (the models train on the others); saved to `out`."""
     ds = load_dataset(dataset_dir)
+    held_out = None
+    if split_file:
+        split = pd.read_csv(split_file, sep="\t", dtype={"tf": str})
+        held_out = set(split.loc[split["split"] == "held_out", "tf"])
+        LOG.info("%d perturbed TFs are training TFs: scored are the %d held out", len(split) - len(held_out),
+                 len(held_out))  # fmt: skip
     found = observed_perturbations(
-        PerturbationData.load(data_file), (ds.features, ds.targets), np.asarray(ds.x["train"])
+        PerturbationData.load(data_file), (ds.features, ds.targets), np.asarray(ds.x["train"]), held_out
     )
     LOG.info("perturbation data: %d TFs perturbed in %d samples", len(found.tfs), found.perturbation.size)
     found.save(out)
@@ -113,10 +122,12 @@ def observed_truth(data_file: str | Path, dataset_dir: str | Path, out: str | Pa
 
 @dataclass(frozen=True)
 class TruthInputs:
-    """What one level's truth job reads: the design's outputs and the dataset store."""
+    """What one level's truth job reads: the design's outputs, the dataset store and, when the models train on
+    perturbations, the split of the TFs (:mod:`lembas_core.data.perturbation_training`)."""
 
     design: DesignOutputs
     dataset: str | Path
+    split: str | Path | None = None
 
 
 def synthetic_truth(inputs: TruthInputs, level: tuple[str, InterventionLevel], out: str | Path) -> PerturbationSet:
@@ -131,6 +142,9 @@ def synthetic_truth(inputs: TruthInputs, level: tuple[str, InterventionLevel], o
     column = {name: j for j, name in enumerate(ds.features)}
     perturbed = {tf: (float(values[column[tf]]), bool(in_range[column[tf]])) for tf in tfs}
     found = perturbation_truth(counterfactuals, x_control, (ds.features, ds.targets), perturbed, level[0])
+    if inputs.split:
+        training = training_tfs(pd.read_csv(inputs.split, sep="\t", dtype={"tf": str}))
+        found.seen = np.array([tf in training for tf in found.tfs], dtype=bool)
     LOG.info(
         "level %s: %d TFs (%d within their training range) x %d individuals; mean |true effect| %.4g, largest %.4g",
         level[0],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ import numpy as np
 
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.network_controls import network_for, write_network
+from lembas_core.data.perturbation_training import training_data
 from lembas_core.models.fit_report import FitReport
 from lembas_core.models.rnn.device import resolve_device
 from lembas_core.models.rnn.io import graph_from_dataset, import_upstream_checkpoint, save_rnn
@@ -33,9 +35,15 @@ class RNNOutputs:
 
 
 def train_rnn(
-    name: str, settings: RNNSettings, execution: RNNExecution, dataset_dir: str | Path, outputs: RNNOutputs
+    name: str,
+    settings: RNNSettings,
+    execution: RNNExecution,
+    dataset_dir: str | Path,
+    outputs: RNNOutputs,
+    perturbation_rows: str | Path | None = None,
 ) -> LembasRNN:
-    """Train model `name` with `settings` (or import `settings.import_checkpoint`); save it and its history.
+    """Train model `name` with `settings` (or import `settings.import_checkpoint`) on the training split and
+    the interventional training rows `perturbation_rows` (when given); save it and its history.
 
     The network is the dataset's prior or the control `settings.network` derived from it
     (:mod:`lembas_core.data.network_controls`); it is written to `outputs.network`. The checkpoint is
@@ -66,9 +74,13 @@ def train_rnn(
         LOG.info("imported upstream checkpoint %s instead of training", settings.import_checkpoint)
     else:
         model = LembasRNN(graph, settings.architecture, seed=settings.training.seed).to_device(device)
-        fingerprint = config_fingerprint(asdict(settings), ds.report, {"features": features, "targets": targets})
+        x, y = training_data(ds, perturbation_rows)
+        parts = [asdict(settings), ds.report, {"features": features, "targets": targets}]
+        if perturbation_rows:  # a checkpoint resumes only on the same interventional training rows
+            parts.append({"perturbation_rows": hashlib.sha256(Path(perturbation_rows).read_bytes()).hexdigest()})
+        fingerprint = config_fingerprint(*parts)
         checkpointing = Checkpointing(checkpoint, execution.checkpoint_every, fingerprint) if checkpoint else None
-        outcome = train(model, ds.x["train"], ds.y["train"], settings.training, checkpointing)
+        outcome = train(model, x, y, settings.training, checkpointing)
         history = outcome.history
         on = (
             ""

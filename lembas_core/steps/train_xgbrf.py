@@ -9,6 +9,7 @@ import numpy as np
 
 from lembas_core.common.layout import batch_ranges
 from lembas_core.data.dataset import load_dataset
+from lembas_core.data.perturbation_training import training_data
 from lembas_core.models.fit_report import FitReport
 from lembas_core.models.settings import XGBRF_DEFAULT_TREES, XGBRFExecution, XGBRFSettings
 from lembas_core.models.xgbrf import resolve_device, save_batch, train_batch, write_index
@@ -16,17 +17,18 @@ from lembas_core.models.xgbrf import resolve_device, save_batch, train_batch, wr
 LOG = logging.getLogger("lembas_core.steps.train_xgbrf")
 
 
-def train_xgbrf_batch(
+def train_xgbrf_batch(  # wide: the data, the batch, the model's settings and where it runs, the output
     dataset_dir: str | Path,
     batch_index: int,
     settings: XGBRFSettings,
     execution: XGBRFExecution,
     threads: int,
     out: str | Path,
+    perturbation_rows: str | Path | None = None,
 ) -> None:
-    """Train batch `batch_index` (targets [start, stop)) of the dataset's training split on `threads`
-    threads; save it to `out`. `execution.device` is `models.xgbrf.device` (auto, cpu or cuda: XGBoost's
-    CUDA `hist`)."""
+    """Train batch `batch_index` (targets [start, stop)) of the dataset's training split (and the
+    interventional training rows `perturbation_rows`) on `threads` threads; save it to `out`.
+    `execution.device` is `models.xgbrf.device` (auto, cpu or cuda: XGBoost's CUDA `hist`)."""
     device = resolve_device(execution.device)
     ds = load_dataset(dataset_dir)
     ranges = batch_ranges(len(ds.targets), settings.batch_size)
@@ -48,8 +50,8 @@ def train_xgbrf_batch(
         threads,
         device,
     )
-    y = np.asarray(ds.y["train"][:, start:stop])
-    booster = train_batch(ds.x["train"], y, ds.features, ds.targets[start:stop], settings.params, threads, device)
+    x, y = training_data(ds, perturbation_rows, slice(start, stop))
+    booster = train_batch(x, np.asarray(y), ds.features, ds.targets[start:stop], settings.params, threads, device)
     save_batch(booster, out)
 
 

@@ -140,6 +140,11 @@ class Counterfactuals:
         rows = np.asarray(rows, dtype=np.int64)
         return cls(mechanism.restricted(rows), mechanism.targets.residuals(rows))
 
+    def subset(self, rows: np.ndarray) -> Counterfactuals:
+        """The counterfactuals of rows `rows` (indices into this object's samples) only."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return Counterfactuals(self.mechanism.restricted(rows), [(c[rows], n[rows]) for c, n in self.residuals])
+
     @property
     def n_samples(self) -> int:
         """Number of samples."""

@@ -109,14 +109,14 @@ def level_values(x_train: np.ndarray, quantile: float, shift_sd: float) -> tuple
         return values, seen & (values >= low) & (values <= high)
 
 
-def _generator_columns(mechanism: Mechanism, names: list[str]) -> list[tuple[bool, int]]:
+def generator_columns(mechanism: Mechanism, names: list[str]) -> list[tuple[bool, int]]:
     """Per name: (True, regulator index) or (False, plain-gene index): where the generator keeps its values."""
     regulator = {name: r for r, name in enumerate(mechanism.regulators)}
     plain = {name: j for j, name in enumerate(mechanism.plain_genes)}
     return [(True, regulator[n]) if n in regulator else (False, plain[n]) for n in names]
 
 
-def _gather(values: tuple[np.ndarray, np.ndarray], columns: list[tuple[bool, int]]) -> np.ndarray:
+def gather(values: tuple[np.ndarray, np.ndarray], columns: list[tuple[bool, int]]) -> np.ndarray:
     """(rows x names) from the generator's (TF values, plain-gene values), both rows x their genes."""
     tf, plain = values
     return np.stack([tf[:, i] if is_tf else plain[:, i] for is_tf, i in columns], axis=1)
@@ -139,18 +139,18 @@ def perturbation_truth(
     """
     features, targets = names
     mechanism = counterfactuals.mechanism
-    feature_columns, target_columns = _generator_columns(mechanism, features), _generator_columns(mechanism, targets)
+    feature_columns, target_columns = generator_columns(mechanism, features), generator_columns(mechanism, targets)
     hops_of = TargetHops(mechanism, targets)
-    observed = _gather((mechanism.tf_values, mechanism.plain_values), feature_columns)
+    observed = gather((mechanism.tf_values, mechanism.plain_values), feature_columns)
     oracle, effects, hops = [], [], []
     for name, (value, _) in perturbed.items():
         r = mechanism.regulators.index(name)
         activity = counterfactuals.clamp(r, level_of(mechanism, r, value))
-        measured = _gather(counterfactuals.measured(activity), feature_columns)
+        measured = gather(counterfactuals.measured(activity), feature_columns)
         x = np.where(measured != observed, measured, x_control).astype(np.float32)
         x[:, features.index(name)] = value
         oracle.append(x)
-        effects.append(_gather(counterfactuals.effect(activity), target_columns).mean(axis=0))
+        effects.append(gather(counterfactuals.effect(activity), target_columns).mean(axis=0))
         hops.append(hops_of(r))
     n, n_individuals = len(perturbed), x_control.shape[0]
     return PerturbationSet(

@@ -49,11 +49,12 @@ def input_file_problem(config: dict) -> str | None:
     """With `data.source: files`, the first configured input path that is not a readable regular file,
     described with the key, the path as resolved against the working directory, and the fix; else None.
 
-    Checked while the workflow is parsed: before any job, any format guess or memory request.
+    Checked while the workflow is parsed: before any job, any format guess or memory request. Also (any
+    source) the interventional training settings (:func:`intervention_training_problem`).
     """
     data = config["data"]
     if data["source"] != "files":
-        return None
+        return intervention_training_problem(config)
     for role in COHORT_ROLES:
         path = data["files"].get(role)
         if not path:
@@ -61,7 +62,26 @@ def input_file_problem(config: dict) -> str | None:
         problem = path_problem(role, path)
         if problem:
             return problem
-    return intervention_file_problem(data["files"])
+    return intervention_file_problem(data["files"]) or intervention_training_problem(config)
+
+
+def intervention_training_problem(config: dict) -> str | None:
+    """The interventional training settings (`interventions.train_fraction` / `train_tfs`): one of the two,
+    and with `data.source: files` only next to perturbation data to train on; the problem, else None."""
+    settings, files = config.get("interventions", {}), config["data"].get("files", {})
+    if settings.get("train_fraction") and settings.get("train_tfs"):
+        return (
+            "interventions.train_fraction and interventions.train_tfs are both set\n  How to fix: give one of the "
+            "two: a share of the perturbed TFs drawn with interventions.seed, or the training TFs by name"
+        )
+    wanted = bool(settings.get("train_fraction") or settings.get("train_tfs"))
+    if wanted and config["data"]["source"] == "files" and not files.get("interventions"):
+        return (
+            "interventions.train_fraction / train_tfs ask for interventional training data, but data.files has "
+            "no perturbation data\n  How to fix: set data.files.interventions and data.files.intervention_design "
+            "(the perturbed samples to train on), or set interventions.train_fraction: 0 and train_tfs: []"
+        )
+    return None
 
 
 def intervention_file_problem(files: dict) -> str | None:
