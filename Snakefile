@@ -82,6 +82,7 @@ include: "rules/figures.smk"
 include: "rules/ladder.smk"
 include: "rules/verdict.smk"
 include: "rules/interventions.smk"
+include: "rules/regime_map.smk"
 
 
 rule all:

@@ -342,6 +342,22 @@ class InterventionSettings:
         object.__setattr__(self, "levels", levels)
 
 
+@dataclass(frozen=True)
+class RegimeMapSettings:
+    """The regime map (config `regime_map`, target `regime_map`): the same comparison on synthetic worlds of
+    every TF -> TF depth in `depths`, trained on observational data and on observational + interventional
+    data, and with feedback at depth `feedback_depth`, on the `preset` cohort (:mod:`lembas_core.steps.regime_map`)."""
+
+    preset: str  # synthetic preset of every cell
+    depths: tuple[int, ...]  # synthetic.tf_steps of the cells
+    feedback_depth: int | None  # tf_steps of the cells with feedback (None: none)
+    train_fraction: float  # interventions.train_fraction of the interventional cells
+    train_individuals: int  # interventions.train_individuals of the interventional cells
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "depths", tuple(int(d) for d in self.depths))
+
+
 # The roster of a job that gathers several models: their names in table order, each with its kind and network.
 # A rule passes it in `params` as one mapping (:func:`roster_params`), not as parallel lists of names, kinds and
 # networks that must stay aligned; the job reads it back typed (:func:`roster_from_params`).

@@ -53,6 +53,9 @@ PAIRED_COLUMNS = [
     "verdict",
 ]
 CONFIDENCE = 0.95
+# The setting the verdict and the regime map read: regime A, levels in range, TFs the models never saw perturbed,
+# all scored targets, Pearson delta.
+HEADLINE = {"regime": "A", "range": "in", "perturbed": "unseen", "genes": "all", "metric": "pearson_delta"}
 
 
 def pearson(a: np.ndarray, b: np.ndarray) -> float:
@@ -213,3 +216,11 @@ def paired(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame
             verdict = verdict_of(lo, hi, HIGHER_IS_BETTER[key[-1]], measured is not None and measured.can_tell)
             out.append((*key, a, b, int(np.isfinite(diff).sum()), mean, lo, hi, verdict))
     return pd.DataFrame(out, columns=PAIRED_COLUMNS)
+
+
+def headline(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an interventions summary or paired table in the HEADLINE setting."""
+    keep = np.ones(len(table), dtype=bool)
+    for column, value in HEADLINE.items():
+        keep &= (table[column] == value).to_numpy()
+    return table[keep]

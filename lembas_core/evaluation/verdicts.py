@@ -15,6 +15,10 @@ Dependency-free: the interventional score jobs import it through :mod:`lembas_co
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: the module stays dependency-free
+    import pandas as pd
 
 A_BETTER = "a_better"
 TIE = "tie"
@@ -41,3 +45,20 @@ def flipped(verdict: str) -> str:
     """`verdict` read from the other model's side (A and B swapped): A_BETTER and B_BETTER trade places;
     the others stay."""
     return {A_BETTER: B_BETTER, B_BETTER: A_BETTER}.get(verdict, verdict)
+
+
+def oriented(rows: pd.DataFrame, pair: tuple[str, str], columns: tuple[str, str, str]) -> tuple | None:
+    """(verdict from A's side, difference A - B, lo, hi) of `pair` = (A, B) from paired-comparison `rows`, whose
+    `columns` hold the difference and its interval, whichever way round the table lists the pair; or None."""
+    a, b = pair
+    for first, second, sign in ((a, b, 1), (b, a, -1)):
+        found = rows[(rows.model_a == first) & (rows.model_b == second)]
+        if len(found):
+            row = found.iloc[0]
+            value, lo, hi = (row[column] for column in columns)
+            verdict = row.verdict
+            if sign < 0:
+                value, lo, hi = -value, -hi, -lo
+                verdict = flipped(verdict)
+            return verdict, value, lo, hi
+    return None

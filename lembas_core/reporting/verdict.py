@@ -29,10 +29,10 @@ import pandas as pd
 
 from lembas_core.common.settings import MOSTLY_MISSING
 from lembas_core.evaluation.calibration import INTERVENTIONS, MAX_FALSE_VERDICT, MIN_COVERAGE, calibration_at
-from lembas_core.evaluation.interventions import NO_CHANGE
+from lembas_core.evaluation.interventions import NO_CHANGE, headline
 from lembas_core.evaluation.ladder import ARCHITECTURE_PAIRS
 from lembas_core.evaluation.metrics import verdict_metric
-from lembas_core.evaluation.verdicts import A_BETTER, B_BETTER, CANNOT_TELL, NO_INTERVAL, TIE, flipped
+from lembas_core.evaluation.verdicts import A_BETTER, B_BETTER, CANNOT_TELL, NO_INTERVAL, TIE, oriented
 
 METRIC_NAMES = {"r2_uniform": "per-gene R^2 (r2_uniform)", "pearson_uniform": "per-gene Pearson r (pearson_uniform)"}
 # What A better, a tie and B better mean for each of the ladder's architecture pairs (A, B)
@@ -78,28 +78,11 @@ def _interval(lo: float | None, hi: float | None) -> str:
     return f"[{lo:.3f}, {hi:.3f}]" if pd.notna(lo) and pd.notna(hi) else f"({NO_INTERVAL})"
 
 
-def _oriented(rows: pd.DataFrame, pair: tuple[str, str], columns: tuple[str, str, str]) -> tuple | None:
-    """(verdict from A's side, difference A - B, lo, hi) of `pair` = (A, B) from paired-comparison `rows`, whose
-    `columns` hold the difference and its interval, whichever way round the table lists the pair; or None."""
-    a, b = pair
-    for first, second, sign in ((a, b, 1), (b, a, -1)):
-        found = rows[(rows.model_a == first) & (rows.model_b == second)]
-        if len(found):
-            row = found.iloc[0]
-            value, lo, hi = (row[column] for column in columns)
-            verdict = row.verdict
-            if sign < 0:
-                value, lo, hi = -value, -hi, -lo
-                verdict = flipped(verdict)
-            return verdict, value, lo, hi
-    return None
-
-
 def _difference(paired: pd.DataFrame, split: str, a: str, b: str) -> tuple[str, float, float, float] | None:
     """(verdict from A's side, difference A - B, lo, hi) of the split's verdict metric, or None."""
     metric = verdict_metric(split)
     columns = tuple(f"{metric}_difference{part}" for part in ("", "_lo", "_hi"))
-    return _oriented(paired[paired.split == split], (a, b), columns)
+    return oriented(paired[paired.split == split], (a, b), columns)
 
 
 def _best(summary: pd.DataFrame, split: str) -> tuple[pd.DataFrame, str]:
@@ -253,27 +236,16 @@ def warnings(inputs: VerdictInputs) -> list[str]:
     return out
 
 
-INTERVENTION_SETTING = {"regime": "A", "range": "in", "perturbed": "unseen", "genes": "all", "metric": "pearson_delta"}
-
-
-def _headline(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of an interventions table in INTERVENTION_SETTING."""
-    keep = np.ones(len(table), dtype=bool)
-    for column, value in INTERVENTION_SETTING.items():
-        keep &= (table[column] == value).to_numpy()
-    return table[keep]
-
-
 def _intervention_difference(paired: pd.DataFrame, a: str, b: str) -> tuple[str, float, float, float] | None:
-    """(verdict from A's side, mean difference A - B over TFs, lo, hi) in INTERVENTION_SETTING, or None."""
-    return _oriented(_headline(paired), (a, b), ("difference", "lo", "hi"))
+    """(verdict from A's side, mean difference A - B over TFs, lo, hi) in the HEADLINE setting, or None."""
+    return oriented(headline(paired), (a, b), ("difference", "lo", "hi"))
 
 
 def intervention_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
     """The interventional answer (module docstring); none without the stage."""
     if inputs.interventions is None or inputs.interventions_paired is None:
         return []
-    summary = _headline(inputs.interventions)
+    summary = headline(inputs.interventions)
     summary = summary[np.isfinite(summary["mean"])].sort_values("mean", ascending=False)
     forecasters = summary[summary.model != NO_CHANGE]
     if forecasters.empty:

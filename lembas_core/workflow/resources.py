@@ -53,6 +53,8 @@ MEMORY_MB: dict[str, Cost] = {
     "forecast_interventions": Cost(900, per_expression=2.0, per_medge=100),
     "score_interventions": Cost(400, per_expression=0.5),
     "summarize_interventions": Cost(400),
+    # a regime-map cell runs a whole benchmark of its preset inside the job: its largest job, the synthesis
+    "regime_map_cell": Cost(300, per_expression=12.0),
 }
 
 # Wall time in minutes on two cores (before the safety factor), for rules whose time follows the data size.
@@ -75,6 +77,7 @@ RUNTIME_MIN: dict[str, Cost] = {
     "forecast_interventions": Cost(3, per_expression=0.006, per_medge=6),
     "score_interventions": Cost(2),
     "summarize_interventions": Cost(2),
+    "regime_map_cell": Cost(15, per_expression=0.1),  # a whole benchmark run without SHAP, latency or figures
 }
 
 

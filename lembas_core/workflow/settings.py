@@ -26,6 +26,7 @@ from lembas_core.common.settings import (
     LatencySettings,
     Member,
     PreprocessSettings,
+    RegimeMapSettings,
     ResourceSettings,
     ShapSettings,
     from_mapping,
@@ -47,6 +48,7 @@ class Settings:
     evaluate: EvaluateSettings
     shap: ShapSettings
     interventions: InterventionSettings
+    regime_map: RegimeMapSettings
     latency: LatencySettings
     resources: ResourceSettings
     include: tuple[str, ...]  # models.include: the kinds trained, in table order
@@ -65,6 +67,7 @@ class Settings:
             evaluate=from_mapping(EvaluateSettings, config["evaluate"], "evaluate"),
             shap=from_mapping(ShapSettings, config["shap"], "shap"),
             interventions=from_mapping(InterventionSettings, config["interventions"], "interventions"),
+            regime_map=from_mapping(RegimeMapSettings, config["regime_map"], "regime_map"),
             latency=from_mapping(LatencySettings, config["latency"], "latency"),
             resources=from_mapping(ResourceSettings, config["resources"], "resources"),
             include=tuple(models["include"]),
