@@ -269,6 +269,7 @@ INTERVENTIONS = SETTINGS.interventions
 SYNTHETIC_TRAINING = SYNTHETIC and INTERVENTIONS.training.enabled
 TRAINS_ON_PERTURBATIONS = SYNTHETIC_TRAINING or USER_PERTURBATIONS
 PERTURBATION_SPLIT = "results/interventions/split.tsv"
+REGIME_MAP_TABLE = "results/regime_map/regime_map.tsv"  # target regime_map (rules/regime_map.smk)
 TRAINING_ROWS = "results/interventions/training_rows.npz"
 SYNTHETIC_TRAINING_DATA = "results/interventions/training_data.npz"  # the generated samples, ingested
 OBSERVED_LEVEL = "observed"  # the one level of the user's perturbation data

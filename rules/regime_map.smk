@@ -53,7 +53,7 @@ rule regime_map:
         ],
         code=script_code("regime_map"),
     output:
-        table=f"{REGIME_DIR}/regime_map.tsv",
+        table=REGIME_MAP_TABLE,
         figure=f"{REGIME_DIR}/regime_map.png",
     log:
         "logs/regime_map/gather.log",

@@ -12,6 +12,8 @@ rule verdict:
         interventions=(
             [intervention_outputs()[n] for n in ("interventions_summary", "interventions_paired")] if LEVELS else []
         ),
+        # the regime map, once its target has run (the next run then rewrites the verdict with it)
+        regime_map=[REGIME_MAP_TABLE] if os.path.exists(REGIME_MAP_TABLE) else [],
         code=script_code("verdict"),
     output:
         markdown="results/verdict.md",

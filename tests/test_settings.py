@@ -159,7 +159,7 @@ def test_upstream_recipe_is_one_switch():
 def test_every_config_key_has_a_typed_field_and_every_field_a_key():
     settings = Settings.from_config(default_config())
     typed = {("seed",)}
-    for section in ("data", "preprocess", "evaluate", "shap", "interventions", "latency", "resources"):
+    for section in ("data", "preprocess", "evaluate", "shap", "interventions", "regime_map", "latency", "resources"):
         typed |= {(section, *path) for path in config_paths(type(getattr(settings, section)))}
     typed |= {("models", "include"), ("models", "variants")}
     typed |= {("models", kind, key) for kind, entry in REGISTRY.items() for key in entry.config_keys()}
@@ -173,6 +173,7 @@ def test_every_config_key_has_a_typed_field_and_every_field_a_key():
         "evaluate",
         "shap",
         "interventions",
+        "regime_map",
         "latency",
         "resources",
         "include",

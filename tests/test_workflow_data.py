@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cohort_helpers import PERTURBATION_DESIGN, rewrite_lines, write_perturbation_data, write_small_cohort
+from cohort_helpers import DEFAULTS, PERTURBATION_DESIGN, rewrite_lines, write_perturbation_data, write_small_cohort
+from lembas_core.common.layout import COHORT_FILES, cohort_file_names
+from lembas_core.common.synthetic_spec import PRESETS
+from lembas_core.data.perturbation_training import TrainingRows
+from lembas_core.steps.perturbation_training import synthetic_training_data
+from lembas_core.synthetic.training_perturbations import TrainingFiles
 from workflow_helpers import TINY, files_config, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
@@ -121,3 +127,37 @@ def test_a_hostile_design_table_stops_the_run_before_any_model_trains(tmp_path):
     assert result.returncode != 0
     assert str(design) in output and "(line 7)" in output and "sample 'P9' is not a sample" in output
     assert not (tmp_path / "results/models").exists() and not (tmp_path / "results/dataset").exists()
+
+
+def test_user_perturbation_data_split_into_training_and_held_out_tfs_end_to_end(tiny_dataset, tmp_path):
+    """The tiny preset's generated perturbation files, given as the user's own data: a seeded half of their
+    TFs become training TFs, whose samples every model trains on; only the others are scored, as unseen."""
+    cohort = tiny_dataset.parent / "cohort"
+    training = replace(DEFAULTS.interventions.training, train_fraction=0.5, train_individuals=4)
+    made = TrainingFiles(tmp_path / "perturbed.tsv", tmp_path / "design.tsv", tmp_path / "generated_split.tsv", "tsv")
+    synthetic_training_data(PRESETS["tiny"], tiny_dataset, (DEFAULTS.interventions.choice, training), made)
+    names = cohort_file_names("tsv")
+    overlay = {
+        "data": {
+            "source": "files",
+            "files": {**{role: str(cohort / names[role]) for role in COHORT_FILES},
+                      "interventions": str(made.matrix), "intervention_design": str(made.design)},
+        },
+        "models": {"include": ["mean", "ridge", "prior_ridge"], "variants": {"rnn_shuffled": None}},
+        "shap": {"models": ["ridge"]},
+        "interventions": {"train_fraction": 0.5},
+    }  # fmt: skip
+    config = write_config(tmp_path / "user.yaml", overlay)
+    result = snakemake(tmp_path, "results/metrics/interventions_summary.tsv", configfiles=(TINY, config))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    split = pd.read_csv(tmp_path / "results/interventions/split.tsv", sep="\t")
+    design = pd.read_csv(made.design, sep="\t", keep_default_na=False)
+    assert sorted(split["tf"]) == sorted(set(design["perturbed"]) - {"control"})
+    train, held_out = (set(split.loc[split["split"] == s, "tf"]) for s in ("train", "held_out"))
+    assert train and held_out and set(split["source"]) == {"train_fraction"}
+    rows = TrainingRows.load(tmp_path / "results/interventions/training_rows.npz")
+    assert sorted(rows.tfs) == sorted(design.loc[design["perturbed"].isin(train), "perturbed"])
+    for model in ("mean", "ridge", "prior_ridge"):  # every kind trains on them
+        assert f"and {len(rows.tfs)} perturbed samples" in (tmp_path / f"logs/models/{model}.log").read_text()
+    scored = pd.read_csv(tmp_path / "results/metrics/interventions.tsv", sep="\t")
+    assert set(scored["tf"]) <= held_out and set(scored["tf"]) and set(scored["perturbed"]) == {"unseen"}

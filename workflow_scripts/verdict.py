@@ -8,6 +8,7 @@ with job(snakemake.log[0], snakemake.threads):
     p, i = snakemake.params, snakemake.input
     interventions = tuple(i.interventions) or None
     files = VerdictFiles(
-        i.summary, i.paired, i.ladder_paired, i.fits, i.dataset, i.description, interventions, p.observed_interventions
-    )
+        i.summary, i.paired, i.ladder_paired, i.fits, i.dataset, i.description, interventions, p.observed_interventions,
+        i.get("regime_map") or None,
+    )  # fmt: skip
     write_verdict(files, roster_from_params(p.roster), p.method, dict(snakemake.output.items()))

@@ -12,14 +12,11 @@ from the RNN's side. The architecture wins a cell when both differences read ``A
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from lembas_core.common.regime_cells import PLAIN_MODELS, PROPAGATED_MODELS, Cell
 from lembas_core.evaluation.interventions import headline
-from lembas_core.evaluation.truth import rnn_transmission
 from lembas_core.evaluation.verdicts import A_BETTER, oriented
 
 RNN = "rnn"
@@ -59,13 +56,12 @@ def cell_rows(cell: Cell, tables: tuple[pd.DataFrame, pd.DataFrame], rnn: dict) 
     return rows
 
 
-def rnn_facts(model: str | Path, converged: str, truth_edges: pd.DataFrame) -> dict:
-    """The RNN's `rnn_converged` (yes / no / recipe, its fit report's) and TRANSMISSION measures of `model`."""
-    measures = rnn_transmission(model, truth_edges)
-    return {"rnn_converged": converged, **{k: measures[k] for k in TRANSMISSION}}
-
-
 def winning_cells(table: pd.DataFrame) -> list[str]:
     """Cells where LEMBAS-RNN beats both rivals by the verdict's rule."""
     verdicts = table.groupby("cell", sort=False)["verdict"]
     return [cell for cell, v in verdicts if len(v) == len(COMPARISONS) and (v == A_BETTER).all()]
+
+
+def cell_label(row: pd.Series) -> str:
+    """A cell's axis label, e.g. ``depth 4, feedback, interventional``."""
+    return f"depth {row['depth']}, {'feedback' if row['feedback'] else 'acyclic'}, {row['training']}"

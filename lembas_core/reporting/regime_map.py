@@ -8,16 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lembas_core.evaluation.regime_map import cell_label
 from lembas_core.evaluation.verdicts import A_BETTER, B_BETTER
 from lembas_core.reporting.figures import plt, save
 
 TRAINING_COLOURS = {"observational": "#0072B2", "interventional": "#D55E00"}  # Okabe-Ito: blue, vermillion
 VERDICT_WORDS = {A_BETTER: "RNN better", B_BETTER: "rival better"}  # the others read as they are
-
-
-def cell_label(row: pd.Series) -> str:
-    """A cell's axis label, e.g. ``depth 4, feedback, interventional``."""
-    return f"depth {row['depth']}, {'feedback' if row['feedback'] else 'acyclic'}, {row['training']}"
 
 
 def regime_map_plot(table: pd.DataFrame, out: str | Path) -> None:

@@ -32,6 +32,7 @@ from lembas_core.evaluation.calibration import INTERVENTIONS, MAX_FALSE_VERDICT,
 from lembas_core.evaluation.interventions import NO_CHANGE, headline
 from lembas_core.evaluation.ladder import ARCHITECTURE_PAIRS
 from lembas_core.evaluation.metrics import verdict_metric
+from lembas_core.evaluation.regime_map import COMPARISONS, cell_label, winning_cells
 from lembas_core.evaluation.verdicts import A_BETTER, B_BETTER, CANNOT_TELL, NO_INTERVAL, TIE, oriented
 
 METRIC_NAMES = {"r2_uniform": "per-gene R^2 (r2_uniform)", "pearson_uniform": "per-gene Pearson r (pearson_uniform)"}
@@ -68,6 +69,7 @@ class VerdictInputs:
     interventions_paired: pd.DataFrame | None = None  # interventions_paired.tsv
     interventions_source: str = "the synthetic cohort's exact counterfactuals"
     method: str = "jackknife"  # the interval method of the observational tables (`evaluate.interval`)
+    regime_map: pd.DataFrame | None = None  # results/regime_map/regime_map.tsv, when target regime_map has run
 
 
 def _fmt(value: float) -> str:
@@ -299,6 +301,34 @@ def _uses_network(model: str, networks: Mapping[str, str]) -> bool:
     return bool(networks.get(model, ""))
 
 
+def _mean(table: pd.DataFrame, training: str, column: str) -> float:
+    """Mean of `column` over the cells of `training` (one value per cell)."""
+    return float(table[table["training"] == training].drop_duplicates("cell")[column].mean())
+
+
+def regime_map_sentences(table: pd.DataFrame | None) -> list[str]:
+    """The verdict's lines on the regime map (results/regime_map/regime_map.tsv), none when it has not run."""
+    if table is None or table.empty:
+        return []
+    cells = list(dict.fromkeys(table["cell"]))
+    wins = winning_cells(table)
+    rivals = " and ".join(f"the {c}" if not c.startswith("without") else f"the best model {c}" for c in COMPARISONS)
+    where = ", ".join(cell_label(table[table["cell"] == c].iloc[0]) for c in wins) if wins else "none of them"
+    text = (
+        f"Regime map ({len(cells)} synthetic worlds by TF -> TF depth, feedback and training data; "
+        f"results/regime_map/): LEMBAS-RNN beats {rivals} on unseen TFs (each interval above 0) in {where}."
+    )
+    trainings = [t for t in ("observational", "interventional") if (table["training"] == t).any()]
+    if len(trainings) == 2:
+        parts = [
+            f"{t} training {_mean(table, t, 'mean_abs_tf_tf'):.3f} vs {_mean(table, t, 'mean_abs_tf_gene'):.3f}, "
+            f"true-weight r {_mean(table, t, 'tf_tf_weight_r'):.2f}"
+            for t in trainings
+        ]
+        text += f" What the RNN learned (mean |w| on TF -> TF vs TF -> gene edges, over cells): {'; '.join(parts)}."
+    return [text]
+
+
 def verdict_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
     """Every sentence of the verdict, in reading order (see the module docstring)."""
     sentences = [best_model_sentence(inputs, "test", "test split")]
@@ -306,6 +336,7 @@ def verdict_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks:
     sentences += question_sentences(inputs, kinds)
     sentences.append(best_model_sentence(inputs, "validation", "validation cohort"))
     sentences += intervention_sentences(inputs, kinds, networks)
+    sentences += regime_map_sentences(inputs.regime_map)
     sentences += measured_sentences(inputs)
     sentences += [f"Warning: {w}" for w in warnings(inputs)]
     return [s for s in sentences if s]

@@ -19,7 +19,8 @@ import yaml
 
 from lembas_core.common.layout import format_from_extension
 from lembas_core.common.regime_cells import CELL_TARGETS, Cell, cell_targets
-from lembas_core.evaluation.regime_map import COLUMNS, cell_rows, rnn_facts, winning_cells
+from lembas_core.evaluation.regime_map import COLUMNS, TRANSMISSION, cell_rows, winning_cells
+from lembas_core.evaluation.truth import rnn_transmission
 from lembas_core.io.atomic import write_tsv
 from lembas_core.io.tables import read_table
 from lembas_core.models.fit_report import FitReport
@@ -54,6 +55,12 @@ def run_cell(run: CellRun, folder: str | Path) -> None:
         done = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the regime-map cell {folder.name} failed: see {folder / 'snakemake.log'}")
+
+
+def rnn_facts(model: str | Path, converged: str, truth_edges: pd.DataFrame) -> dict:
+    """The RNN's `rnn_converged` (yes / no / recipe, its fit report's) and TRANSMISSION measures of `model`."""
+    measures = rnn_transmission(model, truth_edges)
+    return {"rnn_converged": converged, **{k: measures[k] for k in TRANSMISSION}}
 
 
 def gather(cells: list[tuple[Cell, str | Path]], table_out: str | Path, figure_out: str | Path) -> pd.DataFrame:

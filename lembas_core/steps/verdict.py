@@ -26,6 +26,7 @@ class VerdictFiles:
     description: str | Path
     interventions: tuple[str | Path, str | Path] | None = None  # interventions_{summary,paired}.tsv, if forecast
     observed_interventions: bool = False  # the user's perturbation data, not the synthetic counterfactuals
+    regime_map: str | Path | None = None  # results/regime_map/regime_map.tsv, when target regime_map has run
 
 
 def write_verdict(files: VerdictFiles, roster: Roster, method: str, outputs: Mapping[str, str]) -> list[str]:
@@ -43,6 +44,7 @@ def write_verdict(files: VerdictFiles, roster: Roster, method: str, outputs: Map
         interventions_source="the perturbation data" if files.observed_interventions else
         "the synthetic cohort's exact counterfactuals",
         method=method,
+        regime_map=pd.read_csv(files.regime_map, sep="\t") if files.regime_map else None,
     )  # fmt: skip
     sentences = verdict_sentences(inputs, kinds_of(roster), networks_of(roster))
     with atomic_file(outputs["markdown"], "w") as handle:
