@@ -1,4 +1,5 @@
 # Helpers shared by the rule files (code dependencies, input paths, job resources); no rules here.
+import hashlib
 import json
 import os
 import re
@@ -279,6 +280,15 @@ elif USER_PERTURBATIONS:
     LEVELS = [OBSERVED_LEVEL]
 else:
     LEVELS = []
+
+
+def file_digest(path):
+    """SHA-256 of the file at `path` when it exists, else None: a `params` entry that reruns a job when a file
+    that is not its input appears or changes."""
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def training_rows_input():

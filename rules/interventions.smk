@@ -227,6 +227,9 @@ if SYNTHETIC_TRAINING:
             "logs/interventions/ingest_synthetic_training_data.log",
         benchmark:
             "logs/benchmarks/interventions/ingest_synthetic_training_data.tsv"
+        params:
+            format=SETTINGS.data.synthetic.file_format,  # the generator's, not data.files.format
+            settings=asdict(SETTINGS.data.ingest),
 
 
 if USER_PERTURBATIONS:
@@ -234,6 +237,7 @@ if USER_PERTURBATIONS:
     rule split_perturbation_data:
         input:
             data=PERTURBATION_DATA,
+            dataset="results/dataset",
             code=script_code("split_perturbation_data"),
         output:
             PERTURBATION_SPLIT,

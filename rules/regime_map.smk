@@ -3,27 +3,24 @@
 # Each cell is a whole run of this workflow in its own folder (lembas_core.steps.regime_map).
 
 
-import glob
-
-from lembas_core.common.regime_cells import cell_overlay, cell_targets, regime_cells
+from lembas_core.common.regime_cells import cell_config, cell_targets, regime_cells
+from lembas_core.workflow.resources import synthetic_size
 
 REGIME_MAP = SETTINGS.regime_map
 REGIME_CELLS = {cell.name: cell for cell in regime_cells(REGIME_MAP.depths, REGIME_MAP.feedback_depth)}
 REGIME_DIR = "results/regime_map"
-# A cell reruns when any code of the workflow changes; its own Snakemake run then redoes only what the change touches.
-WORKFLOW_CODE = sorted(
-    glob.glob(os.path.join(workflow.basedir, "lembas_core", "**", "*.py"), recursive=True)
-    + glob.glob(os.path.join(workflow.basedir, "rules", "*.smk"))
-    + glob.glob(os.path.join(workflow.basedir, "workflow_scripts", "*.py"))
-    + [os.path.join(workflow.basedir, "Snakefile")]
-)
+REGIME_FORMAT = SETTINGS.data.synthetic.file_format
+REGIME_SIZE = synthetic_size(REGIME_MAP.preset)
 
 
+# A cell's only output is a marker: Snakemake deletes a job's outputs before it runs, and the cell's own run must
+# keep its results to redo only what a change touches. Its config (params) reruns it; after a code change rerun
+# the cells with `snakemake regime_map --forcerun regime_map_cell`.
 rule regime_map_cell:
     input:
-        code=WORKFLOW_CODE,
+        code=script_code("regime_map_cell"),
     output:
-        [f"{REGIME_DIR}/cells/{{cell}}/{target}" for target in cell_targets(SETTINGS.data.synthetic.file_format)],
+        f"{REGIME_DIR}/cells/{{cell}}.done",
     log:
         "logs/regime_map/{cell}.log",
     benchmark:
@@ -34,10 +31,10 @@ rule regime_map_cell:
         "../envs/lembas.yaml"
     threads: workflow.cores
     resources:
-        **job_resources("regime_map_cell"),
+        **_requests(lambda wildcards: rule_estimate("regime_map_cell", REGIME_SIZE)),  # sized by the map's preset
     params:
-        overlay=lambda wildcards: cell_overlay(REGIME_CELLS[wildcards.cell], REGIME_MAP, config),
-        config=config,
+        config=lambda wildcards: cell_config(REGIME_CELLS[wildcards.cell], REGIME_MAP, config),
+        targets=lambda wildcards: cell_targets(REGIME_CELLS[wildcards.cell], REGIME_FORMAT),
         snakefile=workflow.main_snakefile,
         folder=lambda wildcards: f"{REGIME_DIR}/cells/{wildcards.cell}",
     script:
@@ -46,11 +43,7 @@ rule regime_map_cell:
 
 rule regime_map:
     input:
-        cells=[
-            f"{REGIME_DIR}/cells/{name}/{target}"
-            for name in REGIME_CELLS
-            for target in cell_targets(SETTINGS.data.synthetic.file_format)
-        ],
+        cells=[f"{REGIME_DIR}/cells/{name}.done" for name in REGIME_CELLS],
         code=script_code("regime_map"),
     output:
         table=REGIME_MAP_TABLE,
@@ -67,5 +60,6 @@ rule regime_map:
     params:
         cells={name: f"{REGIME_DIR}/cells/{name}" for name in REGIME_CELLS},
         settings=asdict(REGIME_MAP),
+        file_format=REGIME_FORMAT,
     script:
         "../workflow_scripts/regime_map.py"

@@ -3,6 +3,7 @@
 
 rule verdict:
     input:
+        **split_input(),  # whether the models trained on perturbations
         summary="results/metrics/summary.tsv",
         paired="results/metrics/paired.tsv",
         ladder_paired=ladder_outputs()["paired"],
@@ -12,8 +13,6 @@ rule verdict:
         interventions=(
             [intervention_outputs()[n] for n in ("interventions_summary", "interventions_paired")] if LEVELS else []
         ),
-        # the regime map, once its target has run (the next run then rewrites the verdict with it)
-        regime_map=[REGIME_MAP_TABLE] if os.path.exists(REGIME_MAP_TABLE) else [],
         code=script_code("verdict"),
     output:
         markdown="results/verdict.md",
@@ -31,5 +30,9 @@ rule verdict:
         roster=SETTINGS.roster(SHOWN),
         method=SETTINGS.evaluate.score.interval,
         observed_interventions=USER_PERTURBATIONS,
+        # the regime map once its target has run, read but not an input (a plain run must not rebuild it): its
+        # digest reruns the verdict when it appears or changes
+        regime_map=REGIME_MAP_TABLE,
+        regime_map_digest=file_digest(REGIME_MAP_TABLE),
     script:
         "../workflow_scripts/verdict.py"

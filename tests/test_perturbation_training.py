@@ -199,7 +199,22 @@ def test_scores_and_summaries_keep_seen_and_unseen_tfs_apart():
         hops=None, seen=np.array([True, False]),
     )  # fmt: skip
     rows = score_forecast(found, effect, ("m", "A"), 2)
-    assert dict(zip(rows["tf"], rows["perturbed"])) == {"A": "seen", "B": "unseen"}
+    assert dict(zip(rows["tf"], rows["seen"])) == {"A": "seen", "B": "unseen"}
     summary = summarize(rows)
     pearson = summary[summary["metric"] == "pearson_delta"]
-    assert set(pearson["perturbed"]) == {"seen", "unseen"} and (pearson["n_tfs"] == 1).all()
+    assert set(pearson["seen"]) == {"seen", "unseen"} and (pearson["n_tfs"] == 1).all()
+
+
+def test_a_sample_left_unpaired_in_a_paired_design_reads_the_controls_mean(small_dataset, tmp_path):
+    pairs = {"P2": "P0", "P4": "P5"}  # P3 (TFA) has an empty control cell
+    rows = [(sample, label, pairs.get(sample, "")) for sample, label in DESIGN]
+    data = _ingested(small_dataset, tmp_path, rows, ("sample_id", "perturbed", "control"))
+    ds = load_dataset(small_dataset)
+    trained = training_rows(PerturbationData.load(data), {"TFA", "TFB"}, (ds.features, ds.targets),
+                            np.asarray(ds.x["train"]))  # fmt: skip
+    matrix = pd.read_csv(tmp_path / "perturbations.tsv", sep="\t", index_col=0)
+    tfb = ds.features.index("TFB")
+    expected = [matrix.loc["P0", "TFB"], matrix.loc[["P0", "P1", "P5"], "TFB"].mean()]
+    np.testing.assert_allclose(trained.x[:2, tfb], expected, rtol=1e-6)
+    scored = observed_truth(data, small_dataset, tmp_path / "observed.npz")
+    np.testing.assert_array_equal(trained.x, scored.x_regime_a())  # the same convention at test

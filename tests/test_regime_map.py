@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 import torch
 
 from cohort_helpers import DEFAULTS
-from lembas_core.common.regime_cells import MAP_KINDS, Cell, cell_overlay, regime_cells
+from lembas_core.common.regime_cells import MAP_KINDS, Cell, cell_config, cell_overlay, regime_cells
 from lembas_core.evaluation.interventions import HEADLINE
 from lembas_core.evaluation.regime_map import COLUMNS, cell_rows, winning_cells
 from lembas_core.evaluation.verdicts import A_BETTER, B_BETTER, TIE
@@ -45,7 +44,7 @@ def _tables(means: dict[str, float], differences: dict[tuple[str, str], tuple[fl
     """(summary, paired) in the HEADLINE setting (plus a row outside it that must be ignored)."""
     summary = pd.DataFrame([{**HEADLINE, "model": m, "n_tfs": 20, "mean": v, "lo": v - 0.1, "hi": v + 0.1}
                             for m, v in means.items()])  # fmt: skip
-    summary = pd.concat([summary, summary.assign(perturbed="seen", mean=9.0)], ignore_index=True)
+    summary = pd.concat([summary, summary.assign(seen="seen", mean=9.0)], ignore_index=True)
     columns = [*HEADLINE, "model_a", "model_b", "n_tfs", "difference", "lo", "hi", "verdict"]
     rows = [(*HEADLINE.values(), a, b, 20, *values) for (a, b), values in differences.items()]
     paired = pd.DataFrame(rows, columns=columns)
@@ -92,37 +91,59 @@ def test_the_verdict_line_names_winning_cells_and_what_the_rnn_learned():
     assert regime_map_sentences(None) == []
 
 
-def test_gather_reads_cell_folders_into_the_table_and_figure(tmp_path):
-    """Two cell folders as a cell's run leaves them (tables, an RNN saved by the RNN's save function, its fit
-    report, the truth edges): one table row per cell and comparison, with the RNN's transmission measures."""
+def _score_rows(offsets: dict[str, float], tfs: list[str], seen: set[str]) -> pd.DataFrame:
+    """interventions.tsv rows (the HEADLINE setting) of models scoring TF i at 0.5 + offset + i / 100."""
+    fixed = {"regime": "A", "level": "knockdown", "in_range": True, "genes": "all", "n_genes": 10, "top_mse": 0.1,
+             "top_sign": 0.5, "descendant_auroc": 0.5}  # fmt: skip
+    rows = [{**fixed, "model": m, "seen": "seen" if tf in seen else "unseen", "tf": tf,
+             "pearson_delta": 0.5 + off + i / 100}
+            for m, off in offsets.items() for i, tf in enumerate(tfs)]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_gather_reads_both_trainings_of_a_world_on_the_tfs_its_interventional_cell_held_out(tmp_path):
+    """Two cell folders as a cell's run leaves them (scores, an RNN saved by the RNN's save function, its fit
+    report, the truth edges, the interventional cell's split): one row per cell and comparison, both cells
+    read on the held-out TFs only, with the RNN's transmission measures."""
     model, features, outputs = make_model(0, dtype=torch.float64)
     g = model.graph
     names = np.asarray(g.nodes, dtype=object)
     truth = pd.DataFrame({"TF": names[g.col], "Gene": names[g.row], "weight": 2 * model.w.detach().numpy()})
-    means = {"ridge": 0.5, "prior_ridge_steady": 0.6, "rnn": 0.4}
-    differences = {
-        ("ridge", "rnn"): (0.1, 0.05, 0.15, A_BETTER),
-        ("rnn", "prior_ridge_steady"): (-0.2, -0.3, -0.1, B_BETTER),
-    }
+    tfs = [f"T{i:02d}" for i in range(24)]
+    offsets = {"ridge": 0.1, "mlr": 0.0, "xgbrf": 0.05, "prior_ridge_3steps": 0.2, "prior_ridge_steady": 0.15}
+    offsets["rnn"] = 0.3
     cells = []
     for cell in (Cell(1, False, False), Cell(1, False, True)):
         folder = tmp_path / cell.name
-        (folder / "results/metrics").mkdir(parents=True)
-        (folder / "results/models").mkdir(parents=True)
-        (folder / "results/cohort").mkdir(parents=True)
-        summary, paired = _tables(means, differences)
-        summary.to_csv(folder / "results/metrics/interventions_summary.tsv", sep="\t", index=False)
-        paired.to_csv(folder / "results/metrics/interventions_paired.tsv", sep="\t", index=False)
+        for part in ("metrics", "models", "cohort", "interventions"):
+            (folder / "results" / part).mkdir(parents=True)
+        seen = set(tfs[12:]) if cell.interventional else set()
+        scores = _score_rows(offsets, tfs, seen)
+        scores.loc[scores["tf"].isin(tfs[12:]) & (scores["model"] == "rnn"), "pearson_delta"] = -5.0  # never read
+        scores.to_csv(folder / "results/metrics/interventions.tsv", sep="\t", index=False)
         save_rnn(model, folder / "results/models/rnn.pt", features, outputs)
         FitReport("rnn", "test", False, 10, 1, 1, "budget").write(folder / "results/models/rnn.fit.json")
         truth.to_csv(folder / "results/cohort/truth_edges.tsv", sep="\t", index=False)
+        split = pd.DataFrame({"tf": tfs, "split": ["held_out"] * 12 + ["train"] * 12, "source": "train_fraction"})
+        if cell.interventional:
+            split.to_csv(folder / "results/interventions/split.tsv", sep="\t", index=False)
         cells.append((cell, folder))
-    table = gather(cells, tmp_path / "map.tsv", tmp_path / "map.png")
-    assert list(table.columns) == COLUMNS and len(table) == 4
+    table = gather(cells, "tsv", (tmp_path / "map.tsv", tmp_path / "map.png"))
+    assert list(table.columns) == COLUMNS and len(table) == 4 and (table["n_tfs"] == 12).all()
+    assert list(table["rival"]) == ["ridge", "prior_ridge_3steps"] * 2
+    assert np.allclose(table["difference"], [0.2, 0.1, 0.2, 0.1])  # the seen TFs' -5 is never read
+    assert (table["verdict"] == A_BETTER).all() and winning_cells(table) == [c.name for c, _ in cells]
     assert (table["rnn_converged"] == "no").all() and np.allclose(table["tf_tf_weight_r"], 1.0)
-    assert table.iloc[0]["verdict"] == B_BETTER and table.iloc[0]["difference"] == pytest.approx(-0.1)
     assert (tmp_path / "map.png").stat().st_size > 10_000 and (tmp_path / "map.svg").exists()
-    assert pd.read_csv(tmp_path / "map.tsv", sep="\t")["cell"].tolist()[::2] == [c.name for c, _ in cells]
+
+
+def test_a_cell_config_replaces_the_runs_generator_overrides_and_variants():
+    config = default_config({"data": {"synthetic": {"overrides": {"n_samples": 99}}},
+                             "models": {"variants": {"mine": {"model": "ridge"}}}})  # fmt: skip
+    merged = cell_config(Cell(2, False, True), DEFAULTS.regime_map, config)
+    assert merged["data"]["synthetic"]["overrides"] == {"tf_steps": 2, "tf_feedback": False}
+    assert merged["models"]["variants"]["mine"] is None and merged["models"]["variants"]["rnn_shuffled"]
+    assert merged["latency"] == config["latency"] and config["data"]["synthetic"]["overrides"] == {"n_samples": 99}
 
 
 def test_the_figure_draws_cells_without_an_interval(tmp_path):

@@ -175,7 +175,7 @@ def intervention_tables(rnn: float, margins: dict[str, float]) -> tuple[pd.DataF
     from lembas_core.evaluation.interventions import PAIRED_COLUMNS as IV_PAIRED
     from lembas_core.evaluation.interventions import SUMMARY_COLUMNS
 
-    setting = {"regime": "A", "range": "in", "perturbed": "unseen", "genes": "all", "metric": "pearson_delta"}
+    setting = {"regime": "A", "range": "in", "seen": "unseen", "genes": "all", "metric": "pearson_delta"}
     means = {"rnn": rnn, "no_change": 0.0, **{m: rnn - d for m, d in margins.items()}}
     summary = pd.DataFrame(
         [{**setting, "model": m, "n_tfs": 50, "mean": v, "lo": v - 0.05, "hi": v + 0.05} for m, v in means.items()]

@@ -160,4 +160,4 @@ def test_user_perturbation_data_split_into_training_and_held_out_tfs_end_to_end(
     for model in ("mean", "ridge", "prior_ridge"):  # every kind trains on them
         assert f"and {len(rows.tfs)} perturbed samples" in (tmp_path / f"logs/models/{model}.log").read_text()
     scored = pd.read_csv(tmp_path / "results/metrics/interventions.tsv", sep="\t")
-    assert set(scored["tf"]) <= held_out and set(scored["tf"]) and set(scored["perturbed"]) == {"unseen"}
+    assert set(scored["tf"]) <= held_out and set(scored["tf"]) and set(scored["seen"]) == {"unseen"}

@@ -5,4 +5,4 @@ from lembas_core.steps.runtime import job
 
 with job(snakemake.log[0], snakemake.threads):
     p = snakemake.params
-    run_cell(CellRun(p.snakefile, p.config, p.overlay, snakemake.threads), p.folder)
+    run_cell(CellRun(p.snakefile, p.config, p.targets, snakemake.threads), p.folder, snakemake.output[0])

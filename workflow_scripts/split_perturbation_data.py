@@ -7,4 +7,4 @@ from lembas_core.steps.runtime import job
 with job(snakemake.log[0], snakemake.threads):
     p = snakemake.params
     training = from_mapping(PerturbationTraining, p.training, "interventions")
-    split_perturbation_data(snakemake.input.data, training, p.seed, snakemake.output[0])
+    split_perturbation_data(snakemake.input.data, snakemake.input.dataset, training, p.seed, snakemake.output[0])

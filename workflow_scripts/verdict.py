@@ -9,6 +9,6 @@ with job(snakemake.log[0], snakemake.threads):
     interventions = tuple(i.interventions) or None
     files = VerdictFiles(
         i.summary, i.paired, i.ladder_paired, i.fits, i.dataset, i.description, interventions, p.observed_interventions,
-        i.get("regime_map") or None,
+        split=i.get("split") or None, regime_map=p.regime_map if p.regime_map_digest else None,
     )  # fmt: skip
     write_verdict(files, roster_from_params(p.roster), p.method, dict(snakemake.output.items()))

@@ -10,6 +10,7 @@ are the unseen TFs the map scores. Stdlib only: the workflow builds the cells wh
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +21,11 @@ MAP_VARIANTS = {
     "prior_ridge_steady": {"model": "prior_ridge", "propagation": "steady"},
 }
 CELL_TARGETS = (  # what a cell's run must make, relative to its folder (and the truth edges: cell_targets)
-    "results/metrics/interventions_summary.tsv",
-    "results/metrics/interventions_paired.tsv",
+    "results/metrics/interventions.tsv",
     "results/models/rnn.pt",
     "results/models/rnn.fit.json",
 )
+SPLIT = "results/interventions/split.tsv"  # an interventional cell's training / held-out TFs
 PLAIN_MODELS = ("ridge", "mlr", "xgbrf")  # the models without the network
 PROPAGATED_MODELS = ("prior_ridge_3steps", "prior_ridge_steady")  # the prior ridge, propagated (CellOracle)
 
@@ -56,8 +57,21 @@ def regime_cells(depths: tuple[int, ...], feedback_depth: int | None) -> list[Ce
     return [Cell(d, fb, i) for d, fb in shapes for i in (False, True)]
 
 
+def cell_config(cell: Cell, settings: Any, config: dict) -> dict:
+    """The whole config of `cell`'s run: the run's `config` (a dict that passed the schema) with the sections
+    of :func:`cell_overlay` replaced as a whole (so that nothing of the run's generator overrides or variants
+    is merged into the cell)."""
+    overlay = cell_overlay(cell, settings, config)
+    merged = copy.deepcopy(config)
+    merged["data"]["source"] = "synthetic"
+    merged["data"]["synthetic"] = {**config["data"]["synthetic"], **overlay["data"]["synthetic"]}
+    merged["models"] = {**config["models"], **overlay["models"]}
+    merged["interventions"] = {**config["interventions"], **overlay["interventions"]}
+    return merged
+
+
 def cell_overlay(cell: Cell, settings: Any, config: dict) -> dict:
-    """The config overlay of `cell` on the run's `config` (a dict that passed the schema): `settings` is the
+    """The sections `cell` sets on the run's `config` (a dict that passed the schema): `settings` is the
     RegimeMapSettings. The cohort is the preset's with the cell's depth and feedback (the run's own generator
     overrides are not carried over); variants of `config` outside MAP_VARIANTS are switched off."""
     levels = {
@@ -78,6 +92,18 @@ def cell_overlay(cell: Cell, settings: Any, config: dict) -> dict:
     }
 
 
-def cell_targets(file_format: str) -> list[str]:
-    """CELL_TARGETS and the cohort's truth edges in the cohort's `file_format` (data.synthetic.file_format)."""
-    return [*CELL_TARGETS, f"results/cohort/truth_edges.{file_format}"]
+def truth_edges(file_format: str) -> str:
+    """A cell's true edges, in the cohort's `file_format` (data.synthetic.file_format)."""
+    return f"results/cohort/truth_edges.{file_format}"
+
+
+def cell_targets(cell: Cell, file_format: str) -> list[str]:
+    """What the run of `cell` must make: CELL_TARGETS, the truth edges and, when it trains on perturbations,
+    its split."""
+    return [*CELL_TARGETS, truth_edges(file_format), *([SPLIT] if cell.interventional else [])]
+
+
+def sibling(cell: Cell) -> Cell:
+    """The interventional cell of the same world as `cell` (itself when interventional): its held-out TFs are
+    the TFs both are read on, so that the two trainings are compared on the same unseen TFs."""
+    return Cell(cell.depth, cell.feedback, True)

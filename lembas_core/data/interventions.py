@@ -231,8 +231,8 @@ def read_perturbation_data(
     extra = {
         f"{name}_of" if name == "control" else name: [by_sample[name][s] for s in matrix.rows] for name in by_sample
     }
-    if "split" in extra:
-        extra["split"] = ["" if label == CONTROL else value for label, value in zip(labels, extra["split"])]
+    for name in extra:  # a control has no paired control and no split: what its cells hold is ignored
+        extra[name] = ["" if label == CONTROL else value for label, value in zip(labels, extra[name])]
     return PerturbationData(matrix, labels, **extra)
 
 
@@ -259,7 +259,8 @@ class AlignedPerturbations:
     """Perturbation data on a dataset's inputs and targets: `x` (samples x features; an input the matrix
     lacks at its training mean), `y` (samples x targets; NaN where the matrix lacks the target), and per
     sample its control row into `x_control` / `y_control` (-1 for a control sample): its paired control, or
-    the one row holding the controls' mean when the design pairs none."""
+    the last row, the controls' mean, for a sample the design pairs with none (the only row when it pairs
+    none at all)."""
 
     x: np.ndarray
     y: np.ndarray
@@ -279,15 +280,15 @@ def aligned(data: PerturbationData, names: tuple[list[str], list[str]], x_train:
     x = np.where(f_present[None, :], values[:, np.maximum(f_index, 0)], train_mean[None, :])
     y = np.where(t_present[None, :], values[:, np.maximum(t_index, 0)], np.nan)
     is_control = data.is_control()
+    means = x[is_control].mean(axis=0, keepdims=True), y[is_control].mean(axis=0, keepdims=True)
     pairs = data.paired_control()
-    if pairs is None or (pairs[~is_control] < 0).any():
-        control = np.where(is_control, -1, 0)
-        return AlignedPerturbations(x, y, x[is_control].mean(axis=0, keepdims=True),
-                                    y[is_control].mean(axis=0, keepdims=True), control)  # fmt: skip
+    if pairs is None or (pairs[~is_control] < 0).all():
+        return AlignedPerturbations(x, y, *means, np.where(is_control, -1, 0))
     rows = np.flatnonzero(is_control)
-    position = np.full(len(is_control), -1, dtype=np.int64)
+    position = np.full(len(is_control) + 1, rows.size, dtype=np.int64)  # -1 (unpaired) reads the mean's row
     position[rows] = np.arange(rows.size)
-    return AlignedPerturbations(x, y, x[rows], y[rows], np.where(is_control, -1, position[np.maximum(pairs, 0)]))
+    x_control, y_control = np.concatenate([x[rows], means[0]]), np.concatenate([y[rows], means[1]])
+    return AlignedPerturbations(x, y, x_control, y_control, np.where(is_control, -1, position[pairs]))
 
 
 def observed_perturbations(

@@ -87,6 +87,13 @@ def split_tfs(
                 "and train_tfs: []",
             )
         training, source = [tf for tf in perturbable if design.get(tf) == "train"], "design"
+        if len(training) == len(perturbable):
+            raise InputDataError(
+                "data.files.intervention_design",
+                f"its split column puts every perturbed TF that is a model input ({len(perturbable)}) in the "
+                "training set: no TF is left to score as unseen",
+                "mark the samples of at least one perturbed TF held_out",
+            )
     elif settings.named:
         training, source = _named(perturbable, settings), "train_tfs"
     elif settings.enabled:
@@ -101,6 +108,11 @@ def split_tfs(
 def training_tfs(split: pd.DataFrame) -> set[str]:
     """The training TFs of a SPLIT_COLUMNS table."""
     return set(split.loc[split["split"] == "train", "tf"].astype(str))
+
+
+def read_split(path: str | Path) -> pd.DataFrame:
+    """A SPLIT_COLUMNS table written by the split job (TF names read as text: a TF named NA stays NA)."""
+    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
 
 
 def design_split(data: PerturbationData) -> dict[str, str] | None:

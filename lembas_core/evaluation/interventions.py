@@ -36,12 +36,12 @@ NO_CHANGE = "no_change"  # the baseline that forecasts no effect at all
 METRICS = ("pearson_delta", "top_mse", "top_sign", "descendant_auroc")
 HIGHER_IS_BETTER = {"pearson_delta": True, "top_mse": False, "top_sign": True, "descendant_auroc": True}
 GENE_SETS = {"all": (1, None), "1-hop": (1, 1), "2-hop": (2, 2)}  # hops from .. to (None: no limit)
-ROW_COLUMNS = ["model", "regime", "level", "in_range", "perturbed", "tf", "genes", "n_genes", *METRICS]
-SUMMARY_COLUMNS = ["model", "regime", "range", "perturbed", "genes", "metric", "n_tfs", "mean", "lo", "hi"]
+ROW_COLUMNS = ["model", "regime", "level", "in_range", "seen", "tf", "genes", "n_genes", *METRICS]
+SUMMARY_COLUMNS = ["model", "regime", "range", "seen", "genes", "metric", "n_tfs", "mean", "lo", "hi"]
 PAIRED_COLUMNS = [
     "regime",
     "range",
-    "perturbed",
+    "seen",
     "genes",
     "metric",
     "model_a",
@@ -55,7 +55,7 @@ PAIRED_COLUMNS = [
 CONFIDENCE = 0.95
 # The setting the verdict and the regime map read: regime A, levels in range, TFs the models never saw perturbed,
 # all scored targets, Pearson delta.
-HEADLINE = {"regime": "A", "range": "in", "perturbed": "unseen", "genes": "all", "metric": "pearson_delta"}
+HEADLINE = {"regime": "A", "range": "in", "seen": "unseen", "genes": "all", "metric": "pearson_delta"}
 
 
 def pearson(a: np.ndarray, b: np.ndarray) -> float:
@@ -157,7 +157,7 @@ def score_forecast(
         scored = perturbations.scored(p)
         for row in perturbation_scores(predicted[p], perturbations.effect[p], hops, scored, top_genes):
             rows.append({"model": labels[0], "regime": labels[1], "level": perturbations.level,
-                         "in_range": bool(perturbations.in_range[p]), "perturbed": seen[p], "tf": tf,
+                         "in_range": bool(perturbations.in_range[p]), "seen": seen[p], "tf": tf,
                          **row})  # fmt: skip
     return pd.DataFrame(rows, columns=ROW_COLUMNS)
 
@@ -178,19 +178,19 @@ def t_interval(values: np.ndarray) -> tuple[float, float, float]:
 
 def per_tf(rows: pd.DataFrame) -> pd.DataFrame:
     """Long table (model, regime, range, perturbed, genes, metric, tf, value): each TF's metric averaged over
-    its levels within a range (``in`` / ``out``); `perturbed` says whether the models trained on perturbations
+    its levels within a range (``in`` / ``out``); `seen` says whether the models trained on perturbations
     of the TF (``seen``) or not (``unseen``)."""
     long = rows.assign(range=np.where(rows["in_range"], "in", "out")).melt(
-        id_vars=["model", "regime", "range", "perturbed", "genes", "tf"], value_vars=list(METRICS), var_name="metric"
+        id_vars=["model", "regime", "range", "seen", "genes", "tf"], value_vars=list(METRICS), var_name="metric"
     )
-    keys = ["model", "regime", "range", "perturbed", "genes", "metric", "tf"]
+    keys = ["model", "regime", "range", "seen", "genes", "metric", "tf"]
     return long.groupby(keys, sort=False)["value"].mean().reset_index()
 
 
 def summarize(rows: pd.DataFrame) -> pd.DataFrame:
     """SUMMARY_COLUMNS: per (model, regime, range, perturbed, genes, metric) the mean over TFs and its interval."""
     out = []
-    for key, group in per_tf(rows).groupby(["model", "regime", "range", "perturbed", "genes", "metric"], sort=False):
+    for key, group in per_tf(rows).groupby(["model", "regime", "range", "seen", "genes", "metric"], sort=False):
         values = group["value"].to_numpy(dtype=np.float64)
         mean, lo, hi = t_interval(values)
         out.append((*key, int(np.isfinite(values).sum()), mean, lo, hi))
@@ -203,13 +203,13 @@ def paired(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame
     (:func:`lembas_core.evaluation.verdicts.verdict_of`, read in the metric's direction: a lower top_mse is
     better; it cannot tell where the t-interval's false-verdict rate at this many TFs exceeds 5% or was not
     measured: :func:`lembas_core.evaluation.calibration.calibration_at`)."""
-    table = per_tf(rows).set_index(["regime", "range", "perturbed", "genes", "metric", "tf", "model"])["value"]
+    table = per_tf(rows).set_index(["regime", "range", "seen", "genes", "metric", "tf", "model"])["value"]
     out = []
     for a, b in pairs:
         if a not in set(rows["model"]) or b not in set(rows["model"]):
             continue
         joined = pd.concat({"a": table.xs(a, level="model"), "b": table.xs(b, level="model")}, axis=1, join="inner")
-        for key, group in joined.groupby(level=["regime", "range", "perturbed", "genes", "metric"], sort=False):
+        for key, group in joined.groupby(level=["regime", "range", "seen", "genes", "metric"], sort=False):
             diff = (group["a"] - group["b"]).to_numpy(dtype=np.float64)
             mean, lo, hi = t_interval(diff)
             measured = calibration_at(INTERVENTIONS, "t", int(np.isfinite(diff).sum()))

@@ -19,7 +19,7 @@ from lembas_core.data.interventions import (
     observed_perturbations,
     read_perturbation_data,
 )
-from lembas_core.data.perturbation_training import training_tfs
+from lembas_core.data.perturbation_training import read_split, training_tfs
 from lembas_core.data.scale import transforms_by_role
 from lembas_core.io.atomic import write_tsv
 from lembas_core.io.interventions import PerturbationSet
@@ -108,7 +108,7 @@ def observed_truth(
     ds = load_dataset(dataset_dir)
     held_out = None
     if split_file:
-        split = pd.read_csv(split_file, sep="\t", dtype={"tf": str})
+        split = read_split(split_file)
         held_out = set(split.loc[split["split"] == "held_out", "tf"])
         LOG.info("%d perturbed TFs are training TFs: scored are the %d held out", len(split) - len(held_out),
                  len(held_out))  # fmt: skip
@@ -143,7 +143,7 @@ def synthetic_truth(inputs: TruthInputs, level: tuple[str, InterventionLevel], o
     perturbed = {tf: (float(values[column[tf]]), bool(in_range[column[tf]])) for tf in tfs}
     found = perturbation_truth(counterfactuals, x_control, (ds.features, ds.targets), perturbed, level[0])
     if inputs.split:
-        training = training_tfs(pd.read_csv(inputs.split, sep="\t", dtype={"tf": str}))
+        training = training_tfs(read_split(inputs.split))
         found.seen = np.array([tf in training for tf in found.tfs], dtype=bool)
     LOG.info(
         "level %s: %d TFs (%d within their training range) x %d individuals; mean |true effect| %.4g, largest %.4g",

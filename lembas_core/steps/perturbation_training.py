@@ -4,6 +4,7 @@ adds to its training split (:mod:`lembas_core.data.perturbation_training`)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from lembas_core.data.interventions import CONTROL, PerturbationData
 from lembas_core.data.perturbation_training import (
     TrainingRows,
     design_split,
+    read_split,
     split_tfs,
     training_rows,
     training_tfs,
@@ -29,6 +31,8 @@ from lembas_core.synthetic.training_perturbations import (
     training_perturbations,
     write_training_perturbations,
 )
+
+LOG = logging.getLogger("lembas_core.steps.perturbation_training")
 
 
 def synthetic_training_data(
@@ -51,13 +55,17 @@ def synthetic_training_data(
 
 
 def split_perturbation_data(
-    data_file: str | Path, training: PerturbationTraining, seed: int, out: str | Path
+    data_file: str | Path, dataset_dir: str | Path, training: PerturbationTraining, seed: int, out: str | Path
 ) -> pd.DataFrame:
-    """Split the TFs the user's perturbation data perturb (the design's split column, or `training`); write
-    the SPLIT_COLUMNS table to `out`."""
+    """Split the TFs the user's perturbation data perturb that are model inputs of the dataset (the design's
+    split column, or `training`); write the SPLIT_COLUMNS table to `out`."""
     data = PerturbationData.load(data_file)
+    features = set(load_dataset(dataset_dir).features)
     perturbed = sorted({label for label in data.perturbed if label != CONTROL})
-    split = split_tfs(perturbed, training, seed, design_split(data))
+    if set(perturbed) - features:
+        LOG.warning("perturbed TF(s) %s are not model inputs after preprocessing: neither trained on nor scored",
+                    sorted(set(perturbed) - features))  # fmt: skip
+    split = split_tfs([tf for tf in perturbed if tf in features], training, seed, design_split(data))
     write_tsv(split, out)
     return split
 
@@ -68,7 +76,7 @@ def perturbation_training_rows(
     """The training rows of the training TFs of `split_file` in the perturbation data `data_file`, on the
     dataset's inputs and targets; saved to `out`."""
     ds = load_dataset(dataset_dir)
-    training = training_tfs(pd.read_csv(split_file, sep="\t", dtype={"tf": str}))
+    training = training_tfs(read_split(split_file))
     rows = training_rows(
         PerturbationData.load(data_file), training, (ds.features, ds.targets), np.asarray(ds.x["train"])
     )

@@ -68,6 +68,8 @@ def draw_interventions(
     maps (model, level) to the forecast jobs' mean effects, `roster` each model's kind (its colour)."""
     sets = [s for s in levels if len(s.tfs)]
     rows = pd.read_csv(rows_file, sep="\t")
+    if set(rows["seen"]) == {"seen", "unseen"}:  # the models trained on some TFs: the boxes show the others
+        rows = rows[rows["seen"] == "unseen"]
     if not sets:
         interventions_plot(rows, ("no perturbation to show", np.zeros(0), {}), out, Palette(kinds_of(roster)))
         return

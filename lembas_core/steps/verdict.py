@@ -10,6 +10,7 @@ import pandas as pd
 
 from lembas_core.common.settings import Roster, kinds_of, networks_of
 from lembas_core.data.dataset import load_dataset
+from lembas_core.data.perturbation_training import read_split, training_tfs
 from lembas_core.io.atomic import atomic_file
 from lembas_core.reporting.verdict import VerdictInputs, as_markdown, as_rst, verdict_sentences
 
@@ -26,6 +27,7 @@ class VerdictFiles:
     description: str | Path
     interventions: tuple[str | Path, str | Path] | None = None  # interventions_{summary,paired}.tsv, if forecast
     observed_interventions: bool = False  # the user's perturbation data, not the synthetic counterfactuals
+    split: str | Path | None = None  # the perturbed TFs' training / held-out split, when the models train on some
     regime_map: str | Path | None = None  # results/regime_map/regime_map.tsv, when target regime_map has run
 
 
@@ -45,6 +47,7 @@ def write_verdict(files: VerdictFiles, roster: Roster, method: str, outputs: Map
         "the synthetic cohort's exact counterfactuals",
         method=method,
         regime_map=pd.read_csv(files.regime_map, sep="\t") if files.regime_map else None,
+        trained_on_perturbations=bool(files.split and training_tfs(read_split(files.split))),
     )  # fmt: skip
     sentences = verdict_sentences(inputs, kinds_of(roster), networks_of(roster))
     with atomic_file(outputs["markdown"], "w") as handle:

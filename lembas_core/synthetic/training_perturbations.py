@@ -64,7 +64,7 @@ def _individuals(n_train: int, tfs: list[str], settings: PerturbationTraining, s
 
 def _sample_id(individual: str, tf: str, quantile: float) -> str:
     """The ID of `individual`'s sample with `tf` set to its `quantile` level."""
-    return f"{individual}_{tf}_q{round(100 * quantile):02d}"
+    return f"{individual}_{tf}_q{quantile:g}"
 
 
 def training_perturbations(
