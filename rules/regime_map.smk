@@ -46,8 +46,15 @@ rule regime_map:
         cells=[f"{REGIME_DIR}/cells/{name}.done" for name in REGIME_CELLS],
         code=script_code("regime_map"),
     output:
-        table=REGIME_MAP_TABLE,
-        figure=f"{REGIME_DIR}/regime_map.png",
+        table=report(
+            REGIME_MAP_TABLE, caption="captions/regime_map.rst", category="Regime map", labels={"table": "regime map"}
+        ),
+        figure=report(
+            f"{REGIME_DIR}/regime_map.png",
+            caption="captions/regime_map.rst",
+            category="Regime map",
+            labels={"figure": "regime map"},
+        ),
     log:
         "logs/regime_map/gather.log",
     benchmark:
