@@ -5,11 +5,22 @@ state, spool, logs and PID files. The one exception is a copy of slurm.conf at t
 default path, /etc/slurm/slurm.conf: inside a job, Snakemake's jobstep plugin drops SLURM_CONF
 (with every other SLURM_* variable) before it calls srun. The copy is written only where no other
 configuration exists and removed again by `stop`. Daemons already running on the machine are left
-alone, and `stop` signals only the PIDs this cluster started. The node declares the machine's real
-CPUs and memory, so SLURM runs no more jobs at once than there are cores (more would oversubscribe them:
-XGBoost's and torch's threads slow down up to 10x when another process shares their core), and one fake
-GPU (a character device, so SLURM sets CUDA_VISIBLE_DEVICES) in a `gpu` partition next to the default
-`main` partition.
+alone, and `stop` signals only the PIDs this cluster started. The node declares the machine's memory,
+4x its CPUs (`node_cpus`) and one fake GPU (a character device, so SLURM sets CUDA_VISIBLE_DEVICES) in a
+`gpu` partition next to the default `main` partition.
+
+Why 4x: a job of the tiny pipeline is two Snakemake start-ups (the job's and its step's, about 1.5 s of CPU
+each) and a second or two of work, and Snakemake learns that it has finished only at the plugin's next status
+poll: `--slurm-init-seconds-before-status-checks` after a poll that found a finished job, and 10 s longer
+after each poll that found none (tests/test_slurm.py sets 6 s: polls 6, 22 and 48 s after the last find).
+With as many jobs at once as cores, the cores idle through those waits; with 4x, the jobs share them and
+most end before the 22-s poll. On the 2-core VM (2026-12-05, another pipeline beside the test): 686 s for the
+SLURM run with the machine's 2 CPUs declared and polls at 1, 12, 33 s (load average about 2 before the
+test), 398 s with this set-up (load average 2-4 before the test, up to 11 during it). The jobs' OpenMP
+threads wait passively (`OMP_WAIT_POLICY=PASSIVE` in `LocalSlurm.env`): a spinning XGBoost thread that
+shares a core with other processes slowed its job down up to 10x (a tiny XGBRF batch: 0.3 s passive,
+3-10 s spinning, on that VM under load), which is why the node once declared only the machine's CPUs.
+Neither changes a result: every job keeps its thread count (CI_OVERRIDES in tests/test_slurm.py).
 """
 
 from __future__ import annotations
@@ -75,6 +86,11 @@ def machine_cpus() -> int:
     return len(os.sched_getaffinity(0))
 
 
+def node_cpus() -> int:
+    """CPUs the test node declares: 4x the machine's (module docstring: its jobs mostly wait)."""
+    return 4 * machine_cpus()
+
+
 def machine_memory_mb(reserve_mb: int = 1024) -> int:
     """The machine's memory in MB (/proc/meminfo MemTotal), less `reserve_mb` for the OS and the daemons."""
     for line in Path("/proc/meminfo").read_text().splitlines():
@@ -121,7 +137,7 @@ class LocalSlurm:
     """
 
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="lembas-slurm-")))
-    cpus: int = field(default_factory=machine_cpus)
+    cpus: int = field(default_factory=node_cpus)
     memory_mb: int = field(default_factory=machine_memory_mb)
     gpus: int = 1
     min_job_age: int = SLURM_JOB_RECORDS_S  # seconds finished jobs stay visible to squeue/scontrol
@@ -133,8 +149,9 @@ class LocalSlurm:
 
     @property
     def env(self) -> dict[str, str]:
-        """Environment for SLURM clients (and Snakemake) that talk to this cluster."""
-        return os.environ | {"SLURM_CONF": str(self.conf)}
+        """Environment for SLURM clients (and Snakemake) that talk to this cluster; its jobs inherit it
+        (sbatch --export=ALL), passive OpenMP waits included (module docstring)."""
+        return os.environ | {"SLURM_CONF": str(self.conf), "OMP_WAIT_POLICY": "PASSIVE"}
 
     def start(self) -> None:
         try:
@@ -237,6 +254,7 @@ class LocalSlurm:
             "SwitchType=switch/none",
             "ReturnToService=2",
             "SchedulerType=sched/backfill",
+            "SchedulerParameters=batch_sched_delay=0",  # start a job at the next 1-s tick, not up to 3 s later
             "SelectType=select/cons_tres",
             "SelectTypeParameters=CR_Core_Memory",
             "SlurmdParameters=config_overrides",  # take the node's layout from the line below, not the hardware

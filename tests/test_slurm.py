@@ -24,7 +24,7 @@ CI_OVERRIDES = (
     "--slurm-status-command",
     "squeue",  # no accounting database here, so no sacct
     "--slurm-init-seconds-before-status-checks",
-    "1",  # tiny jobs: poll early (the cluster keeps finished jobs for SLURM_JOB_RECORDS_S)
+    "6",  # a lone tiny job's wall time: poll then (tests/slurm_cluster.py; finished jobs stay SLURM_JOB_RECORDS_S)
     "--slurm-keep-successful-logs",  # the test reads every job's SLURM log
     "--latency-wait",
     "5",  # one node, one filesystem
@@ -103,7 +103,7 @@ def slurm_job_ids(workdir: Path) -> dict[str, list[str]]:
 
 
 def test_tiny_pipeline_on_slurm_matches_local_run(cluster, tiny_run, tmp_path):
-    # no more jobs at once than the node has cores (the cluster would queue the rest anyway)
+    # no more jobs at once than the node declares CPUs (the cluster would queue the rest anyway)
     command = snakemake_command(tmp_path, *CI_OVERRIDES, "--jobs", str(cluster.cpus), profile=CLUSTER_PROFILE)
     result = subprocess.run(command, capture_output=True, text=True, env=cluster.env, timeout=SLURM_PIPELINE_S)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]

@@ -171,19 +171,26 @@ CHECKOUT_PARTS = ("Snakefile", "rules", "workflow_scripts", "lembas_core", "conf
 
 
 @pytest.fixture(scope="module")
-def checkout_run(tmp_path_factory) -> tuple[Path, Path]:
+def checkout_run(tiny_run, tmp_path_factory) -> tuple[Path, Path]:
     """(checkout, workdir): a copy of the workflow's files (Snakefile, rules, scripts, library, config) and one
     complete tiny run of that copy, for the tests that edit library code: they edit the copy, never this
-    checkout (which other processes may be importing meanwhile)."""
+    checkout (which other processes may be importing meanwhile).
+
+    The run is a copy of `tiny_run` handed over to the copied workflow with `snakemake --touch`, which records
+    every job as a run does (its inputs now the copy's code files) and marks its outputs up to date: the
+    copy's code is this checkout's, byte for byte, so running it would only compute the same files again.
+    """
     checkout = tmp_path_factory.mktemp("checkout")
     for part in CHECKOUT_PARTS:
         if (REPO / part).is_dir():
             shutil.copytree(REPO / part, checkout / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(REPO / part, checkout / part)
-    workdir = tmp_path_factory.mktemp("checkout_run")
-    result = snakemake(workdir, checkout=checkout)
+    workdir = tmp_path_factory.mktemp("checkout_run") / "run"
+    shutil.copytree(tiny_run, workdir, symlinks=True)
+    result = snakemake(workdir, "--touch", checkout=checkout)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert pending(workdir, checkout=checkout) == {}, "the copied run is not complete for the copied workflow"
     return checkout, workdir
 
 

@@ -13,8 +13,9 @@ FLOOR_S = 30
 # The whole tiny pipeline, run locally with --cores 2 (the longest single snakemake call of the suite;
 # also bounds waiting for one of its jobs): 260 s measured.
 PIPELINE_S = MARGIN * 260
-# The whole tiny pipeline through the test SLURM cluster (the machine's 2 CPUs declared, so 2 jobs at a
-# time): 1,155 s measured.
+# The whole tiny pipeline through the test SLURM cluster: 1,155 s measured with the machine's 2 CPUs declared
+# (2 jobs at a time); 398 s with 4x declared (8 at a time, tests/slurm_cluster.py) at load average 2-11, so
+# the older, longer measurement stays the bound.
 SLURM_PIPELINE_S = MARGIN * 1155
 # `snakemake --report` on a finished tiny run: 4 s measured.
 REPORT_S = max(MARGIN * 4, FLOOR_S)

@@ -38,8 +38,9 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imported_names(path: Path) -> set[str]:
-    """Dotted names of the lembas_core modules that `path` imports anywhere in its body."""
+@cache
+def _imported_names(path: Path) -> frozenset[str]:
+    """Dotted names of the lembas_core modules that `path` imports anywhere in its body (each file parsed once)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -54,7 +55,7 @@ def _imported_names(path: Path) -> set[str]:
                 module = node.module or ""
             names.add(module)
             names.update(f"{module}.{alias.name}" for alias in node.names)  # `from pkg import submodule`
-    return {name for name in names if module_file(name) is not None}
+    return frozenset(name for name in names if module_file(name) is not None)
 
 
 def _with_parents(module: str) -> set[str]:
