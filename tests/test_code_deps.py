@@ -117,5 +117,7 @@ def test_every_job_declares_exactly_its_imports(tiny_run):
         modules = [REGISTRY[kind].module for kind in model_kinds_of_job(row["rule"], row["output_file"])]
         assert declared == expected_code(script, *modules), row["output_file"]
         checked.add(row["rule"])
-    # the user perturbation data's rules are not in the synthetic tiny run (tests/test_workflow_data.py runs them)
-    assert checked >= set(scripts) - {"predict_temporary", "ingest_interventions", "observed_interventions"}
+    # the user perturbation data's rules are not in the synthetic tiny run (tests/test_workflow_data.py runs them),
+    # nor the regime map's, outside the default run (tests/test_workflow_regime_map.py runs them)
+    outside = {"predict_temporary", "ingest_interventions", "observed_interventions", "regime_map_cell", "regime_map"}
+    assert checked >= set(scripts) - outside

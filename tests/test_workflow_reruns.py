@@ -239,6 +239,7 @@ def test_low_level_edit_reschedules_every_importing_rule_because_of_that_file(ch
     scripts = rule_scripts()
     del scripts["predict_temporary"]  # no jobs: the tiny config keeps every split's predictions
     del scripts["ingest_interventions"], scripts["observed_interventions"]  # no jobs: no perturbation data
+    del scripts["regime_map_cell"], scripts["regime_map"]  # no jobs: outside the default run (tests/test_code_deps.py)
     importing = set()
     for rule, script in scripts.items():
         kinds = {kind for output in ("mlr_train", "mlr") for kind in model_kinds_of_job(rule, output)}
