@@ -228,11 +228,11 @@ def read_perturbation_data(
     n_tfs = len(set(labels) - {CONTROL})
     LOG.info("%s %s: %d samples (%d controls), %d TFs perturbed", MATRIX_LABEL, paths[0], len(labels),
              labels.count(CONTROL), n_tfs)  # fmt: skip
-    extra = {
-        f"{name}_of" if name == "control" else name: [by_sample[name][s] for s in matrix.rows] for name in by_sample
-    }
-    for name in extra:  # a control has no paired control and no split: what its cells hold is ignored
-        extra[name] = ["" if label == CONTROL else value for label, value in zip(labels, extra[name])]
+    extra = {  # a control has no paired control and no split: what its cells hold is ignored
+        "control_of" if name == "control" else name: ["" if label == CONTROL else values[s] for s, label in
+                                                       zip(matrix.rows, labels)]
+        for name, values in by_sample.items()
+    }  # fmt: skip
     return PerturbationData(matrix, labels, **extra)
 
 
@@ -257,13 +257,15 @@ def _columns(matrix: LabeledMatrix, names: list[str]) -> tuple[np.ndarray, np.nd
 @dataclass(frozen=True)
 class AlignedPerturbations:
     """Perturbation data on a dataset's inputs and targets: `x` (samples x features; an input the matrix
-    lacks at its training mean), `y` (samples x targets; NaN where the matrix lacks the target), and per
+    lacks at its training mean), `y` (samples x targets; NaN where the matrix lacks the target, those False
+    in `measured_targets` (targets,)), and per
     sample its control row into `x_control` / `y_control` (-1 for a control sample): its paired control, or
     the last row, the controls' mean, for a sample the design pairs with none (the only row when it pairs
     none at all)."""
 
     x: np.ndarray
     y: np.ndarray
+    measured_targets: np.ndarray
     x_control: np.ndarray
     y_control: np.ndarray
     control: np.ndarray
@@ -283,12 +285,12 @@ def aligned(data: PerturbationData, names: tuple[list[str], list[str]], x_train:
     means = x[is_control].mean(axis=0, keepdims=True), y[is_control].mean(axis=0, keepdims=True)
     pairs = data.paired_control()
     if pairs is None or (pairs[~is_control] < 0).all():
-        return AlignedPerturbations(x, y, *means, np.where(is_control, -1, 0))
+        return AlignedPerturbations(x, y, t_present, *means, np.where(is_control, -1, 0))
     rows = np.flatnonzero(is_control)
     position = np.full(len(is_control) + 1, rows.size, dtype=np.int64)  # -1 (unpaired) reads the mean's row
     position[rows] = np.arange(rows.size)
     x_control, y_control = np.concatenate([x[rows], means[0]]), np.concatenate([y[rows], means[1]])
-    return AlignedPerturbations(x, y, x_control, y_control, np.where(is_control, -1, position[pairs]))
+    return AlignedPerturbations(x, y, t_present, x_control, y_control, np.where(is_control, -1, position[pairs]))
 
 
 def observed_perturbations(
@@ -300,7 +302,7 @@ def observed_perturbations(
     features, targets = names
     found = aligned(data, names, x_train)
     labels = np.asarray(data.perturbed, dtype=object)
-    control = labels == CONTROL
+    control = data.is_control()
     column = {f: j for j, f in enumerate(features)}
     perturbed = sorted(set(labels[~control]) & (held_out if held_out is not None else set(labels[~control])))
     tfs = [tf for tf in perturbed if tf in column]
@@ -315,7 +317,7 @@ def observed_perturbations(
     low, high = detected_range(x_train)  # a dropout zero is no level a TF took: measured 0 is off, not in range
     in_range = [bool(((found.x[r, column[tf]] >= low[column[tf]]) & (found.x[r, column[tf]] <= high[column[tf]])).all())
                 for tf, r in zip(tfs, rows)]  # fmt: skip
-    absent = int(np.isnan(found.y_control[0]).sum()) if found.y_control.size else 0
+    absent = int((~found.measured_targets).sum())
     if absent:
         LOG.warning("%d of %d targets are not in the perturbation matrix: not scored", absent, len(targets))
     row_control = np.concatenate([found.control[r] for r in rows] or [[]]).astype(np.int64)

@@ -110,6 +110,11 @@ def training_tfs(split: pd.DataFrame) -> set[str]:
     return set(split.loc[split["split"] == "train", "tf"].astype(str))
 
 
+def held_out_tfs(split: pd.DataFrame) -> set[str]:
+    """The held-out TFs of a SPLIT_COLUMNS table."""
+    return set(split.loc[split["split"] == "held_out", "tf"].astype(str))
+
+
 def read_split(path: str | Path) -> pd.DataFrame:
     """A SPLIT_COLUMNS table written by the split job (TF names read as text: a TF named NA stays NA)."""
     return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
@@ -157,7 +162,7 @@ def training_rows(
     column = {f: j for j, f in enumerate(features)}
     labels = np.asarray(data.perturbed, dtype=object)
     rows = np.flatnonzero([label in training and label in column for label in labels])
-    absent = [t for t, missing in zip(targets, np.isnan(found.y_control[0]) if found.y_control.size else []) if missing]
+    absent = [t for t, measured in zip(targets, found.measured_targets) if not measured]
     if rows.size and absent:
         raise InputDataError(
             data.matrix.path,

@@ -19,7 +19,7 @@ from lembas_core.data.interventions import (
     observed_perturbations,
     read_perturbation_data,
 )
-from lembas_core.data.perturbation_training import read_split, training_tfs
+from lembas_core.data.perturbation_training import held_out_tfs, read_split, training_tfs
 from lembas_core.data.scale import transforms_by_role
 from lembas_core.io.atomic import write_tsv
 from lembas_core.io.interventions import PerturbationSet
@@ -109,7 +109,7 @@ def observed_truth(
     held_out = None
     if split_file:
         split = read_split(split_file)
-        held_out = set(split.loc[split["split"] == "held_out", "tf"])
+        held_out = held_out_tfs(split)
         LOG.info("%d perturbed TFs are training TFs: scored are the %d held out", len(split) - len(held_out),
                  len(held_out))  # fmt: skip
     found = observed_perturbations(

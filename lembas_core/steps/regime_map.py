@@ -27,7 +27,7 @@ from lembas_core.common.regime_cells import (
     sibling,
     truth_edges,
 )
-from lembas_core.data.perturbation_training import read_split
+from lembas_core.data.perturbation_training import held_out_tfs, read_split
 from lembas_core.evaluation.interventions import paired, summarize
 from lembas_core.evaluation.regime_map import COLUMNS, RNN, TRANSMISSION, cell_rows, winning_cells
 from lembas_core.evaluation.truth import rnn_transmission
@@ -75,12 +75,6 @@ def rnn_facts(model: str | Path, converged: str, truth_edges_table: pd.DataFrame
     return {"rnn_converged": converged, **{k: measures[k] for k in TRANSMISSION}}
 
 
-def _held_out(folder: Path) -> set[str]:
-    """The held-out TFs of an interventional cell's split."""
-    split = read_split(folder / SPLIT)
-    return set(split.loc[split["split"] == "held_out", "tf"])
-
-
 def _tables(rows: pd.DataFrame, held_out: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(summary, paired of LEMBAS-RNN against every rival) over the TFs of `held_out` only."""
     rows = rows[rows["tf"].astype(str).isin(held_out)]
@@ -99,7 +93,7 @@ def gather(cells: list[tuple[Cell, str | Path]], file_format: str, out: tuple[st
         truth = read_table(truth_path, format_from_extension(truth_path), "truth edges", string_columns=("TF", "Gene"))
         converged = FitReport.read(folder / CELL_TARGETS[2]).row()["converged"]
         facts = rnn_facts(folder / CELL_TARGETS[1], converged, truth)
-        rows += cell_rows(cell, _tables(scores, _held_out(folders[sibling(cell)])), facts)
+        rows += cell_rows(cell, _tables(scores, held_out_tfs(read_split(folders[sibling(cell)] / SPLIT))), facts)
     table = pd.DataFrame(rows, columns=COLUMNS)
     write_tsv(table, out[0], float_format="%.4g")
     regime_map_plot(table, out[1])

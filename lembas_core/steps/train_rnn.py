@@ -11,7 +11,7 @@ import numpy as np
 
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.network_controls import network_for, write_network
-from lembas_core.data.perturbation_training import TrainingRows, training_data
+from lembas_core.data.perturbation_training import training_data
 from lembas_core.models.fit_report import FitReport
 from lembas_core.models.rnn.device import resolve_device
 from lembas_core.models.rnn.io import graph_from_dataset, import_upstream_checkpoint, save_rnn
@@ -76,9 +76,9 @@ def train_rnn(
         model = LembasRNN(graph, settings.architecture, seed=settings.training.seed).to_device(device)
         x, y = training_data(ds, perturbation_rows)
         parts = [asdict(settings), ds.report, {"features": features, "targets": targets}]
-        extra = TrainingRows.load(perturbation_rows) if perturbation_rows else None
-        if extra is not None and extra.tfs:  # a checkpoint resumes only on the same interventional training rows
-            parts.append({"perturbation_rows": hashlib.sha256(extra.x.tobytes() + extra.y.tobytes()).hexdigest()})
+        n = ds.x["train"].shape[0]
+        if x.shape[0] > n:  # a checkpoint resumes only on the same interventional training rows (those after n)
+            parts.append({"perturbation_rows": hashlib.sha256(x[n:].tobytes() + y[n:].tobytes()).hexdigest()})
         fingerprint = config_fingerprint(*parts)
         checkpointing = Checkpointing(checkpoint, execution.checkpoint_every, fingerprint) if checkpoint else None
         outcome = train(model, x, y, settings.training, checkpointing)
