@@ -38,13 +38,24 @@ def timed(fn):
     return time.perf_counter() - start, value
 
 
+def cpu_model() -> str:
+    """The CPU's model name (/proc/cpuinfo on Linux; the platform's processor string elsewhere)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
 def write_table(name: str, command: str, threads: int, rows: list[tuple]) -> Path:
-    """Write rows (first row = header) to benchmarks/results/<name>.tsv with a provenance line."""
+    """Write rows (first row = header) to benchmarks/results/<name>.tsv with a provenance line (date, CPU
+    model, threads, command, peak RSS)."""
     out = HERE / "results" / f"{name}.tsv"
     out.parent.mkdir(parents=True, exist_ok=True)
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     with open(out, "w", newline="") as handle:
-        handle.write(f"# {date.today()} {platform.machine()} {threads} threads; {command}; peak RSS {peak_gb:.1f} GB\n")
+        handle.write(f"# {date.today()} {cpu_model()}, {threads} threads; {command}; peak RSS {peak_gb:.1f} GB\n")
         csv.writer(handle, delimiter="\t").writerows(rows)
     print(out.read_text())
     return out

@@ -5,6 +5,13 @@ Usage: python benchmarks/rnn.py [--threads 2] [--dense-steps 2] [--device cpu|cu
 (needs the full dataset: data_stages.py). Each implementation runs in its own process so that peak memory is
 measured separately. Writes benchmarks/results/rnn.tsv; with --device cuda, ours only (the dense reference
 stays on the CPU) to benchmarks/results/rnn_cuda.tsv.
+
+The step is compared with its floor, the three sparse products one update must do at least once, timed two
+ways in the same process: warm (in isolation, back to back, median of WARM_REPEATS) and between training blocks
+(alternating with them, as the step sees the machine: caches and the allocator as training leaves them). Where
+the step's time goes is measured with the PyTorch profiler over PROFILED_BLOCKS blocks of updates, by the
+autograd functions of the recurrence, the uniform-state term and the spectral estimate, and Adam's step
+(benchmarks/results/rnn_profile.tsv; the profiler adds its own overhead, so the shares are what it reports).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import time
 
 import numpy as np
 import torch
-from common import require_full_dataset, upstream_settings, write_table
+from common import cpu_model, require_full_dataset, upstream_settings, write_table
 
 from lembas_core.data.dataset import load_dataset
 from lembas_core.models.rnn.dense import DenseLembasRNN
@@ -32,6 +39,17 @@ from lembas_core.steps.runtime import configure_threads
 
 BATCH = 25
 STEPS = 30  # rounds of (floor, a block of `spectral_every` training updates); medians are reported
+WARM_REPEATS = 30  # isolated floor timings (after 3 warm-up calls); the median is reported
+PROFILED_BLOCKS = 4  # blocks of `spectral_every` updates under the profiler
+# profiler events (their total CPU time, children included) that name a phase of the step; the rest is glue:
+# input projection and noise, the readout and MSE, the sign and L2 terms, zeroing gradients
+PHASES = {
+    "forward recurrence": ("_Recurrence",),
+    "backward recurrence": ("_RecurrenceBackward",),
+    "uniform-state term": ("_UniformPenalty", "_UniformPenaltyBackward"),
+    "spectral estimate": ("_PowerIteration", "_PowerIterationBackward"),
+    "Adam": ("Optimizer.step#Adam.step",),
+}
 
 
 DEVICE = "cpu"  # set by the child process
@@ -77,6 +95,22 @@ def step_and_floor(block, every: int, floor) -> tuple[float, float]:
     return statistics.median(steps), statistics.median(floors)
 
 
+def step_profile(block, every: int) -> dict[str, float]:
+    """{phase: ms per update} of PROFILED_BLOCKS blocks of `every` updates under the CPU profiler (PHASES,
+    "other" for the rest of the profiled wall time, "total" for all of it)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    updates = PROFILED_BLOCKS * every
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        start = time.perf_counter()
+        for _ in range(PROFILED_BLOCKS):
+            block()
+        total_ms = 1000 * (time.perf_counter() - start) / updates
+    times = {event.key: event.cpu_time_total / 1000 / updates for event in prof.key_averages()}
+    phases = {phase: sum(times.get(name, 0.0) for name in names) for phase, names in PHASES.items()}
+    return {**phases, "other": total_ms - sum(phases.values()), "total": total_ms}
+
+
 def run_ours(x, y, x_val) -> dict:
     start = time.perf_counter()
     graph, features, targets = graph_from_dataset(require_full_dataset())
@@ -103,7 +137,9 @@ def run_ours(x, y, x_val) -> dict:
     def floor():
         return pattern.matrix(values) @ xs, pattern.transposed(values) @ g, pattern.sddmm(g, xs)
 
+    warm_floor_ms, _ = median_ms(floor, repeats=WARM_REPEATS)
     step_ms, floor_ms = step_and_floor(steps, every, floor)
+    profile = step_profile(steps, every) if DEVICE == "cpu" else {}
     with torch.no_grad():
         single = median_ms(lambda: model(x_val[:1]), repeats=50)
         batch = median_ms(lambda: model(x_val), repeats=20)
@@ -113,6 +149,8 @@ def run_ours(x, y, x_val) -> dict:
         "single_ms": single,
         "batch_ms": batch,
         "floor_ms": floor_ms,
+        "warm_floor_ms": warm_floor_ms,
+        "profile": profile,
         "nodes": graph.n_nodes,
         "edges": graph.n_edges,
         "core": int(graph.core.size),
@@ -191,8 +229,13 @@ def cuda_table(args: argparse.Namespace) -> None:
         ("measure", f"ours (sparse), {torch.cuda.get_device_name(0)}"),
         ("network", f"{o['nodes']} nodes, {o['edges']} edges, core {o['core']}"),
         ("training step, batch 25 (ms)", f"{o['step_ms']:.2f}"),
+        ("host CPU", cpu_model()),
         (
-            "sparse-product floor of one step (ms)",
+            "sparse-product floor, warm (ms)",
+            f"{o['warm_floor_ms']:.2f} (step / floor {o['step_ms'] / o['warm_floor_ms']:.1f})",
+        ),
+        (
+            "sparse-product floor, between training blocks (ms)",
             f"{o['floor_ms']:.2f} (step / floor {o['step_ms'] / o['floor_ms']:.1f})",
         ),
         ("inference, 1 sample, median / p95 (ms)", f"{o['single_ms'][0]:.2f} / {o['single_ms'][1]:.2f}"),
@@ -231,12 +274,11 @@ def main() -> None:
             f"{d['step_ms']:.0f}",
             f"{d['step_ms'] / o['step_ms']:.0f}",
         ),
-        (
-            "sparse-product floor of one step (ms)",
-            f"{o['floor_ms']:.1f}",
-            "",
-            f"step / floor {o['step_ms'] / o['floor_ms']:.1f}",
-        ),
+        ("CPU", cpu_model(), "same", ""),
+        ("sparse-product floor, warm: isolated, median of 30 (ms)", f"{o['warm_floor_ms']:.1f}", "", ""),
+        ("sparse-product floor, timed between training blocks (ms)", f"{o['floor_ms']:.1f}", "", ""),
+        ("step / warm floor", f"{o['step_ms'] / o['warm_floor_ms']:.2f}", "", ""),
+        ("step / floor between blocks", f"{o['step_ms'] / o['floor_ms']:.2f}", "", ""),
         (
             "inference, 1 sample, median / p95 (ms)",
             f"{o['single_ms'][0]:.2f} / {o['single_ms'][1]:.2f}",
@@ -251,9 +293,13 @@ def main() -> None:
         ),
         ("peak RSS of the process (GB)", f"{o['peak_rss_gb']:.2f}", f"{d['peak_rss_gb']:.2f}", ""),
     ]
-    write_table(
-        "rnn", f"python benchmarks/rnn.py --threads {args.threads} --dense-steps {args.dense_steps}", args.threads, rows
-    )
+    command = f"python benchmarks/rnn.py --threads {args.threads} --dense-steps {args.dense_steps}"
+    write_table("rnn", command, args.threads, rows)
+    total = o["profile"]["total"]
+    profile_rows = [("phase", "ms per update (profiled)", "share")]
+    profile_rows += [(k, f"{v:.2f}", f"{100 * v / total:.0f}%") for k, v in o["profile"].items() if k != "total"]
+    profile_rows.append(("total (profiled wall time per update)", f"{total:.2f}", "100%"))
+    write_table("rnn_profile", command, args.threads, profile_rows)
 
 
 if __name__ == "__main__":

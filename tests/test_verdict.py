@@ -113,7 +113,7 @@ def test_warnings_that_change_the_reading():
     fits = [{"model": "rnn", "converged": "no", "stop_reason": "epoch cap 3 reached"}]
     sentences = verdict_sentences(inputs(summary, paired, fits, n_test=17, missing=0.6), KINDS, NETWORKS)
     warnings = [s for s in sentences if s.startswith("Warning")]
-    assert any("rnn did not converge (epoch cap 3 reached)" in w for w in warnings)
+    assert any("rnn did not converge (epoch cap 3 reached) and no doubling" in w for w in warnings)
     assert any("60% of the TF features are zero-filled" in w and "validation_missing: drop" in w for w in warnings)
     assert any("no model beats a constant per gene" in w for w in warnings)
 
@@ -238,3 +238,58 @@ def test_a_model_without_a_network_control_in_the_run_is_not_called_a_winner():
 def test_the_report_page_escapes_what_restructuredtext_would_read_as_markup():
     page = as_rst(["a |x| b with *stars* and snake_case"], "jackknife", "Description.")
     assert "a \\|x\\| b with \\*stars\\* and snake\\_case" in page
+
+
+def unconverged_rnn(doubling_gain: float | None) -> list[dict]:
+    """fits.tsv rows: every model converged but rnn, whose check measured `doubling_gain` (None: no check)."""
+    rows = [{"model": m, "converged": "yes", "stop_reason": "early stop", "doubling_gain": None} for m in KINDS]
+    rows[2] = {"model": "rnn", "converged": "no", "stop_reason": "still improving", "doubling_gain": doubling_gain}
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("gain", "prior_ridge_reading", "ridge_reading"),
+    [
+        (0.001, "more training cannot close the gap", "more training cannot close the gap"),
+        (0.03, "more training could close the gap to prior_ridge", "more training could close the gap to ridge"),
+    ],
+)
+def test_an_unconverged_model_says_what_more_training_could_change(gain, prior_ridge_reading, ridge_reading):
+    """The last doubling's measured gain bounds all further training: a gap wider than it cannot close, a
+    narrower one can; a lead over a converged control can only widen."""
+    summary, paired = standard(rnn_test=0.31, ridge_test=0.345)
+    sentences = verdict_sentences(inputs(summary, paired, unconverged_rnn(gain)), KINDS, NETWORKS)
+    line = next(s for s in sentences if s.startswith("Warning: rnn did not converge"))
+    assert f"gained {gain:.4f} inner-validation r2_uniform" in line
+    assert f"vs prior_ridge (-0.030 [-0.035, -0.025]) {prior_ridge_reading}" in line
+    assert "vs rnn_shuffled (+0.190 [0.180, 0.200]) more training can only widen the lead" in line
+    assert f"vs ridge (-0.035 [-0.055, -0.015]) {ridge_reading}" in line  # the best model
+
+
+@pytest.mark.parametrize(
+    ("gain", "reading"), [(0.02, "it stays a tie"), (0.04, "more training could break the tie for rnn")]
+)
+def test_a_tie_breaks_only_when_the_bound_lifts_the_whole_interval_above_zero(gain, reading):
+    summary, paired = standard()  # ridge - rnn +0.010 [-0.010, 0.030]
+    sentences = verdict_sentences(inputs(summary, paired, unconverged_rnn(gain)), KINDS, NETWORKS)
+    line = next(s for s in sentences if s.startswith("Warning: rnn did not converge"))
+    assert f"vs ridge (-0.010 [-0.030, 0.010]) {reading}" in line
+
+
+def test_a_control_that_did_not_converge_either_moves_its_side():
+    """rnn's lead over rnn_shuffled (+0.19 [0.18, 0.20]) could close only if the control may gain 0.18."""
+    summary, paired = standard()
+    fits = unconverged_rnn(0.001)
+    fits[3] = {**fits[2], "model": "rnn_shuffled", "doubling_gain": 0.2}
+    sentences = verdict_sentences(inputs(summary, paired, fits), KINDS, NETWORKS)
+    line = next(s for s in sentences if s.startswith("Warning: rnn did not converge"))
+    assert "vs rnn_shuffled (+0.190 [0.180, 0.200]) more training of rnn_shuffled could close the gap" in line
+
+
+def test_an_unconverged_model_without_a_measured_doubling_says_so():
+    summary, paired = standard()
+    sentences = verdict_sentences(inputs(summary, paired, unconverged_rnn(None)), KINDS, NETWORKS)
+    assert any(
+        s.startswith("Warning: rnn did not converge (still improving) and no doubling of its training was measured")
+        for s in sentences
+    )

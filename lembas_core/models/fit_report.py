@@ -14,7 +14,16 @@ from pathlib import Path
 
 from lembas_core.io.atomic import atomic_file
 
-FIT_COLUMNS = ("model", "method", "converged", "optimizer_steps", "epochs", "best_epoch", "stop_reason")
+FIT_COLUMNS = (
+    "model",
+    "method",
+    "converged",
+    "optimizer_steps",
+    "epochs",
+    "best_epoch",
+    "stop_reason",
+    "doubling_gain",
+)
 
 
 @dataclass(frozen=True)
@@ -23,7 +32,10 @@ class FitReport:
 
     `converged` is True (exact solution, or early stopping found the optimum on held-out training data),
     False (the budget ended while the model was still improving) or None (a fixed recipe that has no
-    convergence criterion, e.g. 3 XGBRF trees per gene, or an imported checkpoint).
+    convergence criterion, e.g. 3 XGBRF trees per gene, or an imported checkpoint). `doubling_gain`: what the
+    last doubling of an iterative fit's budget gained in inner-validation error (1 - per-gene R^2, averaged),
+    as its convergence check measured it (:meth:`~lembas_core.models.rnn.training.TrainingOutcome.doubling_gain`);
+    None where no check measured one.
     """
 
     model: str
@@ -33,6 +45,7 @@ class FitReport:
     epochs: int
     best_epoch: int
     stop_reason: str
+    doubling_gain: float | None = None
 
     def write(self, path: str | Path) -> None:
         """Write as JSON, atomically."""

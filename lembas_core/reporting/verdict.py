@@ -5,8 +5,9 @@ whether its lead over the runner-up excludes 0; what the network's information a
 shuffled- or random-network control); whether the recurrent architecture adds to the prior (LEMBAS-RNN vs
 prior ridge) and whether restricting each gene to its regulators helps (prior ridge vs ridge); the same
 best-model question on the validation cohort by the shift-robust per-gene correlation; and warnings that
-change the reading (a model that did not converge, a size at which the intervals were measured to cover
-less than they claim, zero-filled validation inputs, a cohort where even the best model is no better than the
+change the reading (a model that did not converge, with what more training could change:
+:mod:`lembas_core.reporting.training_headroom`; a size at which the intervals were measured to cover less than
+they claim; zero-filled validation inputs, a cohort where even the best model is no better than the
 training mean). Comparisons rest on the interval of the paired difference
 (:func:`lembas_core.evaluation.metrics.paired_comparison`), never on two intervals, and name a winner only
 where the rule's false-verdict rate, measured at the run's size, is at most 5%
@@ -34,6 +35,7 @@ from lembas_core.evaluation.ladder import ARCHITECTURE_PAIRS
 from lembas_core.evaluation.metrics import verdict_metric
 from lembas_core.evaluation.regime_map import COMPARISONS, cell_label, winning_cells
 from lembas_core.evaluation.verdicts import A_BETTER, B_BETTER, CANNOT_TELL, NO_INTERVAL, TIE, oriented
+from lembas_core.reporting.training_headroom import headroom_sentences
 
 METRIC_NAMES = {"r2_uniform": "per-gene R^2 (r2_uniform)", "pearson_uniform": "per-gene Pearson r (pearson_uniform)"}
 # What A better, a tie and B better mean for each of the ladder's architecture pairs (A, B)
@@ -215,9 +217,8 @@ def measured_sentences(inputs: VerdictInputs) -> list[str]:
 def warnings(inputs: VerdictInputs) -> list[str]:
     """Facts that change how the sentences above read."""
     out = []
-    unconverged = inputs.fits[inputs.fits.converged.astype(str) == "no"]
-    for _, row in unconverged.iterrows():
-        out.append(f"{row.model} did not converge ({row.stop_reason}): its scores understate it.")
+    ranked = list(_best(inputs.summary, "test")[0].model)
+    out += headroom_sentences(inputs.fits, inputs.paired, inputs.ladder_paired, ranked)
     n = _test_samples(inputs)
     measured = calibration_at("test", inputs.method, n) if n and inputs.method != "none" else None
     if measured is not None and not measured.covers:

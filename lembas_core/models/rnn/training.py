@@ -98,6 +98,16 @@ class TrainingOutcome:
             return None
         return budget_gain(self.history[self.best_epoch - 1]["validation_error"], self.reference_error)
 
+    def doubling_gain(self, convergence_check: float) -> float | None:
+        """What one doubling of the budget gained, in inner-validation error (1 - per-gene R^2, averaged):
+        the reference run's best minus the kept error, spread evenly over the log2(1 / `convergence_check`)
+        doublings between their budgets. None when no check ran or the reference run never reached a finite
+        error."""
+        if self.reference_error is None or not math.isfinite(self.reference_error):
+            return None
+        kept = self.history[self.best_epoch - 1]["validation_error"]
+        return (self.reference_error - kept) / math.log2(1 / convergence_check)
+
     @property
     def steps_to_best(self) -> int:
         """Optimizer updates up to and including the best epoch."""
