@@ -34,7 +34,7 @@ from lembas_core.models.rnn.io import graph_from_dataset
 from lembas_core.models.rnn.memory import reuse_freed_memory
 from lembas_core.models.rnn.model import LembasRNN
 from lembas_core.models.rnn.sparse import CSRPattern
-from lembas_core.models.rnn.training import make_optimizer, set_lr, spectral_weight, training_step
+from lembas_core.models.rnn.training import edge_lr_scale, make_optimizer, set_lr, spectral_weight, training_step
 from lembas_core.steps.runtime import configure_threads
 
 BATCH = 25
@@ -119,15 +119,16 @@ def run_ours(x, y, x_val) -> dict:
     build = time.perf_counter() - start
     cfg = rnn.training
     reuse_freed_memory()  # as train() does
-    optimizer = make_optimizer(model)
-    set_lr(optimizer, 2e-3)
+    optimizer = make_optimizer(model, cfg)
+    set_lr(optimizer, cfg.lr_peak)
+    edge_scale = edge_lr_scale(model, cfg)
     generator = torch.Generator().manual_seed(0)
 
     every = cfg.spectral_every
 
     def steps():  # `every` consecutive updates of the training loop, one of them estimating the spectral radius
         for k in range(every):
-            training_step(model, optimizer, x, y, 2e-3, cfg, generator, spectral_weight(k, cfg))
+            training_step(model, optimizer, x, y, cfg.lr_peak, cfg, generator, spectral_weight(k, cfg), edge_scale)
 
     # the floor: the sparse products one step must do at least once (W @ X, W^T @ G, SDDMM) at batch 25
     pattern = CSRPattern(graph.crow, graph.full_to_core_cols(), (graph.n_nodes, graph.core.size), DEVICE)

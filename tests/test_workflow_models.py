@@ -33,7 +33,7 @@ def test_all_models_trained(tiny_run):
     history = (tiny_run / "results/models/rnn_training.tsv").read_text().splitlines()
     assert history[0].startswith("epoch\tphase\tloss\tmse")
     phases = [int(line.split("\t")[1]) for line in history[1:]]
-    assert phases == [0, 0, 0]  # tiny: 3 epochs, still improving at the cap, so no convergence check runs
+    assert phases == [0, 0, 0, 1, 1]  # tiny: 3 epochs, still improving at the cap, then the check (2 epochs)
     assert not (tiny_run / "results/models/rnn.checkpoint.pt").exists()
     assert "rnn test MSE" in (tiny_run / "logs/models/rnn.log").read_text()
 

@@ -105,6 +105,9 @@ class RNNTraining:
     lr_start: float | None  # None: lr_peak / 10 (LEMBAS)
     lr_end: float
     lr_per_update: bool  # the schedule's learning rate at every update (False: once an epoch, as upstream)
+    lr_fan_in: int  # edges into a node with more regulators learn at lr x lr_fan_in / its regulators (0: off)
+    lr_bias: float  # the node biases' learning rate, in multiples of the schedule's
+    lr_readout: float  # the readout's (w_out, b_out) learning rate, in multiples of the schedule's
     warmup_epochs: int
     reset_epochs: int
     noise_level: float
@@ -147,6 +150,9 @@ UPSTREAM_RECIPE: dict[str, Any] = {
     "validation_fraction": 0.0,
     "readout_init": "upstream",
     "spectral_every": 1,
+    "lr_fan_in": 0,
+    "lr_bias": 1.0,
+    "lr_readout": 1.0,
 }
 
 

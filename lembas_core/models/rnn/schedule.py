@@ -6,8 +6,8 @@ early-stopping plateau, and the convergence check that says whether more trainin
   batch 25 (2,667 epochs), 510 at the upstream size (16 epochs). `epochs`, `warmup_epochs`, `reset_epochs`
   and `patience` give the schedule's shape in epochs of a reference schedule of `epochs` epochs; it is
   stretched or compressed to the budget (`steps: 0` takes `epochs` as given, as the upstream recipe does).
-- **The convergence check: a budget-doubling test run backwards.** When the main schedule has converged by
-  its own signal (an early stop, or a plateau at the cap), a reference run trains from the same initial
+- **The convergence check: a budget-doubling test run backwards.** After the main schedule (an early stop, a
+  plateau at the cap, or a cap reached while still improving), a reference run trains from the same initial
   weights with a fresh Adam over `convergence_check` of the budget (0.5: half of it), on the same one-cycle
   shape. If the whole budget's kept inner-validation error beats the reference's by more than
   ``min_delta x log2(1 / convergence_check)`` (relative; `min_delta` per doubling), doubling the budget

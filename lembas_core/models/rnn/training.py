@@ -116,11 +116,42 @@ class TrainingOutcome:
 
 LOSS_TERMS = ("loss", "mse", "sign", "l2", "uniform", "spectral")  # the loss and its terms, in history rows
 STEP_TERMS = (*LOSS_TERMS, "_radius")
+# The whole budget's kept inner-validation error may come out a little above the half-budget run's (two
+# trajectories, each stopped at its own best); above it by more than this (relative) the longer run lost ground:
+# on the demo preset lr_peak 1.6e-2 and batch 100 at 4e-3 did so by 17.5% and 8.1%, while stable settings
+# stayed within +/-0.1% or improved (benchmarks/README.md, "LEMBAS-RNN convergence").
+LOST_GROUND = 0.01
 
 
-def make_optimizer(model: LembasRNN) -> torch.optim.Adam:
-    """Adam over the trainable parameters; the fused kernel updates the ~1 M edge weights in one pass."""
-    return torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1.0, fused=True)
+def make_optimizer(model: LembasRNN, cfg: RNNTraining) -> torch.optim.Adam:
+    """Adam over the trainable parameters in three groups, each with its multiple of the schedule's learning
+    rate ("scale", :func:`set_lr`): the edge weights (1; per edge :func:`edge_lr_scale` on top), the node
+    biases (`lr_bias`) and the readout w_out, b_out (`lr_readout`). The fused kernel updates the ~1 M edge
+    weights in one pass."""
+    groups = [
+        {"params": [model.w], "scale": 1.0},
+        {"params": [model.bias], "scale": float(cfg.lr_bias)},
+        {"params": [model.w_out, model.b_out], "scale": float(cfg.lr_readout)},
+    ]
+    return torch.optim.Adam(groups, lr=1.0, fused=True)
+
+
+def edge_lr_scale(model: LembasRNN, cfg: RNNTraining) -> torch.Tensor | None:
+    """Each edge's learning-rate multiple (edges,): ``min(1, lr_fan_in / regulators of its target node)``; None
+    when no edge is scaled (`lr_fan_in` 0, or no node has more regulators than it).
+
+    Adam moves every weight by about the learning rate per update whatever its gradient's size, so a node's
+    input moves by up to the rate times the sum of its regulators' states: in proportion to their number.
+    Capping that keeps nodes of hundreds of regulators (the upstream network's targets: median 57, up to 683)
+    as stable as the demo's (median 15) at the same peak rate.
+    """
+    if cfg.lr_fan_in <= 0:
+        return None
+    fan_in = np.bincount(model.graph.row, minlength=model.graph.n_nodes)[model.graph.row]
+    if fan_in.max() <= cfg.lr_fan_in:
+        return None
+    scale = np.minimum(1.0, cfg.lr_fan_in / fan_in)
+    return torch.as_tensor(scale, dtype=model.w.dtype, device=model.w.device)
 
 
 def training_step(  # wide: model, optimizer, one batch, the step's lr and barrier weight, settings, random stream
@@ -132,10 +163,12 @@ def training_step(  # wide: model, optimizer, one batch, the step's lr and barri
     cfg: RNNTraining,
     generator: torch.Generator,
     spectral_weight: float = 1.0,
+    edge_scale: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """One optimizer update on a batch (`x` batch x inputs, `y` batch x outputs) at learning rate `lr` (the
     caller sets it on the optimizer), with input noise of sd ``noise_level * lr`` on every node drawn from
-    `generator` (then the spectral probes, unless `spectral_weight` is 0: see :func:`loss_terms`).
+    `generator` (then the spectral probes, unless `spectral_weight` is 0: see :func:`loss_terms`). Each edge
+    weight's step is multiplied by `edge_scale` (:func:`edge_lr_scale`; None: by 1).
 
     Returns the detached terms (STEP_TERMS,) as one float64 tensor, so a caller summing them synchronises
     with the device once per epoch, not once per step.
@@ -146,14 +179,20 @@ def training_step(  # wide: model, optimizer, one batch, the step's lr and barri
     loss = sum(v for k, v in terms.items() if not k.startswith("_"))
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
-    optimizer.step()
+    if edge_scale is None:
+        optimizer.step()
+    else:  # Adam with a learning rate per edge: its step, scaled
+        before = model.w.detach().clone()
+        optimizer.step()
+        with torch.no_grad():
+            model.w.sub_(before).mul_(edge_scale).add_(before)
     return torch.stack([loss.detach(), *(terms[k].detach() for k in STEP_TERMS[1:])]).to(torch.float64)
 
 
 def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
-    """Set `lr` on every parameter group."""
+    """Set `lr` times the group's "scale" (1 where it has none) on every parameter group."""
     for group in optimizer.param_groups:
-        group["lr"] = lr
+        group["lr"] = lr * group.get("scale", 1.0)
 
 
 def spectral_weight(step: int, cfg: RNNTraining) -> float:
@@ -232,8 +271,10 @@ def _convergence_check_end(
     """(converged, reason) after the reference run of `reference.epochs` epochs from the initial weights.
 
     Not converged when the main schedule's kept error beats the reference's by more than
-    :func:`doubling_threshold` (relative): doubling the budget still helped; nor when the reference run
-    never reached a finite error (NaN `reference_error`): then there is no evidence either way.
+    :func:`doubling_threshold` (relative): doubling the budget still helped; nor when it is worse by more than
+    LOST_GROUND: the longer run lost ground, a sign of an optimisation that stopped too early or is unstable,
+    not of convergence; nor when the reference run never reached a finite error (NaN `reference_error`): then there
+    is no evidence either way.
     """
     if not math.isfinite(reference_error):
         return False, (
@@ -251,6 +292,13 @@ def _convergence_check_end(
         return (
             False,
             f"{what}, better by more than {100 * threshold:g}%: more training still helps; raise models.rnn.steps",
+        )
+    if gain < -LOST_GROUND:
+        return (
+            False,
+            f"{what}, worse by more than {100 * LOST_GROUND:g}%: the longer run lost ground, so its kept weights are "
+            "not the best this optimisation finds (an early stop before the schedule annealed, or a learning rate "
+            "too high to be stable)",
         )
     return True, f"{what}, not better by {100 * threshold:g}%: more training would gain less"
 
@@ -327,7 +375,8 @@ class TrainingState:
 @dataclass(frozen=True)
 class TrainingRun:
     """What stays fixed through one call of :func:`train`: the settings, the data, the main schedule's and
-    the reference run's budgets, checkpointing, and the simulated preemption after `stop_after` epochs."""
+    the reference run's budgets, checkpointing, the simulated preemption after `stop_after` epochs, and the
+    edges' learning-rate multiples."""
 
     cfg: RNNTraining
     data: TrainingData
@@ -337,6 +386,7 @@ class TrainingRun:
     stop_after: int | None
     resumed_at: int  # epochs in the history when this call began
     interactive: bool  # stderr is a terminal: show progress there
+    edge_scale: torch.Tensor | None = None  # each edge's learning-rate multiple (edge_lr_scale; None: 1)
 
     def interrupted(self, state: TrainingState) -> bool:
         """Whether `stop_after` epochs have run in this call (a simulated preemption)."""
@@ -386,7 +436,7 @@ def starting_state(
 ) -> TrainingState:
     """The state resumed from the checkpoint, or a fresh one: the readout fitted (`readout_init: fit`) on the
     fit rows, those weights kept as the reference run's start, an empty history."""
-    optimizer = make_optimizer(model)
+    optimizer = make_optimizer(model, cfg)
     resumed = resume_checkpoint(model, optimizer, checkpointing) if checkpointing else None
     if resumed is not None:
         return resumed
@@ -419,7 +469,8 @@ def _epoch_updates(
     for batch, (idx, lr) in enumerate(zip(batches, rates, strict=True)):
         set_lr(optimizer, lr)
         weight = spectral_weight(epoch * run.budget.steps_per_epoch + batch, cfg)
-        steps.append(training_step(model, optimizer, data.x_fit[idx], data.y_fit[idx], lr, cfg, generator, weight))
+        x, y = data.x_fit[idx], data.y_fit[idx]
+        steps.append(training_step(model, optimizer, x, y, lr, cfg, generator, weight, run.edge_scale))
     terms = torch.stack(steps)
     # one device sync per epoch; the radius over the updates that estimated it, a NaN loss stays NaN
     means = dict(zip(STEP_TERMS, [*terms[:, :-1].mean(dim=0).tolist(), terms[:, -1].nanmean().item()], strict=True))
@@ -529,11 +580,13 @@ def convergence_check(state: TrainingState, run: TrainingRun) -> tuple[bool | No
 
 
 def _train_phases(state: TrainingState, run: TrainingRun) -> tuple[bool | None, str]:
-    """The main schedule, then the convergence check when the schedule converged by its own signal and there
-    is inner validation; resumes in either. Returns (converged, reason)."""
+    """The main schedule, then the convergence check whenever there is inner validation (also after a cap
+    reached while still improving: the check's measured gain per doubling is what the verdict weighs against
+    each comparison, :mod:`lembas_core.reporting.training_headroom`); resumes in either. Returns (converged,
+    reason)."""
     if not state.in_reference_run:
         converged, reason = main_schedule(state, run)
-        if not converged or run.reference is None:  # interrupted, still improving at the cap, or no validation
+        if converged is None or run.reference is None:  # interrupted, or no inner validation
             return converged, reason
         LOG.info(
             "RNN training: %s; convergence check: a run of %d epochs from the initial weights",
@@ -584,7 +637,17 @@ def train(
     _log_budget(budget, reference, data)
     state = starting_state(model, data, cfg, checkpointing)
     interactive = sys.stderr.isatty()
-    run = TrainingRun(cfg, data, budget, reference, checkpointing, stop_after, len(state.history), interactive)
+    run = TrainingRun(
+        cfg,
+        data,
+        budget,
+        reference,
+        checkpointing,
+        stop_after,
+        len(state.history),
+        interactive,
+        edge_lr_scale(model, cfg),
+    )
     converged, reason = _train_phases(state, run)
     if interactive:
         print(file=sys.stderr)
