@@ -27,12 +27,13 @@ COLUMNS = tuple(f"{verdict_metric('test')}_difference{part}" for part in ("", "_
 
 
 def headroom(fits: pd.DataFrame) -> dict[str, float | None]:
-    """{model: at most how much further training adds to its test r2_uniform (None: not measured)} for every
-    model of `fits` (fits.tsv) that did not converge."""
+    """{model: at most how much further training adds to its test r2_uniform} for every model of `fits`
+    (fits.tsv) that did not converge; None where no check measured a gain, or the longer run lost ground (a
+    negative gain: stopped too early or unstable, so the last doubling bounds nothing)."""
     unconverged = fits[fits.converged.astype(str) == "no"]
     gains = unconverged.get("doubling_gain", pd.Series(np.nan, index=unconverged.index))
     return {
-        row.model: (FURTHER_TRAINING * max(float(gain), 0.0) if pd.notna(gain) else None)
+        row.model: (FURTHER_TRAINING * float(gain) if pd.notna(gain) and float(gain) >= 0 else None)
         for row, gain in zip(unconverged.itertuples(), gains, strict=True)
     }
 
@@ -75,9 +76,8 @@ def headroom_sentences(
     for model, bound in bounds.items():
         if bound is None:
             sentences.append(
-                f"{model} did not converge ({reasons[model]}) and no doubling of its training was measured "
-                "(the budget ended while it still improved): its scores understate it by an unknown amount; "
-                "raise models.rnn.steps."
+                f"{model} did not converge ({reasons[model]}) and its training measured no bound on what more "
+                "of it could change: its scores may understate it by an unknown amount."
             )
             continue
         best = ranked[0] if ranked else None
