@@ -339,7 +339,7 @@ def test_the_convergence_check_compares_with_a_half_budget_run_and_keeps_the_mai
     outcome = train(model, x, y, replace(CHECKED, epochs=8))
     assert [row["phase"] for row in outcome.history] == [0] * 8 + [1] * 4
     main = min(row["validation_error"] for row in outcome.history[:8])
-    assert outcome.doubling_gain(0.5) == pytest.approx(outcome.reference_error - main)
+    assert outcome.doubling_gain == pytest.approx(outcome.reference_error - main)  # 8 epochs against 4
     assert outcome.converged is False and "reached while still improving" in outcome.stop_reason
     assert "more training still helps" in outcome.stop_reason
 
@@ -364,6 +364,24 @@ def test_resume_equals_uninterrupted_with_early_stopping_and_the_check(tmp_path,
     assert _untimed(outcome.history) == _untimed(uninterrupted.history)
     assert (outcome.best_epoch, outcome.stop_reason) == (uninterrupted.best_epoch, uninterrupted.stop_reason)
     assert (outcome.converged, outcome.reference_error) == (uninterrupted.converged, uninterrupted.reference_error)
+    for name, value in model.state_dict().items():
+        assert torch.equal(value, fresh.state_dict()[name]), name
+
+
+def test_resume_equals_uninterrupted_with_rates_by_parameter(tmp_path):
+    """Scaled rates for biases and readout, and edges into nodes of more than 3 regulators at a scaled rate:
+    killed in the main schedule and resumed, training ends with the uninterrupted run's weights."""
+    cfg = replace(CHECKED, lr_fan_in=3, lr_bias=4.0, lr_readout=4.0)
+    model, *_ = make_model(0, dtype=torch.float32)
+    assert edge_lr_scale(model, cfg) is not None
+    x, y = _training_data(model)
+    uninterrupted = train(model, x, y, cfg)
+    resumed, *_ = make_model(0, dtype=torch.float32)
+    checkpoint = tmp_path / "rnn.checkpoint.pt"
+    train(resumed, x, y, cfg, Checkpointing(checkpoint, 1, "a"), stop_after=7)
+    fresh, *_ = make_model(0, dtype=torch.float32)
+    outcome = train(fresh, x, y, cfg, Checkpointing(checkpoint, 1, "a"))
+    assert _untimed(outcome.history) == _untimed(uninterrupted.history)
     for name, value in model.state_dict().items():
         assert torch.equal(value, fresh.state_dict()[name]), name
 

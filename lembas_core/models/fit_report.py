@@ -31,7 +31,8 @@ class FitReport:
     """One model's fit.
 
     `converged` is True (exact solution, or early stopping found the optimum on held-out training data),
-    False (the budget ended while the model was still improving) or None (a fixed recipe that has no
+    False (the budget ended while the model was still improving, or its convergence check found no evidence
+    of convergence) or None (a fixed recipe that has no
     convergence criterion, e.g. 3 XGBRF trees per gene, or an imported checkpoint). `doubling_gain`: what the
     last doubling of an iterative fit's budget gained in inner-validation error (1 - per-gene R^2, averaged),
     as its convergence check measured it (:meth:`~lembas_core.models.rnn.training.TrainingOutcome.doubling_gain`);

@@ -50,8 +50,8 @@ def xgbrf_batch_minutes(size: CohortSize, settings: XGBRFSettings, test_fraction
 
 def rnn_minutes(size: CohortSize, settings: RNNSettings, test_fraction: float) -> float:
     """The main schedule and the convergence check's reference run (1 + 0.5 of the main schedule by default),
-    with the settings' recipe applied: the longest the training can run (early stopping ends it sooner, and a
-    main schedule still improving at its cap runs no check), timed at the `full` size and the demo's."""
+    with the settings' recipe applied: the longest the training can run (early stopping ends it sooner), timed
+    at the `full` size and the demo's."""
     training = settings.training
     n_train = round(size.training_samples(test_fraction))
     held_out = inner_validation_size(n_train, training.validation_fraction)

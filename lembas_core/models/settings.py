@@ -135,8 +135,8 @@ class RNNExecution:
 
 # `recipe: upstream` restores the upstream training (upstream_spec.md 3.4: 600 epochs, lr 2e-3 peak, batch
 # 25, the LEMBAS cosine schedule with a 20% warm-up, Adam reset every 200 epochs, b_out = 0) and switches off
-# this project's deviations: the step budget, early stopping, the convergence check and the learning rate
-# set at every update.
+# this project's deviations: the step budget, early stopping, the convergence check, the learning rate
+# set at every update and the learning rates by parameter.
 UPSTREAM_RECIPE: dict[str, Any] = {
     "epochs": 600,
     "batch_size": 25,

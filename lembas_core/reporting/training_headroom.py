@@ -89,9 +89,12 @@ def headroom_sentences(
         readings = []
         for other in _pairs(model, paired, ladder_paired, best):
             verdict, value, lo, hi = oriented(test, (model, other), COLUMNS)
-            down = bounds.get(other) or 0.0
-            reading = _reading(verdict, lo, hi, bound, down, model, other)
-            readings.append(f"vs {other} ({value:+.3f} [{lo:.3f}, {hi:.3f}]) {reading}")
+            if other in bounds and bounds[other] is None:  # its side may move by any amount
+                reading = f"{other} did not converge either, by an unknown amount: more training could move it"
+            else:
+                reading = _reading(verdict, lo, hi, bound, bounds.get(other) or 0.0, model, other)
+            interval = f"[{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) and np.isfinite(hi) else "(no interval)"
+            readings.append(f"vs {other} ({value:+.3f} {interval}) {reading}")
         sentence = (
             f"{model} did not converge: its last doubling of training gained {bound / FURTHER_TRAINING:.4f} "
             f"inner-validation r2_uniform, so all further training adds at most {bound:.4f} to its test score if "

@@ -217,8 +217,8 @@ def measured_sentences(inputs: VerdictInputs) -> list[str]:
 def warnings(inputs: VerdictInputs) -> list[str]:
     """Facts that change how the sentences above read."""
     out = []
-    ranked = list(_best(inputs.summary, "test")[0].model)
-    out += headroom_sentences(inputs.fits, inputs.paired, inputs.ladder_paired, ranked)
+    by_score = list(_best(inputs.summary, "test")[0].model)
+    out += headroom_sentences(inputs.fits, inputs.paired, inputs.ladder_paired, by_score)
     n = _test_samples(inputs)
     measured = calibration_at("test", inputs.method, n) if n and inputs.method != "none" else None
     if measured is not None and not measured.covers:

@@ -100,7 +100,7 @@ def train_rnn(
             outcome.main_epochs,
             outcome.best_epoch,
             outcome.stop_reason,
-            outcome.doubling_gain(settings.training.convergence_check),
+            outcome.doubling_gain,
         )
     test_pred = model.predict(ds.x["test"])
     y_test, y_train = np.asarray(ds.y["test"], np.float64), np.asarray(ds.y["train"], np.float64)

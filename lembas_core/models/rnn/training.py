@@ -6,7 +6,8 @@ Loss: :mod:`lembas_core.models.rnn.loss`; budget, learning-rate schedule and the
 `seed + epoch`, so a run resumed from a checkpoint ends with exactly the weights of an uninterrupted run.
 
 Deviations from the upstream recipe, each a switch (`recipe: upstream` turns them off): the budget in
-optimizer updates, the fitted readout, and early stopping on an inner validation split (`validation_fraction`
+optimizer updates, the fitted readout, learning rates by parameter (:func:`make_optimizer`,
+:func:`edge_lr_scale`), and early stopping on an inner validation split (`validation_fraction`
 of the training samples, seeded, never the test or validation cohort) whose error after every epoch picks the
 kept weights, ends the main schedule `patience` epochs after the last improvement (never during the warm-up)
 and decides the convergence check. The log and :class:`TrainingOutcome` say why training stopped.
@@ -82,7 +83,8 @@ class TrainingOutcome:
     history: list[dict]
     budget: Budget
     best_epoch: int  # 1-based epoch of the kept weights (the last epoch without early stopping)
-    converged: bool | None  # True: more training did not help; False: it still did; None: fixed recipe
+    converged: bool | None  # True: more training did not help; False: it still did, or the check showed no
+    # evidence either way (lost ground, diverged); None: fixed recipe
     stop_reason: str
     reference_error: float | None = None  # the convergence check's best inner-validation error (None: not run)
 
@@ -98,15 +100,17 @@ class TrainingOutcome:
             return None
         return budget_gain(self.history[self.best_epoch - 1]["validation_error"], self.reference_error)
 
-    def doubling_gain(self, convergence_check: float) -> float | None:
+    @property
+    def doubling_gain(self) -> float | None:
         """What one doubling of the budget gained, in inner-validation error (1 - per-gene R^2, averaged):
-        the reference run's best minus the kept error, spread evenly over the log2(1 / `convergence_check`)
-        doublings between their budgets. None when no check ran or the reference run never reached a finite
-        error."""
+        the reference run's best minus the kept error, spread evenly over the log2(main epochs / reference
+        epochs) doublings between their budgets. None when no check ran or the reference run never reached a
+        finite error."""
         if self.reference_error is None or not math.isfinite(self.reference_error):
             return None
         kept = self.history[self.best_epoch - 1]["validation_error"]
-        return (self.reference_error - kept) / math.log2(1 / convergence_check)
+        reference_epochs = len(self.history) - self.main_epochs
+        return (self.reference_error - kept) / math.log2(self.budget.epochs / reference_epochs)
 
     @property
     def steps_to_best(self) -> int:
@@ -121,6 +125,7 @@ STEP_TERMS = (*LOSS_TERMS, "_radius")
 # on the demo preset lr_peak 1.6e-2 and batch 100 at 4e-3 did so by 17.5% and 8.1%, while stable settings
 # stayed within +/-0.1% or improved (benchmarks/README.md, "LEMBAS-RNN convergence").
 LOST_GROUND = 0.01
+RAISE_STEPS = ": raise models.rnn.steps"  # the advice of a schedule still improving at its cap that is not checked
 
 
 def make_optimizer(model: LembasRNN, cfg: RNNTraining) -> torch.optim.Adam:
@@ -262,7 +267,7 @@ def _main_schedule_end(
         return True, f"early stop at epoch {epochs_run}, {where} (patience {budget.patience} epochs)"
     if plateau_epochs >= budget.patience:
         return True, f"epoch cap {budget.epochs} reached after {budget.patience} epochs without improvement ({where})"
-    return False, f"epoch cap {budget.epochs} reached while still improving ({where}): raise models.rnn.steps"
+    return False, f"epoch cap {budget.epochs} reached while still improving ({where}){RAISE_STEPS}"
 
 
 def _convergence_check_end(
@@ -291,14 +296,15 @@ def _convergence_check_end(
     if gain > threshold:
         return (
             False,
-            f"{what}, better by more than {100 * threshold:g}%: more training still helps; raise models.rnn.steps",
+            f"{what}, better by more than {100 * threshold:g}%: more training still helps; raise models.rnn.steps "
+            '(with a lower lr_peak: README, "LEMBAS-RNN training")',
         )
     if gain < -LOST_GROUND:
         return (
             False,
             f"{what}, worse by more than {100 * LOST_GROUND:g}%: the longer run lost ground, so its kept weights are "
-            "not the best this optimisation finds (an early stop before the schedule annealed, or a learning rate "
-            "too high to be stable)",
+            "not the best this optimisation finds (a schedule that stopped before it annealed, or one too long or "
+            "too fast to stay stable: lower lr_peak)",
         )
     return True, f"{what}, not better by {100 * threshold:g}%: more training would gain less"
 
@@ -491,7 +497,7 @@ def _validate_epoch(state: TrainingState, run: TrainingRun, epoch: int) -> tuple
     if state.in_reference_run:  # its best finite error
         if math.isfinite(val_error) and val_error < state.checked.get("error", math.inf):
             state.checked["error"] = val_error
-    elif not best or val_error < best["error"]:
+    elif math.isfinite(val_error) and (not best or val_error < best["error"]):
         improved = not best or val_error < best["error"] * (1 - run.cfg.min_delta)  # else: patience runs on
         since = epoch + 1 if improved else best["since"]
         weights = {k: v.clone() for k, v in state.model.state_dict().items()}
@@ -593,7 +599,7 @@ def _train_phases(state: TrainingState, run: TrainingRun) -> tuple[bool | None, 
             reason,
             run.reference.epochs,
         )
-        state.phase = {"round": 1, "start": len(state.history), "reason": reason}
+        state.phase = {"round": 1, "start": len(state.history), "reason": reason.removesuffix(RAISE_STEPS)}
     return convergence_check(state, run)
 
 
