@@ -368,6 +368,17 @@ def test_resume_equals_uninterrupted_with_early_stopping_and_the_check(tmp_path,
         assert torch.equal(value, fresh.state_dict()[name]), name
 
 
+def test_a_kept_epoch_in_the_warm_up_is_not_converged_and_no_check_runs():
+    """A peak rate so high that no epoch after the warm-up beats one within it: not converged, whatever a
+    check would say (its reference run may lose ground the same way)."""
+    model, *_ = make_model(0, dtype=torch.float32)
+    x, y = _training_data(model)
+    outcome = train(model, x, y, replace(CHECKED, warmup_epochs=10, lr_peak=2.0))
+    assert outcome.best_epoch <= 10 < len(outcome.history)
+    assert {row["phase"] for row in outcome.history} == {0} and outcome.reference_error is None
+    assert outcome.converged is False and "lost ground at the peak rate" in outcome.stop_reason
+
+
 def test_resume_equals_uninterrupted_with_rates_by_parameter(tmp_path):
     """Scaled rates for biases and readout, and edges into nodes of more than 3 regulators at a scaled rate:
     killed in the main schedule and resumed, training ends with the uninterrupted run's weights."""

@@ -46,9 +46,9 @@ def _reading(verdict: str, lo: float, hi: float, up: float, down: float, a: str,
     if verdict == B_BETTER:
         return f"more training could close the gap to {b}" if hi + up >= 0 else "more training cannot close the gap"
     if verdict == A_BETTER:
-        return (
-            f"more training of {b} could close the gap" if lo - down <= 0 else "more training can only widen the lead"
-        )
+        if lo - down <= 0:
+            return f"more training of {b} could close the gap"
+        return "more training cannot close the lead" if down > 0 else "more training can only widen the lead"
     if verdict == TIE:
         could = [m for m, moved in ((a, lo + up > 0), (b, hi - down < 0)) if moved]
         return f"more training could break the tie for {' or '.join(could)}" if could else "it stays a tie"
