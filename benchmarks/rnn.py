@@ -33,8 +33,9 @@ from lembas_core.models.rnn.dense import DenseLembasRNN
 from lembas_core.models.rnn.io import graph_from_dataset
 from lembas_core.models.rnn.memory import reuse_freed_memory
 from lembas_core.models.rnn.model import LembasRNN
+from lembas_core.models.rnn.optimizer import edge_lr_scale, make_optimizer, set_lr
 from lembas_core.models.rnn.sparse import CSRPattern
-from lembas_core.models.rnn.training import edge_lr_scale, make_optimizer, set_lr, spectral_weight, training_step
+from lembas_core.models.rnn.training import spectral_weight, training_step
 from lembas_core.steps.runtime import configure_threads
 
 BATCH = 25

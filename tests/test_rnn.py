@@ -18,11 +18,13 @@ from lembas_core.data.ingest import CohortFiles, ingest_cohort
 from lembas_core.data.preprocess import preprocess
 from lembas_core.io.errors import InputDataError
 from lembas_core.models.rnn.activation import mml, mml_derivative
+from lembas_core.models.rnn.convergence import LOST_GROUND
 from lembas_core.models.rnn.dense import DenseLembasRNN
 from lembas_core.models.rnn.graph import build_graph
 from lembas_core.models.rnn.io import graph_from_dataset, import_upstream_checkpoint, load_rnn, model_settings, save_rnn
 from lembas_core.models.rnn.loss import sign_violation, spectral_radius_estimate, uniform_penalty
 from lembas_core.models.rnn.model import LembasRNN
+from lembas_core.models.rnn.optimizer import edge_lr_scale, make_optimizer, set_lr
 from lembas_core.models.rnn.recurrence import recurrence
 from lembas_core.models.rnn.schedule import (
     Budget,
@@ -34,13 +36,9 @@ from lembas_core.models.rnn.schedule import (
 )
 from lembas_core.models.rnn.training import (
     HISTORY_COLUMNS,
-    LOST_GROUND,
     Checkpointing,
-    edge_lr_scale,
     fit_readout,
     inner_split,
-    make_optimizer,
-    set_lr,
     train,
     training_step,
 )

@@ -41,8 +41,10 @@ def headroom(fits: pd.DataFrame) -> dict[str, float | None]:
     }
 
 
-def _reading(verdict: str, lo: float, hi: float, up: float, down: float, a: str, b: str) -> str:
-    """What moving A's score up by at most `up` and B's by at most `down` could do to A - B in [lo, hi]."""
+def _reading(verdict: str, interval: tuple[float, float], moves: tuple[float, float], pair: tuple[str, str]) -> str:
+    """What moving A's score up by at most `moves[0]` and B's by at most `moves[1]` could do to A - B in
+    `interval`, for `pair` = (A, B) and the comparison's `verdict` from A's side."""
+    (lo, hi), (up, down), (a, b) = interval, moves, pair
     if verdict == B_BETTER:
         return f"more training could close the gap to {b}" if hi + up >= 0 else "more training cannot close the gap"
     if verdict == A_BETTER:
@@ -92,7 +94,7 @@ def headroom_sentences(
             if other in bounds and bounds[other] is None:  # its side may move by any amount
                 reading = f"{other} did not converge either, by an unknown amount: more training could move it"
             else:
-                reading = _reading(verdict, lo, hi, bound, bounds.get(other) or 0.0, model, other)
+                reading = _reading(verdict, (lo, hi), (bound, bounds.get(other) or 0.0), (model, other))
             interval = f"[{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) and np.isfinite(hi) else "(no interval)"
             readings.append(f"vs {other} ({value:+.3f} {interval}) {reading}")
         sentence = (

@@ -6,8 +6,8 @@ Loss: :mod:`lembas_core.models.rnn.loss`; budget, learning-rate schedule and the
 `seed + epoch`, so a run resumed from a checkpoint ends with exactly the weights of an uninterrupted run.
 
 Deviations from the upstream recipe, each a switch (`recipe: upstream` turns them off): the budget in
-optimizer updates, the fitted readout, learning rates by parameter (:func:`make_optimizer`,
-:func:`edge_lr_scale`), and early stopping on an inner validation split (`validation_fraction`
+optimizer updates, the fitted readout, learning rates by parameter (:mod:`lembas_core.models.rnn.optimizer`),
+and early stopping on an inner validation split (`validation_fraction`
 of the training samples, seeded, never the test or validation cohort) whose error after every epoch picks the
 kept weights, ends the main schedule `patience` epochs after the last improvement (never during the warm-up)
 and decides the convergence check. The log and :class:`TrainingOutcome` say why training stopped.
@@ -28,13 +28,19 @@ import numpy as np
 import torch
 
 from lembas_core.io.atomic import atomic_file
+from lembas_core.models.rnn.convergence import (
+    RAISE_STEPS,
+    convergence_check_end,
+    lost_at_the_peak,
+    main_schedule_end,
+)
 from lembas_core.models.rnn.loss import loss_terms
 from lembas_core.models.rnn.memory import reuse_freed_memory
 from lembas_core.models.rnn.model import LembasRNN
+from lembas_core.models.rnn.optimizer import edge_lr_scale, make_optimizer, set_lr
 from lembas_core.models.rnn.schedule import (
     Budget,
     budget_gain,
-    doubling_threshold,
     inner_validation_size,
     plateau,
     reference_budget,
@@ -120,43 +126,6 @@ class TrainingOutcome:
 
 LOSS_TERMS = ("loss", "mse", "sign", "l2", "uniform", "spectral")  # the loss and its terms, in history rows
 STEP_TERMS = (*LOSS_TERMS, "_radius")
-# The whole budget's kept inner-validation error may come out a little above the half-budget run's (two
-# trajectories, each stopped at its own best); above it by more than this (relative) the longer run lost ground:
-# on the demo preset lr_peak 1.6e-2 and batch 100 at 4e-3 did so by 17.5% and 8.1%, while stable settings
-# stayed within +/-0.1% or improved (benchmarks/README.md, "LEMBAS-RNN convergence").
-LOST_GROUND = 0.01
-RAISE_STEPS = ": raise models.rnn.steps"  # the advice of a schedule still improving at its cap that is not checked
-
-
-def make_optimizer(model: LembasRNN, cfg: RNNTraining) -> torch.optim.Adam:
-    """Adam over the trainable parameters in three groups, each with its multiple of the schedule's learning
-    rate ("scale", :func:`set_lr`): the edge weights (1; per edge :func:`edge_lr_scale` on top), the node
-    biases (`lr_bias`) and the readout w_out, b_out (`lr_readout`). The fused kernel updates the ~1 M edge
-    weights in one pass."""
-    groups = [
-        {"params": [model.w], "scale": 1.0},
-        {"params": [model.bias], "scale": float(cfg.lr_bias)},
-        {"params": [model.w_out, model.b_out], "scale": float(cfg.lr_readout)},
-    ]
-    return torch.optim.Adam(groups, lr=1.0, fused=True)
-
-
-def edge_lr_scale(model: LembasRNN, cfg: RNNTraining) -> torch.Tensor | None:
-    """Each edge's learning-rate multiple (edges,): ``min(1, lr_fan_in / regulators of its target node)``; None
-    when no edge is scaled (`lr_fan_in` 0, or no node has more regulators than it).
-
-    Adam moves every weight by about the learning rate per update whatever its gradient's size, so a node's
-    input moves by up to the rate times the sum of its regulators' states: in proportion to their number.
-    Capping that keeps nodes of hundreds of regulators (the upstream network's targets: median 57, up to 683)
-    as stable as the demo's (median 15) at the same peak rate.
-    """
-    if cfg.lr_fan_in <= 0:
-        return None
-    fan_in = np.bincount(model.graph.row, minlength=model.graph.n_nodes)[model.graph.row]
-    if fan_in.max() <= cfg.lr_fan_in:
-        return None
-    scale = np.minimum(1.0, cfg.lr_fan_in / fan_in)
-    return torch.as_tensor(scale, dtype=model.w.dtype, device=model.w.device)
 
 
 def training_step(  # wide: model, optimizer, one batch, the step's lr and barrier weight, settings, random stream
@@ -173,7 +142,7 @@ def training_step(  # wide: model, optimizer, one batch, the step's lr and barri
     """One optimizer update on a batch (`x` batch x inputs, `y` batch x outputs) at learning rate `lr` (the
     caller sets it on the optimizer), with input noise of sd ``noise_level * lr`` on every node drawn from
     `generator` (then the spectral probes, unless `spectral_weight` is 0: see :func:`loss_terms`). Each edge
-    weight's step is multiplied by `edge_scale` (:func:`edge_lr_scale`; None: by 1).
+    weight's step is multiplied by `edge_scale` (:func:`~lembas_core.models.rnn.optimizer.edge_lr_scale`; None: by 1).
 
     Returns the detached terms (STEP_TERMS,) as one float64 tensor, so a caller summing them synchronises
     with the device once per epoch, not once per step.
@@ -192,12 +161,6 @@ def training_step(  # wide: model, optimizer, one batch, the step's lr and barri
         with torch.no_grad():
             model.w.sub_(before).mul_(edge_scale).add_(before)
     return torch.stack([loss.detach(), *(terms[k].detach() for k in STEP_TERMS[1:])]).to(torch.float64)
-
-
-def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
-    """Set `lr` times the group's "scale" (1 where it has none) on every parameter group."""
-    for group in optimizer.param_groups:
-        group["lr"] = lr * group.get("scale", 1.0)
 
 
 def spectral_weight(step: int, cfg: RNNTraining) -> float:
@@ -249,76 +212,6 @@ def normalised_error(per_output_mse: torch.Tensor, variance: torch.Tensor) -> fl
     complement (variances below 1e-6 of the median variance are floored so constant genes cannot dominate)."""
     floor = 1e-6 * float(variance.median()) + 1e-12
     return float((per_output_mse / variance.clamp(min=floor)).mean())
-
-
-def lost_at_the_peak(budget: Budget, epochs_run: int, best: dict) -> bool:
-    """Whether the kept epoch lies in the warm-up of a schedule that ran past it: training only lost ground
-    once the rate rose to its peak (measured: 4x the default budget on small, demo and the upstream size kept
-    epochs 553 of 12,536, 37 of 857 and 2 of 70, all in the warm-up; benchmarks/README.md)."""
-    return bool(best) and epochs_run > budget.warmup_epochs and best["epoch"] <= budget.warmup_epochs
-
-
-def _main_schedule_end(
-    budget: Budget, epochs_run: int, best: dict, stopped_early: bool, plateau_epochs: int
-) -> tuple[bool | None, str]:
-    """(converged, reason) at the end of the main schedule, before the convergence check.
-
-    Converged: stopped early, or the cap was reached after a plateau of at least `patience` annealed epochs
-    without a relative inner-validation improvement of `min_delta`. Not converged: the cap was reached while
-    improving.
-    """
-    if not best:
-        return None, f"fixed budget of {epochs_run} epochs (validation_fraction 0: no early stopping)"
-    where = f"best epoch {best['epoch']}, inner-validation error {best['error']:.6g}"
-    if lost_at_the_peak(budget, epochs_run, best):
-        return False, (
-            f"the kept epoch lies in the warm-up ({where}, warm-up {budget.warmup_epochs} epochs): training lost "
-            f"ground at the peak rate and never recovered it; lower models.rnn.lr_peak"
-        )
-    if stopped_early:
-        return True, f"early stop at epoch {epochs_run}, {where} (patience {budget.patience} epochs)"
-    if plateau_epochs >= budget.patience:
-        return True, f"epoch cap {budget.epochs} reached after {budget.patience} epochs without improvement ({where})"
-    return False, f"epoch cap {budget.epochs} reached while still improving ({where}){RAISE_STEPS}"
-
-
-def _convergence_check_end(
-    main_reason: str, reference: Budget, reference_error: float, best: dict, cfg: RNNTraining
-) -> tuple[bool, str]:
-    """(converged, reason) after the reference run of `reference.epochs` epochs from the initial weights.
-
-    Not converged when the main schedule's kept error beats the reference's by more than
-    :func:`doubling_threshold` (relative): doubling the budget still helped; nor when it is worse by more than
-    LOST_GROUND: the longer run lost ground, a sign of an optimisation that stopped too early or is unstable,
-    not of convergence; nor when the reference run never reached a finite error (NaN `reference_error`): then there
-    is no evidence either way.
-    """
-    if not math.isfinite(reference_error):
-        return False, (
-            f"{main_reason}; convergence check: the run of {reference.epochs} epochs from the same initial weights "
-            "diverged (no finite inner-validation error), so convergence is not shown"
-        )
-    gain = budget_gain(best["error"], reference_error)
-    threshold = doubling_threshold(cfg)
-    what = (
-        f"{main_reason}; convergence check: a run of {reference.epochs} epochs ({reference.steps} updates) from the "
-        f"same initial weights reached {reference_error:.6g}, the whole budget {best['error']:.6g} "
-        f"({100 * gain:+.2f}%)"
-    )
-    if gain > threshold:
-        return (
-            False,
-            f"{what}, better by more than {100 * threshold:g}%: more training still helps; raise models.rnn.steps "
-            '(with a lower lr_peak: README, "LEMBAS-RNN training")',
-        )
-    if gain < -LOST_GROUND:
-        return (
-            False,
-            f"{what}, worse by more than {100 * LOST_GROUND:g}%: the longer run lost ground, so its kept weights are "
-            "not the best this optimisation finds (a schedule that stopped before it annealed, or one too long or "
-            "too fast to stay stable: lower lr_peak)",
-        )
-    return True, f"{what}, not better by {100 * threshold:g}%: more training would gain less"
 
 
 @dataclass(frozen=True)
@@ -581,7 +474,7 @@ def main_schedule(state: TrainingState, run: TrainingRun) -> tuple[bool | None, 
     if run.checkpointing and stopped_early:  # an early stop ends the phase before its last epoch's checkpoint
         save_checkpoint(state, run.checkpointing)
     plateau_epochs = plateau(state.history, state.best, run.cfg, run.budget)
-    return _main_schedule_end(run.budget, len(state.history), state.best, stopped_early, plateau_epochs)
+    return main_schedule_end(run.budget, len(state.history), state.best, stopped_early, plateau_epochs)
 
 
 def convergence_check(state: TrainingState, run: TrainingRun) -> tuple[bool | None, str]:
@@ -594,7 +487,7 @@ def convergence_check(state: TrainingState, run: TrainingRun) -> tuple[bool | No
     if run.interrupted(state):
         return run.interruption(state)
     error = state.checked.get("error", math.nan)
-    return _convergence_check_end(state.phase["reason"], run.reference, error, state.best, run.cfg)
+    return convergence_check_end(state.phase["reason"], run.reference, error, state.best, run.cfg)
 
 
 def _train_phases(state: TrainingState, run: TrainingRun) -> tuple[bool | None, str]:
