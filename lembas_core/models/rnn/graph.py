@@ -44,6 +44,11 @@ class RNNGraph:
         """Number of edges (trainable weights)."""
         return int(self.col.size)
 
+    @property
+    def regulators(self) -> np.ndarray:
+        """Incoming edges of every node (n_nodes,): the CSR rows' lengths."""
+        return np.diff(self.crow)
+
     def core_local(self) -> np.ndarray:
         """Map node index -> position in the core (-1 outside)."""
         local = np.full(self.n_nodes, -1, dtype=np.int64)

@@ -47,7 +47,7 @@ def initial_parameters(graph: RNNGraph, seed: int, spectral_init: float) -> tupl
     rng = np.random.default_rng(seed)
     weights = (0.1 + 0.1 * rng.random(graph.n_edges)) * graph.sign
     bias = np.full(graph.n_nodes, 1e-3)
-    n_in = np.bincount(graph.row, minlength=graph.n_nodes)
+    n_in = graph.regulators
     n_inhibiting = np.bincount(graph.row, weights=(graph.sign < 0).astype(float), minlength=graph.n_nodes)
     bias[(n_in > 0) & (n_inhibiting == n_in)] = 1.0
     radius = spectral_radius_scipy(graph, weights, seed)

@@ -40,7 +40,7 @@ def edge_lr_scale(model: LembasRNN, cfg: RNNTraining) -> torch.Tensor | None:
     """
     if cfg.lr_fan_in <= 0:
         return None
-    fan_in = np.bincount(model.graph.row, minlength=model.graph.n_nodes)[model.graph.row]
+    fan_in = model.graph.regulators[model.graph.row]
     if fan_in.max() <= cfg.lr_fan_in:
         return None
     scale = np.minimum(1.0, cfg.lr_fan_in / fan_in)

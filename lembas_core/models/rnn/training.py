@@ -100,11 +100,16 @@ class TrainingOutcome:
         return sum(row["phase"] == 0 for row in self.history)
 
     @property
+    def kept_error(self) -> float:
+        """The inner-validation error of the kept epoch."""
+        return self.history[self.best_epoch - 1]["validation_error"]
+
+    @property
     def check_gain(self) -> float | None:
         """The kept inner-validation error's relative gain over the reference run's (None: no check ran)."""
         if self.reference_error is None:
             return None
-        return budget_gain(self.history[self.best_epoch - 1]["validation_error"], self.reference_error)
+        return budget_gain(self.kept_error, self.reference_error)
 
     @property
     def doubling_gain(self) -> float | None:
@@ -114,9 +119,8 @@ class TrainingOutcome:
         finite error."""
         if self.reference_error is None or not math.isfinite(self.reference_error):
             return None
-        kept = self.history[self.best_epoch - 1]["validation_error"]
         reference_epochs = len(self.history) - self.main_epochs
-        return (self.reference_error - kept) / math.log2(self.budget.epochs / reference_epochs)
+        return (self.reference_error - self.kept_error) / math.log2(self.budget.epochs / reference_epochs)
 
     @property
     def steps_to_best(self) -> int:
