@@ -303,32 +303,33 @@ def test_cap_reached_while_improving_says_so():
 def test_the_convergence_check_compares_with_a_half_budget_run_and_keeps_the_main_weights():
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
-    outcome = train(model, x, y, CHECKED)  # early stop at epoch 24 of 40, then the reference run of 20 epochs
+    outcome = train(model, x, y, CHECKED)  # early stop at epoch 35 of 40, then the reference run of 20 epochs
     phases = [row["phase"] for row in outcome.history]
-    assert phases == [0] * 24 + [1] * 20
+    assert phases == [0] * 35 + [1] * 20
     reference = reference_budget(training_budget(54, CHECKED), CHECKED)  # 54 of the 60 samples fit
     rates = [row["lr"] for row in outcome.history if row["phase"] == 1]  # the one-cycle over half the budget
     assert rates == [lembas_lr(epoch, CHECKED, reference) for epoch in range(20)]
     errors = [row["validation_error"] for row in outcome.history]
-    assert outcome.best_epoch <= 24 and errors[outcome.best_epoch - 1] == min(errors[:24])  # the main weights kept
-    assert outcome.reference_error == min(errors[24:])
+    assert outcome.best_epoch <= 35 and errors[outcome.best_epoch - 1] == min(errors[:35])  # the main weights kept
+    assert outcome.reference_error == min(errors[35:])
     unchecked, *_ = make_model(0, dtype=torch.float32)  # the same main schedule without the check
     assert train(unchecked, x, y, EARLY).best_epoch == outcome.best_epoch
     assert all(torch.equal(value, unchecked.state_dict()[name]) for name, value in model.state_dict().items())
     # the whole budget beat half of it by more than min_delta: more training still helps
-    assert min(errors[:24]) < outcome.reference_error * (1 - CHECKED.min_delta)
+    assert min(errors[:35]) < outcome.reference_error * (1 - CHECKED.min_delta)
     assert outcome.converged is False and "more training still helps" in outcome.stop_reason
-    # a shorter schedule that plateaus: its half-budget run does as well, and the report says converged
-    plateaued = replace(CHECKED, epochs=16, patience=2, lr_peak=8e-2)
+    # a schedule that stops early, and whose half-budget run comes within the tolerance (3% per doubling: this
+    # toy's inner-validation error is noise-dominated): the report says converged
+    plateaued = replace(CHECKED, epochs=20, patience=2, lr_peak=2e-2, min_delta=0.03)
     model, *_ = make_model(0, dtype=torch.float32)
     outcome = train(model, x, y, plateaued)
     main = [row["validation_error"] for row in outcome.history if row["phase"] == 0]
-    assert [row["phase"] for row in outcome.history].count(1) == 8
-    assert outcome.reference_error * (1 + LOST_GROUND) >= min(main) >= outcome.reference_error * (1 - CHECKED.min_delta)
+    assert len(main) < plateaued.epochs and [row["phase"] for row in outcome.history].count(1) == 10
+    assert outcome.reference_error * (1 + LOST_GROUND) >= min(main) >= outcome.reference_error * (1 - plateaued.min_delta)
     assert outcome.converged is True and "more training would gain less" in outcome.stop_reason
     # one whose whole budget ends more than LOST_GROUND above its half-budget run: not converged, but unstable
     model, *_ = make_model(0, dtype=torch.float32)
-    outcome = train(model, x, y, replace(CHECKED, epochs=12, patience=2))
+    outcome = train(model, x, y, replace(CHECKED, epochs=8, patience=2, lr_peak=0.2))
     main = [row["validation_error"] for row in outcome.history if row["phase"] == 0]
     assert min(main) > outcome.reference_error * (1 + LOST_GROUND)
     assert outcome.converged is False and "the longer run lost ground" in outcome.stop_reason
@@ -347,12 +348,12 @@ def _untimed(history: list[dict]) -> list[dict]:
     return [{k: None if v != v else v for k, v in row.items() if k != "seconds"} for row in history]
 
 
-@pytest.mark.parametrize("killed_after", [4, 24, 30, 44])  # main schedule (24 epochs), its end, the check, its end
+@pytest.mark.parametrize("killed_after", [4, 35, 41, 55])  # main schedule (35 epochs), its end, the check, its end
 def test_resume_equals_uninterrupted_with_early_stopping_and_the_check(tmp_path, killed_after):
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
     uninterrupted = train(model, x, y, CHECKED)
-    assert [r["phase"] for r in uninterrupted.history] == [0] * 24 + [1] * 20
+    assert [r["phase"] for r in uninterrupted.history] == [0] * 35 + [1] * 20
     resumed, *_ = make_model(0, dtype=torch.float32)
     checkpoint = tmp_path / "rnn.checkpoint.pt"
     train(resumed, x, y, CHECKED, Checkpointing(checkpoint, 1, "a"), stop_after=killed_after)  # killed
@@ -371,7 +372,7 @@ def test_a_kept_epoch_in_the_warm_up_is_not_converged_and_no_check_runs():
     check would say (its reference run may lose ground the same way)."""
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
-    outcome = train(model, x, y, replace(CHECKED, warmup_epochs=10, lr_peak=2.0))
+    outcome = train(model, x, y, replace(CHECKED, warmup_epochs=10, lr_peak=4.0))
     assert outcome.best_epoch <= 10 < len(outcome.history)
     assert {row["phase"] for row in outcome.history} == {0} and outcome.reference_error is None
     assert outcome.converged is False and "lost ground at the peak rate" in outcome.stop_reason
@@ -399,7 +400,7 @@ def test_the_reference_run_starts_from_the_initial_weights_with_a_fresh_optimize
     model, *_ = make_model(0, dtype=torch.float32)
     x, y = _training_data(model)
     checkpoint = tmp_path / "rnn.checkpoint.pt"
-    train(model, x, y, CHECKED, Checkpointing(checkpoint, 1, "a"), stop_after=25)  # one epoch into the check
+    train(model, x, y, CHECKED, Checkpointing(checkpoint, 1, "a"), stop_after=36)  # one epoch into the check
     state = torch.load(checkpoint, weights_only=True)
     start, *_ = make_model(0, dtype=torch.float32)  # the untrained model with its readout fitted on the fit rows
     fit_rows, _ = inner_split(len(x), CHECKED.validation_fraction, CHECKED.seed)
