@@ -325,7 +325,8 @@ def test_the_convergence_check_compares_with_a_half_budget_run_and_keeps_the_mai
     outcome = train(model, x, y, plateaued)
     main = [row["validation_error"] for row in outcome.history if row["phase"] == 0]
     assert len(main) < plateaued.epochs and [row["phase"] for row in outcome.history].count(1) == 10
-    assert outcome.reference_error * (1 + LOST_GROUND) >= min(main) >= outcome.reference_error * (1 - plateaued.min_delta)
+    ref_error = outcome.reference_error
+    assert ref_error * (1 + LOST_GROUND) >= min(main) >= ref_error * (1 - plateaued.min_delta)
     assert outcome.converged is True and "more training would gain less" in outcome.stop_reason
     # one whose whole budget ends more than LOST_GROUND above its half-budget run: not converged, but unstable
     model, *_ = make_model(0, dtype=torch.float32)
