@@ -28,8 +28,10 @@ from lembas_core.models.rnn.optimizer import edge_lr_scale, make_optimizer, set_
 from lembas_core.models.rnn.recurrence import recurrence
 from lembas_core.models.rnn.schedule import (
     Budget,
+    annealed_since,
     doubling_threshold,
     lembas_lr,
+    plateau,
     reference_budget,
     training_budget,
     update_lr,
@@ -220,6 +222,26 @@ def test_budget_is_the_same_number_of_updates_at_every_size_and_keeps_the_schedu
     assert reference_budget(small, replace(cfg, convergence_check=0.0)) is None
     assert doubling_threshold(replace(cfg, convergence_check=0.5, min_delta=1e-3)) == pytest.approx(1e-3)
     assert doubling_threshold(replace(cfg, convergence_check=0.25, min_delta=1e-3)) == pytest.approx(2e-3)
+
+
+def test_patience_counts_once_the_rate_is_back_at_the_warm_up_start():
+    """A best epoch in the warm-up (a noise dip) starts no plateau while the rate is above the one-cycle's
+    starting rate (a tenth of the peak); from the first epoch at or below it, every epoch without improvement
+    counts."""
+    cfg = replace(TRAINING, lr_peak=1e-2, lr_start=None, lr_end=1e-6, lr_per_update=False)
+    budget = Budget(epochs=200, warmup_epochs=40, reset_epochs=10, patience=20, steps_per_epoch=1)
+    history = [{"epoch": epoch + 1, "lr": lembas_lr(epoch, cfg, budget)} for epoch in range(200)]
+    best = {"epoch": 5, "since": 5}
+    first = annealed_since(history, cfg, budget)
+    assert history[first - 1]["lr"] <= 1e-3 < history[first - 2]["lr"] and first > 150  # late in the decay
+    assert all(plateau(history[:epochs], best, cfg, budget) == 0 for epochs in range(5, first))
+    assert plateau(history, best, cfg, budget) == 200 - first
+    assert plateau(history, {"epoch": 190, "since": 190}, cfg, budget) == 10  # a later improvement restarts it
+    # a one-cycle that starts above half its peak counts from half the peak
+    high_start = replace(cfg, lr_start=8e-3)
+    rates = [{"epoch": epoch + 1, "lr": lembas_lr(epoch, high_start, budget)} for epoch in range(200)]
+    first = annealed_since(rates, high_start, budget)
+    assert rates[first - 1]["lr"] <= 5e-3 < rates[first - 2]["lr"]
 
 
 def test_inner_split_is_seeded_disjoint_and_holds_the_fraction():
