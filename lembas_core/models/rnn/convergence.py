@@ -23,8 +23,8 @@ RAISE_STEPS = ": raise models.rnn.steps"  # the advice of a schedule still impro
 
 def lost_at_the_peak(budget: Budget, epochs_run: int, best: dict) -> bool:
     """Whether the kept epoch lies in the warm-up of a schedule that ran past it: training only lost ground
-    once the rate rose to its peak (measured: 4x the default budget on small, demo and the upstream size kept
-    epochs 553 of 12,536, 37 of 857 and 2 of 70, all in the warm-up; benchmarks/README.md)."""
+    once the rate rose to its peak, and its decay never won it back (measured at 8e-3 without the edge cap at
+    the upstream size: best epoch 1; benchmarks/README.md, "What limited convergence")."""
     return bool(best) and epochs_run > budget.warmup_epochs and best["epoch"] <= budget.warmup_epochs
 
 
@@ -78,8 +78,7 @@ def convergence_check_end(
     if gain > threshold:
         return (
             False,
-            f"{what}, better by more than {100 * threshold:g}%: more training still helps; raise models.rnn.steps "
-            '(with a lower lr_peak: README, "LEMBAS-RNN training")',
+            f"{what}, better by more than {100 * threshold:g}%: more training still helps; raise models.rnn.steps",
         )
     if gain < -LOST_GROUND:
         return (
