@@ -274,7 +274,7 @@ TINY_TRAIN = replace(
     lr_bias=1.0,
     lr_readout=1.0,
 )
-# early stopping within a few epochs: the noise-dominated targets above stop improving at once
+# early stopping before the cap (epoch 35 of 40): the noise-dominated targets above soon stop improving
 EARLY = replace(TINY_TRAIN, epochs=40, patience=3, lr_peak=5e-2, convergence_check=0.0)
 # the same with the convergence check: a reference run of half the budget (20 epochs) after the main schedule
 CHECKED = replace(EARLY, convergence_check=0.5)

@@ -138,8 +138,7 @@ def annealed_since(history: list[dict], cfg: RNNTraining, budget: Budget) -> int
     demo, the shuffled-network control kept a noise dip at epoch 19 and stopped at epoch 247 of 364 when
     patience counted from half the peak, at inner-validation error 0.916 (test r2_uniform 0.119); counted from
     the starting rate, it anneals to 0.821 (test 0.174) and converges (benchmarks/README.md, "LEMBAS-RNN
-    convergence"). Counted from the starting rate, a plateau compares
-    epochs at rates no higher than the warm-up's first ones.
+    convergence"). So a plateau compares epochs at rates no higher than the warm-up's first ones.
     """
     threshold = min(start_lr(cfg), cfg.lr_peak / 2)
     return next((row["epoch"] for row in history[budget.warmup_epochs :] if row["lr"] <= threshold), None)
