@@ -6,8 +6,8 @@ and records: optimizer updates run, epochs, the kept epoch, the convergence chec
 reference run (%), the fit report's
 `converged` and stop reason, wall seconds, peak RSS, the largest spectral-radius estimate, train and test
 r2_uniform of the RNN (test also bias-corrected with its 95% jackknife interval over test samples, as the
-pipeline scores), for every other setting run in the same command as `default` its paired difference from
-it on the same test samples (bias-corrected, 95% jackknife interval: the comparison that decides whether more
+pipeline scores), for every other setting its paired difference from `default` (run in the same command, or
+kept from an earlier one with its test replicates) on the same test samples (bias-corrected, 95% jackknife interval: the comparison that decides whether more
 budget helps) and,
 for scale, the test r2_uniform of ridge and prior_ridge on the same split. Each run's test replicates are kept
 in benchmarks/work/<preset>_<setting>_test_replicates.npz for the pairing.
@@ -200,6 +200,13 @@ def cached_baselines(preset: str, threads: int) -> dict:
     return scores
 
 
+def kept_default(kept: list[dict], preset: str, default: str) -> bool:
+    """Whether an earlier run's default row of `preset` is kept with its test replicates: a setting run without
+    the default pairs with that run."""
+    row = any(r["preset"] == preset and r["setting"] == default for r in kept)
+    return row and replicates_path(preset, default).exists()
+
+
 def parse_extra(items: list[str]) -> dict[str, dict]:
     """`name:key=value,key=value` -> {name: {key: value}} (each value parsed as JSON: 1, 0.2, "x", true)."""
     extras = {}
@@ -253,7 +260,7 @@ def main() -> None:
                 "device": args.device,
             }
             result = {"preset": preset, "setting": name, **NO_PAIR, **in_child(job, args.threads), **baselines}
-            if pairing and setting != "default":
+            if setting != "default" and (pairing or kept_default(kept, preset, default)):
                 result.update(versus_default(preset, name, default))
             rows.append(tuple(result[c] for c in COLUMNS))
             print(rows[-1], flush=True)
