@@ -7,10 +7,10 @@ reference run (%), the fit report's
 `converged` and stop reason, wall seconds, peak RSS, the largest spectral-radius estimate, train and test
 r2_uniform of the RNN (test also bias-corrected with its 95% jackknife interval over test samples, as the
 pipeline scores), for every other setting its paired difference from `default` (run in the same command, or
-kept from an earlier one with its test replicates) on the same test samples (bias-corrected, 95% jackknife interval: the comparison that decides whether more
-budget helps) and,
-for scale, the test r2_uniform of ridge and prior_ridge on the same split. Each run's test replicates are kept
-in benchmarks/work/<preset>_<setting>_test_replicates.npz for the pairing.
+kept from an earlier one with its test replicates) on the same test samples (bias-corrected, 95% jackknife
+interval: the comparison that decides whether more budget helps) and, for scale, the test r2_uniform of
+ridge and prior_ridge on the same split. Each run's test replicates are kept in
+benchmarks/work/<preset>_<setting>_test_replicates.npz for the pairing.
 
 Settings: `default` (config/config.yaml), `4x` (steps x 4), and any `name:key=value[,key=value]` given with
 --extra (e.g. `every1:spectral_every=1`). Usage:
