@@ -31,6 +31,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +106,14 @@ def replicates_path(preset: str, setting: str) -> Path:
     return HERE / "work" / f"{preset}_{re.sub(r'[^A-Za-z0-9]+', '_', setting).strip('_')}_test_replicates.npz"
 
 
+def fingerprint(preset: str, overrides: dict) -> dict:
+    """What a run's test replicates came from: the resolved RNN training settings and the dataset's manifest
+    digest (kept beside the replicates; a later setting pairs only with a default run of the same)."""
+    rnn = Settings.from_config(default_config({"models": {"rnn": overrides}})).models["rnn"]
+    manifest = hashlib.sha256((dataset_of(preset) / "manifest.json").read_bytes()).hexdigest()
+    return json.loads(json.dumps({"training": asdict(rnn.training), "manifest_sha256": manifest}))
+
+
 def versus_default(preset: str, setting: str, default: str) -> dict:
     """`setting` - `default` test r2_uniform on the same samples, from both runs' replicates: bias-corrected,
     with its 95% jackknife interval."""
@@ -136,6 +145,7 @@ def run_rnn(preset: str, setting: str, overrides: dict, device: str = "cpu") -> 
     seconds = time.perf_counter() - start
     test, found = r2_uniform(ds, "test", model.predict(np.asarray(ds.x["test"])))
     found.save(replicates_path(preset, setting))
+    replicates_path(preset, setting).with_suffix(".json").write_text(json.dumps(fingerprint(preset, overrides)))
     radii = [row["spectral_radius"] for row in outcome.history if np.isfinite(row["spectral_radius"])]
     return {
         "updates": int(outcome.history[-1]["steps"]),
@@ -201,10 +211,12 @@ def cached_baselines(preset: str, threads: int) -> dict:
 
 
 def kept_default(kept: list[dict], preset: str, default: str) -> bool:
-    """Whether an earlier run's default row of `preset` is kept with its test replicates: a setting run without
-    the default pairs with that run."""
-    row = any(r["preset"] == preset and r["setting"] == default for r in kept)
-    return row and replicates_path(preset, default).exists()
+    """Whether an earlier run's default row of `preset` is kept with its test replicates, from today's default
+    settings on today's dataset: a setting run without the default pairs with that run."""
+    saved = replicates_path(preset, default).with_suffix(".json")
+    if not any(r["preset"] == preset and r["setting"] == default for r in kept) or not saved.exists():
+        return False
+    return json.loads(saved.read_text()) == fingerprint(preset, {})
 
 
 def parse_extra(items: list[str]) -> dict[str, dict]:

@@ -242,6 +242,11 @@ def test_patience_counts_once_the_rate_is_back_at_the_warm_up_start():
     rates = [{"epoch": epoch + 1, "lr": lembas_lr(epoch, high_start, budget)} for epoch in range(200)]
     first = annealed_since(rates, high_start, budget)
     assert rates[first - 1]["lr"] <= 5e-3 < rates[first - 2]["lr"]
+    # a starting rate the decay never reaches (0) counts from lr_end: early stopping stays on
+    zero_start = replace(cfg, lr_start=0.0)
+    rates = [{"epoch": epoch + 1, "lr": lembas_lr(epoch, zero_start, budget)} for epoch in range(200)]
+    first = annealed_since(rates, zero_start, budget)
+    assert first is not None and rates[first - 1]["lr"] == cfg.lr_end < rates[first - 2]["lr"]
 
 
 def test_inner_split_is_seeded_disjoint_and_holds_the_fraction():

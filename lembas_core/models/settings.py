@@ -97,7 +97,7 @@ class RNNTraining:
     steps: int  # optimizer updates of the schedule at every cohort size (0: `epochs` as given)
     convergence_check: float  # reference run's share of the budget (0: no check); schedule.reference_budget
     validation_fraction: float  # training samples held out for early stopping (0: none, fixed budget)
-    patience: int  # epochs without inner-validation improvement before stopping
+    patience: int  # epochs without inner-validation improvement before stopping, once the rate is back at lr_start
     min_delta: float  # relative MSE decrease that counts as an improvement
     readout_init: str  # fit (least-squares readout on the initial state) | upstream (w_out 1.2, b_out 0)
     batch_size: int

@@ -15,8 +15,9 @@ from lembas_core.models.settings import RNNTraining
 
 # The whole budget's kept inner-validation error may come out a little above the half-budget run's (two
 # trajectories, each stopped at its own best); above it by more than this (relative) the longer run lost ground:
-# on the demo preset lr_peak 1.6e-2 and batch 100 at 4e-3 did so by 17.5% and 8.1%, while stable settings
-# stayed within +/-0.1% or improved (benchmarks/README.md, "LEMBAS-RNN convergence").
+# on the demo preset lr_peak 1.6e-2 and batch 100 at 4e-3 did so by 17.5% and 8.1% (with patience then counted
+# from half the peak), while stable settings stayed within +/-0.1% or improved (benchmarks/README.md, "LEMBAS-RNN
+# convergence").
 LOST_GROUND = 0.01
 RAISE_STEPS = ": raise models.rnn.steps"  # the advice of a schedule still improving at its cap that is not checked
 
@@ -48,7 +49,10 @@ def main_schedule_end(
     if stopped_early:
         return True, f"early stop at epoch {epochs_run}, {where} (patience {budget.patience} epochs)"
     if plateau_epochs >= budget.patience:
-        return True, f"epoch cap {budget.epochs} reached after {budget.patience} epochs without improvement ({where})"
+        return True, (
+            f"epoch cap {budget.epochs} reached after {budget.patience} epochs without an improvement of min_delta "
+            f"({where})"
+        )
     return False, f"epoch cap {budget.epochs} reached while still improving ({where}){RAISE_STEPS}"
 
 
@@ -84,7 +88,6 @@ def convergence_check_end(
         return (
             False,
             f"{what}, worse by more than {100 * LOST_GROUND:g}%: the longer run lost ground, so its kept weights are "
-            "not the best this optimisation finds (a schedule that stopped before it annealed, or one too long or "
-            "too fast to stay stable: lower lr_peak)",
+            "not the best this optimisation finds (a schedule too long or too fast to stay stable: lower lr_peak)",
         )
     return True, f"{what}, not better by {100 * threshold:g}%: more training would gain less"

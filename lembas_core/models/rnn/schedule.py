@@ -122,7 +122,7 @@ def update_lr(epoch: int, update: int, cfg: RNNTraining, budget: Budget) -> floa
     ``epoch + update / steps_per_epoch`` with `cfg.lr_per_update`, at `epoch` (once an epoch, as upstream)
     without.
 
-    Epoch resolution is coarse when a budget has few epochs of many updates (18 epochs of 459 updates at the
+    Epoch resolution is coarse when a budget has few epochs of many updates (35 epochs of 459 updates at the
     upstream size): a schedule set once an epoch then moves in a few large jumps of the rate.
     """
     return lembas_lr(epoch + update / budget.steps_per_epoch if cfg.lr_per_update else epoch, cfg, budget)
@@ -130,17 +130,16 @@ def update_lr(epoch: int, update: int, cfg: RNNTraining, budget: Budget) -> floa
 
 def annealed_since(history: list[dict], cfg: RNNTraining, budget: Budget) -> int | None:
     """The epoch from which a plateau of the main schedule counts: the first after the warm-up whose learning
-    rate has decayed back to the warm-up's starting rate (:func:`start_lr`, at most half the peak; None
-    before that).
+    rate has decayed back to the warm-up's starting rate (:func:`start_lr`, at most half the peak, at least
+    `lr_end`; None before that).
 
     The inner-validation error is noisy at every rate above that (the input noise and the steps scale with the
-    rate) and only falls as the decay ends, so an epoch of the warm-up can hold the best error until then: on the
-    demo, the shuffled-network control kept a noise dip at epoch 19 and stopped at epoch 247 of 364 when
-    patience counted from half the peak, at inner-validation error 0.916 (test r2_uniform 0.119); counted from
-    the starting rate, it anneals to 0.821 (test 0.174) and converges (benchmarks/README.md, "LEMBAS-RNN
-    convergence"). So a plateau compares epochs at rates no higher than the warm-up's first ones.
+    rate) and only falls as the decay ends, so an epoch of the warm-up can hold the best error until then (counted
+    from half the peak, the demo's shuffled-network control stopped on such a noise dip before it annealed:
+    benchmarks/README.md, "LEMBAS-RNN convergence"). So a plateau compares epochs at rates no higher than the
+    warm-up's first ones.
     """
-    threshold = min(start_lr(cfg), cfg.lr_peak / 2)
+    threshold = max(cfg.lr_end, min(start_lr(cfg), cfg.lr_peak / 2))  # a rate the schedule reaches
     return next((row["epoch"] for row in history[budget.warmup_epochs :] if row["lr"] <= threshold), None)
 
 

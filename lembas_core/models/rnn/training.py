@@ -9,8 +9,9 @@ Deviations from the upstream recipe, each a switch (`recipe: upstream` turns the
 optimizer updates, the fitted readout, learning rates by parameter (:mod:`lembas_core.models.rnn.optimizer`),
 and early stopping on an inner validation split (`validation_fraction`
 of the training samples, seeded, never the test or validation cohort) whose error after every epoch picks the
-kept weights, ends the main schedule `patience` epochs after the last improvement (never during the warm-up)
-and decides the convergence check. The log and :class:`TrainingOutcome` say why training stopped.
+kept weights, ends the main schedule `patience` epochs after the last improvement (counted only once the rate
+has annealed back to the warm-up's starting rate) and decides the convergence check. The log and
+:class:`TrainingOutcome` say why training stopped.
 """
 
 from __future__ import annotations
