@@ -106,12 +106,16 @@ def replicates_path(preset: str, setting: str) -> Path:
     return HERE / "work" / f"{preset}_{re.sub(r'[^A-Za-z0-9]+', '_', setting).strip('_')}_test_replicates.npz"
 
 
+def manifest_digest(preset: str) -> str:
+    """The sha256 of the preset's dataset manifest: which dataset a cached result came from."""
+    return hashlib.sha256((dataset_of(preset) / "manifest.json").read_bytes()).hexdigest()
+
+
 def fingerprint(preset: str, overrides: dict) -> dict:
     """What a run's test replicates came from: the resolved RNN training settings and the dataset's manifest
     digest (kept beside the replicates; a later setting pairs only with a default run of the same)."""
     rnn = Settings.from_config(default_config({"models": {"rnn": overrides}})).models["rnn"]
-    manifest = hashlib.sha256((dataset_of(preset) / "manifest.json").read_bytes()).hexdigest()
-    return json.loads(json.dumps({"training": asdict(rnn.training), "manifest_sha256": manifest}))
+    return json.loads(json.dumps({"training": asdict(rnn.training), "manifest_sha256": manifest_digest(preset)}))
 
 
 def versus_default(preset: str, setting: str, default: str) -> dict:
@@ -201,7 +205,7 @@ def in_child(job: dict, threads: int) -> dict:
 def cached_baselines(preset: str, threads: int) -> dict:
     """The preset's baseline scores, computed once per dataset (benchmarks/work/<preset>_baselines.json holds
     them with the sha256 of the dataset's manifest)."""
-    digest = hashlib.sha256((dataset_of(preset) / "manifest.json").read_bytes()).hexdigest()
+    digest = manifest_digest(preset)
     cache = HERE / "work" / f"{preset}_baselines.json"
     if cache.exists() and json.loads(cache.read_text()).get("manifest_sha256") == digest:
         return json.loads(cache.read_text())["scores"]
