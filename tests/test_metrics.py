@@ -12,7 +12,14 @@ from scipy.stats import pearsonr
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
 from cohort_helpers import DEFAULTS
-from lembas_core.evaluation.metrics import gene_table, headline_genes, paired_comparison, strata_table, summary_metrics
+from lembas_core.evaluation.metrics import (
+    GENE_TABLE_BLOCK,
+    gene_table,
+    headline_genes,
+    paired_comparison,
+    strata_table,
+    summary_metrics,
+)
 from lembas_core.evaluation.verdicts import (
     A_BETTER,
     B_BETTER,
@@ -235,3 +242,24 @@ def test_one_near_constant_gene_cannot_flip_a_paired_verdict(varying):
     after = compare(hijacked, {"a": far, "b": near}, genes).iloc[0]
     assert after.verdict == A_BETTER
     assert after.r2_uniform_difference >= before.r2_uniform_difference * 50 / 51 - 2 / 51
+
+
+def test_gene_table_and_headline_read_genes_in_blocks_without_changing_a_value():
+    # more genes than one block, read from a memory-map-like float32 array: each gene's values come from its
+    # column alone, so scoring the genes in other groupings gives the same table, bit for bit
+    rng = np.random.default_rng(3)
+    y = (rng.gamma(2.0, 1.0, (25, GENE_TABLE_BLOCK + 300)) * (rng.random(GENE_TABLE_BLOCK + 300) > 0.1)).astype(
+        np.float32
+    )
+    p = (y + rng.normal(0, 0.5, y.shape)).astype(np.float32)
+    genes = [f"g{i}" for i in range(y.shape[1])]
+    whole = gene_table(y, p, genes)
+    parts = pd.concat(
+        [gene_table(y[:, cut], p[:, cut], genes[cut]) for cut in (slice(0, 700), slice(700, None))], ignore_index=True
+    )
+    pd.testing.assert_frame_equal(whole, parts, check_exact=True)
+    # the headline on a gene mask equals the headline on the masked copy
+    mask = rng.random(y.shape[1]) > 0.3
+    on_mask, _ = summary_metrics(y, p, mask, DEFAULTS.evaluate.score)
+    on_copy, _ = summary_metrics(y[:, mask], p[:, mask], np.ones(int(mask.sum()), bool), DEFAULTS.evaluate.score)
+    assert on_mask == on_copy

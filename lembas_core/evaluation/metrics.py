@@ -39,28 +39,29 @@ SUMMARY_METRICS = (
 WITHOUT_INTERVAL = ("spearman_uniform", "r2_uniform_plain")
 
 
+GENE_TABLE_BLOCK = 1024  # genes per block of gene_table and check_pair: memory stays at a few (samples x block) arrays
+
+
+def column_blocks(n_columns: int, size: int = GENE_TABLE_BLOCK) -> list[slice]:
+    """Consecutive column slices of at most `size` covering `n_columns`."""
+    return [slice(start, min(start + size, n_columns)) for start in range(0, n_columns, size)]
+
+
 def check_pair(y: np.ndarray, p: np.ndarray) -> None:
-    """Observed and predicted must be same-shaped (samples x genes) finite arrays."""
+    """Observed and predicted must be same-shaped (samples x genes) finite arrays (checked block by block)."""
     if np.shape(y) != np.shape(p):
         raise ValueError(
             f"observed {np.shape(y)} and predicted {np.shape(p)} differ in shape "
             "(samples x genes expected; transposed?)"
         )
-    if not np.all(np.isfinite(p)):
-        raise ValueError(f"predictions contain {int((~np.isfinite(p)).sum())} NaN or infinite value(s)")
+    bad = sum(int((~np.isfinite(p[:, block])).sum()) for block in column_blocks(np.shape(p)[1]))
+    if bad:
+        raise ValueError(f"predictions contain {bad} NaN or infinite value(s)")
 
 
-def gene_table(y: np.ndarray, p: np.ndarray, genes: list[str], zero_filled: np.ndarray | None = None) -> pd.DataFrame:
-    """Per-gene r2 (1 - SSE/SST), pearson, rmse, mae and the observed mean, variance and CV, with flags.
-
-    Genes outside the per-gene averages (fewer than 3 samples differ from the gene's most common value:
-    :func:`lembas_core.evaluation.intervals.scored_genes`) get NaN r2/pearson and `scored = False`; they are
-    kept, never dropped. `zero_filled` marks genes absent from the validation cohort.
-    """
-    check_pair(y, p)
-    if len(genes) != np.shape(y)[1]:
-        raise ValueError(f"{len(genes)} gene names for {np.shape(y)[1]} columns")
-    y, p = np.asarray(y, np.float64), np.asarray(p, np.float64)
+def _gene_columns(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
+    """gene_table's per-gene values of one block of genes (float64 samples x genes), each from that gene's
+    column alone."""
     err = y - p
     mean, var = y.mean(axis=0), y.var(axis=0)
     sse, sst = (err**2).sum(axis=0), ((y - mean) ** 2).sum(axis=0)
@@ -73,19 +74,42 @@ def gene_table(y: np.ndarray, p: np.ndarray, genes: list[str], zero_filled: np.n
         sd = y.std(axis=0, ddof=1) if y.shape[0] > 1 else np.full(y.shape[1], np.nan)
         cv = sd / mean
     cv[~np.isfinite(cv)] = np.nan
+    return {
+        "r2": r2,
+        "pearson": pearson,
+        "rmse": np.sqrt(sse / y.shape[0]),
+        "mae": np.abs(err).mean(axis=0),
+        "mean": mean,
+        "variance": var,
+        "cv": cv,
+        "scored": ~low,
+    }
+
+
+def gene_table(y: np.ndarray, p: np.ndarray, genes: list[str], zero_filled: np.ndarray | None = None) -> pd.DataFrame:
+    """Per-gene r2 (1 - SSE/SST), pearson, rmse, mae and the observed mean, variance and CV, with flags.
+
+    Genes outside the per-gene averages (fewer than 3 samples differ from the gene's most common value:
+    :func:`lembas_core.evaluation.intervals.scored_genes`) get NaN r2/pearson and `scored = False`; they are
+    kept, never dropped. `zero_filled` marks genes absent from the validation cohort. Computed in blocks of
+    genes (each gene's values depend on its own column only), so a memory-mapped `y` is read once and the
+    float64 copies stay at a block's size.
+    """
+    check_pair(y, p)
+    if len(genes) != np.shape(y)[1]:
+        raise ValueError(f"{len(genes)} gene names for {np.shape(y)[1]} columns")
+    blocks = [
+        _gene_columns(np.asarray(y[:, block], np.float64), np.asarray(p[:, block], np.float64))
+        for block in column_blocks(len(genes))
+    ]
+    columns = {name: np.concatenate([block[name] for block in blocks]) for name in blocks[0]} if blocks else {}
     return pd.DataFrame(
         {
             "gene": genes,
-            "r2": r2,
-            "pearson": pearson,
-            "rmse": np.sqrt(sse / y.shape[0]),
-            "mae": np.abs(err).mean(axis=0),
-            "mean": mean,
-            "variance": var,
-            "cv": cv,
-            "scored": ~low,
+            **columns,
             "zero_filled": np.zeros(len(genes), bool) if zero_filled is None else np.asarray(zero_filled, bool),
-        }
+        },
+        columns=["gene", "r2", "pearson", "rmse", "mae", "mean", "variance", "cv", "scored", "zero_filled"],
     )
 
 
@@ -105,8 +129,8 @@ def summary_metrics(
     check_pair(y, p)
     method = settings.interval
     n_boot, seed = settings.draws()
-    ys, ps = np.asarray(y)[:, genes_mask], np.asarray(p)[:, genes_mask]
-    found = replicates(ys, ps, n_boot, seed, jackknife=settings.leaves_one_out)
+    columns = np.flatnonzero(genes_mask)  # read block by block: no copy of the masked matrices
+    found = replicates(y, p, n_boot, seed, jackknife=settings.leaves_one_out, columns=columns)
     row: dict[str, float] = {"n_samples": found.n, "n_genes": int(np.sum(genes_mask))}
     for metric in SUMMARY_METRICS:
         row[metric] = found.estimate[metric]
@@ -133,7 +157,7 @@ def strata_table(y: np.ndarray, p: np.ndarray, table: pd.DataFrame, genes_mask: 
         if not genes.any():  # e.g. no gene varies in this split
             rows.append({"stratum": name, "cv_range": "", "n_genes": 0})
             continue
-        yy, pp = np.asarray(y, np.float64)[:, genes].ravel(), np.asarray(p, np.float64)[:, genes].ravel()
+        yy, pp = np.asarray(y[:, genes], np.float64).ravel(), np.asarray(p[:, genes], np.float64).ravel()
         resid = yy - pp
         rows.append(
             {

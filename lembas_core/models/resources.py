@@ -18,9 +18,10 @@ from lembas_core.common.sizes import CohortSize, Cost
 from lembas_core.models.rnn.schedule import inner_validation_size, reference_budget, training_budget
 from lembas_core.models.settings import XGBRF_DEFAULT_TREES, RNNSettings, XGBRFSettings
 
-# XGBRF: seconds per target and tree per (training sample x TF) on two threads (1.22 s per target
-# with 3 trees at 12,748 x 1,197; benchmarks/README.md).
-XGBRF_SECONDS_PER_TREE_CELL = 1.22 / 3 / (12748 * 1197)
+# XGBRF: seconds per target and tree per (training sample x TF) on two threads: 0.5 s per target with 3 trees at
+# 12,748 x 1,197 (a batch of 1,000 targets took 490-504 s in the full-size pipeline run of 2026-12-05 on the Intel
+# Xeon VM; 0.36 s per target on the AMD EPYC VM of 2026-11-24; benchmarks/README.md, "XGBRF").
+XGBRF_SECONDS_PER_TREE_CELL = 0.5 / 3 / (12748 * 1197)
 # RNN: seconds per optimizer update, the per-epoch inner-validation pass included = fixed overhead + a cost
 # per (edge x sample in the batch), on two CPU threads: 37.2 ms at 1,153,904 edges (the `full` preset's
 # training, 10,557 updates in 393 s) and 5.05 ms on the demo network (13,640 updates in 69 s), batch 25
@@ -46,7 +47,7 @@ def xgbrf_batch_minutes(size: CohortSize, settings: XGBRFSettings, test_fraction
     trees = settings.params.get("n_estimators", XGBRF_DEFAULT_TREES)
     targets = min(settings.batch_size, size.genes)
     train = size.training_samples(test_fraction)
-    return 2 + targets * trees * train * size.tfs * XGBRF_SECONDS_PER_TREE_CELL / 60
+    return 1 + targets * trees * train * size.tfs * XGBRF_SECONDS_PER_TREE_CELL / 60
 
 
 def rnn_minutes(size: CohortSize, settings: RNNSettings, test_fraction: float) -> float:
@@ -72,16 +73,16 @@ class TrainingCost:
     runtime: Callable[[CohortSize, Any, float], float]
 
 
-MEAN = TrainingCost(Cost(250, per_expression=0.2), fixed_minutes(Cost(2, per_expression=0.0002)))
+MEAN = TrainingCost(Cost(300, per_expression=0.7), fixed_minutes(Cost(2, per_expression=0.0002)))
 RIDGE = TrainingCost(
-    Cost(300, per_expression=11.0, per_tf=6.0), fixed_minutes(Cost(2, per_expression=0.002, per_tf=0.02))
+    Cost(300, per_expression=11.0, per_tf=6.0), fixed_minutes(Cost(2, per_expression=0.0012, per_tf=0.02))
 )
 MLR = TrainingCost(
     Cost(300, per_expression=1.2, per_tf=2.0), fixed_minutes(Cost(2, per_expression=0.0005, per_tf=0.005))
 )
 PRIOR_RIDGE = TrainingCost(  # memory estimated as ridge's parts; time: shuffle + per-gene solves
     Cost(300, per_expression=3.0, per_tf=6.0, per_medge=100),
-    fixed_minutes(Cost(2, per_expression=0.003, per_tf=0.02, per_medge=2)),
+    fixed_minutes(Cost(1, per_expression=0.001, per_tf=0.01, per_medge=1)),  # 174 s at the full size
 )
 XGBRF = TrainingCost(Cost(400, per_tf=15.0, per_expression=0.2), xgbrf_batch_minutes)  # one batch job
-RNN = TrainingCost(Cost(700, per_expression=1.2, per_tf=1.0, per_medge=300), rnn_minutes)
+RNN = TrainingCost(Cost(700, per_expression=2.0, per_tf=1.0, per_medge=300), rnn_minutes)

@@ -35,11 +35,11 @@ MEMORY_MB: dict[str, Cost] = {
     "ingest": Cost(300, per_expression=5.5, per_medge=200),
     "preprocess": Cost(250, per_expression=2.0),
     "assemble_xgbrf": Cost(250),
-    "predict": Cost(800, per_expression=2.5, per_medge=100),  # per split (CohortSize.split)
-    "score": Cost(600, per_expression=10.0),  # per split
+    "predict": Cost(450, per_expression=3.6, per_medge=100),  # per split (CohortSize.split)
+    "score": Cost(300, per_expression=2.2),  # per split: the observations and the predictions, then gene blocks
     "summarize_metrics": Cost(300, per_expression=4.0),  # not measured at full size
     "latency": Cost(900, per_tf=0.1, per_medge=100),  # not measured at full size
-    "shap": Cost(900, per_tf=1.0, per_medge=200),
+    "shap": Cost(600, per_medge=100),  # 420-690 MB on the demo, 480-644 MB at the full size (one gene)
     "truth_recovery": Cost(700, per_medge=300),  # not measured at full size
     "ladder": Cost(400, per_expression=0.5),  # per-gene tables only; not measured at full size
     "verdict": Cost(300),  # a few small tables
@@ -59,12 +59,12 @@ MEMORY_MB: dict[str, Cost] = {
 
 # Wall time in minutes on two cores (before the safety factor), for rules whose time follows the data size.
 RUNTIME_MIN: dict[str, Cost] = {
-    "synthesize_cohort": Cost(2, per_expression=0.003),
+    "synthesize_cohort": Cost(2, per_expression=0.0025),
     "ingest": Cost(2, per_expression=0.001),
     "preprocess": Cost(2, per_expression=0.0003),
     "assemble_xgbrf": Cost(1),
     "predict": Cost(2, per_expression=0.002, per_medge=2),  # per split
-    "score": Cost(2, per_expression=0.01),  # per split
+    "score": Cost(1.5, per_expression=0.004),  # per split
     "summarize_metrics": Cost(2, per_expression=0.005),
     "latency": Cost(5, per_medge=5),
     "shap": Cost(5, per_tf=0.02, per_medge=10),

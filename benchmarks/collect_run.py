@@ -1,0 +1,92 @@
+"""Keep what a finished run concluded, with where and how it ran: its verdict, result tables and job costs.
+
+Copies the run's verdict page and summary tables (not its models, predictions or per-gene tables) into
+`benchmarks/results/NAME/` and writes `run.md` there: the command, date, commit, machine, Snakemake's config
+digest and the wall time, read from the run's own logs (`.snakemake/log/`). Run `job_costs.py RUN_DIR --name
+NAME` next to it for the per-job cost table.
+
+Usage: python benchmarks/collect_run.py RUN_DIR --name NAME
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from common import HERE, cpu_model
+from job_costs import run_jobs
+
+KEPT = (
+    "verdict.md",
+    "latency.tsv",
+    "metrics/summary.tsv",
+    "metrics/paired.tsv",
+    "metrics/fits.tsv",
+    "metrics/replicates.tsv",
+    "metrics/truth_recovery.tsv",
+    "metrics/ladder.tsv",
+    "metrics/ladder_paired.tsv",
+    "metrics/ladder_truth.tsv",
+    "metrics/interventions_summary.tsv",
+    "metrics/interventions_paired.tsv",
+)
+_HEADER = re.compile(r"^\s+(Date|Command|Config MD5|Snakemake version|Python version|Base directory): (.*)$", re.M)
+
+
+def run_header(run: Path) -> dict[str, str]:
+    """Date, command, config digest and versions from the first Snakemake log of `run` that ran jobs."""
+    for log in sorted((run / ".snakemake" / "log").glob("*.snakemake.log")):
+        text = log.read_text()
+        if "Finished jobid" in text:
+            return dict(_HEADER.findall(text))
+    raise SystemExit(f"{run}: no Snakemake log with finished jobs")
+
+
+def commit_of(checkout: Path) -> str:
+    """The commit of the checkout whose Snakefile ran ('unknown' outside git), marked when its tracked files
+    differ from it."""
+    head = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    if head.returncode:
+        return "unknown"
+    dirty = subprocess.run(["git", "-C", str(checkout), "diff", "--quiet", "HEAD"], capture_output=True).returncode
+    return head.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run", type=Path)
+    parser.add_argument("--name", required=True)
+    args = parser.parse_args()
+    out = HERE / "results" / args.name
+    out.mkdir(parents=True, exist_ok=True)
+    missing = [name for name in KEPT if not (args.run / "results" / name).exists()]
+    for name in KEPT:
+        if name not in missing:
+            shutil.copyfile(args.run / "results" / name, out / Path(name).name)
+    header = run_header(args.run)
+    _, wall = run_jobs(args.run)
+    lines = [
+        f"# The `{args.name}` run",
+        "",
+        f"- command: `{header.get('Command', '?')}`",
+        f"- started: {header.get('Date', '?')}; commit {commit_of(Path(header.get('Base directory', args.run)))}; "
+        f"Snakemake {header.get('Snakemake version', '?')}, Python {header.get('Python version', '?').split()[0]}",
+        f"- machine: {cpu_model()}, {len(os.sched_getaffinity(0))} cores (this machine: collect on the one that ran)",
+        f"- config digest (Snakemake's Config MD5): {header.get('Config MD5', '?')}",
+        f"- wall time, first job start to last job end (summed over the run's invocations): {wall / 3600:.2f} h"
+        f" ({wall:.0f} s)",
+        f"- files here: {', '.join(Path(n).name for n in KEPT if n not in missing)}; per-job costs: job_costs.tsv,"
+        " stage_costs.tsv (`python benchmarks/job_costs.py RUN_DIR --name NAME`)",
+    ]
+    if missing:
+        lines.append(f"- not written by this run: {', '.join(missing)}")
+    (out / "run.md").write_text("\n".join(lines) + "\n")
+    print((out / "run.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
