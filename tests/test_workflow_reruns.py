@@ -218,6 +218,15 @@ def test_edited_library_module_reruns_the_rules_that_use_it(checkout_run):
     assert set(plans) == {"summarize_metrics", "figures", "ladder", "verdict"}
 
 
+def test_recalibrated_job_resources_rerun_nothing(checkout_run):
+    """The cost models that size the requests (models/resources.py, resolved by name only when the workflow sizes
+    jobs, and workflow/resources.py, read while it parses) change no result: editing them reruns no job."""
+    checkout, workdir = checkout_run
+    for module in ("models/resources.py", "workflow/resources.py"):
+        with edited(checkout / "lembas_core" / module):
+            assert pending(workdir, checkout=checkout) == {}, module
+
+
 def scheduled_reasons(stdout: str) -> dict[str, list[str]]:
     """Rule -> the `reason:` line of each of its jobs in a dry run's output."""
     reasons: dict[str, list[str]] = {}

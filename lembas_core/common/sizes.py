@@ -6,7 +6,9 @@ Shared by the model registry (each kind's training cost) and the workflow's reso
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 _MB = 1e6
 _FLOAT32 = 4
@@ -63,3 +65,13 @@ class Cost:
             + self.per_tf * size.tf_mb
             + self.per_medge * size.edges / 1e6
         )
+
+
+@dataclass(frozen=True)
+class TrainingCost:
+    """Peak memory (MB) of one training job as a function of the cohort size, and its wall minutes as a
+    function of the size, the model's settings and the test fraction. The kinds' instances live in
+    :mod:`lembas_core.models.resources`, which no job imports: recalibrating them reruns nothing."""
+
+    memory: Cost
+    runtime: Callable[[CohortSize, Any, float], float]

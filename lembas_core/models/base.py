@@ -46,7 +46,7 @@ from lembas_core.models.settings import (
 if TYPE_CHECKING:
     import numpy as np
 
-    from lembas_core.models.resources import TrainingCost
+    from lembas_core.common.sizes import TrainingCost
 
 
 class Model(Protocol):
@@ -118,7 +118,7 @@ class ModelKind:
     reseed : callable
         ``reseed(settings, offset)``: the settings of replicate `offset` + 1.
     cost : str
-        ``"module:attribute"`` of its :class:`lembas_core.models.resources.TrainingCost` (memory and wall
+        ``"module:attribute"`` of its :class:`lembas_core.common.sizes.TrainingCost` (memory and wall
         time of one training job), resolved only when the workflow sizes jobs (:meth:`training_cost`).
     gpu : callable
         ``gpu(execution)``: whether the training jobs ask for a GPU (`resources: gpu=1`).

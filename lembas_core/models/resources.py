@@ -10,11 +10,7 @@ time in minutes on two cores (README, "Job resources"). Dependency-free.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from lembas_core.common.sizes import CohortSize, Cost
+from lembas_core.common.sizes import CohortSize, Cost, TrainingCost
 from lembas_core.models.rnn.schedule import inner_validation_size, reference_budget, training_budget
 from lembas_core.models.settings import XGBRF_DEFAULT_TREES, RNNSettings, XGBRFSettings
 
@@ -62,15 +58,6 @@ def rnn_minutes(size: CohortSize, settings: RNNSettings, test_fraction: float) -
     updates = main.steps + (reference.steps if reference else 0)
     fixed, per_edge_sample = RNN_UPDATE_SECONDS
     return 1 + updates * (fixed + per_edge_sample * size.edges * training.batch_size) / 60
-
-
-@dataclass(frozen=True)
-class TrainingCost:
-    """Peak memory (MB) of one training job as a function of the cohort size, and its wall minutes as a
-    function of the size, the model's settings and the test fraction."""
-
-    memory: Cost
-    runtime: Callable[[CohortSize, Any, float], float]
 
 
 MEAN = TrainingCost(Cost(300, per_expression=0.7), fixed_minutes(Cost(2, per_expression=0.0002)))

@@ -5,7 +5,7 @@ preset requests what it needs while a `tiny` job stays small. Each estimate is a
 costs per MB of the dominant arrays, calibrated from the `benchmark:` files of pipeline runs on
 the demo and full presets (benchmarks/README.md, "Job resources"). A model's training job is costed
 by its kind's registry entry (:func:`training_estimate`: :meth:`lembas_core.models.base.ModelKind.training_cost`
-resolves the entry's ``cost`` to a :class:`lembas_core.models.resources.TrainingCost`, whose ``memory`` and
+resolves the entry's ``cost`` to a :class:`lembas_core.common.sizes.TrainingCost`, whose ``memory`` and
 ``runtime`` give the estimate); the other rules by the tables below. Dependency-free: the workflow imports
 it while it builds the DAG, also inside every cluster job.
 """
