@@ -36,7 +36,7 @@ MEMORY_MB: dict[str, Cost] = {
     "preprocess": Cost(250, per_expression=2.0),
     "assemble_xgbrf": Cost(250),
     "predict": Cost(450, per_expression=3.6, per_medge=100),  # per split (CohortSize.split)
-    "score": Cost(300, per_expression=2.2),  # per split: the observations and the predictions, then gene blocks
+    "score": Cost(300, per_expression=2.6),  # per split: the observations and the predictions, then gene blocks
     "summarize_metrics": Cost(300, per_expression=4.0),  # not measured at full size
     "latency": Cost(900, per_tf=0.1, per_medge=100),  # not measured at full size
     "shap": Cost(600, per_medge=100),  # 420-690 MB on the demo, 480-644 MB at the full size (one gene)
