@@ -15,6 +15,7 @@ from lembas_core.workflow.resources import (
     RUNTIME_MIN,
     cohort_size,
     files_size,
+    job_threads,
     memory_mb,
     rule_estimate,
     runtime_min,
@@ -196,3 +197,11 @@ def test_requests_cover_the_memory_measured_in_a_whole_run(preset):
     ratios = {row.job: request_of(row.job, row.rule, size) / row.max_rss_mb for row in sampled.itertuples()}
     assert len(ratios) > 100
     assert min(ratios.values()) >= 1.3, sorted(ratios.items(), key=lambda item: item[1])[:5]
+
+
+def test_threads_follow_the_cohort_except_for_single_threaded_scoring():
+    demo, full = synthetic_size("demo"), synthetic_size("full")
+    assert job_threads("fit_linear", demo) == 1 and job_threads("fit_linear", full) == 2
+    assert job_threads("train_xgbrf_batch", demo) == 2  # XGBoost's threads pay off at every size
+    # scoring is numpy arithmetic on one core: two jobs share a 2-core workstation at every size
+    assert job_threads("score", demo) == job_threads("score", full) == 1

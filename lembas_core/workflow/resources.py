@@ -173,18 +173,22 @@ def cohort_size(data: DataSettings, resources: ResourceSettings) -> CohortSize:
 # interpreter start and library imports (predict, score, SHAP: 2-4 s of which well under 1 s computes)
 # or by many small tensor operations (the RNN on the demo network: 0.72 s per epoch on 2 threads, 0.90 s
 # on 1), so one thread each lets two jobs run side by side on a 2-core workstation.
-SIZE_THREADED_RULES = ("fit_linear", "predict", "score", "shap", "train_rnn", "forecast_interventions")
+SIZE_THREADED_RULES = ("fit_linear", "predict", "shap", "train_rnn", "forecast_interventions")
 SMALL_COHORT = {"expression_mb": 50.0, "edges": 200_000}  # demo: 9.6 MB, 30,002 edges; full: 1 GB, 1.15 M
+# Rules whose arithmetic is single-threaded at every size: scoring (per-gene sums, ranks and the jackknife's
+# gene blocks in numpy; at the full size its jobs used 0.87 of one core's time on two reserved threads).
+SINGLE_THREADED_RULES = ("score",)
 
 
 def job_threads(rule: str, size: CohortSize) -> int:
-    """Threads of one job of `rule`: 1 for SIZE_THREADED_RULES on a small cohort, else 2.
+    """Threads of one job of `rule`: 1 for SINGLE_THREADED_RULES, 1 for SIZE_THREADED_RULES on a small cohort,
+    else 2.
 
     A cluster profile raises them per rule (`set-threads`); results can differ in the last bits
     between thread counts (summation order), never between runs at the same count.
     """
     small = size.expression_mb < SMALL_COHORT["expression_mb"] and size.edges < SMALL_COHORT["edges"]
-    return 1 if rule in SIZE_THREADED_RULES and small else 2
+    return 1 if rule in SINGLE_THREADED_RULES or (rule in SIZE_THREADED_RULES and small) else 2
 
 
 def rule_estimate(rule: str, size: CohortSize) -> tuple[float, float]:
