@@ -243,13 +243,14 @@ def stage_table(costs: pd.DataFrame) -> pd.DataFrame:
 def planned_jobs(run: Path, rules: set[str], snakemake_args: list[str]) -> dict[str, Job]:
     """Benchmark path -> each job of the run as this checkout's rules would start it now (its threads and
     requests), from two dry runs in `run`: every rule after the checkpoint forced (the checkpoint's output exists,
-    so its jobs are known), and the data stages forced up to the checkpoint. Dry runs change no file but add a
+    so its jobs are known), and the data stages forced up to it. Dry runs change no file but add a
     log under `.snakemake/log/`, which `run_jobs` skips."""
     base = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(run)]
-    base += ["--dry-run", "--cores", "2", *snakemake_args]
+    # only the forced jobs matter: no rerun of the checkpoint for newer code files (its jobs would go unplanned)
+    base += ["--dry-run", "--cores", "2", "--rerun-triggers", "params", *snakemake_args]
     plans = (
         [*base, "--forcerun", *sorted(rules - set(DATA_RULES))],
-        [*base, "--forceall", "--until", *DATA_RULES],
+        [*base, "--forcerun", *DATA_RULES, "--until", DATA_RULES[-1]],  # (--forceall trips on the checkpoint)
     )
     planned: dict[str, Job] = {}
     for command in plans:
@@ -261,13 +262,14 @@ def planned_jobs(run: Path, rules: set[str], snakemake_args: list[str]) -> dict[
 
 
 def replan(costs: pd.DataFrame, run: Path, snakemake_args: list[str]) -> pd.DataFrame:
-    """`costs` with the requests (and threads) this checkout's rules give each job now, the ratios recomputed:
+    """`costs` with the threads and requests this checkout's rules give each job now, the ratios recomputed:
     to check recalibrated estimates against a run measured before them (requests never change a result)."""
     planned = {job_name(bench): job for bench, job in planned_jobs(run, set(costs["rule"]), snakemake_args).items()}
     missing = sorted(set(costs["job"]) - set(planned))
     if missing:
         raise SystemExit(f"jobs of the run that the plan does not have (another config?): {missing[:10]}")
     new = costs.copy()
+    new["threads"] = [int(planned[job].fields.get("threads", 1)) for job in new["job"]]
     new["requested_mb"] = [float(planned[job].resources.get("mem_mb", "nan")) for job in new["job"]]
     new["requested_min"] = [float(planned[job].resources.get("runtime", "nan")) for job in new["job"]]
     new["memory_ratio"] = (new["requested_mb"] / new["max_rss_mb"]).round(2)

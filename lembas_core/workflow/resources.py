@@ -51,7 +51,7 @@ MEMORY_MB: dict[str, Cost] = {
     # forecasts 1.5-2.5 GB in 6-26 s, scores under 0.2 GB in about 1 s
     "intervention_design": Cost(300, per_expression=12.0),
     "intervention_truth": Cost(300, per_expression=0.35),
-    "forecast_interventions": Cost(900, per_expression=1.8, per_medge=100),
+    "forecast_interventions": Cost(600, per_expression=1.9, per_medge=100),
     "score_interventions": Cost(300),
     "summarize_interventions": Cost(400),
     # a regime-map cell runs a whole benchmark of its preset inside the job: its largest job, the synthesis
