@@ -47,8 +47,8 @@ def run_header(run: Path) -> dict[str, str]:
 
 
 def commit_of(checkout: Path) -> str:
-    """The commit of the checkout whose Snakefile ran ('unknown' outside git), marked when its tracked files
-    differ from it."""
+    """The commit of the checkout whose Snakefile ran, as it is when collected ('unknown' outside git), marked
+    when its tracked files differ from it (collect before the checkout moves on)."""
     head = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     if head.returncode:
         return "unknown"

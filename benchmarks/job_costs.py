@@ -53,6 +53,9 @@ STAGES = {
         "ingest_interventions",
         "ingest_synthetic_training_data",
         "observed_interventions",
+        "synthetic_training_data",
+        "split_perturbation_data",
+        "perturbation_training_rows",
     ),
     "figures and verdict": ("figures", "verdict"),
     "regime map": ("regime_map_cell", "regime_map"),
@@ -273,7 +276,7 @@ def replan(costs: pd.DataFrame, run: Path, snakemake_args: list[str]) -> pd.Data
     new["requested_mb"] = [float(planned[job].resources.get("mem_mb", "nan")) for job in new["job"]]
     new["requested_min"] = [float(planned[job].resources.get("runtime", "nan")) for job in new["job"]]
     new["memory_ratio"] = (new["requested_mb"] / new["max_rss_mb"]).round(2)
-    new["time_ratio"] = (new["requested_min"] * 60 / new["seconds"]).round(1)
+    new["time_ratio"] = (new["requested_min"] * 60 / new["seconds"].where(new["seconds"] > 0)).round(1)
     return new
 
 
@@ -293,14 +296,14 @@ def main() -> None:
     if args.replan is not None:
         costs = replan(costs, args.run, args.replan)
         command += f" --replan {' '.join(args.replan)} (requests: this checkout's rules, not the run's log)"
-    write_table(f"{args.name}/job_costs", command, 2, [tuple(costs.columns), *costs.itertuples(index=False)])
+    write_table(f"{args.name}/job_costs", command, 1, [tuple(costs.columns), *costs.itertuples(index=False)])
     stages = stage_table(costs)
     rows = [("stage", *stages.columns), *stages.itertuples()]
     blank = ("",) * (len(stages.columns) - 4)
     total = round(costs["seconds"].sum(), 1), "", round(costs["cpu_seconds"].sum(), 1)
     rows.append(("all jobs", len(costs), *total, *blank))
     rows.append(("wall time of the run (first job start to last job end)", "", round(wall), "", "", *blank))
-    write_table(f"{args.name}/stage_costs", command, 2, rows)
+    write_table(f"{args.name}/stage_costs", command, 1, rows)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,13 @@ THREADED_RULES = ("fit_linear", "fit_linear_on_network", "train_xgbrf_batch", "t
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", type=Path, help="working directory of the run (created when missing)")
-    parser.add_argument("--threads", type=int, default=2, help="threads of the profile's threaded rules")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="threads of the rules the profile raises: the local run's (2 at the full size; on a small cohort "
+        "fit_linear and train_rnn run on 1 and train_xgbrf_batch on 2, so compare those results at equal threads)",
+    )
     parser.add_argument("--poll", type=int, default=20, help="seconds before the plugin's status checks")
     parser.add_argument("snakemake_args", nargs=argparse.REMAINDER, help="after --: targets, then flags")
     args = parser.parse_args()

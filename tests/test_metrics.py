@@ -245,12 +245,12 @@ def test_one_near_constant_gene_cannot_flip_a_paired_verdict(varying):
 
 
 def test_gene_table_and_headline_read_genes_in_blocks_without_changing_a_value():
-    # more genes than one block, read from a memory-map-like float32 array: each gene's values come from its
-    # column alone, so scoring the genes in other groupings gives the same table, bit for bit
+    # one gene more than a block, float32 as the pipeline reads them: each gene's values come from its column
+    # alone, summed row by row in any group of two or more genes (a column alone would be summed pairwise),
+    # so scoring the genes in other groupings gives the same table, bit for bit
     rng = np.random.default_rng(3)
-    y = (rng.gamma(2.0, 1.0, (25, GENE_TABLE_BLOCK + 300)) * (rng.random(GENE_TABLE_BLOCK + 300) > 0.1)).astype(
-        np.float32
-    )
+    shape = (25, GENE_TABLE_BLOCK + 1)
+    y = (rng.gamma(2.0, 1.0, shape) * (rng.random(shape[1]) > 0.1)).astype(np.float32)
     p = (y + rng.normal(0, 0.5, y.shape)).astype(np.float32)
     genes = [f"g{i}" for i in range(y.shape[1])]
     whole = gene_table(y, p, genes)
@@ -258,6 +258,8 @@ def test_gene_table_and_headline_read_genes_in_blocks_without_changing_a_value()
         [gene_table(y[:, cut], p[:, cut], genes[cut]) for cut in (slice(0, 700), slice(700, None))], ignore_index=True
     )
     pd.testing.assert_frame_equal(whole, parts, check_exact=True)
+    empty = gene_table(y[:, :0], p[:, :0], [])
+    assert len(empty) == 0 and empty["r2"].dtype == float and empty["scored"].dtype == bool
     # the headline on a gene mask equals the headline on the masked copy
     mask = rng.random(y.shape[1]) > 0.3
     on_mask, _ = summary_metrics(y, p, mask, DEFAULTS.evaluate.score)

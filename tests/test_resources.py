@@ -100,7 +100,7 @@ def test_runtime_follows_training_hyperparameters():
     assert 1.5 * 13.4 <= runtime("train rnn", full) <= 3 * 13.4
     small_batches = with_models(xgbrf={"batch_size": 100})
     assert runtime("train xgbrf", full, small_batches) < runtime("train xgbrf", full)
-    # a batch of 1,000 targets took 490-504 s on two threads in the full-size run (benchmarks/results/full):
+    # a batch of 1,000 targets took 490-504 s on two threads in the full-size run of issue 34 (benchmarks/README.md):
     # requested with a 1.3-3x margin
     assert 1.3 * 504 / 60 <= runtime("train xgbrf", full) <= 3 * 490 / 60
 

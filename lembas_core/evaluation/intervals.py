@@ -256,13 +256,13 @@ def replicates(  # wide: the data, the resampling, and the scored-gene rule (ben
     ``scored_genes(y, min_varying)``. `columns` (gene indices) restricts the metrics to those genes, read
     block by block (default: every gene)."""
     n = np.shape(y)[0]
-    columns = np.arange(np.shape(y)[1]) if columns is None else np.asarray(columns)
-    genes = len(columns)
+    genes = np.shape(y)[1] if columns is None else len(columns)
     weights = bootstrap_weights(n, n_boot, seed)
     point, boot = _Totals.empty(np.array([n])), _Totals.empty(weights.sum(axis=1))
     jack = _Totals.empty(np.full(n if jackknife else 0, n - 1))
     for start in range(0, genes, GENE_BLOCK):
-        block = columns[start : start + GENE_BLOCK]
+        stop = min(start + GENE_BLOCK, genes)
+        block = slice(start, stop) if columns is None else np.asarray(columns)[start:stop]
         observed = np.asarray(y[:, block], np.float64)
         scored = scored_genes(observed, min_varying)
         terms = _terms(observed, np.asarray(p[:, block], np.float64))

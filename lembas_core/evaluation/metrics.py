@@ -43,8 +43,13 @@ GENE_TABLE_BLOCK = 1024  # genes per block of gene_table and check_pair: memory 
 
 
 def column_blocks(n_columns: int, size: int = GENE_TABLE_BLOCK) -> list[slice]:
-    """Consecutive column slices of at most `size` covering `n_columns`."""
-    return [slice(start, min(start + size, n_columns)) for start in range(0, n_columns, size)]
+    """Consecutive column slices of at most `size` (one more for the last) covering `n_columns`; one empty slice
+    for none. No block is one column wide unless the matrix is: numpy sums a single column in another order
+    (pairwise) than a column of a wider block (row by row), which would change the last bits."""
+    starts = list(range(0, n_columns, size)) or [0]
+    if len(starts) > 1 and n_columns - starts[-1] == 1:
+        starts.pop()
+    return [slice(start, end) for start, end in zip(starts, [*starts[1:], n_columns])]
 
 
 def check_pair(y: np.ndarray, p: np.ndarray) -> None:
@@ -102,7 +107,7 @@ def gene_table(y: np.ndarray, p: np.ndarray, genes: list[str], zero_filled: np.n
         _gene_columns(np.asarray(y[:, block], np.float64), np.asarray(p[:, block], np.float64))
         for block in column_blocks(len(genes))
     ]
-    columns = {name: np.concatenate([block[name] for block in blocks]) for name in blocks[0]} if blocks else {}
+    columns = {name: np.concatenate([block[name] for block in blocks]) for name in blocks[0]}
     return pd.DataFrame(
         {
             "gene": genes,
@@ -127,6 +132,8 @@ def summary_metrics(
     replicates behind them (to pair with another model's on the same samples): only those the method reads,
     so with ``none`` the estimates alone."""
     check_pair(y, p)
+    if len(genes_mask) != np.shape(y)[1]:
+        raise ValueError(f"a mask of {len(genes_mask)} genes for {np.shape(y)[1]} columns")
     method = settings.interval
     n_boot, seed = settings.draws()
     columns = np.flatnonzero(genes_mask)  # read block by block: no copy of the masked matrices

@@ -170,13 +170,14 @@ def cohort_size(data: DataSettings, resources: ResourceSettings) -> CohortSize:
 
 
 # Rules whose jobs run their arithmetic on `threads` cores. On a small cohort they are dominated by the
-# interpreter start and library imports (predict, score, SHAP: 2-4 s of which well under 1 s computes)
+# interpreter start and library imports (predict, SHAP: 2-4 s of which well under 1 s computes)
 # or by many small tensor operations (the RNN on the demo network: 0.72 s per epoch on 2 threads, 0.90 s
 # on 1), so one thread each lets two jobs run side by side on a 2-core workstation.
 SIZE_THREADED_RULES = ("fit_linear", "predict", "shap", "train_rnn", "forecast_interventions")
 SMALL_COHORT = {"expression_mb": 50.0, "edges": 200_000}  # demo: 9.6 MB, 30,002 edges; full: 1 GB, 1.15 M
 # Rules whose arithmetic is single-threaded at every size: scoring (per-gene sums, ranks and the jackknife's
-# gene blocks in numpy; at the full size its jobs used 0.87 of one core's time on two reserved threads).
+# gene blocks in numpy; at the full size its jobs used 0.87 of one core's time on two reserved threads, in the
+# run of issue 34). One thread at every size also keeps the bootstrap's matrix products' bits the same everywhere.
 SINGLE_THREADED_RULES = ("score",)
 
 
