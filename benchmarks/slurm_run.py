@@ -39,9 +39,12 @@ def main() -> None:
         "fit_linear and train_rnn run on 1 and train_xgbrf_batch on 2, so compare those results at equal threads)",
     )
     parser.add_argument("--poll", type=int, default=20, help="seconds before the plugin's status checks")
-    parser.add_argument("snakemake_args", nargs=argparse.REMAINDER, help="after --: targets, then flags")
-    args = parser.parse_args()
-    extra = [a for a in args.snakemake_args if a != "--"]
+    ours, extra = (
+        (sys.argv[1 : sys.argv.index("--")], sys.argv[sys.argv.index("--") + 1 :])
+        if "--" in sys.argv
+        else (sys.argv[1:], [])
+    )
+    args = parser.parse_args(ours)  # after `--`: snakemake's targets, then its flags
     args.run.mkdir(parents=True, exist_ok=True)
     ensure_packages()
     cluster = LocalSlurm(cpus=machine_cpus(), min_job_age=24 * 3600)
