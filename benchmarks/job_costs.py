@@ -175,6 +175,10 @@ def job_name(benchmark: str) -> str:
     return re.sub(r"\.tsv$", "", benchmark.split("logs/benchmarks/", 1)[-1])
 
 
+COLUMNS = [
+    "job", "rule", "stage", "group", "threads", "gpu", "seconds", "cpu_seconds", "max_rss_mb", "logged_seconds",
+    "requested_mb", "requested_min", "memory_ratio", "time_ratio", "attempts", "errors", "depends_on",
+]  # fmt: skip
 MIN_SAMPLED_MB = 20  # a job that ends before Snakemake's first RSS sample shows well under this: no memory ratio
 
 
@@ -198,32 +202,42 @@ def cost_table(run: Path) -> tuple[pd.DataFrame, float]:
     unrecorded = {str(p.relative_to(run)) for p in (run / "logs" / "benchmarks").rglob("*.tsv")} - set(jobs)
     if unrecorded:
         print(f"benchmark files without a job in the logs (left out): {sorted(unrecorded)}", file=sys.stderr)
-    rows = []
-    for benchmark, job in sorted(jobs.items()):
-        cost = measured(run / benchmark)
-        requested = job.resources
-        mem_mb, runtime_min = float(requested.get("mem_mb", "nan")), float(requested.get("runtime", "nan"))
-        seconds, rss = cost["seconds"], cost["max_rss_mb"]
-        rows.append(
-            {
-                "job": job_name(benchmark),
-                "rule": job.rule,
-                "stage": STAGE_OF.get(job.rule, job.rule),
-                "group": job.group,
-                "threads": int(job.fields.get("threads", 1)),
-                "gpu": int(requested.get("gpu", 0)),
-                **cost,
-                "logged_seconds": (job.finished - job.started).total_seconds() if job.finished else None,
-                "requested_mb": mem_mb,
-                "requested_min": runtime_min,
-                "memory_ratio": round(mem_mb / rss, 2) if rss else None,
-                "time_ratio": round(runtime_min * 60 / seconds, 1) if seconds else None,
-                "attempts": job.attempts,
-                "errors": job.errors,
-                "depends_on": ",".join(sorted(job_name(b) for b in job.depends_on)),
-            }
-        )
-    return pd.DataFrame(rows), wall
+    rows = [
+        {
+            "job": job_name(benchmark),
+            "rule": job.rule,
+            "stage": STAGE_OF.get(job.rule, job.rule),
+            "group": job.group,
+            "gpu": int(job.resources.get("gpu", 0)),
+            **measured(run / benchmark),
+            "logged_seconds": (job.finished - job.started).total_seconds() if job.finished else None,
+            **requests(job),
+            "attempts": job.attempts,
+            "errors": job.errors,
+            "depends_on": ",".join(sorted(job_name(b) for b in job.depends_on)),
+        }
+        for benchmark, job in sorted(jobs.items())
+    ]
+    return with_ratios(pd.DataFrame(rows))[COLUMNS], wall
+
+
+def requests(job: Job) -> dict[str, float]:
+    """The threads, memory (MB) and run time (min) a job asked for."""
+    resources = job.resources
+    return {
+        "threads": int(job.fields.get("threads", 1)),
+        "requested_mb": float(resources.get("mem_mb", "nan")),
+        "requested_min": float(resources.get("runtime", "nan")),
+    }
+
+
+def with_ratios(costs: pd.DataFrame) -> pd.DataFrame:
+    """`costs` with request / measured for memory and run time (empty where nothing was measured)."""
+    seconds = costs["seconds"].where(costs["seconds"] > 0)
+    return costs.assign(
+        memory_ratio=(costs["requested_mb"] / costs["max_rss_mb"]).round(2),
+        time_ratio=(costs["requested_min"] * 60 / seconds).round(1),
+    )
 
 
 def stage_table(costs: pd.DataFrame) -> pd.DataFrame:
@@ -271,13 +285,8 @@ def replan(costs: pd.DataFrame, run: Path, snakemake_args: list[str]) -> pd.Data
     missing = sorted(set(costs["job"]) - set(planned))
     if missing:
         raise SystemExit(f"jobs of the run that the plan does not have (another config?): {missing[:10]}")
-    new = costs.copy()
-    new["threads"] = [int(planned[job].fields.get("threads", 1)) for job in new["job"]]
-    new["requested_mb"] = [float(planned[job].resources.get("mem_mb", "nan")) for job in new["job"]]
-    new["requested_min"] = [float(planned[job].resources.get("runtime", "nan")) for job in new["job"]]
-    new["memory_ratio"] = (new["requested_mb"] / new["max_rss_mb"]).round(2)
-    new["time_ratio"] = (new["requested_min"] * 60 / new["seconds"].where(new["seconds"] > 0)).round(1)
-    return new
+    today = pd.DataFrame([requests(planned[job]) for job in costs["job"]], index=costs.index)
+    return with_ratios(costs.assign(**today))
 
 
 def main() -> None:
