@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from common import HERE, cpu_model
-from job_costs import run_jobs
+from job_costs import DRY_RUN, parse_log, run_jobs
 
 KEPT = (
     "verdict.md",
@@ -44,6 +44,33 @@ def run_header(run: Path) -> dict[str, str]:
         if "Finished jobid" in text:
             return dict(_HEADER.findall(text))
     raise SystemExit(f"{run}: no Snakemake log with finished jobs")
+
+
+def invocations(run: Path) -> list[str]:
+    """One line per Snakemake invocation of `run` that ran jobs: its start, span (first job start to last job
+    end), jobs finished and failed, and its command (an argument list past MAX_COMMAND characters shortened)."""
+    lines = []
+    for log in sorted((run / ".snakemake" / "log").glob("*.snakemake.log")):
+        text = log.read_text()
+        jobs = parse_log(text)
+        finished = [job for job in jobs if job.finished]
+        if DRY_RUN in text or not finished:
+            continue
+        span = (max(job.finished for job in finished) - min(job.first_started for job in jobs)).total_seconds()
+        header = dict(_HEADER.findall(text))
+        command = header.get("Command", "?")
+        if len(command) > MAX_COMMAND:
+            command = f"{command[:MAX_COMMAND]} ... ({len(command.split())} arguments in all)"
+        errors = sum(job.errors for job in jobs)
+        unfinished = len(jobs) - len(finished)
+        lines.append(
+            f"  - {header.get('Date', '?')}, {span:.0f} s: {len(finished)} jobs finished, {errors} failed,"
+            f" {unfinished} unfinished when it stopped; `{command}`"
+        )
+    return lines
+
+
+MAX_COMMAND = 240
 
 
 def commit_of(checkout: Path) -> str:
@@ -79,6 +106,8 @@ def main() -> None:
         f"- config digest (Snakemake's Config MD5): {header.get('Config MD5', '?')}",
         f"- wall time, first job start to last job end (summed over the run's invocations): {wall / 3600:.2f} h"
         f" ({wall:.0f} s)",
+        "- invocations (a job run again in a later one counts with its last run in the cost tables):",
+        *invocations(args.run),
         f"- files here: {', '.join(Path(n).name for n in KEPT if n not in missing)}; per-job costs: job_costs.tsv,"
         " stage_costs.tsv (`python benchmarks/job_costs.py RUN_DIR --name NAME`)",
     ]

@@ -151,9 +151,9 @@ def schedule(costs: pd.DataFrame, cluster: Cluster) -> float:
 
 
 def projection_row(costs: pd.DataFrame, cluster: Cluster) -> tuple:
-    """(nodes, cores, GPUs, projected minutes, critical path minutes, lower bound minutes). The bound is the
-    largest of the critical path, the node jobs' core-seconds over every core and the GPU jobs' seconds over
-    the GPUs."""
+    """(nodes, cores, GPUs, overhead seconds per job, projected minutes, critical path minutes, lower bound
+    minutes). The bound is the largest of the critical path, the node jobs' core-seconds over every core and the
+    GPU jobs' seconds over the GPUs."""
     duration = durations(costs, cluster)
     critical = max(remaining_paths(costs, duration).values())
     gpu = (costs["gpu"] > 0) & (cluster.gpus > 0)
@@ -165,6 +165,7 @@ def projection_row(costs: pd.DataFrame, cluster: Cluster) -> tuple:
         cluster.nodes,
         cluster.cores,
         cluster.gpus,
+        cluster.job_overhead,
         round(schedule(costs, cluster) / 60, 1),
         round(critical / 60, 1),
         round(bound / 60, 1),
@@ -182,7 +183,8 @@ def main() -> None:
     parser.add_argument("--job-overhead", type=float, default=30.0, help="seconds added to every job")
     args = parser.parse_args()
     costs = read_costs(args.name)
-    header = ("nodes", "cores_per_node", "gpus", "projected_min", "critical_path_min", "lower_bound_min")
+    header = ("nodes", "cores_per_node", "gpus", "job_overhead_s")
+    header += ("projected_min", "critical_path_min", "lower_bound_min")
     rows = [header]
     rows.append(projection_row(costs, WORKSTATION))  # the measured workstation, replayed
     for nodes in args.nodes:

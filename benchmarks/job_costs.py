@@ -241,13 +241,15 @@ def with_ratios(costs: pd.DataFrame) -> pd.DataFrame:
 
 
 def stage_table(costs: pd.DataFrame) -> pd.DataFrame:
-    """Per stage: jobs, their seconds (sum and longest), CPU seconds, the largest max RSS and request, and the
-    smallest request/measured ratios of memory and time (memory ratios of jobs too short to sample left out)."""
+    """Per stage: jobs, their seconds (sum and longest), CPU seconds, the largest max RSS and requests (memory
+    and run time), and the smallest request/measured ratios of memory and time (memory ratios of jobs too
+    short to sample left out)."""
     grouped = costs.groupby("stage", sort=False)
     table = grouped.agg(
         jobs=("job", "size"), seconds=("seconds", "sum"), longest=("seconds", "max"),
         cpu_seconds=("cpu_seconds", "sum"), max_rss_mb=("max_rss_mb", "max"),
-        requested_mb=("requested_mb", "max"), min_memory_ratio=("memory_ratio", "min"),
+        requested_mb=("requested_mb", "max"), requested_min=("requested_min", "max"),
+        min_memory_ratio=("memory_ratio", "min"),
         min_time_ratio=("time_ratio", "min"),
     )  # fmt: skip
     order = [stage for stage in STAGES if stage in table.index] + [s for s in table.index if s not in STAGES]
