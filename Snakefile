@@ -101,4 +101,5 @@ rule all:
         ladder_outputs().values(),
         intervention_outputs().values(),
         "results/verdict.md",
+        "results/summary.md",
     localrule: True

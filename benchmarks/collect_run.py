@@ -1,11 +1,15 @@
 """Keep what a finished run concluded, with where and how it ran: its verdict, result tables and job costs.
 
-Copies the run's verdict page and summary tables (not its models, predictions or per-gene tables) into
-`benchmarks/results/NAME/` and writes `run.md` there: the command, date, commit, machine, Snakemake's config
-digest and the wall time, read from the run's own logs (`.snakemake/log/`). Run `job_costs.py RUN_DIR --name
-NAME` next to it for the per-job cost table.
+Copies the run's verdict and results pages with the figures they show, and its summary tables (not its
+models, predictions or per-gene tables) into `benchmarks/results/NAME/` and writes `run.md` there: the command,
+date, commit, machine, Snakemake's config digest and the wall time, read from the run's own logs
+(`.snakemake/log/`). Run `job_costs.py RUN_DIR --name NAME` next to it for the per-job cost table.
 
-Usage: python benchmarks/collect_run.py RUN_DIR --name NAME
+With `--docs` (the demo run of the documentation), also copies the run's results page (`results/summary.md`)
+and the figures it shows to `docs/results/`, and writes the README's answer (the block between its
+`<!-- summary-excerpt -->` markers) from it; `tests/test_results_page.py` checks the chain.
+
+Usage: python benchmarks/collect_run.py RUN_DIR --name NAME [--docs]
 """
 
 from __future__ import annotations
@@ -20,8 +24,11 @@ from pathlib import Path
 from common import HERE, cpu_model
 from job_costs import DRY_RUN, parse_log, run_jobs
 
+from lembas_core.reporting.summary_page import excerpt, figures_named
+
 KEPT = (
     "verdict.md",
+    "summary.md",
     "latency.tsv",
     "metrics/summary.tsv",
     "metrics/paired.tsv",
@@ -83,10 +90,36 @@ def commit_of(checkout: Path) -> str:
     return head.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
 
 
+DOCS = HERE.parent / "docs" / "results"
+EXCERPT = re.compile(r"(<!-- summary-excerpt -->\n).*?(<!-- /summary-excerpt -->)", re.S)
+
+
+def copy_figures(results: Path, out: Path, pages: list[str]) -> None:
+    """The figures that `pages` (Markdown files under `results`) show, to the same relative paths under `out`."""
+    for page in pages:
+        for figure in figures_named((results / page).read_text(encoding="utf-8")):
+            (out / figure).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(results / figure, out / figure)
+
+
+def publish(run: Path) -> None:
+    """The run's results page and its figures into docs/results/, and its excerpt into the README."""
+    page = (run / "results" / "summary.md").read_text(encoding="utf-8")
+    DOCS.mkdir(parents=True, exist_ok=True)
+    (DOCS / "summary.md").write_text(page, encoding="utf-8")
+    copy_figures(run / "results", DOCS, ["summary.md"])
+    readme = HERE.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if not EXCERPT.search(text):
+        raise SystemExit("README.md lacks its <!-- summary-excerpt --> ... <!-- /summary-excerpt --> block")
+    readme.write_text(EXCERPT.sub(lambda m: m.group(1) + excerpt(page) + m.group(2), text), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", type=Path)
     parser.add_argument("--name", required=True)
+    parser.add_argument("--docs", action="store_true", help="publish the results page in docs/ and the README")
     args = parser.parse_args()
     out = HERE / "results" / args.name
     out.mkdir(parents=True, exist_ok=True)
@@ -94,6 +127,7 @@ def main() -> None:
     for name in KEPT:
         if name not in missing:
             shutil.copyfile(args.run / "results" / name, out / Path(name).name)
+    copy_figures(args.run / "results", out, [n for n in KEPT if n.endswith(".md") and n not in missing])
     header = run_header(args.run)
     _, wall = run_jobs(args.run)
     lines = [
@@ -114,6 +148,8 @@ def main() -> None:
     if missing:
         lines.append(f"- not written by this run: {', '.join(missing)}")
     (out / "run.md").write_text("\n".join(lines) + "\n")
+    if args.docs:
+        publish(args.run)
     print((out / "run.md").read_text())
 
 

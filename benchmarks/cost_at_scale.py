@@ -1,14 +1,14 @@
-"""The README's "Cost at your scale" tables, written from the committed cost tables of measured runs.
+"""The "Cost at your scale" tables of docs/running.md, written from the committed cost tables of measured runs.
 
 Reads, per run NAME, `benchmarks/results/NAME/job_costs.tsv` (`job_costs.py`: each job's measured seconds,
 max RSS and request), its `stage_costs.tsv` (the run's wall time) and `cost_projection.tsv`
 (`cost_projection.py`: the measured workstation replayed, then the cluster projections). Prints two Markdown
 tables: per stage, the summed job seconds, the longest job, the peak max RSS and the largest request of each
-run; then the wall time on the 2-core workstation and on the projected clusters. With `--readme`, replaces the
-text between the README's `<!-- cost-at-scale -->` markers with them (`tests/test_cost_at_scale.py` checks
-that the README holds what this writes).
+run; then the wall time on the 2-core workstation and on the projected clusters. With `--write`, replaces the
+text between the `<!-- cost-at-scale -->` markers of docs/running.md with them (`tests/test_cost_at_scale.py`
+checks that the page holds what this writes).
 
-Usage: python benchmarks/cost_at_scale.py [--runs demo full] [--readme]
+Usage: python benchmarks/cost_at_scale.py [--runs demo full] [--write]
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pandas as pd
 from common import HERE
 from job_costs import stage_table
 
-README = HERE.parent / "README.md"
+PAGE = HERE.parent / "docs" / "running.md"
 BEGIN, END = "<!-- cost-at-scale -->", "<!-- /cost-at-scale -->"
 WALL_LABEL = "wall time of the run"
 
@@ -106,13 +106,13 @@ def replace_block(text: str, block: str) -> str:
     """`text` with what lies between the markers replaced by `block`."""
     pattern = re.compile(re.escape(BEGIN) + r"\n.*?" + re.escape(END), re.S)
     if not pattern.search(text):
-        raise SystemExit(f"README.md has no {BEGIN} ... {END} block")
+        raise SystemExit(f"docs/running.md has no {BEGIN} ... {END} block")
     return pattern.sub(lambda _: f"{BEGIN}\n{block}{END}", text)
 
 
-def readme_block(readme: Path = README) -> str:
-    """What the README holds between the markers now."""
-    text = readme.read_text()
+def page_block(page: Path = PAGE) -> str:
+    """What the page holds between the markers now."""
+    text = page.read_text()
     start, end = text.index(BEGIN) + len(BEGIN) + 1, text.index(END)
     return text[start:end]
 
@@ -120,11 +120,11 @@ def readme_block(readme: Path = README) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", nargs="+", default=["demo", "full"])
-    parser.add_argument("--readme", action="store_true", help="write the tables into README.md")
+    parser.add_argument("--write", action="store_true", help="write the tables into docs/running.md")
     args = parser.parse_args()
     block = tables(args.runs)
-    if args.readme:
-        README.write_text(replace_block(README.read_text(), block))
+    if args.write:
+        PAGE.write_text(replace_block(PAGE.read_text(), block))
     print(block)
 
 

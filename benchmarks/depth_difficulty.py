@@ -1,6 +1,6 @@
 """Is the observational task as hard at every cascade depth? The median per-gene 5-fold cross-validated R^2 of
 a ridge regression (alpha 1) of every target gene that is not a TF on all TF columns, on the synthetic
-cohort at `tf_steps` 1, 2, 3, 4 and 8 and with `tf_feedback` (README "Synthetic cohort", "Cascade depth"):
+cohort at `tf_steps` 1, 2, 3, 4 and 8 and with `tf_feedback` (docs/synthetic-cohort.md, "Cascade depth"):
 a change in how models rank across depths should come from propagation, not from noise.
 
 Usage: python benchmarks/depth_difficulty.py --preset demo

@@ -7,9 +7,10 @@ include its Python start-up). `logged_seconds` is the job's start to end in the 
 on a cluster, its excess over `seconds` is the submission, queueing and status-polling overhead; the members
 of a group job (`group`, one cluster job for several) share one start and one end, so there the group's span
 less its members' summed seconds is the overhead. A job that ran more than once (a retry, or a rerun in a
-later invocation) counts with its last run; `attempts` counts its runs and `errors` its failures; a job whose
-last run failed has a row without measurements. A job depends on the jobs that wrote its inputs (the DAG that
-`cost_projection.py` schedules).
+later invocation) counts with its last run: `attempts` counts the tries of that last invocation (2 or more:
+Snakemake retried it), `runs` the invocations that ran it (a rerun, e.g. after `--forcerun`) and `errors` every
+failure; a job whose last run failed has a row without measurements. A job depends on the jobs that wrote its
+inputs (the DAG that `cost_projection.py` schedules).
 
 Usage: python benchmarks/job_costs.py RUN_DIR --name NAME [--replan SNAKEMAKE_FLAGS]
 RUN_DIR is the folder snakemake ran in. With `--replan` (the run's flags, e.g. `--configfile
@@ -57,7 +58,7 @@ STAGES = {
         "split_perturbation_data",
         "perturbation_training_rows",
     ),
-    "figures and verdict": ("figures", "verdict"),
+    "figures and verdict": ("figures", "verdict", "summary"),
     "regime map": ("regime_map_cell", "regime_map"),
 }
 STAGE_OF = {rule: stage for stage, rules in STAGES.items() for rule in rules}
@@ -87,6 +88,7 @@ class Job:
     first_started: datetime | None = None  # its first attempt's start in this invocation
     errors: int = 0
     attempts: int = 1
+    runs: int = 1
     depends_on: set[str] = field(default_factory=set)
 
     def files(self, key: str) -> list[str]:
@@ -161,7 +163,7 @@ def run_jobs(run: Path) -> tuple[dict[str, Job], float]:
                 continue
             earlier = by_benchmark.get(job.benchmark)
             if earlier:
-                job.attempts += earlier.attempts
+                job.runs += earlier.runs
                 job.errors += earlier.errors
             by_benchmark[job.benchmark] = job
     writers = {out: bench for bench, job in by_benchmark.items() for out in job.files("output")}
@@ -177,7 +179,7 @@ def job_name(benchmark: str) -> str:
 
 COLUMNS = [
     "job", "rule", "stage", "group", "threads", "gpu", "seconds", "cpu_seconds", "max_rss_mb", "logged_seconds",
-    "requested_mb", "requested_min", "memory_ratio", "time_ratio", "attempts", "errors", "depends_on",
+    "requested_mb", "requested_min", "memory_ratio", "time_ratio", "attempts", "runs", "errors", "depends_on",
 ]  # fmt: skip
 MIN_SAMPLED_MB = 20  # a job that ends before Snakemake's first RSS sample shows well under this: no memory ratio
 
@@ -213,6 +215,7 @@ def cost_table(run: Path) -> tuple[pd.DataFrame, float]:
             "logged_seconds": (job.finished - job.started).total_seconds() if job.finished else None,
             **requests(job),
             "attempts": job.attempts,
+            "runs": job.runs,
             "errors": job.errors,
             "depends_on": ",".join(sorted(job_name(b) for b in job.depends_on)),
         }

@@ -1,4 +1,4 @@
-"""How well ingest tells a matrix mixing raw and log-scale columns from a wholly raw one (README "Your own
+"""How well ingest tells a matrix mixing raw and log-scale columns from a wholly raw one (docs/your-data.md, "Your own
 data", "Mixed scales"): the share of columns `lembas_core.data.scale.logged_columns` flags, and whether the
 file is named as mixed, on
 

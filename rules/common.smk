@@ -32,6 +32,7 @@ FORECASTERS = list(SPECS)
 MODELS = SETTINGS.fitted()
 SHOWN = SETTINGS.first_replicates()
 SHOWN_FORECASTERS = SETTINGS.first_replicates(fitted_only=False)
+MODEL_LABELS = {name: member["label"] for name, member in SETTINGS.roster(FORECASTERS).items()}  # display names
 CURVES = [n for n in SHOWN if SPECS[n].model_kind.training_curve]  # models whose training curve is drawn
 WEIGHTED = [n for n in SHOWN if SPECS[n].model_kind.edge_weights]  # models with one weight per network edge
 
@@ -289,6 +290,13 @@ def file_digest(path):
         return None
     with open(path, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()
+
+
+def config_digest(values):
+    """The first 12 hex digits of the SHA-256 of the run's configuration as canonical JSON (sorted keys): the
+    results page's stamp of which settings made it."""
+    canonical = json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
 def training_rows_input():

@@ -34,6 +34,7 @@ rule shap:
     params:
         settings=asdict(SETTINGS.shap.gradient),
         kind=wildcard_kind,
+        label=lambda wildcards: MODEL_LABELS[wildcards.model],  # the plots' titles
     script:
         "../workflow_scripts/shap.py"
 

@@ -19,7 +19,7 @@ from workflow_helpers import snakemake
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every workflow and SLURM test is also `slow`: `pytest -m "not slow"` runs the in-process tests only (the
-    fast subset: 596 tests in 36 s on 2 cores, README "Development"), which import every lembas_core module."""
+    fast subset: 596 tests in 36 s on 2 cores, CONTRIBUTING.md), which import every lembas_core module."""
     for item in items:
         if item.get_closest_marker("workflow") or item.get_closest_marker("slurm"):
             item.add_marker(pytest.mark.slow)

@@ -35,6 +35,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from debian_packages import PackagesUnavailable, ensure_packages
 from timeouts import APT_S, DAEMON_S, SLURM_JOB_RECORDS_S
 
 CLIENT_CONF = Path("/etc/slurm/slurm.conf")
@@ -51,34 +52,12 @@ class ClusterUnavailable(ClusterError):
     """SLURM cannot be installed on this machine (not root, no apt, packages unavailable)."""
 
 
-def ensure_packages(timeout: int = APT_S) -> None:
+def ensure_slurm(timeout: int = APT_S) -> None:
     """Install the Debian SLURM and munge packages when missing, without starting their services."""
-    if all(shutil.which(b) for b in BINARIES):
-        return
-    if os.geteuid() != 0:
-        raise ClusterUnavailable("installing SLURM needs root (apt-get)")
-    if not shutil.which("apt-get"):
-        raise ClusterUnavailable("no apt-get: the SLURM test needs a Debian-like machine")
-    policy = Path("/usr/sbin/policy-rc.d")  # exit 101 = "do not start services during installation"
-    own_policy = not policy.exists()
-    if own_policy:
-        policy.write_text("#!/bin/sh\nexit 101\n")
-        policy.chmod(0o755)
-    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
     try:
-        for cmd in (
-            ["apt-get", "update", "-qq"],
-            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *PACKAGES],
-        ):
-            done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
-            if done.returncode != 0:
-                raise ClusterUnavailable(f"`{' '.join(cmd)}` failed: {done.stderr.strip()[-500:]}")
-    finally:
-        if own_policy:
-            policy.unlink(missing_ok=True)
-    missing = [b for b in BINARIES if not shutil.which(b)]
-    if missing:
-        raise ClusterUnavailable(f"installed {' '.join(PACKAGES)} but {', '.join(missing)} not on PATH")
+        ensure_packages(PACKAGES, BINARIES, timeout)
+    except PackagesUnavailable as error:
+        raise ClusterUnavailable(str(error)) from None
 
 
 def machine_cpus() -> int:

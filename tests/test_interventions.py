@@ -434,6 +434,6 @@ def test_a_design_without_eligible_tfs_gives_empty_tables_and_a_figure(tiny_data
     assert score_forecasts("mlr", tmp_path / "k.npz", effects, scores, 20).empty
     tables = InterventionTables(tmp_path / "rows.tsv", tmp_path / "summary.tsv", tmp_path / "paired.tsv")
     assert summarize_interventions([scores], [found], ["mlr"], 20, tables).empty
-    draw_interventions(tables.rows, [found], {("mlr", "knockdown"): effects}, {"mlr": Member("mlr", "")},
+    draw_interventions(tables.rows, [found], {("mlr", "knockdown"): effects}, {"mlr": Member("mlr", "", "MLR")},
                        tmp_path / "interventions.png")  # fmt: skip
     assert (tmp_path / "interventions.png").stat().st_size > 0

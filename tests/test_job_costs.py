@@ -23,7 +23,7 @@ def test_job_costs_list_every_job_of_a_run_with_its_request_and_dependencies(tin
                   if "logs/benchmarks" in str(p)}  # fmt: skip
     assert set(costs["job"]) == benchmarks
     assert (costs["requested_mb"] >= 500).all() and (costs["requested_min"] >= 10).all()
-    assert (costs["attempts"] == 1).all() and (costs["errors"] == 0).all()
+    assert (costs["attempts"] == 1).all() and (costs["runs"] == 1).all() and (costs["errors"] == 0).all()
     jobs = costs.set_index("job")
     assert jobs.at["score/mlr_test", "depends_on"].split(",") == ["predict/mlr_test", "preprocess"]
     assert jobs.at["ingest", "depends_on"] == "synthesize_cohort"
@@ -101,6 +101,9 @@ def test_job_costs_read_retries_group_jobs_and_failed_jobs_from_cluster_logs(tmp
     plan = job_block("Sat Dec  5 11:00:00 2026", "ingest", 1, "raw.tsv", "ingested", "mem_mb=5, runtime=1")
     dry_run = plan + "This was a dry-run (flag -n). The order of jobs does not reflect the order of execution.\n"
     (tmp_path / ".snakemake/log/2026-12-05T110000.snakemake.log").write_text(dry_run)  # a later plan: ignored
+    rerun = job_block("Sat Dec  5 12:00:00 2026", "predict", 1, "ingested", "pred", "gpu=1, mem_mb=800")
+    rerun += "[Sat Dec  5 12:01:00 2026]\nFinished jobid: 1 (Rule: predict)\n"  # a later invocation runs it again
+    (tmp_path / ".snakemake/log/2026-12-05T120000.snakemake.log").write_text(rerun)
     (tmp_path / "logs/benchmarks").mkdir(parents=True)
     header = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
     for rule, seconds, rss in (("ingest", 35.0, 600.0), ("predict", 20.0, 350.0)):
@@ -111,13 +114,16 @@ def test_job_costs_read_retries_group_jobs_and_failed_jobs_from_cluster_logs(tmp
     jobs = costs.set_index("job")
     assert list(jobs.index) == ["ingest", "predict", "score"]
     # the retry: one row, two attempts, one error, the second attempt's request and start
-    assert jobs.at["ingest", "attempts"] == 2 and jobs.at["ingest", "errors"] == 1
+    assert jobs.at["ingest", "attempts"] == 2 and jobs.at["ingest", "runs"] == 1 and jobs.at["ingest", "errors"] == 1
+    # the rerun in a later invocation: two runs, no retry, the last run's request and span
+    assert jobs.at["predict", "runs"] == 2 and jobs.at["predict", "attempts"] == 1
+    assert jobs.at["predict", "requested_mb"] == 800 and jobs.at["predict", "logged_seconds"] == 60
     assert jobs.at["ingest", "requested_mb"] == 1350 and jobs.at["ingest", "logged_seconds"] == 40
     assert jobs.at["ingest", "memory_ratio"] == 2.25 and jobs.at["ingest", "time_ratio"] == round(1200 / 35, 1)
-    # the group's members: parsed from their indented blocks, sharing the group's span
-    assert list(jobs["group"]) == ["", "g1", "g1"]
-    assert jobs.at["predict", "gpu"] == 1 and jobs.at["predict", "logged_seconds"] == 70
+    # the group's members: parsed from their indented blocks, sharing the group's span (predict's last run: alone)
+    assert list(jobs["group"]) == ["", "", "g1"]
+    assert jobs.at["predict", "gpu"] == 1 and jobs.at["score", "logged_seconds"] == 70
     assert jobs.at["score", "depends_on"] == "ingest,predict"
     # score left no benchmark file (its job died): a row without measurements
     assert pd.isna(jobs.at["score", "seconds"]) and pd.isna(jobs.at["score", "memory_ratio"])
-    assert wall == 190
+    assert wall == 190 + 60  # the invocations' spans, summed

@@ -205,17 +205,18 @@ def test_transposed_or_nan_predictions_are_rejected(data):
 
 
 def test_summary_markdown_table(data):
-    from lembas_core.reporting.results_table import markdown_table
+    from lembas_core.reporting.summary_page import SummaryInputs, observational_table
 
     y, p, _ = data
     row = {"model": "mlr", "split": "test", **summary_metrics(y, p, np.ones(40, bool), DEFAULTS.evaluate.score)[0]}
-    text = markdown_table(pd.DataFrame([row]))
+    page = SummaryInputs("# Verdict\n", pd.DataFrame([row]), pd.DataFrame(), {"mlr": "MLR"}, {}, "2026-12-05", "0" * 12)
+    text = observational_table(page)
     bounds = f"[{row['r2_uniform_lo']:.3f}, {row['r2_uniform_hi']:.3f}]"
-    first = f"| mlr | test | 300 x 40 | {row['r2_uniform']:.3f} {bounds}"
-    assert text.splitlines()[2].startswith(first + f" | {row['r2_uniform_plain']:.3f} |")
+    first = f"| MLR (`mlr`) | test | 300 x 40 | {row['r2_uniform']:.3f} {bounds}"
+    assert text[2].startswith(first + f" | {row['r2_uniform_plain']:.3f} |")
     assert row["r2_uniform_lo"] <= row["r2_uniform"] <= row["r2_uniform_hi"]  # centred on the point shown
-    assert "| r2_uniform | r2_uniform_plain (upstream) |" in text.splitlines()[0]
-    assert f"| {row['spearman_uniform']:.3f} |" in text
+    assert "| r2_uniform | r2_uniform_plain |" in text[0]
+    assert f"| {row['spearman_uniform']:.3f} |" in "\n".join(text)
 
 
 def _near_constant(y: np.ndarray, varying: int) -> np.ndarray:

@@ -54,13 +54,13 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in readme and "make test" in ci
 
 
-def test_the_readme_development_tree_names_every_library_module():
-    """README "Development": every module of lembas_core (but the steps, one per rule) is named under its package."""
-    readme = (REPO / "README.md").read_text()
-    tree = readme[readme.index("## Development") :]
+def test_the_contributing_development_tree_names_every_library_module():
+    """CONTRIBUTING.md: every module of lembas_core (but the steps, one per rule) is named under its package."""
+    readme = (REPO / "CONTRIBUTING.md").read_text()
+    tree = readme[readme.index("## Layout") :]
     tree = tree[tree.index("```") + 3 :]
     tree = tree[: tree.index("```")]
     package = REPO / "lembas_core"
     modules = [p for p in package.rglob("*.py") if p.name != "__init__.py" and p.parent.name != "steps"]
     unnamed = [str(p.relative_to(package)) for p in modules if not re.search(rf"\b{p.stem}\b", tree)]
-    assert not unnamed, f"name these modules in README.md's development tree: {unnamed}"
+    assert not unnamed, f"name these modules in CONTRIBUTING.md's development tree: {unnamed}"

@@ -9,7 +9,6 @@ weights, which the figures and truth_recovery steps draw and score); the tests r
 from __future__ import annotations
 
 import json
-import re
 import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -68,6 +67,11 @@ SCORE = ScoreSettings.from_params(SETTINGS.evaluate.score.params())  # as the sc
 DESCRIPTION = REPO / "rules" / "captions" / "workflow.rst"
 TRUTH_RECOVERY = "results/metrics/truth_recovery.tsv"
 TRANSMISSION = ("mean_abs_tf_tf", "mean_abs_tf_gene", "n_tf_tf", "n_tf_gene", "n_tf_tf_true", "tf_tf_weight_r")
+VERDICT_OUTPUTS = {  # rules/verdict.smk, under results/
+    "markdown": "verdict.md",
+    "rst": "verdict.rst",
+    "forest": "figures/verdict_forest.png",
+}
 LADDER_OUTPUTS = {
     "table": "results/metrics/ladder.tsv",
     "paired": "results/metrics/ladder_paired.tsv",
@@ -201,7 +205,7 @@ def verdict(run: Run, ladder: pd.DataFrame) -> list[str]:
         run / "results" / "dataset",
         DESCRIPTION,
     )
-    outputs = {"markdown": str(run / "results/verdict.md"), "rst": str(run / "results/verdict.rst")}
+    outputs = {name: str(run / "results" / path) for name, path in VERDICT_OUTPUTS.items()}
     return write_verdict(files, run.roster, SCORE.interval, outputs)
 
 
@@ -354,9 +358,12 @@ def lead(paired: pd.DataFrame, split: str, best: str, second: str) -> float:
 
 
 def test_verdict_answers_first_and_names_the_compared_models(run, verdict):
+    label = {name: member.label for name, member in run.roster.items()}
     markdown = (run / "results/verdict.md").read_text(encoding="utf-8")
     lines = markdown.splitlines()
-    assert lines[:2] == ["# Verdict", ""] and lines[2 : 2 + len(verdict)] == [f"- {s}" for s in verdict]
+    assert lines[:3] == ["# Verdict", "", "![The paired differences behind the verdict](figures/verdict_forest.png)"]
+    first = lines.index(f"- {verdict[0]}")
+    assert lines[first : first + len(verdict)] == [f"- {s}" for s in verdict]
     assert verdict[0].startswith("On the test split")  # the answer comes first
     summary = read_tsv(run / "results/metrics/summary.tsv")
     paired = read_tsv(run / "results/metrics/paired.tsv")
@@ -368,28 +375,31 @@ def test_verdict_answers_first_and_names_the_compared_models(run, verdict):
         best, second = ranked.model.iloc[:2]
         sentence = next(s for s in verdict if s.startswith(f"On the {cohort} "))
         size = f"({ranked.n_samples.iloc[0]} samples, {ranked.n_genes.iloc[0]} genes)"
-        assert sentence.startswith(f"On the {cohort} {size}, {best} scores best by ")
-        assert f"Its lead over the runner-up {second} is {lead(paired, split, best, second):+.3f} [" in sentence
+        assert sentence.startswith(f"On the {cohort} {size}, {label[best]} scores best by ")
+        assert f"Its lead over the runner-up {label[second]} is {lead(paired, split, best, second):+.3f} [" in sentence
 
     ladder = read_tsv(run / LADDER_OUTPUTS["paired"]).set_index(["split", "model_a", "model_b"])
     readings = {"a_better": "carries it", "tie": "does not measurably carry it", "b_better": "control does better"}
     control = ladder.loc[("test", "prior_ridge", "prior_ridge_shuffled")]
-    sentence = next(s for s in verdict if "(prior_ridge_shuffled)" in s)
-    assert sentence.startswith("prior_ridge vs the same model on a shuffled network (prior_ridge_shuffled)")
+    shuffled = f"({label['prior_ridge_shuffled']})"
+    assert shuffled == "(Prior ridge, shuffled network)"  # display names, with the overridden setting in words
+    sentence = next(s for s in verdict if shuffled in s)
+    assert sentence.startswith(f"Prior ridge vs the same model on a shuffled network {shuffled}")
     assert readings[control.verdict] in sentence
     for a, b in (("rnn", "prior_ridge"), ("prior_ridge", "ridge")):  # the architecture questions, with numbers
         row = ladder.loc[("test", a, b)]
         numbers = interval_text(*(row[f"r2_uniform_difference{end}"] for end in ("", "_lo", "_hi")))
-        assert f"- {a} vs {b}: test r2_uniform difference {numbers}: " in markdown
+        assert f"- {label[a]} vs {label[b]}: test r2_uniform difference {numbers}: " in markdown
     fits = read_tsv(run / "results/metrics/fits.tsv").set_index("model")
-    assert fits.loc["rnn", "converged"] == "no" and "- Warning: rnn did not converge" in markdown  # one epoch
-    named = {m for m in run.roster if re.search(rf"\b{m}\b", markdown)}
+    assert fits.loc["rnn", "converged"] == "no" and "- Warning: LEMBAS-RNN did not converge" in markdown  # one epoch
+    named = {m for m in run.roster if label[m] in markdown}
     assert named >= {"ridge", "prior_ridge", "prior_ridge_shuffled", "rnn"}
     assert markdown.rstrip().endswith(
         "intervals: 95% jackknife, 97% for paired differences (interventions: 95% t over perturbed TFs)."
     )
 
     page = (run / "results/verdict.rst").read_text(encoding="utf-8")
-    assert page.startswith("Verdict\n=======\n\n- On the test split")
-    assert "prior\\_ridge\\_shuffled" in page and "prior_ridge_shuffled" not in page  # escaped for reST
+    assert page.startswith("Verdict\n=======\n") and ".. image:: data:image/png;base64," in page
+    assert page.index(".. image::") < page.index("- On the test split")  # the forest plot first
+    assert "r2\\_uniform" in page and "r2_uniform" not in page  # escaped for reST
     assert page.rstrip().endswith(DESCRIPTION.read_text(encoding="utf-8").strip())

@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 import pytest
+import yaml
 
 from cohort_helpers import GENE_COLUMNS, REPO, SAMPLES, TF_COLUMNS, write_small_cohort
 from lembas_core.common.sizes import CohortSize
@@ -74,7 +75,7 @@ def test_memory_grows_with_the_cohort(job):
 
 def test_full_preset_requests_cover_measured_peaks():
     full = synthetic_size("full")
-    # peak RSS measured at the full size (README, "Job resources"): synthesis 12.2 GB
+    # peak RSS measured at the full size (docs/running.md, "Job resources"): synthesis 12.2 GB
     assert memory("synthesize_cohort", full) >= 12_200
     assert memory("train rnn", full) >= 2 * memory("train rnn", synthetic_size("demo"))
 
@@ -176,27 +177,36 @@ def test_compressed_tables_are_sized_from_their_decompressed_start(tmp_path):
 TRAINING_RULES = ("fit_linear", "fit_linear_on_network", "train_xgbrf_batch", "train_rnn")
 
 
-def request_of(job: str, rule: str, size: CohortSize) -> int:
-    """The memory request this checkout gives job `job` (a benchmark name such as 'score/rnn_test' or
-    'models/xgbrf/batch_007') of `rule` on a cohort of `size`."""
+def requests_of(job: str, rule: str, size: CohortSize, settings: Settings) -> tuple[int, int]:
+    """(MB, minutes) this checkout requests for job `job` (a benchmark name such as 'score/rnn_test' or
+    'models/xgbrf/batch_007') of `rule` on a cohort of `size`, first attempt."""
     if rule in TRAINING_RULES:
-        model = job.split("/")[1]
-        return memory(f"train {SETTINGS.specs[model].kind}", size)
-    rule = "predict" if rule == "predict_temporary" else rule  # `use rule predict as predict_temporary`
-    split_size = size.split(job.rsplit("_", 1)[-1], 0.2) if rule in ("predict", "score") else size
-    return memory_mb(rule_estimate(rule, split_size)[0], 1, 1.0)
+        kind = settings.specs[job.split("/")[1]].kind
+        mb, minutes = training_estimate(REGISTRY[kind], settings.models[kind], size, 0.2)
+    else:
+        rule = "predict" if rule == "predict_temporary" else rule  # `use rule predict as predict_temporary`
+        split_size = size.split(job.rsplit("_", 1)[-1], 0.2) if rule in ("predict", "score") else size
+        mb, minutes = rule_estimate(rule, split_size)
+    return memory_mb(mb, 1, 1.0), runtime_min(minutes, 1, 1.0)
 
 
-@pytest.mark.parametrize("preset", ["demo"])
-def test_requests_cover_the_memory_measured_in_a_whole_run(preset):
-    """Every job of a measured run (benchmarks/results/<preset>/job_costs.tsv: `make run` on the demo) asks for
-    at least 1.3x the max RSS it reached (jobs too short to sample left out)."""
+@pytest.mark.parametrize("preset", ["demo", "full"])
+def test_requests_cover_what_a_whole_run_measured(preset):
+    """Every job of a measured run (benchmarks/results/<preset>/job_costs.tsv: `make run` on the demo, the whole
+    pipeline at the `full` preset) asks for at least 1.3x the max RSS it reached (jobs too short to sample left
+    out) and 1.3x the seconds it took."""
     costs = pd.read_csv(REPO / "benchmarks" / "results" / preset / "job_costs.tsv", sep="\t", comment="#")
-    sampled = costs.dropna(subset=["max_rss_mb"])
+    preset_file = REPO / "config" / "presets" / f"{preset}.yaml"
+    overlay = yaml.safe_load(preset_file.read_text()) if preset_file.exists() else {}
+    settings = Settings.from_config(default_config(overlay))
     size = synthetic_size(preset)
-    ratios = {row.job: request_of(row.job, row.rule, size) / row.max_rss_mb for row in sampled.itertuples()}
-    assert len(ratios) > 100
-    assert min(ratios.values()) >= 1.3, sorted(ratios.items(), key=lambda item: item[1])[:5]
+    requested = {row.job: requests_of(row.job, row.rule, size, settings) for row in costs.itertuples()}
+    sampled = costs.dropna(subset=["max_rss_mb"])
+    memory_ratios = {row.job: requested[row.job][0] / row.max_rss_mb for row in sampled.itertuples()}
+    time_ratios = {row.job: requested[row.job][1] * 60 / row.seconds for row in costs.itertuples()}
+    assert len(memory_ratios) > 100
+    assert min(memory_ratios.values()) >= 1.3, sorted(memory_ratios.items(), key=lambda item: item[1])[:5]
+    assert min(time_ratios.values()) >= 1.3, sorted(time_ratios.items(), key=lambda item: item[1])[:5]
 
 
 def test_threads_follow_the_cohort_except_for_single_threaded_scoring():

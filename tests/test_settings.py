@@ -112,14 +112,32 @@ def test_score_params_hold_only_what_the_interval_method_reads(method):
     assert rebuilt.leaves_one_out == (method in ("bca", "jackknife"))
 
 
-def test_rosters_keep_names_kinds_and_networks_together():
+def test_rosters_keep_names_kinds_networks_and_display_names_together():
     settings = Settings.from_config(default_config())
     names = settings.first_replicates()
     roster = roster_from_params(settings.roster(names))
     assert list(roster) == names  # table order
-    assert roster["rnn_shuffled"] == Member("rnn", "shuffled") and roster["mlr"] == Member("mlr", "")
-    with pytest.raises(KeyError, match=r"roster.mlr: missing \['network'\]"):
+    assert roster["rnn_shuffled"] == Member("rnn", "shuffled", "LEMBAS-RNN, shuffled network")
+    assert roster["mlr"] == Member("mlr", "", "MLR")
+    with pytest.raises(KeyError, match=r"roster.mlr: missing \['label', 'network'\]"):
         roster_from_params({"mlr": {"kind": "mlr"}})
+
+
+def test_display_names_follow_the_variants_settings_and_stay_unique():
+    config = default_config(
+        {"models": {"variants": {"mlr_again": {"model": "mlr"}, "rnn_1step": {"model": "rnn", "max_steps": 1},
+                                 "rnn_u": {"model": "rnn", "uniform_lambda": 0.0, "replicates": 2}}}}
+    )  # fmt: skip
+    settings = Settings.from_config(config)
+    labels = {name: member["label"] for name, member in settings.roster(list(settings.specs)).items()}
+    assert labels["prior_ridge_3steps"] == "Prior ridge, propagated 3 steps"
+    assert labels["prior_ridge_steady"] == "Prior ridge, propagated to steady state"
+    assert labels["rnn_1step"] == "LEMBAS-RNN, 1 recurrent step"
+    assert labels["rnn_u"] == "LEMBAS-RNN, uniform_lambda 0.0"
+    assert labels["rnn_u.rep2"] == "LEMBAS-RNN, uniform_lambda 0.0, replicate 2"
+    # a variant that overrides nothing adds its configuration name; its kind's own model keeps its name
+    assert labels["mlr"] == "MLR" and labels["mlr_again"] == "MLR (mlr_again)"
+    assert len(set(labels.values())) == len(labels)
 
 
 def test_overlays_merge_nested_keys_one_by_one():
@@ -183,8 +201,8 @@ def test_every_config_key_has_a_typed_field_and_every_field_a_key():
     }
 
 
-def test_readme_configuration_table_is_generated_from_the_config():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+def test_config_readme_table_is_generated_from_the_config():
+    readme = (REPO / "config" / "README.md").read_text(encoding="utf-8")
     assert with_table(readme, generated_section()) == readme, "run: python -m lembas_core.workflow.config_table"
     config_text = (REPO / "config" / "config.yaml").read_text(encoding="utf-8")
     assert "| `models.rnn.epochs` | `200` |" in render(config_text, SCHEMA)

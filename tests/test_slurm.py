@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from slurm_cluster import ClusterUnavailable, LocalSlurm, ensure_packages
+from slurm_cluster import ClusterUnavailable, LocalSlurm, ensure_slurm
 from timeouts import APT_S, REPORT_S, SLURM_JOB_RECORDS_S, SLURM_PIPELINE_S
 from workflow_helpers import REPO, TINY, differing_results, snakemake_command
 
 pytestmark = pytest.mark.slurm
 
-# What this test cluster needs on top of profiles/slurm (README, "Running on a SLURM cluster").
+# What this test cluster needs on top of profiles/slurm (docs/running.md, "Running on a SLURM cluster").
 CI_OVERRIDES = (
     "--slurm-status-command",
     "squeue",  # no accounting database here, so no sacct
@@ -54,6 +54,7 @@ EXPECTED_JOBS = {
     "truth_recovery": 1,
     "ladder": 1,
     "verdict": 1,
+    "summary": 1,
     "intervention_design": 1,
     "intervention_truth": 1,  # the tiny preset's one level
     # a group: 8 forecasters (the 7 models and prior_ridge_3steps), each scored in the job of its forecast
@@ -74,7 +75,7 @@ def cluster():
     if os.geteuid() != 0:
         unavailable("the SLURM test installs and starts SLURM daemons, which needs root")
     try:
-        ensure_packages(timeout=APT_S)
+        ensure_slurm(timeout=APT_S)
     except ClusterUnavailable as error:
         unavailable(f"SLURM packages are unavailable: {error}")
     slurm = LocalSlurm(min_job_age=SLURM_JOB_RECORDS_S)

@@ -3,6 +3,8 @@ out; changing a table changes the sentence that rests on it."""
 
 from __future__ import annotations
 
+import base64
+import re
 from dataclasses import replace
 
 import pandas as pd
@@ -10,8 +12,20 @@ import pytest
 
 from lembas_core.evaluation.calibration import calibration_at
 from lembas_core.evaluation.metrics import PAIRED_COLUMNS
-from lembas_core.evaluation.verdicts import NO_INTERVAL, verdict_of
-from lembas_core.reporting.verdict import VerdictInputs, as_markdown, as_rst, verdict_sentences
+from lembas_core.evaluation.verdicts import A_BETTER, NO_INTERVAL, verdict_of
+from lembas_core.reporting.forest import caption, forest_figure
+from lembas_core.reporting.verdict import (
+    INTERVENTIONAL,
+    OBSERVATIONAL,
+    REPORT_STYLE,
+    Comparison,
+    Picture,
+    VerdictInputs,
+    as_markdown,
+    as_rst,
+    verdict_comparisons,
+    verdict_sentences,
+)
 
 KINDS = {"ridge": "ridge", "prior_ridge": "prior_ridge", "rnn": "rnn", "rnn_shuffled": "rnn"}
 NETWORKS = {"ridge": "", "prior_ridge": "prior", "rnn": "prior", "rnn_shuffled": "shuffled"}
@@ -152,7 +166,67 @@ def test_markdown_and_report_page():
     markdown = as_markdown(sentences, "jackknife")
     assert markdown.startswith("# Verdict\n\n- On the test split") and "95% jackknife" in markdown
     rst = as_rst(sentences, "jackknife", "The workflow.")
-    assert rst.startswith("Verdict\n=======\n\n- On the test split") and rst.rstrip().endswith("The workflow.")
+    assert rst.startswith(f"Verdict\n=======\n\n.. raw:: html\n\n   {REPORT_STYLE}\n\n- On the test split")
+    assert rst.rstrip().endswith("The workflow.")
+
+
+def test_the_pages_show_the_forest_plot_first_with_its_caption():
+    picture = Picture("figures/verdict_forest.png", b"\x89PNG fake", "Paired differences: a_b +0.1.")
+    markdown = as_markdown(["One."], "jackknife", picture)
+    assert markdown.startswith("# Verdict\n\n![The paired differences behind the verdict](figures/verdict_forest.png)")
+    assert markdown.index("*Paired differences: a_b +0.1.*") < markdown.index("- One.")
+    rst = as_rst(["One."], "jackknife", "The workflow.", picture)
+    encoded = base64.b64encode(b"\x89PNG fake").decode()
+    assert f".. image:: data:image/png;base64,{encoded}" in rst  # embedded: the report is one file
+    assert rst.index(".. image::") < rst.index("Paired differences: a\\_b") < rst.index("- One.")
+
+
+def test_display_names_replace_configuration_names_in_every_sentence():
+    summary, paired = standard()
+    fits = unconverged_rnn(0.001)
+    labels = {
+        "ridge": "Ridge (CV)",
+        "prior_ridge": "Prior ridge",
+        "rnn": "LEMBAS-RNN",
+        "rnn_shuffled": "LEMBAS-RNN, shuffled",
+    }
+    sentences = verdict_sentences(replace(inputs(summary, paired, fits), labels=labels), KINDS, NETWORKS)
+    text = " ".join(sentences)
+    assert sentences[0].startswith("On the test split (300 samples, 1000 genes), Ridge (CV) scores best")
+    assert "LEMBAS-RNN vs the same model on a shuffled network (LEMBAS-RNN, shuffled)" in text
+    assert "Warning: LEMBAS-RNN did not converge" in text and "vs Prior ridge (" in text
+    assert not re.search(r"\b(rnn|prior_ridge|rnn_shuffled)\b", text)  # no configuration name left
+
+
+def test_the_forest_plot_reads_the_sentences_pairs_once_each_in_their_order():
+    summary, paired = standard(rnn_test=0.37, ridge_test=0.30)  # rnn best, prior_ridge runner-up
+    found = verdict_comparisons(inputs(summary, paired), KINDS, NETWORKS)
+    assert [(c.question, c.a, c.b) for c in found] == [
+        ("best vs runner-up, test", "rnn", "prior_ridge"),  # also the architecture pair: shown once
+        ("the network's information", "rnn", "rnn_shuffled"),
+        ("prior vs every TF", "prior_ridge", "ridge"),
+        ("best vs runner-up, validation", "rnn", "ridge"),
+    ]
+    assert found[0].difference == pytest.approx(0.03) and found[0].verdict == A_BETTER
+    assert {c.panel for c in found} == {OBSERVATIONAL}
+    assert len(forest_figure(found).axes) == 1 and len(forest_figure([]).axes) == 1
+
+
+def test_the_forest_caption_gives_every_rows_numbers_and_says_what_is_missing():
+    nan = float("nan")
+    rows = [
+        Comparison(
+            OBSERVATIONAL, "best vs runner-up, test", "a", "b", "test", "r2_uniform", 0.012, 0.01, 0.015, A_BETTER
+        ),
+        Comparison(
+            INTERVENTIONAL, "vs no change", "a", "no_change", "tfs", "pearson_delta", nan, nan, nan, NO_INTERVAL
+        ),
+    ]
+    text = caption(rows, {"a": "Model A", "b": "Model B"}.get, "bca")
+    assert "97% bca interval" in text
+    assert "Model A vs Model B (best vs runner-up, test, r2_uniform): +0.012 [0.010, 0.015], Model A better" in text
+    assert "(vs no change, pearson_delta): n/a (no interval), no interval" in text
+    assert len(forest_figure(rows, str, "bca").axes) == 2
 
 
 def test_a_run_without_intervals_still_gets_a_verdict():

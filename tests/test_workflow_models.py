@@ -108,7 +108,7 @@ def test_shap_figures_and_report(tiny_run):
     assert "observed_vs_predicted_test" in html and "waterfall" in html
     assert "What the network adds" in html and "ladder_paired.tsv" in html
     verdict = (tiny_run / "results/verdict.md").read_text()
-    first_sentence = verdict.splitlines()[2].removeprefix("- ")
+    first_sentence = next(line for line in verdict.splitlines() if line.startswith("- ")).removeprefix("- ")
     assert verdict.startswith("# Verdict") and first_sentence.startswith("On the test split (48 samples")
     assert first_sentence.split(" (")[0] in html  # the report opens on the verdict
 

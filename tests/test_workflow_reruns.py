@@ -108,7 +108,7 @@ def test_adding_a_shap_gene_schedules_only_its_jobs(tiny_run, tmp_path):
     assert {p for p in plans.pop("shap") if p.endswith(".npz")} == {
         f"results/shap/{m}_TF.npz" for m in ("mean", "ridge", "mlr", "prior_ridge", "xgbrf", "rnn", "rnn_shuffled")
     }
-    assert set(plans) == {"truth_recovery", "ladder", "verdict"}  # they gather the SHAP files (verdict: the ladder)
+    assert set(plans) == {"truth_recovery", "ladder", "verdict", "summary"}  # gather the SHAP files (then the pages)
 
 
 def test_adding_a_perturbation_level_schedules_only_its_jobs(tiny_run, tmp_path):
@@ -118,7 +118,7 @@ def test_adding_a_perturbation_level_schedules_only_its_jobs(tiny_run, tmp_path)
     for rule, path in (("forecast_interventions", "forecasts/{}.npz"), ("score_interventions", "scores/{}.tsv")):
         expected = {"results/interventions/" + path.format(f"{m}_overexpression") for m in tiny_models()}
         assert plans.pop(rule) == expected, rule
-    assert set(plans) == {"summarize_interventions", "verdict"}  # not the design, not the other levels
+    assert set(plans) == {"summarize_interventions", "verdict", "summary"}  # not the design, not the other levels
 
 
 def test_a_forecast_only_setting_reruns_only_that_models_forecasts(tiny_run, tmp_path):
@@ -128,19 +128,21 @@ def test_a_forecast_only_setting_reruns_only_that_models_forecasts(tiny_run, tmp
     own = model_downstream("prior_ridge_3steps")
     for rule in ("forecast_interventions", "score_interventions"):
         assert plans.pop(rule) == own[rule], rule
-    assert set(plans) == {"summarize_interventions", "verdict"}
+    assert set(plans) == {"summarize_interventions", "verdict", "summary"}
 
 
 def test_top_genes_reruns_only_the_interventional_scoring(tiny_run, tmp_path):
     """interventions.top_genes changes how forecasts are scored, not the forecasts: the score jobs, the summary
-    (which scores the no-change baseline with it) and the verdict read from the summary rerun; nothing else."""
+    (which scores the no-change baseline with it) and the pages read from the summary rerun; nothing else."""
     fewer = write_config(tmp_path / "t.yaml", {"interventions": {"top_genes": 10}})
     plans = pending(tiny_run, configfiles=(TINY, fewer))
     assert plans.pop("score_interventions") == {
         f"results/interventions/scores/{m}_{level}.tsv" for m in tiny_models() for level in TINY_LEVELS
     }
     assert plans.pop("summarize_interventions") == INTERVENTION_TABLES | {"results/figures/interventions.png"}
-    assert plans.pop("verdict") == {"results/verdict.md", "results/verdict.rst"}
+    pages = {"results/verdict.md", "results/verdict.rst", "results/figures/verdict_forest.png"}
+    assert plans.pop("verdict") == pages | {"results/figures/verdict_forest.svg"}
+    assert plans.pop("summary") == {"results/summary.md"}
     assert plans == {}
 
 
@@ -208,14 +210,14 @@ def edited(module: Path):
 
 
 def test_edited_library_module_reruns_the_rules_that_use_it(checkout_run):
-    """lembas_core/evaluation/metrics.py is imported by scoring, summarising, the ladder and the verdict only: an
-    edit reruns just those."""
+    """lembas_core/evaluation/metrics.py is imported by scoring, summarising, the ladder and the results pages only:
+    an edit reruns just those."""
     checkout, workdir = checkout_run
     with edited(checkout / "lembas_core" / "evaluation" / "metrics.py"):
         plans = pending(workdir, checkout=checkout)
     assert len(plans.pop("score")) == 7 * 3 * 3  # per-gene table, summary row, replicates of every model x split
-    # downstream of the scores (the ladder and the verdict import metrics too); no training, no predictions
-    assert set(plans) == {"summarize_metrics", "figures", "ladder", "verdict"}
+    # downstream of the scores (the ladder and both pages import metrics too); no training, no predictions
+    assert set(plans) == {"summarize_metrics", "figures", "ladder", "verdict", "summary"}
 
 
 def test_recalibrated_job_resources_rerun_nothing(checkout_run):

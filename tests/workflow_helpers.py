@@ -62,7 +62,8 @@ def snakemake(
 
 
 # gathered outputs that every model's jobs feed: they follow any model change
-GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder", "verdict", "summarize_interventions"}
+GATHERED = {"summarize_metrics", "latency", "figures", "truth_recovery", "ladder", "verdict", "summary"}
+GATHERED |= {"summarize_interventions"}
 
 
 def pending(

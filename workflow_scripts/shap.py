@@ -8,5 +8,5 @@ from lembas_core.steps.shap import ShapOutputs, explain
 with job(snakemake.log[0], snakemake.threads):
     w, i = snakemake.wildcards, snakemake.input
     settings = from_mapping(GradientExplainerSettings, snakemake.params.settings, "shap")
-    model = ModelFile(w.model, snakemake.params.kind, i.model)
+    model = ModelFile(w.model, snakemake.params.kind, i.model, snakemake.params.label)
     explain(model, w.gene, i.dataset, ShapOutputs(**dict(snakemake.output.items())), settings, snakemake.threads)

@@ -365,11 +365,13 @@ class RegimeMapSettings:
 
 @dataclass(frozen=True)
 class Member:
-    """One model of a roster: its kind (its family and colour) and the network it was trained on (prior,
-    shuffled or random; '' for kinds that use none)."""
+    """One model of a roster: its kind (its family and colour), the network it was trained on (prior,
+    shuffled or random; '' for kinds that use none) and its display name
+    (:func:`lembas_core.models.labels.display_name`)."""
 
     kind: str
     network: str
+    label: str
 
 
 Roster = Mapping[str, Member]  # model name -> its kind and network, in table order
@@ -388,6 +390,11 @@ def roster_from_params(params: Mapping[str, Mapping[str, Any]]) -> dict[str, Mem
 def kinds_of(roster: Roster) -> dict[str, str]:
     """Model name -> kind, in roster order."""
     return {name: member.kind for name, member in roster.items()}
+
+
+def labels_of(roster: Roster) -> dict[str, str]:
+    """Model name -> display name, in roster order."""
+    return {name: member.label for name, member in roster.items()}
 
 
 def networks_of(roster: Roster) -> dict[str, str]:

@@ -218,9 +218,11 @@ def paired(rows: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame
     return pd.DataFrame(out, columns=PAIRED_COLUMNS)
 
 
-def headline(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of an interventions summary or paired table in the HEADLINE setting."""
+def headline(table: pd.DataFrame, every_metric: bool = False) -> pd.DataFrame:
+    """The rows of an interventions summary or paired table in the HEADLINE setting (with `every_metric`, its
+    regime, range, TFs and genes, every metric)."""
     keep = np.ones(len(table), dtype=bool)
     for column, value in HEADLINE.items():
-        keep &= (table[column] == value).to_numpy()
+        if column != "metric" or not every_metric:
+            keep &= (table[column] == value).to_numpy()
     return table[keep]

@@ -35,7 +35,7 @@ Refused with the diagnosis: RegNetwork's downloads (`human.source`: no header li
 ID, target symbol and ID; its web export: `regulator_symbol, regulator_id, target_symbol, target_id`),
 which hold no sign (the mode of regulation): the network must be signed.
 
-Decisions (documented in the README):
+Decisions (documented in docs/your-data.md):
 - exact duplicate rows (same TF, Gene and sign) are collapsed to one edge and counted;
 - the same TF -> Gene pair with both signs (TRRUST lists dual regulation as two rows) is ambiguous: an
   error, or under `ambiguous_signs: drop` the pair's rows are dropped, counted with the ambiguous edges

@@ -352,11 +352,18 @@ def load_model(name: str, path: str, threads: int = 1) -> Model:
 
 @dataclass(frozen=True)
 class ModelFile:
-    """A trained model of the run: its name (kind, variant or replicate), its kind and its model file."""
+    """A trained model of the run: its name (kind, variant or replicate), its kind, its model file and its display
+    name in figures (:mod:`lembas_core.models.labels`; the name when not given)."""
 
     name: str
     kind: str
     path: str | Path
+    label: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """The label, or the name without one."""
+        return self.label or self.name
 
     def load(self, threads: int) -> Model:
         """The model, set to compute on `threads` threads."""

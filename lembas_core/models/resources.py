@@ -5,7 +5,7 @@ Each registry entry (:mod:`lembas_core.models.base`) names its :class:`TrainingC
 becomes a code input of a job (no rerun). The workflow turns the costs into job requests
 (:mod:`lembas_core.workflow.resources`: safety factors, retries, scale settings). Memory in MB (before the
 safety factor), fitted to the `max_rss` of the jobs' benchmark files on the demo and full presets; wall
-time in minutes on two cores (README, "Job resources"). Dependency-free.
+time in minutes on two cores (docs/running.md, "Job resources"). Dependency-free.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""Reporting: figures and the README's Markdown results table."""
+"""Reporting: figures, display names and colours, the verdict and its forest plot, the results page."""

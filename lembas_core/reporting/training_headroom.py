@@ -19,6 +19,8 @@ scores (Pearson delta) have no such bound.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -68,12 +70,16 @@ def _pairs(model: str, paired: pd.DataFrame, ladder_paired: pd.DataFrame, best: 
 
 
 def headroom_sentences(
-    fits: pd.DataFrame, paired: pd.DataFrame, ladder_paired: pd.DataFrame, ranked: list[str]
+    fits: pd.DataFrame,
+    paired: pd.DataFrame,
+    ladder_paired: pd.DataFrame,
+    ranked: list[str],
+    label: Callable[[str], str] = str,
 ) -> list[str]:
     """One sentence per unconverged model: its bound and what it could do to each of its test comparisons.
 
     `ranked`: the models by test r2_uniform, best first (the verdict's best-model sentence compares the first
-    two).
+    two); `label`: a model's display name.
     """
     bounds, sentences = headroom(fits), []
     test = pd.concat([ladder_paired[ladder_paired.split == "test"], paired[paired.split == "test"]])
@@ -81,7 +87,7 @@ def headroom_sentences(
     for model, bound in bounds.items():
         if bound is None:
             sentences.append(
-                f"{model} did not converge ({reasons[model]}) and its training measured no bound on what more "
+                f"{label(model)} did not converge ({reasons[model]}) and its training measured no bound on what more "
                 "of it could change: its scores may understate it by an unknown amount."
             )
             continue
@@ -92,13 +98,14 @@ def headroom_sentences(
         for other in _pairs(model, paired, ladder_paired, best):
             verdict, value, lo, hi = oriented(test, (model, other), COLUMNS)
             if other in bounds and bounds[other] is None:  # its side may move by any amount
-                reading = f"{other} did not converge either, by an unknown amount: more training could move it"
+                reading = f"{label(other)} did not converge either, by an unknown amount: more training could move it"
             else:
-                reading = _reading(verdict, (lo, hi), (bound, bounds.get(other) or 0.0), (model, other))
+                moves = (bound, bounds.get(other) or 0.0)
+                reading = _reading(verdict, (lo, hi), moves, (label(model), label(other)))
             interval = f"[{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) and np.isfinite(hi) else "(no interval)"
-            readings.append(f"vs {other} ({value:+.3f} {interval}) {reading}")
+            readings.append(f"vs {label(other)} ({value:+.3f} {interval}) {reading}")
         sentence = (
-            f"{model} did not converge: its last doubling of training gained {bound / FURTHER_TRAINING:.4f} "
+            f"{label(model)} did not converge: its last doubling of training gained {bound / FURTHER_TRAINING:.4f} "
             f"inner-validation r2_uniform, so all further training adds at most {bound:.4f} to its test score if "
             "each doubling gains at most half the last (benchmarks/README.md)"
         )

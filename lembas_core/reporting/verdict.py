@@ -22,8 +22,9 @@ change. Only levels within the training range are read: a win only beyond it wou
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -73,13 +74,20 @@ class VerdictInputs:
     method: str = "jackknife"  # the interval method of the observational tables (`evaluate.interval`)
     regime_map: pd.DataFrame | None = None  # results/regime_map/regime_map.tsv, when target regime_map has run
     trained_on_perturbations: bool = False  # whether the models trained on some perturbed TFs (the others: unseen)
+    labels: Mapping[str, str] = field(default_factory=dict)  # model name -> display name (the name when absent)
+
+    def label(self, model: str) -> str:
+        """Display name of `model` (no change and unknown names as they are)."""
+        return self.labels.get(model, model)
 
 
-def _fmt(value: float) -> str:
+def signed(value: float) -> str:
+    """A difference as the verdict prints it: '+0.012', or 'n/a'."""
     return f"{value:+.3f}" if np.isfinite(value) else "n/a"
 
 
-def _interval(lo: float | None, hi: float | None) -> str:
+def interval_words(lo: float | None, hi: float | None) -> str:
+    """An interval as the verdict prints it: '[0.010, 0.015]', or '(no interval)'."""
     return f"[{lo:.3f}, {hi:.3f}]" if pd.notna(lo) and pd.notna(hi) else f"({NO_INTERVAL})"
 
 
@@ -119,6 +127,43 @@ def _reading(verdict: str, readings: Mapping[str, str], split: str, method: str,
     return readings.get(verdict, f"{NO_INTERVAL} to decide")
 
 
+OBSERVATIONAL, INTERVENTIONAL = "observational", "interventional"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One paired difference the verdict reads: A - B in `metric` on `split` (the perturbed TFs for the
+    interventional panel), its interval and its verdict word from A's side; `question` says what it asks."""
+
+    panel: str  # OBSERVATIONAL or INTERVENTIONAL
+    question: str
+    a: str
+    b: str
+    split: str
+    metric: str
+    difference: float
+    lo: float
+    hi: float
+    verdict: str
+
+
+def _observational(paired: pd.DataFrame, split: str, pair: tuple[str, str], question: str) -> Comparison | None:
+    found = _difference(paired, split, *pair)
+    if not found:
+        return None
+    verdict, value, lo, hi = found
+    return Comparison(OBSERVATIONAL, question, *pair, split, verdict_metric(split), value, lo, hi, verdict)
+
+
+def runner_up(inputs: VerdictInputs, split: str) -> Comparison | None:
+    """The best model on `split` against the runner-up, or None (fewer than two models, no paired row)."""
+    ranked, _ = _best(inputs.summary, split)
+    if len(ranked) < 2:
+        return None
+    pair = (ranked.iloc[0].model, ranked.iloc[1].model)
+    return _observational(inputs.paired, split, pair, f"best vs runner-up, {split}")
+
+
 def best_model_sentence(inputs: VerdictInputs, split: str, cohort: str) -> str | None:
     """Which model scores best on `split` and whether its lead over the runner-up excludes 0."""
     ranked, metric = _best(inputs.summary, split)
@@ -127,61 +172,74 @@ def best_model_sentence(inputs: VerdictInputs, split: str, cohort: str) -> str |
     top = ranked.iloc[0]
     plain = f" (plain, as upstream computed it: {top['r2_uniform_plain']:.3f})" if metric == "r2_uniform" else ""
     text = (
-        f"On the {cohort} ({int(top.n_samples)} samples, {int(top.n_genes)} genes), {top.model} scores best by "
-        f"{METRIC_NAMES[metric]}: {top[metric]:.3f} {_interval(top.get(f'{metric}_lo'), top.get(f'{metric}_hi'))}"
-        f"{plain}."
+        f"On the {cohort} ({int(top.n_samples)} samples, {int(top.n_genes)} genes), {inputs.label(top.model)} "
+        f"scores best by {METRIC_NAMES[metric]}: {top[metric]:.3f} "
+        f"{interval_words(top.get(f'{metric}_lo'), top.get(f'{metric}_hi'))}{plain}."
     )
-    if len(ranked) > 1:
-        second = ranked.iloc[1].model
-        found = _difference(inputs.paired, split, top.model, second)
-        if found:
-            verdict, value, lo, hi = found
-            readings = {
-                A_BETTER: "which excludes 0: it is better",
-                TIE: "which includes 0: a tie",
-                B_BETTER: "which lies below 0",
-            }
-            reading = _reading(verdict, readings, split, inputs.method, int(top.n_samples))
-            text += f" Its lead over the runner-up {second} is {_fmt(value)} {_interval(lo, hi)}, {reading}."
+    lead = runner_up(inputs, split)
+    if lead:
+        readings = {
+            A_BETTER: "which excludes 0: it is better",
+            TIE: "which includes 0: a tie",
+            B_BETTER: "which lies below 0",
+        }
+        reading = _reading(lead.verdict, readings, split, inputs.method, int(top.n_samples))
+        text += (
+            f" Its lead over the runner-up {inputs.label(lead.b)} is {signed(lead.difference)} "
+            f"{interval_words(lead.lo, lead.hi)}, {reading}."
+        )
     return text
 
 
-def control_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
-    """For every model on a shuffled or random network: does the network's information carry its model?"""
-    sentences = []
+CONTROL_READINGS = {
+    A_BETTER: "the network's information carries it",
+    TIE: "the network's information does not measurably carry it (a tie)",
+    B_BETTER: "the control does better: the prior network misleads it",
+}
+
+
+def control_comparisons(inputs: VerdictInputs, networks: Mapping[str, str]) -> list[Comparison]:
+    """Every model on the prior against its shuffled- or random-network control, on the test split."""
     ladder = inputs.ladder_paired
+    rows = ladder[(ladder.split == "test") & ladder.model_b.map(lambda m: networks.get(m) in ("shuffled", "random"))]
+    pairs = zip(rows.model_a, rows.model_b)
+    found = [_observational(ladder, "test", pair, "the network's information") for pair in pairs]
+    return [c for c in found if c]
+
+
+def control_sentences(inputs: VerdictInputs, networks: Mapping[str, str]) -> list[str]:
+    """For every model on a shuffled or random network: does the network's information carry its model?"""
     n = _test_samples(inputs)
-    for _, row in ladder[ladder.split == "test"].iterrows():
-        if networks.get(row.model_b) not in ("shuffled", "random"):
-            continue
-        verdict = row.verdict
-        value, lo, hi = (row[f"r2_uniform_difference{part}"] for part in ("", "_lo", "_hi"))
-        readings = {
-            A_BETTER: "the network's information carries it",
-            TIE: "the network's information does not measurably carry it (a tie)",
-            B_BETTER: "the control does better: the prior network misleads it",
-        }
-        reading = _reading(verdict, readings, "test", inputs.method, n)
-        sentences.append(
-            f"{row.model_a} vs the same model on a {networks[row.model_b]} network ({row.model_b}), test "
-            f"r2_uniform difference {_fmt(value)} {_interval(lo, hi)}: {reading}."
-        )
-    return sentences
+    return [
+        f"{inputs.label(c.a)} vs the same model on a {networks[c.b]} network ({inputs.label(c.b)}), test r2_uniform "
+        f"difference {signed(c.difference)} {interval_words(c.lo, c.hi)}: "
+        f"{_reading(c.verdict, CONTROL_READINGS, 'test', inputs.method, n)}."
+        for c in control_comparisons(inputs, networks)
+    ]
+
+
+def architecture_comparisons(inputs: VerdictInputs, kinds: Mapping[str, str]) -> list[Comparison]:
+    """The architecture questions (READINGS) on the kinds' own models, on the test split."""
+    out = []
+    for pair in READINGS:
+        if pair[0] in kinds and pair[1] in kinds:
+            question = "architecture on the same prior" if pair == ARCHITECTURE_PAIRS[0] else "prior vs every TF"
+            found = _observational(inputs.ladder_paired, "test", pair, question)
+            out += [found or _observational(inputs.paired, "test", pair, question)]
+    return [c for c in out if c]
 
 
 def question_sentences(inputs: VerdictInputs, kinds: Mapping[str, str]) -> list[str]:
     """The architecture questions (READINGS) on the kinds' own models, on the test split."""
     sentences = []
-    for (a, b), (better, tie, worse) in READINGS.items():
-        if a not in kinds or b not in kinds:
-            continue
-        found = _difference(inputs.ladder_paired, "test", a, b) or _difference(inputs.paired, "test", a, b)
-        if not found:
-            continue
-        verdict, value, lo, hi = found
-        readings = {A_BETTER: better, TIE: tie, B_BETTER: worse}
-        reading = _reading(verdict, readings, "test", inputs.method, _test_samples(inputs))
-        sentences.append(f"{a} vs {b}: test r2_uniform difference {_fmt(value)} {_interval(lo, hi)}: {reading}.")
+    for c in architecture_comparisons(inputs, kinds):
+        better, tie, worse = READINGS[(c.a, c.b)]
+        reading = _reading(c.verdict, {A_BETTER: better, TIE: tie, B_BETTER: worse}, "test", inputs.method,
+                           _test_samples(inputs))  # fmt: skip
+        sentences.append(
+            f"{inputs.label(c.a)} vs {inputs.label(c.b)}: test r2_uniform difference {signed(c.difference)} "
+            f"{interval_words(c.lo, c.hi)}: {reading}."
+        )
     return sentences
 
 
@@ -218,7 +276,7 @@ def warnings(inputs: VerdictInputs) -> list[str]:
     """Facts that change how the sentences above read."""
     out = []
     by_score = list(_best(inputs.summary, "test")[0].model)
-    out += headroom_sentences(inputs.fits, inputs.paired, inputs.ladder_paired, by_score)
+    out += headroom_sentences(inputs.fits, inputs.paired, inputs.ladder_paired, by_score, inputs.label)
     n = _test_samples(inputs)
     measured = calibration_at("test", inputs.method, n) if n and inputs.method != "none" else None
     if measured is not None and not measured.covers:
@@ -245,13 +303,52 @@ def _intervention_difference(paired: pd.DataFrame, a: str, b: str) -> tuple[str,
     return oriented(headline(paired), (a, b), ("difference", "lo", "hi"))
 
 
-def intervention_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
-    """The interventional answer (module docstring); none without the stage."""
+def _forecasters(inputs: VerdictInputs) -> pd.DataFrame:
+    """The HEADLINE rows of the interventions summary without no change, best first (empty without the stage)."""
     if inputs.interventions is None or inputs.interventions_paired is None:
-        return []
+        return pd.DataFrame(columns=["model", "mean"])
     summary = headline(inputs.interventions)
     summary = summary[np.isfinite(summary["mean"])].sort_values("mean", ascending=False)
-    forecasters = summary[summary.model != NO_CHANGE]
+    return summary[summary.model != NO_CHANGE]
+
+
+def _controls(model: str, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
+    """The run's models of `model`'s kind on a shuffled or random network."""
+    return [m for m in kinds if kinds[m] == kinds[model] and networks.get(m) in ("shuffled", "random")]
+
+
+def _intervention_comparison(inputs: VerdictInputs, a: str, b: str, question: str) -> Comparison | None:
+    found = _intervention_difference(inputs.interventions_paired, a, b)
+    if not found:
+        return None
+    verdict, value, lo, hi = found
+    return Comparison(INTERVENTIONAL, question, a, b, INTERVENTIONS, "pearson_delta", value, lo, hi, verdict)
+
+
+def intervention_comparisons(
+    inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]
+) -> list[Comparison]:
+    """The best forecaster against no change, then each network model of a kind against its rivals: no change,
+    its network controls, the prior ridge and the best model without the network (in that order)."""
+    forecasters = _forecasters(inputs)
+    if forecasters.empty:
+        return []
+    out = [_intervention_comparison(inputs, forecasters.iloc[0].model, NO_CHANGE, "best vs no change")]
+    plain = [m for m in forecasters.model if kinds.get(m) not in (None, "mean") and not _uses_network(m, networks)]
+    for model in [m for m in forecasters.model if networks.get(m) == "prior" and kinds.get(m) == m]:
+        rivals = {NO_CHANGE: "vs no change"}
+        rivals |= {c: f"vs its {networks[c]}-network control" for c in _controls(model, kinds, networks)}
+        rivals |= {"prior_ridge": "vs the prior ridge"} if model != "prior_ridge" and "prior_ridge" in kinds else {}
+        rivals |= {plain[0]: "vs the best model without the network"} if plain else {}
+        out += [_intervention_comparison(inputs, model, rival, question) for rival, question in rivals.items()]
+    return [c for c in out if c]
+
+
+def intervention_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
+    """The interventional answer (module docstring); none without the stage."""
+    forecasters = _forecasters(inputs)
+    if inputs.interventions is None or inputs.interventions_paired is None:
+        return []
     if forecasters.empty:
         if inputs.trained_on_perturbations:
             return ["Interventions: no TF the models never saw perturbed was scored within its training range, so "
@@ -262,30 +359,24 @@ def intervention_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], netw
     tfs = f"{int(top.n_tfs)} TFs the models never saw perturbed" if trained else f"{int(top.n_tfs)} TFs"
     text = (
         f"Interventions, scored against {inputs.interventions_source} (regime A: observed TFs with only the "
-        f"perturbed one changed; levels within the training range; {tfs}): {top.model} forecasts "
-        f"best by Pearson delta, {top['mean']:.3f} {_interval(top.lo, top.hi)}"
+        f"perturbed one changed; levels within the training range; {tfs}): {inputs.label(top.model)} forecasts "
+        f"best by Pearson delta, {top['mean']:.3f} {interval_words(top.lo, top.hi)}"
     )
-    found = _intervention_difference(inputs.interventions_paired, top.model, NO_CHANGE)
-    if found:
-        text += f", {_fmt(found[1])} {_interval(found[2], found[3])} over no change"
+    comparisons = intervention_comparisons(inputs, kinds, networks)
+    if comparisons and comparisons[0].question == "best vs no change":
+        lead, comparisons = comparisons[0], comparisons[1:]
+        text += f", {signed(lead.difference)} {interval_words(lead.lo, lead.hi)} over no change"
     sentences = [text + "."]
-    plain = [m for m in forecasters.model if kinds.get(m) not in (None, "mean") and not _uses_network(m, networks)]
-    for model in [m for m in forecasters.model if networks.get(m) == "prior" and kinds.get(m) == m]:
-        rivals = {"no change": NO_CHANGE}
-        controls = [m for m in kinds if kinds[m] == kinds[model] and networks.get(m) in ("shuffled", "random")]
-        rivals |= {f"its {networks[c]}-network control": c for c in controls}
-        rivals |= {"the prior ridge": "prior_ridge"} if model != "prior_ridge" and "prior_ridge" in kinds else {}
-        rivals |= {"the best model without the network": plain[0]} if plain else {}
-        beats = []
-        for label, rival in rivals.items():
-            found = _intervention_difference(inputs.interventions_paired, model, rival)
-            if found:
-                beats.append((label, rival, *found))
-        if not beats:
-            continue
-        parts = [f"vs {label} ({rival}) {_fmt(v)} {_interval(lo, hi)}" for label, rival, _, v, lo, hi in beats]
-        above = all(verdict == A_BETTER for *_, verdict, _, _, _ in beats)
-        if any(verdict == CANNOT_TELL for *_, verdict, _, _, _ in beats):
+    for model in dict.fromkeys(c.a for c in comparisons):
+        beats = [c for c in comparisons if c.a == model]
+        parts = [
+            f"{c.question}{'' if c.b == NO_CHANGE else f' ({inputs.label(c.b)})'} {signed(c.difference)} "
+            f"{interval_words(c.lo, c.hi)}"
+            for c in beats
+        ]
+        controls = _controls(model, kinds, networks)
+        above = all(c.verdict == A_BETTER for c in beats)
+        if any(c.verdict == CANNOT_TELL for c in beats):
             reason = cannot_tell_reason(INTERVENTIONS, "t", int(top.n_tfs))
             reading = f"{CANNOT_TELL} whether it wins the interventional test ({reason})."
         elif above and not controls:
@@ -297,8 +388,21 @@ def intervention_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], netw
             reading = "it wins the interventional test."
         else:
             reading = "it does not win the interventional test (a win needs each interval above 0)."
-        sentences.append(f"{model}: {'; '.join(parts)}: {reading}")
+        sentences.append(f"{inputs.label(model)}: {'; '.join(parts)}: {reading}")
     return sentences
+
+
+def verdict_comparisons(
+    inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]
+) -> list[Comparison]:
+    """Every paired difference the verdict's sentences read, in their order, each pair once (the forest plot's
+    rows)."""
+    found = [runner_up(inputs, "test"), *control_comparisons(inputs, networks)]
+    found += [*architecture_comparisons(inputs, kinds), runner_up(inputs, "validation")]
+    found += intervention_comparisons(inputs, kinds, networks)
+    key = lambda c: (c.panel, c.split, frozenset((c.a, c.b)))  # noqa: E731 (a pair either way round)
+    first = {key(c): c for c in reversed([c for c in found if c])}
+    return [c for c in found if c and first[key(c)] is c]
 
 
 def _uses_network(model: str, networks: Mapping[str, str]) -> bool:
@@ -337,7 +441,7 @@ def regime_map_sentences(table: pd.DataFrame | None) -> list[str]:
 def verdict_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks: Mapping[str, str]) -> list[str]:
     """Every sentence of the verdict, in reading order (see the module docstring)."""
     sentences = [best_model_sentence(inputs, "test", "test split")]
-    sentences += control_sentences(inputs, kinds, networks)
+    sentences += control_sentences(inputs, networks)
     sentences += question_sentences(inputs, kinds)
     sentences.append(best_model_sentence(inputs, "validation", "validation cohort"))
     sentences += intervention_sentences(inputs, kinds, networks)
@@ -347,9 +451,21 @@ def verdict_sentences(inputs: VerdictInputs, kinds: Mapping[str, str], networks:
     return [s for s in sentences if s]
 
 
-def as_markdown(sentences: list[str], method: str) -> str:
-    """`results/verdict.md`."""
-    lines = ["# Verdict", "", *(f"- {s}" for s in sentences), ""]
+@dataclass(frozen=True)
+class Picture:
+    """The forest plot on the verdict page: its path relative to the page, its PNG bytes and its caption."""
+
+    path: str
+    png: bytes
+    caption: str
+
+
+def as_markdown(sentences: list[str], method: str, picture: Picture | None = None) -> str:
+    """`results/verdict.md`: the forest plot and its caption (when drawn), then the sentences."""
+    lines = ["# Verdict", ""]
+    if picture:
+        lines += [f"![The paired differences behind the verdict]({picture.path})", "", f"*{picture.caption}*", ""]
+    lines += [*(f"- {s}" for s in sentences), ""]
     lines.append(
         f"Generated from results/metrics/{{summary,paired,ladder_paired,fits}}.tsv (interventions: "
         f"interventions_{{summary,paired}}.tsv); intervals: 95% {method}, 97% for paired differences "
@@ -358,13 +474,25 @@ def as_markdown(sentences: list[str], method: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_rst(sentences: list[str], method: str, description: str) -> str:
-    """The report's first page: the verdict, then the workflow `description` (reStructuredText)."""
-    escaped = [
-        s.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`").replace("_", "\\_").replace("|", "\\|")
-        for s in sentences
-    ]
-    lines = ["Verdict", "=======", "", *(f"- {s}" for s in escaped), ""]
+# Snakemake's report (9.x) centres its landing page vertically in a scrolling box, so a page taller than the
+# screen loses its top (the verdict's first lines) above the scroll origin. This rule, shipped inside the page,
+# aligns it to the top; tests/test_report_screenshot.py checks the first screen in Chromium.
+REPORT_STYLE = "<style>div.h-screen.items-center.overflow-auto { align-items: flex-start; }</style>"
+
+
+def _rst_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`").replace("_", "\\_").replace("|", "\\|")
+
+
+def as_rst(sentences: list[str], method: str, description: str, picture: Picture | None = None) -> str:
+    """The report's first page: the forest plot (embedded, so the self-contained report carries it) and its
+    caption, the verdict, then the workflow `description` (reStructuredText)."""
+    lines = ["Verdict", "=======", "", ".. raw:: html", "", f"   {REPORT_STYLE}", ""]
+    if picture:
+        encoded = base64.b64encode(picture.png).decode("ascii")
+        lines += [f".. image:: data:image/png;base64,{encoded}", "   :alt: the paired differences behind the verdict",
+                  "   :width: 100%", "", _rst_escaped(picture.caption), ""]  # fmt: skip
+    lines += [*(f"- {_rst_escaped(s)}" for s in sentences), ""]
     lines += [
         f"Intervals: 95% {method}; every comparison reads the 97% interval of the paired difference "
         "(interventions: 95% Student t over the perturbed TFs).",

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lembas_core.common.settings import Roster, kinds_of
+from lembas_core.common.settings import Roster
 from lembas_core.data.dataset import load_dataset
 from lembas_core.models.fit_report import FitReport
 from lembas_core.reporting.figures import (
@@ -20,7 +20,7 @@ from lembas_core.reporting.figures import (
     strata_residuals,
     training_curve,
 )
-from lembas_core.reporting.palette import Palette
+from lembas_core.reporting.palette import roster_palette
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class FigureInputs:
 def draw_report_figures(inputs: FigureInputs, outputs: Mapping[str, str | Path], roster: Roster) -> None:
     """Draw every figure to `outputs` (figure name -> PNG path; a training curve to `<name>_training`);
     `roster` gives each model's kind, for its colour."""
-    palette = Palette(kinds_of(roster))
+    palette = roster_palette(roster)
     per_gene, predictions = inputs.per_gene, inputs.predictions
     ds = load_dataset(inputs.dataset)
     metric_bars(pd.read_csv(inputs.summary, sep="\t"), outputs["metrics"], palette=palette)

@@ -13,7 +13,7 @@ from lembas_core.evaluation.intervals import Replicates
 from lembas_core.evaluation.ladder import ladder_comparisons, ladder_pairs, ladder_table, truth_breakdown
 from lembas_core.io.atomic import write_tsv
 from lembas_core.reporting.figures import ladder_plot
-from lembas_core.reporting.palette import Palette
+from lembas_core.reporting.palette import roster_palette
 
 
 def read_tsv(path: str | Path) -> pd.DataFrame:
@@ -53,5 +53,5 @@ def ladder_report(
     if inputs.truth_genes:
         breakdown = truth_breakdown(tables, read_tsv(inputs.truth_genes), settings.include_zero_filled)
         write_tsv(breakdown, outputs["truth"])
-    ladder_plot(table, breakdown, outputs["figure"], Palette(kinds))
+    ladder_plot(table, breakdown, outputs["figure"], roster_palette(roster))
     return table

@@ -13,6 +13,7 @@ from lembas_core.evaluation.shap import ExplainedSamples, explain_gene
 from lembas_core.io.errors import InputDataError
 from lembas_core.models.base import ModelFile
 from lembas_core.reporting.figures import shap_plots
+from lembas_core.reporting.palette import Palette
 
 
 @dataclass(frozen=True)
@@ -50,4 +51,5 @@ def explain(
     explain_gene(model, gene, data, outputs.npz, settings, threads)
     observed = np.asarray(ds.y["validation"][:, j])
     sample = 0 if ds.validation_missing_targets[j] else int(np.argmax(observed))
-    shap_plots(outputs.npz, sample, outputs.waterfall, outputs.beeswarm)
+    titles = Palette({}, {model.name: model.display_name})
+    shap_plots(outputs.npz, sample, outputs.waterfall, outputs.beeswarm, palette=titles)

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lembas_core.common.settings import Roster, kinds_of
+from lembas_core.common.settings import Roster
 from lembas_core.evaluation.interventions import NO_CHANGE, paired, score_forecast, summarize
 from lembas_core.io.atomic import write_tsv
 from lembas_core.io.interventions import PerturbationSet, read_effects
 from lembas_core.reporting.figures import interventions_plot
-from lembas_core.reporting.palette import Palette
+from lembas_core.reporting.palette import roster_palette
 
 
 def no_change_rows(levels: Sequence[PerturbationSet], top_genes: int) -> pd.DataFrame:
@@ -71,7 +71,7 @@ def draw_interventions(
     if set(rows["seen"]) == {"seen", "unseen"}:  # the models trained on some TFs: the boxes show the others
         rows = rows[rows["seen"] == "unseen"]
     if not sets:
-        interventions_plot(rows, ("no perturbation to show", np.zeros(0), {}), out, Palette(kinds_of(roster)))
+        interventions_plot(rows, ("no perturbation to show", np.zeros(0), {}), out, roster_palette(roster))
         return
     chosen = next((s for s in sets if s.in_range.any()), sets[0])
     size = np.abs(np.nan_to_num(chosen.effect)).sum(axis=1)
@@ -85,4 +85,4 @@ def draw_interventions(
             predicted.setdefault(regime, {})[model] = effect[p][scored]
     title = f"{chosen.tfs[p]} set to its {chosen.level} level"
     example = (title, chosen.effect[p][scored], predicted)
-    interventions_plot(rows, example, out, Palette(kinds_of(roster)))
+    interventions_plot(rows, example, out, roster_palette(roster))

@@ -12,7 +12,17 @@ from lembas_core.common.settings import Roster, kinds_of, networks_of
 from lembas_core.data.dataset import load_dataset
 from lembas_core.data.perturbation_training import read_split, training_tfs
 from lembas_core.io.atomic import atomic_file
-from lembas_core.reporting.verdict import VerdictInputs, as_markdown, as_rst, verdict_sentences
+from lembas_core.reporting.figures import save
+from lembas_core.reporting.forest import caption, forest_figure
+from lembas_core.reporting.palette import display_names
+from lembas_core.reporting.verdict import (
+    Picture,
+    VerdictInputs,
+    as_markdown,
+    as_rst,
+    verdict_comparisons,
+    verdict_sentences,
+)
 
 
 @dataclass(frozen=True)
@@ -32,8 +42,9 @@ class VerdictFiles:
 
 
 def write_verdict(files: VerdictFiles, roster: Roster, method: str, outputs: Mapping[str, str]) -> list[str]:
-    """Write `outputs["markdown"]` (results/verdict.md) and `outputs["rst"]` (the report's first page) about the
-    models of `roster` (their kinds and networks), whose intervals are by `method`."""
+    """Write `outputs["markdown"]` (results/verdict.md), `outputs["rst"]` (the report's first page) and
+    `outputs["forest"]` (the forest plot of the comparisons they read, PNG and SVG) about the models of `roster`
+    (their kinds, networks and display names), whose intervals are by `method`."""
     report = load_dataset(files.dataset).report["validation"]
     inputs = VerdictInputs(
         summary=pd.read_csv(files.summary, sep="\t"),
@@ -48,10 +59,19 @@ def write_verdict(files: VerdictFiles, roster: Roster, method: str, outputs: Map
         method=method,
         regime_map=pd.read_csv(files.regime_map, sep="\t") if files.regime_map else None,
         trained_on_perturbations=bool(files.split and training_tfs(read_split(files.split))),
+        labels=display_names(roster),
     )  # fmt: skip
-    sentences = verdict_sentences(inputs, kinds_of(roster), networks_of(roster))
+    kinds, networks = kinds_of(roster), networks_of(roster)
+    sentences = verdict_sentences(inputs, kinds, networks)
+    comparisons = verdict_comparisons(inputs, kinds, networks)
+    label = inputs.label
+    forest = Path(outputs["forest"])
+    save(forest_figure(comparisons, label, method), forest)
+    relative = str(forest.relative_to(Path(outputs["markdown"]).parent))
+    picture = Picture(relative, forest.read_bytes(), caption(comparisons, label, method))
     with atomic_file(outputs["markdown"], "w") as handle:
-        handle.write(as_markdown(sentences, method))
+        handle.write(as_markdown(sentences, method, picture))
+    description = Path(files.description).read_text(encoding="utf-8")
     with atomic_file(outputs["rst"], "w") as handle:
-        handle.write(as_rst(sentences, method, Path(files.description).read_text(encoding="utf-8")))
+        handle.write(as_rst(sentences, method, description, picture))
     return sentences

@@ -41,7 +41,7 @@ def describe_validation_error(exc: BaseException) -> str:
         return missing_cohort_file(role)
     return (
         f"invalid configuration at key '{key}': {cause.message}\n"
-        "  How to fix: see config/config.schema.yaml for the allowed keys and values (README, 'Configuration')."
+        "  How to fix: see config/config.schema.yaml for the allowed keys and values (config/README.md)."
     )
 
 

@@ -1,8 +1,8 @@
-"""The README's configuration table, generated from `config/config.yaml`: every key, its default and the
+"""The configuration table of config/README.md, generated from `config/config.yaml`: every key, its default and the
 comment on its line, so that the table can never drift from the defaults.
 
-    python -m lembas_core.workflow.config_table           # rewrite the table in README.md
-    python -m lembas_core.workflow.config_table --check   # exit 1 when README.md is out of date
+    python -m lembas_core.workflow.config_table           # rewrite the table in config/README.md
+    python -m lembas_core.workflow.config_table --check   # exit 1 when config/README.md is out of date
 
 A key is one row unless its value is a mapping whose keys the schema lists (then each of those is a row);
 free-form mappings (`models.xgbrf.params`, `models.variants`, `data.synthetic.overrides`) are one row.
@@ -72,7 +72,7 @@ def render(config_text: str, schema: Mapping[str, Any]) -> str:
 
 
 def generated_section(repo: Path = REPO) -> str:
-    """The README section between the markers, from the repository's config and schema."""
+    """The section of config/README.md between the markers, from the repository's config and schema."""
     config_text = (repo / "config" / "config.yaml").read_text(encoding="utf-8")
     schema = yaml.safe_load((repo / "config" / "config.schema.yaml").read_text(encoding="utf-8"))
     return f"{BEGIN}\n{render(config_text, schema)}\n{END}"
@@ -82,21 +82,21 @@ def with_table(readme: str, section: str) -> str:
     """`readme` with its generated section replaced by `section` (ValueError without the markers)."""
     start, end = readme.find(BEGIN), readme.find(END)
     if start < 0 or end < start:
-        raise ValueError(f"README.md lacks the markers {BEGIN!r} ... {END!r}")
+        raise ValueError(f"config/README.md lacks the markers {BEGIN!r} ... {END!r}")
     return readme[:start] + section + readme[end + len(END) :]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Rewrite README.md's table, or with --check report (exit 1) that it is out of date."""
+    """Rewrite config/README.md's table, or with --check report (exit 1) that it is out of date."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when README.md's table is out of date")
+    parser.add_argument("--check", action="store_true", help="exit 1 when config/README.md's table is out of date")
     args = parser.parse_args(argv)
-    readme_path = REPO / "README.md"
+    readme_path = REPO / "config" / "README.md"
     readme = readme_path.read_text(encoding="utf-8")
     updated = with_table(readme, generated_section())
     if args.check:
         if updated != readme:
-            print("README.md's configuration table is out of date: run python -m lembas_core.workflow.config_table")
+            print("config/README.md's table is out of date: run python -m lembas_core.workflow.config_table")
             return 1
         return 0
     readme_path.write_text(updated, encoding="utf-8")

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from lembas_core.models.base import REGISTRY, REPLICATES_KEY, ModelKind
+from lembas_core.models.labels import display_name
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 REPLICATE_MARK = ".rep"
@@ -54,11 +55,18 @@ class ModelSpec:
     replicate_of: str  # name of replicate 1
     replicates: int
     fitted_as: str  # the model whose fitted file it uses: itself, or its kind's own for a forecast-only variant
+    overrides: Mapping[str, Any] | None  # the settings a variant sets (None for a kind's own model)
 
     @property
     def fitted(self) -> bool:
         """Whether the model is fitted (trained, predicted and scored) under its own name."""
         return self.fitted_as == self.name
+
+    @property
+    def label(self) -> str:
+        """Display name (:func:`lembas_core.models.labels.display_name`): the kind's label, the variant's
+        overrides in words, the replicate past the first."""
+        return display_name(self.model_kind.label, self.replicate_of, self.overrides, self.replicate)
 
     @property
     def model_kind(self) -> ModelKind:
@@ -123,14 +131,16 @@ def resolve_models(config: Mapping[str, Any]) -> dict[str, ModelSpec]:
     ConfigError
         See :func:`variant_definitions`; also for replicates of a deterministic model.
     """
-    sources: dict[str, tuple[str, dict[str, Any], str]] = {
-        kind: (kind, dict(config["models"].get(kind, {})), f"models.{kind}") for kind in config["models"]["include"]
+    sources: dict[str, tuple[str, dict[str, Any], str, dict[str, Any] | None]] = {
+        kind: (kind, dict(config["models"].get(kind, {})), f"models.{kind}", None)
+        for kind in config["models"]["include"]
     }
     for name, definition in variant_definitions(config).items():
-        sources[name] = (definition["model"], variant_config(config, definition), f"models.variants.{name}")
+        overrides = {key: value for key, value in definition.items() if key not in VARIANT_KEYS}
+        sources[name] = (definition["model"], variant_config(config, definition), f"models.variants.{name}", overrides)
     firsts: dict[str, ModelSpec] = {}
     further: dict[str, ModelSpec] = {}
-    for name, (kind, values, where) in sources.items():
+    for name, (kind, values, where, overrides) in sources.items():
         try:
             settings, execution = REGISTRY[kind].from_config(values, where)
         except (KeyError, TypeError, ValueError) as error:
@@ -152,6 +162,7 @@ def resolve_models(config: Mapping[str, Any]) -> dict[str, ModelSpec]:
                 replicate_of=name,
                 replicates=replicates,
                 fitted_as=fitted_as if k == 1 else spec_name(name, k),
+                overrides=overrides,
             )
             (firsts if k == 1 else further)[spec.name] = spec
     return {**firsts, **further}

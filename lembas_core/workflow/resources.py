@@ -3,7 +3,7 @@
 The rules ask for `mem_mb` and `runtime` from these estimates, so a cluster job of the `full`
 preset requests what it needs while a `tiny` job stays small. Each estimate is a base cost plus
 costs per MB of the dominant arrays, calibrated from the `benchmark:` files of pipeline runs on
-the demo and full presets (benchmarks/README.md, "Job resources"). A model's training job is costed
+the demo and full presets (docs/running.md, "Job resources"). A model's training job is costed
 by its kind's registry entry (:func:`training_estimate`: :meth:`lembas_core.models.base.ModelKind.training_cost`
 resolves the entry's ``cost`` to a :class:`lembas_core.common.sizes.TrainingCost`, whose ``memory`` and
 ``runtime`` give the estimate); the other rules by the tables below. Dependency-free: the workflow imports
@@ -27,7 +27,7 @@ from lembas_core.common.synthetic_spec import spec_from_config
 from lembas_core.models.base import ModelKind
 
 # Peak resident memory in MB (before the safety factor), fitted to the `max_rss` of the jobs'
-# benchmark files on the demo and full presets (README, "Job resources"): bases are the interpreter
+# benchmark files on the demo and full presets (docs/running.md, "Job resources"): bases are the interpreter
 # and the libraries a job imports, slopes the growth with the arrays it holds. Synthesis uses the
 # peak from benchmarks/data_stages.py (12.2 GB), which the sampled max_rss (6.4 GB) misses.
 MEMORY_MB: dict[str, Cost] = {
@@ -42,7 +42,8 @@ MEMORY_MB: dict[str, Cost] = {
     "shap": Cost(600, per_medge=100),  # 420-690 MB on the demo, 480-644 MB at the full size (one gene)
     "truth_recovery": Cost(700, per_medge=300),  # not measured at full size
     "ladder": Cost(400, per_expression=0.5),  # per-gene tables only; not measured at full size
-    "verdict": Cost(300),  # a few small tables
+    "verdict": Cost(400),  # a few small tables and the forest plot (matplotlib)
+    "summary": Cost(300),  # a few small tables
     "figures": Cost(400, per_expression=4.0),  # not measured at full size
     # the interventional stage: the design regenerates the cohort (as synthesize_cohort), a truth job reads the
     # chosen individuals' state; a forecast holds (perturbed rows x targets) float64 effects
@@ -72,6 +73,7 @@ RUNTIME_MIN: dict[str, Cost] = {
     "truth_recovery": Cost(2, per_medge=2),
     "ladder": Cost(2),
     "verdict": Cost(1),
+    "summary": Cost(1),
     "figures": Cost(2, per_expression=0.003),
     "intervention_design": Cost(2, per_expression=0.003),
     "intervention_truth": Cost(2, per_expression=0.001),

@@ -89,9 +89,10 @@ class Settings:
         return asdict(execution) if execution is not None else {}
 
     def roster(self, names: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Models `names` of the run, in that order, with their kinds and networks (a roster:
+        """Models `names` of the run, in that order, with their kinds, networks and display names (a roster:
         :class:`lembas_core.common.settings.Member`), as plain dicts for a gathering rule's `params`."""
-        return roster_params({name: Member(self.specs[name].kind, self.specs[name].network) for name in names})
+        specs = {name: self.specs[name] for name in names}
+        return roster_params({name: Member(spec.kind, spec.network, spec.label) for name, spec in specs.items()})
 
     def trained_by(self, trainer: str, uses_network: bool | None = None) -> list[str]:
         """Names of the run's models (replicates included), in run order, whose kind is trained by rule

@@ -1,7 +1,7 @@
 """Adam with learning rates by parameter: the LEMBAS-RNN's optimizer and the per-edge scaling of its steps.
 
 Adam moves every parameter by about its learning rate per update, whatever its gradient's size, so how fast a
-node's function moves depends on how many parameters feed it (README, "LEMBAS-RNN training": learning rates
+node's function moves depends on how many parameters feed it (docs/models.md, "LEMBAS-RNN training": learning rates
 by parameter). The node biases and the readout get their multiples of the schedule's rate as parameter
 groups; the edges into nodes of many regulators take a scaled step (:func:`edge_lr_scale`, applied by
 :func:`lembas_core.models.rnn.training.training_step` after Adam's).
