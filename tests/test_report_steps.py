@@ -403,3 +403,22 @@ def test_verdict_answers_first_and_names_the_compared_models(run, verdict):
     assert page.index(".. image::") < page.index("- On the test split")  # the forest plot first
     assert "r2\\_uniform" in page and "r2_uniform" not in page  # escaped for reST
     assert page.rstrip().endswith(DESCRIPTION.read_text(encoding="utf-8").strip())
+
+
+def test_the_ladder_reads_the_truth_in_the_cohorts_format(run, ladder, tmp_path):
+    """The `full` preset writes its cohort, truth tables included, as Parquet: the ladder's breakdown by true
+    response family reads it as it reads the TSV (the full-size run of issue 34 stopped here on a Parquet file
+    read as text)."""
+    truth = pd.read_csv(run / "results/cohort/truth_genes.tsv", sep="\t", keep_default_na=False, na_values=[""])
+    truth.to_parquet(tmp_path / "truth_genes.parquet", index=False)
+    inputs = LadderInputs(
+        run / "results/metrics/summary.tsv",
+        run / "results/metrics/replicates.tsv",
+        run.by_model_and_split("results/metrics/per_gene/{model}_{split}.tsv", LADDER_SPLITS),
+        run.by_model_and_split("results/metrics/resamples/{model}_{split}.npz", LADDER_SPLITS),
+        tmp_path / "truth_genes.parquet",
+        run / TRUTH_RECOVERY,
+    )
+    outputs = {name: tmp_path / Path(path).name for name, path in LADDER_OUTPUTS.items()}
+    ladder_report(inputs, run.roster, outputs, SCORE)
+    assert (tmp_path / "ladder_truth.tsv").read_bytes() == (run / LADDER_OUTPUTS["truth"]).read_bytes()

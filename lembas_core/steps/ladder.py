@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from lembas_core.common.layout import format_from_extension
 from lembas_core.common.settings import Roster, ScoreSettings, kinds_of, networks_of
 from lembas_core.evaluation.intervals import Replicates
 from lembas_core.evaluation.ladder import ladder_comparisons, ladder_pairs, ladder_table, truth_breakdown
 from lembas_core.io.atomic import write_tsv
+from lembas_core.io.tables import read_table
 from lembas_core.reporting.figures import ladder_plot
 from lembas_core.reporting.palette import roster_palette
 
@@ -51,7 +53,9 @@ def ladder_report(
     write_tsv(ladder_comparisons(tables, found, ladder_pairs(kinds, networks), settings), outputs["paired"])
     breakdown = None
     if inputs.truth_genes:
-        breakdown = truth_breakdown(tables, read_tsv(inputs.truth_genes), settings.include_zero_filled)
+        path = inputs.truth_genes  # written in the cohort's format: TSV, CSV or (the full preset) Parquet
+        truth = read_table(path, format_from_extension(path), "truth genes", string_columns=("gene",))
+        breakdown = truth_breakdown(tables, truth, settings.include_zero_filled)
         write_tsv(breakdown, outputs["truth"])
     ladder_plot(table, breakdown, outputs["figure"], roster_palette(roster))
     return table
