@@ -268,10 +268,14 @@ def planned_jobs(run: Path, rules: set[str], snakemake_args: list[str]) -> dict[
     so its jobs are known), and the data stages forced up to it. Dry runs change no file but add a
     log under `.snakemake/log/`, which `run_jobs` skips."""
     base = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(run)]
-    # only the forced jobs matter: no rerun of the checkpoint for newer code files (its jobs would go unplanned)
     base += ["--dry-run", "--cores", "2", "--rerun-triggers", "params", *snakemake_args]
+    listed = subprocess.run([*base, "--list-rules"], capture_output=True, text=True, cwd=run)
+    # the checkpoint must not rerun (its jobs would go unplanned): its code inputs in this checkout are newer than
+    # the run's outputs, which Snakemake counts as updated input files whatever the triggers, so the data stages
+    # are left out of the rules the first plan may schedule
+    later = sorted(set(listed.stdout.split()) - set(DATA_RULES))
     plans = (
-        [*base, "--forcerun", *sorted(rules - set(DATA_RULES))],
+        [*base, "--forcerun", *sorted(rules - set(DATA_RULES)), "--allowed-rules", *later],
         [*base, "--forcerun", *DATA_RULES, "--until", DATA_RULES[-1]],  # (--forceall trips on the checkpoint)
     )
     planned: dict[str, Job] = {}

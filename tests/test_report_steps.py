@@ -399,8 +399,8 @@ def test_verdict_answers_first_and_names_the_compared_models(run, verdict):
     )
 
     page = (run / "results/verdict.rst").read_text(encoding="utf-8")
-    assert page.startswith("Verdict\n=======\n") and ".. image:: data:image/png;base64," in page
-    assert page.index(".. image::") < page.index("- On the test split")  # the forest plot first
+    assert page.startswith("Verdict\n=======\n") and 'src="data:image/png;base64,' in page
+    assert page.index("data:image/png") < page.index("- On the test split")  # the forest plot first
     assert "r2\\_uniform" in page and "r2_uniform" not in page  # escaped for reST
     assert page.rstrip().endswith(DESCRIPTION.read_text(encoding="utf-8").strip())
 

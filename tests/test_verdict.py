@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from docutils.core import publish_parts
 
 from lembas_core.evaluation.calibration import calibration_at
 from lembas_core.evaluation.metrics import PAIRED_COLUMNS
@@ -175,10 +176,15 @@ def test_the_pages_show_the_forest_plot_first_with_its_caption():
     markdown = as_markdown(["One."], "jackknife", picture)
     assert markdown.startswith("# Verdict\n\n![The paired differences behind the verdict](figures/verdict_forest.png)")
     assert markdown.index("*Paired differences: a_b +0.1.*") < markdown.index("- One.")
-    rst = as_rst(["One."], "jackknife", "The workflow.", picture)
-    encoded = base64.b64encode(b"\x89PNG fake").decode()
-    assert f".. image:: data:image/png;base64,{encoded}" in rst  # embedded: the report is one file
-    assert rst.index(".. image::") < rst.index("Paired differences: a\\_b") < rst.index("- One.")
+    png = bytes(range(256)) * 40  # 10 kB: over docutils' 10,000-character line limit as one base64 line
+    rst = as_rst(["One."], "jackknife", "The workflow.", replace(picture, png=png))
+    start, end = rst.index('src="data:image/png;base64,'), rst.index('">')
+    encoded = "".join(rst[start:end].split("base64,", 1)[1].split())  # what a browser decodes
+    assert base64.b64decode(encoded) == png  # embedded: the report is one file
+    assert max(len(line) for line in rst.splitlines()) < 200
+    assert start < rst.index("Paired differences: a\\_b") < rst.index("- One.")
+    html = publish_parts(rst, writer_name="html")["html_body"]  # as the report renders its first page
+    assert "System Message" not in html and html.index("<img") < html.index("One.")  # no docutils error instead
 
 
 def test_display_names_replace_configuration_names_in_every_sentence():
