@@ -181,16 +181,20 @@ def recovery(run: Run) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def ladder(run: Run, recovery: pd.DataFrame) -> pd.DataFrame:
     """Step ladder on the test and validation splits, with the synthetic cohort's truth tables."""
-    inputs = LadderInputs(
+    outputs = {name: run / path for name, path in LADDER_OUTPUTS.items()}
+    return ladder_report(ladder_inputs(run, run / "results/cohort/truth_genes.tsv"), run.roster, outputs, SCORE)
+
+
+def ladder_inputs(run: Run, truth_genes: Path) -> LadderInputs:
+    """The ladder's inputs in `run` on the test and validation splits, with the truth genes at `truth_genes`."""
+    return LadderInputs(
         run / "results/metrics/summary.tsv",
         run / "results/metrics/replicates.tsv",
         run.by_model_and_split("results/metrics/per_gene/{model}_{split}.tsv", LADDER_SPLITS),
         run.by_model_and_split("results/metrics/resamples/{model}_{split}.npz", LADDER_SPLITS),
-        run / "results/cohort/truth_genes.tsv",
+        truth_genes,
         run / TRUTH_RECOVERY,
     )
-    outputs = {name: run / path for name, path in LADDER_OUTPUTS.items()}
-    return ladder_report(inputs, run.roster, outputs, SCORE)
 
 
 @pytest.fixture(scope="module")
@@ -411,14 +415,6 @@ def test_the_ladder_reads_the_truth_in_the_cohorts_format(run, ladder, tmp_path)
     read as text)."""
     truth = pd.read_csv(run / "results/cohort/truth_genes.tsv", sep="\t", keep_default_na=False, na_values=[""])
     truth.to_parquet(tmp_path / "truth_genes.parquet", index=False)
-    inputs = LadderInputs(
-        run / "results/metrics/summary.tsv",
-        run / "results/metrics/replicates.tsv",
-        run.by_model_and_split("results/metrics/per_gene/{model}_{split}.tsv", LADDER_SPLITS),
-        run.by_model_and_split("results/metrics/resamples/{model}_{split}.npz", LADDER_SPLITS),
-        tmp_path / "truth_genes.parquet",
-        run / TRUTH_RECOVERY,
-    )
     outputs = {name: tmp_path / Path(path).name for name, path in LADDER_OUTPUTS.items()}
-    ladder_report(inputs, run.roster, outputs, SCORE)
+    ladder_report(ladder_inputs(run, tmp_path / "truth_genes.parquet"), run.roster, outputs, SCORE)
     assert (tmp_path / "ladder_truth.tsv").read_bytes() == (run / LADDER_OUTPUTS["truth"]).read_bytes()
